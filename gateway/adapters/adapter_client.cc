@@ -1,0 +1,168 @@
+#include "adapters/adapter_client.h"
+
+#include "core/log.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+
+namespace onvifgw::adapters {
+namespace {
+
+constexpr uint32_t kApiVersion = 1;
+
+std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
+  grpc::ChannelArguments args;
+  // A restarted adapter must be reachable again at once, not after gRPC's
+  // default reconnect back-off (up to two minutes).
+  args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, 100);
+  args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
+  return grpc::CreateCustomChannel(target, grpc::InsecureChannelCredentials(), args);
+}
+
+void SetDeadline(grpc::ClientContext& ctx, std::chrono::milliseconds d) {
+  ctx.set_deadline(std::chrono::system_clock::now() + d);
+}
+
+}  // namespace
+
+AdapterClient::AdapterClient(std::string id, std::string target,
+                             std::chrono::milliseconds call_deadline)
+    : id_(std::move(id)), target_(std::move(target)), call_deadline_(call_deadline) {
+  Reconnect();
+}
+
+AdapterClient::~AdapterClient() { StopEvents(); }
+
+void AdapterClient::Reconnect() {
+  auto ch = MakeChannel(target_);
+  auto st = std::make_shared<v1::Adapter::Stub>(ch);
+  std::lock_guard lock(mu_);
+  channel_ = std::move(ch);
+  stub_ = std::move(st);
+}
+
+std::shared_ptr<v1::Adapter::Stub> AdapterClient::stub() const {
+  std::lock_guard lock(mu_);
+  return stub_;
+}
+
+std::shared_ptr<grpc::Channel> AdapterClient::channel() const {
+  std::lock_guard lock(mu_);
+  return channel_;
+}
+
+bool AdapterClient::IsServing(std::chrono::milliseconds timeout) {
+  grpc::health::v1::Health::Stub health(channel());
+  grpc::ClientContext ctx;
+  SetDeadline(ctx, timeout);
+  ctx.set_wait_for_ready(true);  // the socket may not exist yet
+  grpc::health::v1::HealthCheckRequest req;
+  grpc::health::v1::HealthCheckResponse resp;
+  grpc::Status st = health.Check(&ctx, req, &resp);
+  return st.ok() && resp.status() == grpc::health::v1::HealthCheckResponse::SERVING;
+}
+
+Status<std::string> AdapterClient::Refresh() {
+  auto s = stub();
+  auto facts = std::make_shared<AdapterFacts>();
+  {
+    grpc::ClientContext ctx;
+    SetDeadline(ctx, call_deadline_);
+    v1::DescribeRequest req;
+    req.set_gateway_api_version(kApiVersion);
+    grpc::Status st = s->Describe(&ctx, req, &facts->describe);
+    if (!st.ok()) return MakeUnexpected("Describe failed: " + st.error_message());
+  }
+  if (facts->describe.api_version() != kApiVersion) {
+    return MakeUnexpected("adapter speaks API version " +
+                          std::to_string(facts->describe.api_version()) + ", the gateway speaks " +
+                          std::to_string(kApiVersion));
+  }
+  for (const auto& cam : facts->describe.cameras()) {
+    CameraFacts cf;
+    cf.description = cam;
+    v1::CameraRef ref;
+    ref.set_camera_id(cam.camera_id());
+    if (cam.capabilities().device_information()) {
+      grpc::ClientContext ctx;
+      SetDeadline(ctx, call_deadline_);
+      grpc::Status st = s->GetDeviceInformation(&ctx, ref, &cf.information);
+      if (!st.ok()) {
+        return MakeUnexpected("GetDeviceInformation(" + cam.camera_id() +
+                              ") failed: " + st.error_message());
+      }
+    }
+    if (cam.capabilities().video_sources()) {
+      grpc::ClientContext ctx;
+      SetDeadline(ctx, call_deadline_);
+      grpc::Status st = s->ListVideoSources(&ctx, ref, &cf.video_sources);
+      if (!st.ok()) {
+        return MakeUnexpected("ListVideoSources(" + cam.camera_id() +
+                              ") failed: " + st.error_message());
+      }
+    }
+    facts->cameras.emplace(cam.camera_id(), std::move(cf));
+  }
+  facts->fetched_at = std::chrono::system_clock::now();
+  std::lock_guard lock(mu_);
+  facts_ = std::move(facts);
+  return {};
+}
+
+std::shared_ptr<const AdapterFacts> AdapterClient::facts() const {
+  std::lock_guard lock(mu_);
+  return facts_;
+}
+
+void AdapterClient::Reboot(
+    const std::string& camera_id,
+    std::function<void(const grpc::Status&, const v1::RebootResponse&)> done) {
+  struct Call {
+    grpc::ClientContext ctx;
+    v1::CameraRef req;
+    v1::RebootResponse resp;
+    std::shared_ptr<v1::Adapter::Stub> stub;  // keeps the stub alive for the call
+  };
+  auto call = std::make_shared<Call>();
+  call->req.set_camera_id(camera_id);
+  call->stub = stub();
+  SetDeadline(call->ctx, call_deadline_);
+  call->stub->async()->Reboot(&call->ctx, &call->req, &call->resp,
+                              [call, done = std::move(done)](grpc::Status st) {
+                                done(st, call->resp);
+                              });
+}
+
+void AdapterClient::StartEvents(std::function<void(const v1::Event&)> sink) {
+  StopEvents();
+  std::lock_guard lock(events_mu_);
+  events_stop_ = false;
+  auto ctx = std::make_shared<grpc::ClientContext>();
+  events_ctx_ = ctx;
+  auto s = stub();
+  events_thread_ = std::thread([this, ctx, s, sink = std::move(sink)] {
+    v1::StreamEventsRequest req;
+    auto reader = s->StreamEvents(ctx.get(), req);
+    v1::Event ev;
+    while (reader->Read(&ev)) {
+      if (ev.has_facts_changed()) {
+        log::Info("adapter", id_ + ": facts changed, refreshing the cache");
+        if (auto st = Refresh(); !st) log::Warn("adapter", id_ + ": " + st.error());
+      }
+      if (sink) sink(ev);
+    }
+    grpc::Status st = reader->Finish();
+    if (!events_stop_) {
+      log::Debug("adapter", id_ + ": event stream ended: " + st.error_message());
+    }
+  });
+}
+
+void AdapterClient::StopEvents() {
+  std::lock_guard lock(events_mu_);
+  events_stop_ = true;
+  if (events_ctx_) events_ctx_->TryCancel();
+  if (events_thread_.joinable()) events_thread_.join();
+  events_ctx_.reset();
+}
+
+}  // namespace onvifgw::adapters

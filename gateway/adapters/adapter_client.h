@@ -1,0 +1,103 @@
+#pragma once
+// The gateway's side of one adapter: its gRPC channel, the facts it cached
+// from it, and the event feed.
+//
+// Facts that rarely change (Describe, device information, video sources) are
+// fetched on (re)connection and on a FactsChanged event, and then served from
+// memory: a read-only ONVIF call costs no adapter round trip. Calls that act
+// on the camera carry the adapter's deadline.
+//
+// Thread-safety: every method may be called from any thread.
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "adapter/v1/adapter.grpc.pb.h"
+#include "core/expected.h"
+
+namespace onvifgw::adapters {
+
+namespace v1 = ::onvifgw::adapter::v1;
+
+struct CameraFacts {
+  v1::CameraDescription description;
+  v1::DeviceInformation information;
+  v1::VideoSourceList video_sources;
+};
+
+/// An immutable snapshot; replaced as a whole on refresh.
+struct AdapterFacts {
+  v1::DescribeResponse describe;
+  std::map<std::string, CameraFacts> cameras;
+  std::chrono::system_clock::time_point fetched_at;
+
+  const CameraFacts* Camera(const std::string& id) const {
+    auto it = cameras.find(id);
+    return it == cameras.end() ? nullptr : &it->second;
+  }
+};
+
+class AdapterClient {
+ public:
+  /// `target` is a gRPC address: "unix:/path" or "host:port".
+  AdapterClient(std::string id, std::string target, std::chrono::milliseconds call_deadline);
+  ~AdapterClient();
+
+  const std::string& id() const { return id_; }
+  const std::string& target() const { return target_; }
+  std::chrono::milliseconds call_deadline() const { return call_deadline_; }
+
+  /// Drops the channel and builds a new one (after the adapter restarted).
+  void Reconnect();
+
+  /// grpc.health.v1 Check with a short timeout: true when SERVING.
+  bool IsServing(std::chrono::milliseconds timeout);
+
+  /// Describe + per-camera facts; on success the cache is replaced. Blocking.
+  Status<std::string> Refresh();
+
+  /// The last facts fetched, or nullptr if the adapter was never reached.
+  /// Stays available while the adapter is down (served from cache).
+  std::shared_ptr<const AdapterFacts> facts() const;
+
+  /// Whether the adapter is believed up (set by the supervisor).
+  bool available() const { return available_.load(); }
+  void set_available(bool up) { available_.store(up); }
+
+  /// Asynchronous Reboot with the call deadline; `done` runs on a gRPC thread.
+  void Reboot(const std::string& camera_id,
+              std::function<void(const grpc::Status&, const v1::RebootResponse&)> done);
+
+  /// Reads StreamEvents on a thread of its own until StopEvents(); a
+  /// FactsChanged event triggers Refresh(); every event goes to `sink`.
+  void StartEvents(std::function<void(const v1::Event&)> sink);
+  void StopEvents();
+
+ private:
+  std::shared_ptr<v1::Adapter::Stub> stub() const;
+  std::shared_ptr<grpc::Channel> channel() const;
+
+  const std::string id_;
+  const std::string target_;
+  const std::chrono::milliseconds call_deadline_;
+  mutable std::mutex mu_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::shared_ptr<v1::Adapter::Stub> stub_;
+  std::shared_ptr<const AdapterFacts> facts_;
+  std::atomic<bool> available_{false};
+
+  std::mutex events_mu_;
+  std::thread events_thread_;
+  std::shared_ptr<grpc::ClientContext> events_ctx_;
+  std::atomic<bool> events_stop_{false};
+};
+
+}  // namespace onvifgw::adapters

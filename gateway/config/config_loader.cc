@@ -1,0 +1,290 @@
+#include "config/config_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <initializer_list>
+#include <set>
+#include <sstream>
+
+namespace onvifgw::config {
+namespace {
+
+// Validation failures travel as an exception inside this file only (config
+// loading is the one place where exceptions are allowed) and leave as a value.
+struct Invalid {
+  YAML::Mark mark;
+  std::string reason;
+};
+
+[[noreturn]] void Fail(const YAML::Node& n, std::string reason) {
+  throw Invalid{n.Mark(), std::move(reason)};
+}
+
+void ExpectMap(const YAML::Node& n, const std::string& what) {
+  if (!n.IsMap()) Fail(n, what + " must be a mapping");
+}
+
+void OnlyKeys(const YAML::Node& n, const std::string& what,
+              std::initializer_list<std::string_view> allowed) {
+  for (const auto& kv : n) {
+    const std::string key = kv.first.as<std::string>();
+    bool ok = false;
+    for (auto a : allowed) ok = ok || key == a;
+    if (!ok) {
+      std::string list;
+      for (auto a : allowed) list += (list.empty() ? "" : ", ") + std::string(a);
+      Fail(kv.first, "unknown key '" + key + "' in " + what + " (allowed: " + list + ")");
+    }
+  }
+}
+
+std::string String(const YAML::Node& n, const std::string& what) {
+  if (!n.IsScalar()) Fail(n, what + " must be a string");
+  return n.Scalar();
+}
+
+std::string NonEmptyString(const YAML::Node& n, const std::string& what) {
+  std::string s = String(n, what);
+  if (s.empty()) Fail(n, what + " must not be empty");
+  return s;
+}
+
+long long Integer(const YAML::Node& n, const std::string& what, long long min, long long max) {
+  long long v = 0;
+  if (!n.IsScalar() || !YAML::convert<long long>::decode(n, v)) {
+    Fail(n, what + " must be an integer");
+  }
+  if (v < min || v > max) {
+    Fail(n, what + " must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return v;
+}
+
+bool Boolean(const YAML::Node& n, const std::string& what) {
+  bool v = false;
+  if (!n.IsScalar() || !YAML::convert<bool>::decode(n, v)) Fail(n, what + " must be true or false");
+  return v;
+}
+
+// A MAC written as six hex pairs separated by ':' or '-'.
+bool IsMac(const std::string& s) {
+  if (s.size() != 17) return false;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    if (i % 3 == 2) {
+      if (s[i] != ':' && s[i] != '-') return false;
+    } else if (!std::isxdigit(static_cast<unsigned char>(s[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+AdapterConfig ParseAdapter(const YAML::Node& n) {
+  ExpectMap(n, "an adapter");
+  OnlyKeys(n, "adapter", {"id", "exec", "endpoint", "config", "call_deadline_ms"});
+  AdapterConfig a;
+  if (!n["id"]) Fail(n, "adapter needs an 'id'");
+  a.id = NonEmptyString(n["id"], "adapter id");
+  if (n["exec"] && n["endpoint"]) Fail(n, "adapter '" + a.id + "' has both 'exec' and 'endpoint'");
+  if (const YAML::Node e = n["exec"]) {
+    if (e.IsScalar()) {
+      a.exec.push_back(NonEmptyString(e, "exec"));
+    } else if (e.IsSequence() && e.size() > 0) {
+      for (const auto& arg : e) a.exec.push_back(String(arg, "exec argument"));
+    } else {
+      Fail(e, "exec must be a program or a non-empty list [program, args...]");
+    }
+  } else if (const YAML::Node ep = n["endpoint"]) {
+    a.endpoint = NonEmptyString(ep, "endpoint");
+  } else {
+    Fail(n, "adapter '" + a.id + "' needs 'exec' (a program to spawn) or 'endpoint' (an address)");
+  }
+  if (const YAML::Node c = n["config"]) {
+    ExpectMap(c, "adapter config");
+    YAML::Emitter em;
+    em << c;
+    a.section_yaml = em.c_str();
+  }
+  if (n["call_deadline_ms"]) {
+    a.call_deadline =
+        std::chrono::milliseconds(Integer(n["call_deadline_ms"], "call_deadline_ms", 100, 600000));
+  }
+  return a;
+}
+
+std::vector<std::string> StringOrList(const YAML::Node& n, const std::string& what) {
+  std::vector<std::string> out;
+  if (n.IsScalar()) {
+    out.push_back(NonEmptyString(n, what));
+  } else if (n.IsSequence()) {
+    for (const auto& e : n) out.push_back(NonEmptyString(e, what));
+  } else {
+    Fail(n, what + " must be a string or a list of strings");
+  }
+  return out;
+}
+
+DeviceConfig ParseDevice(const YAML::Node& n) {
+  ExpectMap(n, "a device");
+  OnlyKeys(n, "device",
+           {"id", "name", "location", "hardware", "address", "port", "advertised_address",
+            "adapter", "camera", "mac", "admin"});
+  DeviceConfig d;
+  for (const char* required : {"id", "port", "adapter", "camera"}) {
+    if (!n[required]) Fail(n, std::string("device needs '") + required + "'");
+  }
+  d.id = NonEmptyString(n["id"], "device id");
+  for (char c : d.id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_') {
+      Fail(n["id"], "device id may contain only letters, digits, '-' and '_'");
+    }
+  }
+  d.name = n["name"] ? NonEmptyString(n["name"], "name") : d.id;
+  if (n["location"]) d.locations = StringOrList(n["location"], "location");
+  d.hardware = n["hardware"] ? NonEmptyString(n["hardware"], "hardware") : "";
+  if (n["address"]) d.address = NonEmptyString(n["address"], "address");
+  d.port = static_cast<uint16_t>(Integer(n["port"], "port", 1, 65535));
+  if (n["advertised_address"]) {
+    d.advertised_address = NonEmptyString(n["advertised_address"], "advertised_address");
+  }
+  d.adapter = NonEmptyString(n["adapter"], "adapter");
+  d.camera = NonEmptyString(n["camera"], "camera");
+  if (n["mac"]) {
+    d.mac = NonEmptyString(n["mac"], "mac");
+    if (!IsMac(d.mac)) Fail(n["mac"], "mac must look like 02:00:5e:10:00:01");
+  }
+  if (const YAML::Node a = n["admin"]) {
+    ExpectMap(a, "admin");
+    OnlyKeys(a, "admin", {"username", "password"});
+    if (!a["username"] || !a["password"]) Fail(a, "admin needs 'username' and 'password'");
+    d.admin = AdminConfig{NonEmptyString(a["username"], "admin username"),
+                          NonEmptyString(a["password"], "admin password")};
+  }
+  return d;
+}
+
+GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
+  if (!root.IsDefined() || root.IsNull()) Fail(root, "the configuration is empty");
+  ExpectMap(root, "the configuration");
+  OnlyKeys(root, "the configuration",
+           {"state_dir", "log_level", "threads", "discovery", "http", "adapters", "devices"});
+  GatewayConfig g;
+  g.source_file = file_name;
+  const auto base = std::filesystem::path(file_name).parent_path();
+  if (!root["state_dir"]) Fail(root, "'state_dir' is required (where the gateway keeps its state)");
+  std::filesystem::path state = NonEmptyString(root["state_dir"], "state_dir");
+  g.state_dir = (state.is_absolute() ? state : base / state).lexically_normal().string();
+  if (root["log_level"]) {
+    g.log_level = String(root["log_level"], "log_level");
+    if (g.log_level != "debug" && g.log_level != "info" && g.log_level != "warn" &&
+        g.log_level != "error") {
+      Fail(root["log_level"], "log_level must be debug, info, warn or error");
+    }
+  }
+  if (root["threads"]) g.threads = static_cast<int>(Integer(root["threads"], "threads", 0, 64));
+  if (const YAML::Node d = root["discovery"]) {
+    ExpectMap(d, "discovery");
+    OnlyKeys(d, "discovery", {"enabled", "address", "port", "multicast"});
+    if (d["enabled"]) g.discovery.enabled = Boolean(d["enabled"], "discovery.enabled");
+    if (d["address"]) g.discovery.address = NonEmptyString(d["address"], "discovery.address");
+    if (d["port"]) {
+      g.discovery.port = static_cast<uint16_t>(Integer(d["port"], "discovery.port", 1, 65535));
+    }
+    if (d["multicast"]) g.discovery.multicast = Boolean(d["multicast"], "discovery.multicast");
+  }
+  if (const YAML::Node h = root["http"]) {
+    ExpectMap(h, "http");
+    OnlyKeys(h, "http",
+             {"max_header_bytes", "max_body_bytes", "read_timeout_ms", "idle_timeout_ms",
+              "max_connections"});
+    if (h["max_header_bytes"]) {
+      g.http.max_header_bytes = Integer(h["max_header_bytes"], "max_header_bytes", 1024, 65536);
+    }
+    if (h["max_body_bytes"]) {
+      g.http.max_body_bytes = Integer(h["max_body_bytes"], "max_body_bytes", 1024, 16 << 20);
+    }
+    if (h["read_timeout_ms"]) {
+      g.http.read_timeout =
+          std::chrono::milliseconds(Integer(h["read_timeout_ms"], "read_timeout_ms", 100, 600000));
+    }
+    if (h["idle_timeout_ms"]) {
+      g.http.idle_timeout =
+          std::chrono::milliseconds(Integer(h["idle_timeout_ms"], "idle_timeout_ms", 100, 3600000));
+    }
+    if (h["max_connections"]) {
+      g.http.max_connections = Integer(h["max_connections"], "max_connections", 1, 10000);
+    }
+  }
+  if (!root["adapters"] || !root["adapters"].IsSequence() || root["adapters"].size() == 0) {
+    Fail(root["adapters"] ? root["adapters"] : root, "'adapters' must be a non-empty list");
+  }
+  std::set<std::string> adapter_ids;
+  for (const auto& a : root["adapters"]) {
+    AdapterConfig ac = ParseAdapter(a);
+    if (!adapter_ids.insert(ac.id).second) Fail(a["id"], "duplicate adapter id '" + ac.id + "'");
+    g.adapters.push_back(std::move(ac));
+  }
+  if (!root["devices"] || !root["devices"].IsSequence() || root["devices"].size() == 0) {
+    Fail(root["devices"] ? root["devices"] : root, "'devices' must be a non-empty list");
+  }
+  std::set<std::string> device_ids;
+  std::set<std::pair<std::string, uint16_t>> endpoints;
+  std::set<uint16_t> ports;
+  for (const auto& d : root["devices"]) {
+    DeviceConfig dc = ParseDevice(d);
+    if (!device_ids.insert(dc.id).second) Fail(d["id"], "duplicate device id '" + dc.id + "'");
+    // Two listeners on one port conflict unless both name distinct specific
+    // addresses; keep the rule simple and strict: one port, one device.
+    if (!ports.insert(dc.port).second) {
+      Fail(d["port"], "port " + std::to_string(dc.port) + " is already used by another device");
+    }
+    if (!adapter_ids.count(dc.adapter)) {
+      Fail(d["adapter"], "unknown adapter '" + dc.adapter + "' (not in 'adapters')");
+    }
+    g.devices.push_back(std::move(dc));
+  }
+  return g;
+}
+
+}  // namespace
+
+std::string ConfigError::ToString() const {
+  std::ostringstream os;
+  os << file;
+  if (line > 0) os << ':' << line << ':' << column;
+  os << ": " << reason;
+  return os.str();
+}
+
+const AdapterConfig* GatewayConfig::FindAdapter(const std::string& id) const {
+  for (const auto& a : adapters) {
+    if (a.id == id) return &a;
+  }
+  return nullptr;
+}
+
+Expected<GatewayConfig, ConfigError> ParseConfig(std::string_view yaml,
+                                                 const std::string& file_name) {
+  try {
+    YAML::Node root = YAML::Load(std::string(yaml));
+    return ParseRoot(root, file_name);
+  } catch (const Invalid& e) {
+    return MakeUnexpected(ConfigError{file_name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                      e.mark.is_null() ? 0 : e.mark.column + 1, e.reason});
+  } catch (const YAML::Exception& e) {
+    return MakeUnexpected(ConfigError{file_name, e.mark.is_null() ? 0 : e.mark.line + 1,
+                                      e.mark.is_null() ? 0 : e.mark.column + 1, e.msg});
+  }
+}
+
+Expected<GatewayConfig, ConfigError> LoadConfigFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return MakeUnexpected(ConfigError{path, 0, 0, "cannot open the file"});
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), path);
+}
+
+}  // namespace onvifgw::config

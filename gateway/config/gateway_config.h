@@ -1,0 +1,77 @@
+#pragma once
+// The operator's YAML configuration, as typed values. The file is only read,
+// never written: everything clients change lives in the state store.
+// Reference: docs/user-guide.md, "Configuration reference".
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace onvifgw::config {
+
+struct AdapterConfig {
+  std::string id;
+  /// Program and arguments to spawn (`exec:`); empty when `endpoint` is set.
+  std::vector<std::string> exec;
+  /// gRPC address of an adapter that runs elsewhere: "unix:/path" or "host:port".
+  std::string endpoint;
+  /// The adapter's own `config:` section, re-emitted as YAML for the adapter.
+  std::string section_yaml;
+  /// Deadline for calls that act on the camera.
+  std::chrono::milliseconds call_deadline{5000};
+};
+
+struct AdminConfig {
+  std::string username;
+  std::string password;
+};
+
+struct DeviceConfig {
+  std::string id;
+  std::string name;
+  std::vector<std::string> locations;
+  std::string hardware;
+  /// Address the device's HTTP listener binds; "0.0.0.0" = every interface.
+  std::string address = "0.0.0.0";
+  uint16_t port = 0;
+  /// Host (and optional ":port") to put in XAddrs instead of the address the
+  /// request came in on (NAT, containers).
+  std::string advertised_address;
+  std::string adapter;
+  std::string camera;
+  /// Fixed MAC for GetNetworkInterfaces; empty = generated once and persisted.
+  std::string mac;
+  std::optional<AdminConfig> admin;
+};
+
+struct DiscoveryConfig {
+  bool enabled = true;
+  std::string address = "0.0.0.0";
+  uint16_t port = 3702;
+  bool multicast = true;
+};
+
+struct HttpLimits {
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 256 * 1024;
+  std::chrono::milliseconds read_timeout{10000};
+  std::chrono::milliseconds idle_timeout{60000};
+  std::size_t max_connections = 64;  ///< per virtual device
+};
+
+struct GatewayConfig {
+  std::string source_file;
+  std::string state_dir;
+  std::string log_level = "info";
+  int threads = 0;  ///< 0 = one per core
+  DiscoveryConfig discovery;
+  HttpLimits http;
+  std::vector<AdapterConfig> adapters;
+  std::vector<DeviceConfig> devices;
+
+  const AdapterConfig* FindAdapter(const std::string& id) const;
+};
+
+}  // namespace onvifgw::config

@@ -1,0 +1,130 @@
+#include "gateway_app.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <filesystem>
+
+#include "core/log.h"
+#include "services/device/device_service.h"
+#include "services/http_binding.h"
+
+namespace onvifgw {
+namespace asio = boost::asio;
+
+GatewayApp::GatewayApp(config::GatewayConfig config, std::string program_dir)
+    : config_(std::move(config)), program_dir_(std::move(program_dir)) {}
+
+GatewayApp::~GatewayApp() { Stop(); }
+
+Status<std::string> GatewayApp::Start() {
+  auto store = store::StateStore::Open(config_.state_dir);
+  if (!store) return MakeUnexpected(store.error());
+  store_ = std::move(store).value();
+  log::Info("store", "state in " + config_.state_dir + " (schema version " +
+                         std::to_string(store_->schema_version()) + ")");
+
+  const std::string run_dir = (std::filesystem::path(config_.state_dir) / "run").string();
+  std::vector<adapters::Supervisor::Entry> entries;
+  for (const auto& a : config_.adapters) {
+    clients_.push_back(std::make_unique<adapters::AdapterClient>(
+        a.id, adapters::Supervisor::TargetFor(a, run_dir), a.call_deadline));
+    entries.push_back({clients_.back().get(), a});
+  }
+
+  endpoint_ = std::make_unique<services::SoapEndpoint>(
+      soap::XmlLimits{config_.http.max_body_bytes, 64});
+  endpoint_->Register(services::device::Operations());
+
+  const http::Limits limits{config_.http.max_header_bytes, config_.http.max_body_bytes,
+                            config_.http.read_timeout, config_.http.idle_timeout,
+                            config_.http.max_connections};
+  for (const auto& dc : config_.devices) {
+    auto identity = store_->IdentityFor(dc.id);
+    if (!identity) return MakeUnexpected("device " + dc.id + ": " + identity.error());
+    auto dev = std::make_unique<services::VirtualDevice>();
+    dev->config = dc;
+    if (dev->config.hardware.empty()) dev->config.hardware = identity->hardware_id;
+    dev->identity = *identity;
+    dev->discovery_enabled = config_.discovery.enabled;
+    dev->scopes = services::FixedScopes(dev->config, dev->config.hardware);
+    for (auto& c : clients_) {
+      if (c->id() == dc.adapter) dev->adapter = c.get();
+    }
+    auto listener = std::make_shared<http::Listener>(
+        io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
+    if (auto st = listener->Listen(dc.address, dc.port); !st) {
+      return MakeUnexpected("device " + dc.id + ": " + st.error());
+    }
+    listener->Run();
+    log::Info("device", dc.id + " (" + identity->endpoint_reference + ") serving http://" +
+                            (dc.address == "0.0.0.0" ? std::string("127.0.0.1") : dc.address) +
+                            ":" + std::to_string(listener->port()) +
+                            std::string(services::device::kPath));
+    listeners_.push_back(std::move(listener));
+    devices_.push_back(std::move(dev));
+  }
+
+  supervisor_ = std::make_unique<adapters::Supervisor>(
+      std::move(entries), run_dir, program_dir_,
+      [](const adapters::v1::Event& ev, const std::string& adapter_id) {
+        if (ev.has_motion()) {
+          log::Debug("events", adapter_id + "/" + ev.camera_id() + ": motion " +
+                                   (ev.motion().active() ? "started" : "stopped"));
+        }
+      });
+  if (auto st = supervisor_->Start(); !st) return st;
+
+  if (config_.discovery.enabled) {
+    discovery::ResponderOptions opts;
+    opts.bind_address = config_.discovery.address;
+    opts.port = config_.discovery.port;
+    opts.join_multicast = config_.discovery.multicast;
+    opts.log = [](std::string_view level, std::string_view msg) {
+      log::Level l = log::Level::kInfo;
+      log::ParseLevel(level, &l);
+      log::Write(l, "discovery", msg);
+    };
+    discovery_ = std::make_unique<discovery::Responder>(io_, opts, [this] {
+      std::vector<discovery::DiscoverableDevice> out;
+      for (std::size_t i = 0; i < devices_.size(); ++i) {
+        const auto& d = *devices_[i];
+        out.push_back({d.identity.endpoint_reference, d.scopes, d.config.address,
+                       listeners_[i]->port(), d.config.advertised_address, 1});
+      }
+      return out;
+    });
+    if (auto st = discovery_->Start(); !st) return MakeUnexpected("discovery: " + st.error());
+    log::Info("discovery", "WS-Discovery on udp/" + std::to_string(discovery_->port()));
+  }
+
+  int n = config_.threads > 0 ? config_.threads
+                              : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
+  return {};
+}
+
+void GatewayApp::RunUntilSignal() {
+  asio::io_context signals_io;
+  asio::signal_set signals(signals_io, SIGINT, SIGTERM);
+  signals.async_wait([](const boost::system::error_code&, int sig) {
+    log::Info("gateway", "signal " + std::to_string(sig) + ": shutting down");
+  });
+  signals_io.run();
+  Stop();
+}
+
+void GatewayApp::Stop() {
+  if (stopped_) return;
+  stopped_ = true;
+  if (discovery_) discovery_->Stop();  // Bye while the network is still ours
+  for (auto& l : listeners_) l->Stop();
+  if (supervisor_) supervisor_->Stop();
+  io_.stop();
+  for (auto& t : threads_) {
+    if (t.joinable()) t.join();
+  }
+  log::Info("gateway", "stopped");
+}
+
+}  // namespace onvifgw

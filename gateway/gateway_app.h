@@ -1,0 +1,51 @@
+#pragma once
+// Wires the rooms together for one run of the gateway: state store, adapter
+// clients and their supervisor, one HTTP listener per virtual device, the
+// WS-Discovery responder, and the I/O threads.
+
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "adapters/adapter_client.h"
+#include "adapters/supervisor.h"
+#include "config/gateway_config.h"
+#include "core/expected.h"
+#include "discovery/responder.h"
+#include "http/listener.h"
+#include "services/soap_endpoint.h"
+#include "services/virtual_device.h"
+#include "store/state_store.h"
+
+namespace onvifgw {
+
+class GatewayApp {
+ public:
+  GatewayApp(config::GatewayConfig config, std::string program_dir);
+  ~GatewayApp();
+
+  /// Opens state, starts adapters, binds every listener. Errors are fatal.
+  Status<std::string> Start();
+  /// Runs until SIGINT/SIGTERM, then shuts down in order.
+  void RunUntilSignal();
+  void Stop();
+
+ private:
+  config::GatewayConfig config_;
+  std::string program_dir_;
+  boost::asio::io_context io_;
+  std::unique_ptr<store::StateStore> store_;
+  std::vector<std::unique_ptr<adapters::AdapterClient>> clients_;
+  std::unique_ptr<adapters::Supervisor> supervisor_;
+  std::unique_ptr<services::SoapEndpoint> endpoint_;
+  std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
+  std::vector<std::shared_ptr<http::Listener>> listeners_;
+  std::unique_ptr<discovery::Responder> discovery_;
+  std::vector<std::thread> threads_;
+  bool stopped_ = false;
+};
+
+}  // namespace onvifgw

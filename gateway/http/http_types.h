@@ -1,0 +1,46 @@
+#pragma once
+// What the HTTP room hands to the layer above, and what it gets back. The
+// request handler never sees a socket (STYLE.md practice 1).
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace onvifgw::http {
+
+struct Limits {
+  std::size_t max_header_bytes = 8 * 1024;
+  std::size_t max_body_bytes = 256 * 1024;
+  std::chrono::milliseconds read_timeout{10000};  ///< one whole request
+  std::chrono::milliseconds idle_timeout{60000};  ///< between keep-alive requests
+  std::size_t max_connections = 64;
+};
+
+struct Request {
+  std::string_view method;
+  std::string_view target;
+  std::string_view content_type;
+  std::string_view authorization;
+  std::string_view body;
+  std::string local_address;   ///< IP the connection was accepted on
+  unsigned short local_port = 0;
+  std::string remote_address;
+  bool tls = false;
+};
+
+struct Response {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;
+};
+
+/// Called once per request, on an I/O thread; `respond` may be called later
+/// from any thread, exactly once. The Request views stay valid until then.
+using Handler = std::function<void(const Request&, std::function<void(Response)> respond)>;
+
+}  // namespace onvifgw::http

@@ -1,0 +1,65 @@
+#include "http/listener.h"
+
+#include <boost/asio/strand.hpp>
+
+#include "core/log.h"
+#include "http/session.h"
+
+namespace onvifgw::http {
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+Listener::Listener(asio::io_context& io, Limits limits, Handler handler, std::string name)
+    : io_(io),
+      acceptor_(asio::make_strand(io)),
+      limits_(limits),
+      handler_(std::make_shared<const Handler>(std::move(handler))),
+      name_(std::move(name)) {}
+
+Status<std::string> Listener::Listen(const std::string& address, unsigned short port) {
+  boost::system::error_code ec;
+  auto ip = asio::ip::make_address(address, ec);
+  if (ec) return MakeUnexpected("invalid address '" + address + "'");
+  tcp::endpoint ep(ip, port);
+  acceptor_.open(ep.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acceptor_.bind(ep, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return MakeUnexpected("cannot listen on " + address + ":" + std::to_string(port) + ": " +
+                          ec.message());
+  }
+  port_ = acceptor_.local_endpoint().port();
+  return {};
+}
+
+void Listener::Run() { Accept(); }
+
+void Listener::Stop() {
+  asio::post(acceptor_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ec;
+    self->acceptor_.close(ec);
+  });
+}
+
+void Listener::Accept() {
+  acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](
+                                                     boost::system::error_code ec,
+                                                     tcp::socket socket) {
+    if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+    if (!ec) {
+      if (self->open_->load() >= self->limits_.max_connections) {
+        // Over the limit: close at once; the client retries later.
+        log::Warn("http", self->name_ + ": connection limit reached, refusing a connection");
+        boost::system::error_code ignored;
+        socket.close(ignored);
+      } else {
+        std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_)
+            ->Start();
+      }
+    }
+    self->Accept();
+  });
+}
+
+}  // namespace onvifgw::http

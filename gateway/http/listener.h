@@ -1,0 +1,42 @@
+#pragma once
+// Accepts TCP connections for one virtual device and gives each its own
+// Session; refuses connections beyond the limit. Only accepts.
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <memory>
+#include <string>
+
+#include "core/expected.h"
+#include "http/http_types.h"
+
+namespace onvifgw::http {
+
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(boost::asio::io_context& io, Limits limits, Handler handler, std::string name);
+
+  /// Binds and listens; port 0 picks a free port (see port()).
+  Status<std::string> Listen(const std::string& address, unsigned short port);
+  void Run();
+  void Stop();
+  unsigned short port() const { return port_; }
+
+  /// Open connections (for limits and tests).
+  std::size_t connections() const { return open_->load(); }
+
+ private:
+  void Accept();
+
+  boost::asio::io_context& io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  Limits limits_;
+  std::shared_ptr<const Handler> handler_;
+  std::string name_;
+  unsigned short port_ = 0;
+  std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
+};
+
+}  // namespace onvifgw::http

@@ -1,0 +1,137 @@
+#include "http/session.h"
+
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+
+namespace onvifgw::http {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+
+Session::Session(asio::ip::tcp::socket&& socket, const Limits& limits,
+                 std::shared_ptr<const Handler> handler,
+                 std::shared_ptr<std::atomic<std::size_t>> open_counter)
+    : stream_(std::move(socket)),
+      limits_(limits),
+      handler_(std::move(handler)),
+      open_(std::move(open_counter)) {
+  ++*open_;
+  boost::system::error_code ec;
+  auto local = stream_.socket().local_endpoint(ec);
+  if (!ec) {
+    auto addr = local.address();
+    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
+      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+    }
+    local_address_ = addr.to_string();
+    local_port_ = local.port();
+  }
+  auto remote = stream_.socket().remote_endpoint(ec);
+  if (!ec) remote_address_ = remote.address().to_string();
+}
+
+Session::~Session() { --*open_; }
+
+void Session::Start() {
+  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+}
+
+void Session::ReadHeader() {
+  parser_.emplace();
+  parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
+  parser_->body_limit(limits_.max_body_bytes);
+  // The first request must arrive within the read timeout; later ones within
+  // the keep-alive idle timeout.
+  stream_.expires_after(requests_ == 0 ? limits_.read_timeout : limits_.idle_timeout);
+  bhttp::async_read_header(stream_, buffer_, *parser_,
+                           [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                             self->OnHeader(ec);
+                           });
+}
+
+void Session::OnHeader(beast::error_code ec) {
+  if (ec == bhttp::error::header_limit) return SendError(431, "Request header too large", true);
+  if (ec) return Close();
+  if (parser_->content_length() && *parser_->content_length() > limits_.max_body_bytes) {
+    return SendError(413, "Request body too large", true);
+  }
+  stream_.expires_after(limits_.read_timeout);
+  bhttp::async_read(stream_, buffer_, *parser_,
+                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                      self->OnBody(ec);
+                    });
+}
+
+void Session::OnBody(beast::error_code ec) {
+  if (ec == bhttp::error::body_limit) return SendError(413, "Request body too large", true);
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout) return Close();
+  if (ec) return SendError(400, "Bad request", true);
+  request_ = parser_->release();
+  ++requests_;
+  stream_.expires_never();  // the handler may take until the adapter deadline
+  Dispatch();
+}
+
+void Session::Dispatch() {
+  Request r;
+  r.method = std::string_view(request_.method_string().data(), request_.method_string().size());
+  r.target = std::string_view(request_.target().data(), request_.target().size());
+  auto ct = request_[bhttp::field::content_type];
+  r.content_type = std::string_view(ct.data(), ct.size());
+  auto auth = request_[bhttp::field::authorization];
+  r.authorization = std::string_view(auth.data(), auth.size());
+  r.body = request_.body();
+  r.local_address = local_address_;
+  r.local_port = local_port_;
+  r.remote_address = remote_address_;
+  const bool keep_alive = request_.keep_alive();
+  (*handler_)(r, [self = shared_from_this(), keep_alive](Response resp) {
+    // Back onto this connection's strand, whatever thread answered.
+    asio::post(self->stream_.get_executor(), [self, keep_alive, resp = std::move(resp)]() mutable {
+      self->Send(std::move(resp), keep_alive);
+    });
+  });
+}
+
+void Session::SendError(unsigned status, const char* text, bool close) {
+  Response r;
+  r.status = static_cast<int>(status);
+  r.content_type = "text/plain; charset=utf-8";
+  r.body = std::string(text) + "\n";
+  request_ = {};
+  request_.version(11);
+  Send(std::move(r), !close);
+}
+
+void Session::Send(Response r, bool keep_alive) {
+  response_ = std::make_shared<bhttp::response<bhttp::string_body>>();
+  auto& res = *response_;
+  res.version(11);
+  res.result(static_cast<unsigned>(r.status));
+  res.set(bhttp::field::server, "onvif-gateway");
+  if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
+  for (auto& [k, v] : r.headers) res.set(k, v);
+  res.body() = std::move(r.body);
+  res.keep_alive(keep_alive);
+  res.prepare_payload();  // exact Content-Length, never chunked
+  stream_.expires_after(limits_.read_timeout);
+  bhttp::async_write(stream_, res,
+                     [self = shared_from_this(), close = !keep_alive](beast::error_code ec,
+                                                                       std::size_t) {
+                       self->OnWrite(close, ec);
+                     });
+}
+
+void Session::OnWrite(bool close, beast::error_code ec) {
+  response_.reset();
+  if (ec || close) return Close();
+  ReadHeader();
+}
+
+void Session::Close() {
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.socket().close(ec);
+}
+
+}  // namespace onvifgw::http

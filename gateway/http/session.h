@@ -1,0 +1,52 @@
+#pragma once
+// One HTTP/1.1 connection: owns its stream and buffer, sets a deadline before
+// every read, builds a fresh parser with header and body limits per message,
+// answers in order (pipelined requests are read one after the other), keeps
+// the connection alive unless the client asks otherwise.
+
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <atomic>
+#include <memory>
+#include <optional>
+
+#include "http/http_types.h"
+
+namespace onvifgw::http {
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(boost::asio::ip::tcp::socket&& socket, const Limits& limits,
+          std::shared_ptr<const Handler> handler,
+          std::shared_ptr<std::atomic<std::size_t>> open_counter);
+  ~Session();
+  void Start();
+
+ private:
+  using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+  void ReadHeader();
+  void OnHeader(boost::beast::error_code ec);
+  void OnBody(boost::beast::error_code ec);
+  void Dispatch();
+  void SendError(unsigned status, const char* text, bool close);
+  void Send(Response r, bool keep_alive);
+  void OnWrite(bool close, boost::beast::error_code ec);
+  void Close();
+
+  boost::beast::tcp_stream stream_;
+  boost::beast::flat_buffer buffer_;
+  Limits limits_;
+  std::shared_ptr<const Handler> handler_;
+  std::shared_ptr<std::atomic<std::size_t>> open_;
+  std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
+  BeastRequest request_;
+  std::shared_ptr<boost::beast::http::response<boost::beast::http::string_body>> response_;
+  std::string local_address_;
+  unsigned short local_port_ = 0;
+  std::string remote_address_;
+  unsigned requests_ = 0;
+};
+
+}  // namespace onvifgw::http

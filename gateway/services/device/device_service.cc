@@ -1,0 +1,310 @@
+#include "services/device/device_service.h"
+
+#include <ifaddrs.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include <chrono>
+#include <ctime>
+
+#include "adapters/fault_map.h"
+#include "onvif/device.pb.h"
+#include "soap/namespaces.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+using soap::Fault;
+
+// The ONVIF release whose Device service WSDL this implements (Core 26.06).
+constexpr int kVersionMajor = 26;
+constexpr int kVersionMinor = 6;
+
+// The cached facts of the device's camera; `facts` keeps the immutable
+// snapshot alive while `camera` points into it.
+struct CameraView {
+  std::shared_ptr<const adapters::AdapterFacts> facts;
+  const adapters::CameraFacts* camera = nullptr;
+};
+
+CameraView CachedCamera(const RequestContext& ctx) {
+  CameraView v;
+  if (ctx.device.adapter == nullptr) return v;
+  v.facts = ctx.device.adapter->facts();
+  if (v.facts) v.camera = v.facts->Camera(ctx.device.config.camera);
+  return v;
+}
+
+tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
+  tds::DeviceServiceCapabilities caps;
+  auto* net = caps.mutable_network();
+  net->set_ipfilter(false);
+  net->set_zeroconfiguration(false);
+  net->set_ipversion6(false);
+  net->set_dyndns(false);
+  net->set_dot11configuration(false);
+  net->set_hostnamefromdhcp(false);
+  net->set_ntp(0);
+  // Authentication arrives with the security room; until then nothing is
+  // claimed that the device does not do.
+  auto* sec = caps.mutable_security();
+  sec->set_tls1_0(false);
+  sec->set_tls1_1(false);
+  sec->set_tls1_2(false);
+  sec->set_onboardkeygeneration(false);
+  sec->set_accesspolicyconfig(false);
+  sec->set_defaultaccesspolicy(false);
+  sec->set_dot1x(false);
+  sec->set_remoteuserhandling(false);
+  sec->set_x509token(false);
+  sec->set_samltoken(false);
+  sec->set_kerberostoken(false);
+  sec->set_usernametoken(false);
+  sec->set_httpdigest(false);
+  sec->set_reltoken(false);
+  auto* sys = caps.mutable_system();
+  sys->set_discoveryresolve(ctx.device.discovery_enabled);
+  sys->set_discoverybye(ctx.device.discovery_enabled);
+  sys->set_remotediscovery(false);
+  sys->set_systembackup(false);
+  sys->set_systemlogging(false);
+  sys->set_httpfirmwareupgrade(false);
+  sys->set_httpsystembackup(false);
+  sys->set_httpsystemlogging(false);
+  sys->set_httpsupportinformation(false);
+  sys->set_storageconfiguration(false);
+  sys->set_discoverynotsupported(!ctx.device.discovery_enabled);
+  sys->set_networkconfignotsupported(true);
+  sys->set_userconfignotsupported(true);
+  caps.mutable_misc()->set_auxiliarycommands("");
+  return caps;
+}
+
+tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
+  tt::DeviceCapabilities d;
+  d.set_xaddr(ctx.ServiceUrl(kPath));
+  auto* net = d.mutable_network();
+  net->set_ipfilter(false);
+  net->set_zeroconfiguration(false);
+  net->set_ipversion6(false);
+  net->set_dyndns(false);
+  auto* sys = d.mutable_system();
+  sys->set_discoveryresolve(ctx.device.discovery_enabled);
+  sys->set_discoverybye(ctx.device.discovery_enabled);
+  sys->set_remotediscovery(false);
+  sys->set_systembackup(false);
+  sys->set_systemlogging(false);
+  sys->set_firmwareupgrade(false);
+  auto* v = sys->add_supportedversions();
+  v->set_major(kVersionMajor);
+  v->set_minor(kVersionMinor);
+  auto* io = d.mutable_io();
+  io->set_inputconnectors(0);
+  io->set_relayoutputs(0);
+  d.mutable_security();  // every flag false: see ServiceCapabilities()
+  return d;
+}
+
+void FillDateTime(const std::tm& tm, tt::DateTime* out) {
+  out->mutable_time()->set_hour(tm.tm_hour);
+  out->mutable_time()->set_minute(tm.tm_min);
+  out->mutable_time()->set_second(tm.tm_sec);
+  out->mutable_date()->set_year(tm.tm_year + 1900);
+  out->mutable_date()->set_month(tm.tm_mon + 1);
+  out->mutable_date()->set_day(tm.tm_mday);
+}
+
+// ---------------------------------------------------------------- handlers
+
+Expected<tds::GetSystemDateAndTimeResponse, Fault> GetSystemDateAndTime(
+    const RequestContext&, const tds::GetSystemDateAndTime&) {
+  // The gateway's own clock, in true UTC (INTEROP §2.9): clients derive the
+  // UsernameToken Created offset from it.
+  const std::time_t now = std::time(nullptr);
+  std::tm utc{};
+  gmtime_r(&now, &utc);
+  tds::GetSystemDateAndTimeResponse r;
+  auto* sdt = r.mutable_systemdateandtime();
+  sdt->set_datetimetype("Manual");
+  sdt->set_daylightsavings(false);
+  sdt->mutable_timezone()->set_tz("UTC0");
+  FillDateTime(utc, sdt->mutable_utcdatetime());
+  FillDateTime(utc, sdt->mutable_localdatetime());
+  return r;
+}
+
+Expected<tds::GetDeviceInformationResponse, Fault> GetDeviceInformation(
+    const RequestContext& ctx, const tds::GetDeviceInformation&) {
+  const CameraView view = CachedCamera(ctx);
+  const adapters::CameraFacts* cam = view.camera;
+  if (cam == nullptr) {
+    return MakeUnexpected(soap::ActionFailed("The camera has not been reached yet"));
+  }
+  tds::GetDeviceInformationResponse r;
+  r.set_manufacturer(cam->information.manufacturer());
+  r.set_model(cam->information.model());
+  r.set_firmwareversion(cam->information.firmware_version());
+  // The virtual device's own identity: unique per device even when two
+  // devices front the same camera model (INTEROP §4.20).
+  r.set_serialnumber(ctx.device.identity.serial_number);
+  r.set_hardwareid(ctx.device.config.hardware.empty() ? ctx.device.identity.hardware_id
+                                                      : ctx.device.config.hardware);
+  return r;
+}
+
+Expected<tds::GetServicesResponse, Fault> GetServices(const RequestContext& ctx,
+                                                      const tds::GetServices& req) {
+  tds::GetServicesResponse r;
+  auto* s = r.add_service();
+  s->set_namespace_(std::string(soap::ns::kTds));
+  s->set_xaddr(ctx.ServiceUrl(kPath));
+  if (req.includecapability()) *s->mutable_capabilities()->mutable_capabilities() = ServiceCapabilities(ctx);
+  s->mutable_version()->set_major(kVersionMajor);
+  s->mutable_version()->set_minor(kVersionMinor);
+  return r;
+}
+
+Expected<tds::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
+    const RequestContext& ctx, const tds::GetServiceCapabilities&) {
+  tds::GetServiceCapabilitiesResponse r;
+  *r.mutable_capabilities() = ServiceCapabilities(ctx);
+  return r;
+}
+
+Expected<tds::GetCapabilitiesResponse, Fault> GetCapabilities(const RequestContext& ctx,
+                                                              const tds::GetCapabilities& req) {
+  bool device = req.category().empty();
+  for (const std::string& c : req.category()) {
+    if (c == "All" || c == "Device") {
+      device = true;
+    } else if (c == "Analytics" || c == "Events" || c == "Imaging" || c == "Media" ||
+               c == "PTZ") {
+      // Core §8.1.2.4: a category whose service the device lacks.
+      return MakeUnexpected(soap::ActionNotSupported(
+          "The device does not provide the " + c + " service", "NoSuchService"));
+    } else {
+      return MakeUnexpected(soap::InvalidArgVal("Unknown capability category '" + c + "'"));
+    }
+  }
+  tds::GetCapabilitiesResponse r;
+  if (device) *r.mutable_capabilities()->mutable_device() = LegacyDeviceCapabilities(ctx);
+  return r;
+}
+
+Expected<tds::GetWsdlUrlResponse, Fault> GetWsdlUrl(const RequestContext&, const tds::GetWsdlUrl&) {
+  tds::GetWsdlUrlResponse r;
+  r.set_wsdlurl("http://www.onvif.org/ver10/device/wsdl/devicemgmt.wsdl");
+  return r;
+}
+
+Expected<tds::GetEndpointReferenceResponse, Fault> GetEndpointReference(
+    const RequestContext& ctx, const tds::GetEndpointReference&) {
+  tds::GetEndpointReferenceResponse r;
+  r.set_guid(ctx.device.identity.endpoint_reference);
+  return r;
+}
+
+Expected<tds::GetScopesResponse, Fault> GetScopes(const RequestContext& ctx,
+                                                  const tds::GetScopes&) {
+  tds::GetScopesResponse r;
+  for (const std::string& s : ctx.device.scopes) {
+    auto* scope = r.add_scopes();
+    scope->set_scopedef("Fixed");
+    scope->set_scopeitem(s);
+  }
+  return r;
+}
+
+Expected<tds::GetHostnameResponse, Fault> GetHostname(const RequestContext& ctx,
+                                                      const tds::GetHostname&) {
+  tds::GetHostnameResponse r;
+  r.mutable_hostnameinformation()->set_fromdhcp(false);
+  r.mutable_hostnameinformation()->set_name(ctx.device.config.id);
+  return r;
+}
+
+// Prefix length of the host interface that owns `address`; 24 if unknown.
+int PrefixLengthOf(const std::string& address) {
+  in_addr target{};
+  if (inet_pton(AF_INET, address.c_str(), &target) != 1) return 24;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return 24;
+  int prefix = 24;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET || i->ifa_netmask == nullptr) {
+      continue;
+    }
+    if (reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr != target.s_addr) continue;
+    prefix = __builtin_popcount(reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr);
+    break;
+  }
+  freeifaddrs(list);
+  return prefix;
+}
+
+Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
+    const RequestContext& ctx, const tds::GetNetworkInterfaces&) {
+  tds::GetNetworkInterfacesResponse r;
+  auto* nic = r.add_networkinterfaces();
+  nic->set_token("eth0");
+  nic->set_enabled(true);
+  nic->mutable_info()->set_name("eth0");
+  nic->mutable_info()->set_hwaddress(ctx.device.config.mac.empty() ? ctx.device.identity.mac
+                                                                   : ctx.device.config.mac);
+  nic->mutable_info()->set_mtu(1500);
+  auto* v4 = nic->mutable_ipv4();
+  v4->set_enabled(true);
+  auto* cfg = v4->mutable_config();
+  in_addr probe{};
+  if (inet_pton(AF_INET, ctx.local_address.c_str(), &probe) == 1) {
+    auto* manual = cfg->add_manual();
+    manual->set_address(ctx.local_address);
+    manual->set_prefixlength(PrefixLengthOf(ctx.local_address));
+  }
+  cfg->set_dhcp(false);
+  return r;
+}
+
+void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completion done) {
+  adapters::AdapterClient* adapter = ctx.device.adapter;
+  if (adapter == nullptr || !adapter->available()) {
+    done(MakeUnexpected(soap::ActionFailed("The camera is not reachable at the moment")));
+    return;
+  }
+  adapter->Reboot(ctx.device.config.camera,
+                  [done = std::move(done)](const grpc::Status& st,
+                                           const adapters::v1::RebootResponse& resp) {
+                    if (!st.ok()) {
+                      done(MakeUnexpected(adapters::FaultFromStatus(st)));
+                      return;
+                    }
+                    tds::SystemRebootResponse r;
+                    r.set_message("Rebooting in " +
+                                  std::to_string(resp.expected_downtime_seconds()) + " seconds");
+                    done(Ok(std::move(r)));
+                  });
+}
+
+}  // namespace
+
+std::vector<Operation> Operations() {
+  const std::string_view ns = soap::ns::kTds;
+  using AC = AccessClass;
+  return {
+      SyncOperation(ns, AC::kPreAuth, GetSystemDateAndTime),
+      SyncOperation(ns, AC::kReadSystem, GetDeviceInformation),
+      SyncOperation(ns, AC::kPreAuth, GetServices),
+      SyncOperation(ns, AC::kPreAuth, GetServiceCapabilities),
+      SyncOperation(ns, AC::kPreAuth, GetCapabilities),
+      SyncOperation(ns, AC::kPreAuth, GetWsdlUrl),
+      SyncOperation(ns, AC::kPreAuth, GetEndpointReference),
+      SyncOperation(ns, AC::kReadSystem, GetScopes),
+      SyncOperation(ns, AC::kPreAuth, GetHostname),
+      SyncOperation(ns, AC::kReadSystem, GetNetworkInterfaces),
+      AsyncOperation(ns, AC::kUnrecoverable, SystemReboot),
+  };
+}
+
+}  // namespace onvifgw::services::device

@@ -1,0 +1,68 @@
+#include "services/http_binding.h"
+
+#include <algorithm>
+#include <cctype>
+
+#include "services/device/device_service.h"
+
+namespace onvifgw::services {
+namespace {
+
+constexpr const char* kSoapContentType = "application/soap+xml; charset=utf-8";
+
+bool AcceptableContentType(std::string_view ct) {
+  if (ct.empty()) return true;  // lenient: some clients omit it
+  std::string lower(ct.substr(0, ct.find(';')));
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  while (!lower.empty() && lower.back() == ' ') lower.pop_back();
+  return lower == "application/soap+xml" || lower == "text/xml" || lower == "application/xml";
+}
+
+http::Response Plain(int status, std::string text) {
+  return http::Response{status, "text/plain; charset=utf-8", std::move(text) + "\n", {}};
+}
+
+}  // namespace
+
+std::string AuthorityFor(const VirtualDevice& device, const http::Request& request) {
+  const std::string& adv = device.config.advertised_address;
+  if (!adv.empty()) {
+    // "host" or "host:port"; a bare IPv6 literal must be bracketed by the user.
+    const bool has_port = adv.find(':') != std::string::npos && adv.find(']') == std::string::npos
+                              ? std::count(adv.begin(), adv.end(), ':') == 1
+                              : adv.rfind("]:") != std::string::npos;
+    return has_port ? adv : adv + ":" + std::to_string(request.local_port);
+  }
+  const bool v6 = request.local_address.find(':') != std::string::npos;
+  return (v6 ? "[" + request.local_address + "]" : request.local_address) + ":" +
+         std::to_string(request.local_port);
+}
+
+http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpoint& endpoint) {
+  return [&device, &endpoint](const http::Request& req,
+                              std::function<void(http::Response)> respond) {
+    std::string_view path = req.target.substr(0, req.target.find('?'));
+    if (path != device::kPath) {
+      respond(Plain(404, "Not found"));
+      return;
+    }
+    if (req.method != "POST") {
+      http::Response r = Plain(405, "Method not allowed: SOAP requests use POST");
+      r.headers.emplace_back("Allow", "POST");
+      respond(std::move(r));
+      return;
+    }
+    if (!AcceptableContentType(req.content_type)) {
+      respond(Plain(415, "Unsupported media type: send application/soap+xml"));
+      return;
+    }
+    RequestContext ctx{device, req.tls ? "https" : "http", AuthorityFor(device, req),
+                       req.local_address};
+    endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {
+      respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body), {}});
+    });
+  };
+}
+
+}  // namespace onvifgw::services

@@ -1,0 +1,88 @@
+#include "services/soap_endpoint.h"
+
+#include <cassert>
+#include <memory>
+
+#include "soap/codec.h"
+#include "soap/envelope.h"
+
+namespace onvifgw::services {
+namespace {
+
+std::string Key(std::string_view ns, std::string_view name) {
+  std::string k(ns);
+  k += ' ';
+  k += name;
+  return k;
+}
+
+// The response's wsa:Action: the WSDL output action, i.e. the request's
+// action (or namespace/operation) followed by "Response".
+soap::ResponseAddressing Addressing(const soap::SoapRequest& req, bool fault) {
+  soap::ResponseAddressing a;
+  if (req.message_id.empty()) return a;
+  a.relates_to = req.message_id;
+  if (fault) {
+    a.action = "http://www.w3.org/2005/08/addressing/soap/fault";
+  } else {
+    std::string base = std::string(req.operation_ns);
+    if (!base.empty() && base.back() != '/') base += '/';
+    a.action = base + std::string(req.operation_name) + "Response";
+  }
+  return a;
+}
+
+SoapReply FaultReply(const soap::Fault& f, const soap::ResponseAddressing& a) {
+  return SoapReply{f.HttpStatus(), soap::WriteFaultEnvelope(f, a)};
+}
+
+}  // namespace
+
+void SoapEndpoint::Register(std::vector<Operation> operations) {
+  for (auto& op : operations) {
+    auto [it, inserted] = operations_.emplace(Key(op.ns, op.name), std::move(op));
+    assert(inserted && "operation registered twice");
+    (void)it;
+    (void)inserted;
+  }
+}
+
+const Operation* SoapEndpoint::Find(std::string_view ns, std::string_view name) const {
+  auto it = operations_.find(Key(ns, name));
+  return it == operations_.end() ? nullptr : &it->second;
+}
+
+void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
+                          std::function<void(SoapReply)> done) const {
+  auto parsed = soap::ParseEnvelope(body, limits_);
+  if (!parsed) {
+    done(FaultReply(parsed.error(), {}));
+    return;
+  }
+  // The request (and its libxml2 tree) must outlive an asynchronous handler.
+  auto req = std::make_shared<soap::SoapRequest>(std::move(parsed).value());
+  const Operation* op = Find(req->operation_ns, req->operation_name);
+  if (op == nullptr) {
+    done(FaultReply(soap::ActionNotSupported("The operation " + std::string(req->operation_name) +
+                                             " is not supported by this device"),
+                    Addressing(*req, true)));
+    return;
+  }
+  std::unique_ptr<google::protobuf::Message> typed(op->request_prototype->New());
+  if (auto st = soap::DecodeElement(req->operation, typed.get()); !st) {
+    done(FaultReply(soap::InvalidArgs("Invalid value in " + st.error().path),
+                    Addressing(*req, true)));
+    return;
+  }
+  std::shared_ptr<const google::protobuf::Message> request(std::move(typed));
+  op->handler(ctx, *request,
+              [req, request, done = std::move(done)](OperationResult result) {
+                if (!result) {
+                  done(FaultReply(result.error(), Addressing(*req, true)));
+                  return;
+                }
+                done(SoapReply{200, soap::WriteResponseEnvelope(**result, Addressing(*req, false))});
+              });
+}
+
+}  // namespace onvifgw::services

@@ -1,0 +1,26 @@
+#pragma once
+// One virtual ONVIF device: what its handlers need to answer a request.
+
+#include <string>
+#include <vector>
+
+#include "adapters/adapter_client.h"
+#include "config/gateway_config.h"
+#include "store/state_store.h"
+
+namespace onvifgw::services {
+
+struct VirtualDevice {
+  config::DeviceConfig config;
+  store::DeviceIdentity identity;
+  adapters::AdapterClient* adapter = nullptr;
+  bool discovery_enabled = true;
+  /// Fixed scopes (Core §7.3.2.2), computed once from the config.
+  std::vector<std::string> scopes;
+};
+
+/// The fixed scopes of a device: type, name, hardware, location(s), profile.
+std::vector<std::string> FixedScopes(const config::DeviceConfig& device,
+                                     const std::string& hardware);
+
+}  // namespace onvifgw::services

@@ -1,0 +1,112 @@
+#include "soap/xml_document.h"
+
+#include <libxml/parser.h>
+
+#include <algorithm>
+#include <cstring>
+
+namespace onvifgw::soap {
+namespace {
+
+// Structural errors are found without building a tree: a DOCTYPE anywhere
+// (SOAP forbids DTDs; refusing them removes every entity attack at once).
+bool ContainsDoctype(std::string_view bytes) {
+  static constexpr std::string_view kNeedle = "<!DOCTYPE";
+  auto it = std::search(bytes.begin(), bytes.end(), kNeedle.begin(), kNeedle.end(),
+                        [](char a, char b) { return std::toupper(a) == b; });
+  return it != bytes.end();
+}
+
+bool DepthWithin(const xmlNode* node, int depth, int max_depth) {
+  if (depth > max_depth) return false;
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE && !DepthWithin(c, depth + 1, max_depth)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+Expected<XmlDocPtr, XmlError> ParseXmlDocument(std::string_view bytes, const XmlLimits& limits) {
+  if (bytes.size() > limits.max_bytes) {
+    return MakeUnexpected(XmlError{"XML document exceeds the size limit"});
+  }
+  if (ContainsDoctype(bytes)) {
+    return MakeUnexpected(XmlError{"DTDs are not allowed in SOAP messages"});
+  }
+  // NONET: never fetch anything. No NOENT/DTDLOAD/DTDATTR/XINCLUDE: nothing is
+  // substituted or loaded. NOERROR/NOWARNING: keep libxml2 off stderr.
+  const int options = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+                      XML_PARSE_NOCDATA | XML_PARSE_NSCLEAN;
+  xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+  if (ctxt == nullptr) return MakeUnexpected(XmlError{"out of memory"});
+  xmlDoc* raw = xmlCtxtReadMemory(ctxt, bytes.data(), static_cast<int>(bytes.size()), nullptr,
+                                  nullptr, options);
+  std::string reason;
+  if (raw == nullptr) {
+    const xmlError* err = xmlCtxtGetLastError(ctxt);
+    reason = "malformed XML";
+    if (err != nullptr && err->message != nullptr) {
+      std::string msg = err->message;
+      while (!msg.empty() && (msg.back() == '\n' || msg.back() == ' ')) msg.pop_back();
+      reason += " at line " + std::to_string(err->line) + ": " + msg;
+    }
+  }
+  xmlFreeParserCtxt(ctxt);
+  if (raw == nullptr) return MakeUnexpected(XmlError{reason});
+  XmlDocPtr doc(raw);
+  if (doc->intSubset != nullptr || doc->extSubset != nullptr) {
+    return MakeUnexpected(XmlError{"DTDs are not allowed in SOAP messages"});
+  }
+  xmlNode* root = xmlDocGetRootElement(doc.get());
+  if (root == nullptr) return MakeUnexpected(XmlError{"empty XML document"});
+  if (!DepthWithin(root, 1, limits.max_depth)) {
+    return MakeUnexpected(XmlError{"XML nesting exceeds the depth limit"});
+  }
+  return doc;
+}
+
+std::string_view LocalName(const xmlNode* node) {
+  return node->name ? reinterpret_cast<const char*>(node->name) : "";
+}
+
+std::string_view NamespaceUri(const xmlNode* node) {
+  if (node->ns == nullptr || node->ns->href == nullptr) return "";
+  return reinterpret_cast<const char*>(node->ns->href);
+}
+
+bool IsElement(const xmlNode* node, std::string_view ns_uri, std::string_view local_name) {
+  return node != nullptr && node->type == XML_ELEMENT_NODE && LocalName(node) == local_name &&
+         NamespaceUri(node) == ns_uri;
+}
+
+xmlNode* FirstElementChild(xmlNode* node) {
+  for (xmlNode* c = node ? node->children : nullptr; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return c;
+  }
+  return nullptr;
+}
+
+xmlNode* NextElementSibling(xmlNode* node) {
+  for (xmlNode* c = node ? node->next : nullptr; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) return c;
+  }
+  return nullptr;
+}
+
+std::string TrimmedText(const xmlNode* node) {
+  std::string text;
+  for (const xmlNode* c = node->children; c != nullptr; c = c->next) {
+    if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+      text += reinterpret_cast<const char*>(c->content);
+    }
+  }
+  auto is_ws = [](char ch) { return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r'; };
+  std::size_t b = 0;
+  std::size_t e = text.size();
+  while (b < e && is_ws(text[b])) ++b;
+  while (e > b && is_ws(text[e - 1])) --e;
+  return text.substr(b, e - b);
+}
+
+}  // namespace onvifgw::soap

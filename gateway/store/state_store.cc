@@ -1,0 +1,139 @@
+#include "store/state_store.h"
+
+#include <filesystem>
+#include <vector>
+
+#include "store/random_ids.h"
+
+namespace onvifgw::store {
+namespace {
+
+// Migration N brings the schema from version N to N+1. Append only.
+const std::vector<const char*>& Migrations() {
+  static const std::vector<const char*> kMigrations = {
+      // 0 -> 1: per-device identity.
+      "CREATE TABLE device_identity ("
+      "  device_id TEXT PRIMARY KEY,"
+      "  endpoint_reference TEXT NOT NULL UNIQUE,"
+      "  serial_number TEXT NOT NULL UNIQUE,"
+      "  mac TEXT NOT NULL UNIQUE,"
+      "  hardware_id TEXT NOT NULL UNIQUE,"
+      "  created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')));",
+  };
+  return kMigrations;
+}
+
+struct StmtFree {
+  void operator()(sqlite3_stmt* s) const { sqlite3_finalize(s); }
+};
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFree>;
+
+Stmt Prepare(sqlite3* db, const char* sql) {
+  sqlite3_stmt* s = nullptr;
+  sqlite3_prepare_v2(db, sql, -1, &s, nullptr);
+  return Stmt(s);
+}
+
+std::string Column(sqlite3_stmt* s, int i) {
+  const unsigned char* t = sqlite3_column_text(s, i);
+  return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+}  // namespace
+
+Expected<std::unique_ptr<StateStore>, std::string> StateStore::Open(const std::string& state_dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(state_dir, ec);
+  if (ec) return MakeUnexpected("cannot create state directory " + state_dir + ": " + ec.message());
+  const std::string path = (std::filesystem::path(state_dir) / "state.db").string();
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
+      SQLITE_OK) {
+    std::string msg = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return MakeUnexpected("cannot open " + path + ": " + msg);
+  }
+  sqlite3_busy_timeout(db, 5000);
+  std::unique_ptr<StateStore> store(new StateStore(db));
+  for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;",
+                             "PRAGMA foreign_keys=ON;"}) {
+    if (auto st = store->Exec(pragma); !st) return MakeUnexpected(st.error());
+  }
+  if (auto st = store->Migrate(); !st) return MakeUnexpected(path + ": " + st.error());
+  return store;
+}
+
+StateStore::~StateStore() { sqlite3_close(db_); }
+
+int StateStore::LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
+
+Status<std::string> StateStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return MakeUnexpected(msg);
+  }
+  return {};
+}
+
+int StateStore::schema_version() {
+  std::lock_guard lock(mu_);
+  Stmt s = Prepare(db_, "PRAGMA user_version;");
+  return s && sqlite3_step(s.get()) == SQLITE_ROW ? sqlite3_column_int(s.get(), 0) : -1;
+}
+
+Status<std::string> StateStore::Migrate() {
+  const int current = schema_version();
+  const int latest = LatestSchemaVersion();
+  if (current > latest) {
+    return MakeUnexpected("database schema version " + std::to_string(current) +
+                          " is newer than this gateway (" + std::to_string(latest) + ")");
+  }
+  for (int v = current; v < latest; ++v) {
+    // Each step and its version bump commit together.
+    std::string sql = "BEGIN IMMEDIATE;";
+    sql += Migrations()[v];
+    sql += "PRAGMA user_version=" + std::to_string(v + 1) + ";COMMIT;";
+    if (auto st = Exec(sql.c_str()); !st) {
+      Exec("ROLLBACK;");
+      return MakeUnexpected("migration to schema version " + std::to_string(v + 1) +
+                            " failed: " + st.error());
+    }
+  }
+  return {};
+}
+
+Expected<DeviceIdentity, std::string> StateStore::IdentityFor(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  {
+    Stmt s = Prepare(db_,
+                     "SELECT endpoint_reference, serial_number, mac, hardware_id "
+                     "FROM device_identity WHERE device_id = ?;");
+    sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(s.get()) == SQLITE_ROW) {
+      return DeviceIdentity{Column(s.get(), 0), Column(s.get(), 1), Column(s.get(), 2),
+                            Column(s.get(), 3)};
+    }
+  }
+  // Random values collide with negligible probability; the UNIQUE constraints
+  // turn a collision into a retry instead of two devices sharing an identity.
+  for (int attempt = 0; attempt < 5; ++attempt) {
+    DeviceIdentity id{RandomUuidUrn(), "GW" + RandomHex(5), RandomMac(), "GW-" + RandomHex(4)};
+    Stmt s = Prepare(db_,
+                     "INSERT INTO device_identity "
+                     "(device_id, endpoint_reference, serial_number, mac, hardware_id) "
+                     "VALUES (?, ?, ?, ?, ?);");
+    const std::string* values[] = {&device_id, &id.endpoint_reference, &id.serial_number, &id.mac,
+                                   &id.hardware_id};
+    for (int i = 0; i < 5; ++i) {
+      sqlite3_bind_text(s.get(), i + 1, values[i]->c_str(), -1, SQLITE_TRANSIENT);
+    }
+    const int rc = sqlite3_step(s.get());
+    if (rc == SQLITE_DONE) return id;
+    if (rc != SQLITE_CONSTRAINT) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+  }
+  return MakeUnexpected(std::string("could not generate a unique identity"));
+}
+
+}  // namespace onvifgw::store

@@ -1,0 +1,52 @@
+#pragma once
+// The gateway's persistent state: one SQLite database in the state directory,
+// created on first start, schema-versioned (PRAGMA user_version) and migrated
+// forward in order. Writes are synchronous (WAL, synchronous=FULL): anything
+// acknowledged to a client survives a crash.
+//
+// Thread-safe: one connection guarded by a mutex (state writes are rare).
+
+#include <sqlite3.h>
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/expected.h"
+
+namespace onvifgw::store {
+
+/// Identity of one virtual device: generated once, never changed.
+struct DeviceIdentity {
+  std::string endpoint_reference;  ///< "urn:uuid:<RFC 4122 v4>"
+  std::string serial_number;
+  std::string mac;          ///< "02:xx:xx:xx:xx:xx" (locally administered, unicast)
+  std::string hardware_id;
+};
+
+class StateStore {
+ public:
+  /// Opens (creating if needed) `<state_dir>/state.db` and migrates it.
+  static Expected<std::unique_ptr<StateStore>, std::string> Open(const std::string& state_dir);
+  ~StateStore();
+  StateStore(const StateStore&) = delete;
+  StateStore& operator=(const StateStore&) = delete;
+
+  /// The device's identity, generated and stored on first call. Values are
+  /// unique across devices (database constraints).
+  Expected<DeviceIdentity, std::string> IdentityFor(const std::string& device_id);
+
+  /// Schema version after migrations.
+  int schema_version();
+  static int LatestSchemaVersion();
+
+ private:
+  explicit StateStore(sqlite3* db) : db_(db) {}
+  Status<std::string> Migrate();
+  Status<std::string> Exec(const char* sql);
+
+  std::mutex mu_;
+  sqlite3* db_;
+};
+
+}  // namespace onvifgw::store
