@@ -172,7 +172,7 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
            {"state_dir", "log_level", "threads", "discovery", "http", "adapters", "devices"});
   GatewayConfig g;
   g.source_file = file_name;
-  const auto base = std::filesystem::path(file_name).parent_path();
+  const auto base = std::filesystem::absolute(std::filesystem::path(file_name)).parent_path();
   if (!root["state_dir"]) Fail(root, "'state_dir' is required (where the gateway keeps its state)");
   std::filesystem::path state = NonEmptyString(root["state_dir"], "state_dir");
   g.state_dir = (state.is_absolute() ? state : base / state).lexically_normal().string();

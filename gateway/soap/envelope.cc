@@ -95,12 +95,15 @@ Expected<SoapRequest, Fault> ParseEnvelope(std::string_view bytes, const XmlLimi
   for (xmlNode* c = FirstElementChild(root); c != nullptr; c = NextElementSibling(c)) {
     if (IsElement(c, env_ns, "Header") && req.header == nullptr && body == nullptr) {
       req.header = c;
-    } else if (IsElement(c, env_ns, "Body") && body == nullptr) {
+    } else if (IsElement(c, env_ns, "Body")) {
+      if (body != nullptr) {
+        return MakeUnexpected(
+            Fault{FaultCode::kSender, {"TagMismatch"}, "The SOAP Envelope has two Bodies"});
+      }
       body = c;
-    } else {
-      return MakeUnexpected(
-          Fault{FaultCode::kSender, {"TagMismatch"}, "Unexpected element in the SOAP Envelope"});
     }
+    // Anything else is ignored: a real prober (Uniview NETDEV) appends an
+    // element after the Body, and being lenient costs nothing here.
   }
   if (body == nullptr) {
     return MakeUnexpected(Fault{FaultCode::kSender, {"Tag"}, "The SOAP Envelope has no Body"});

@@ -57,6 +57,7 @@ void XmlWriter::Attribute(std::string_view name, std::string_view value) {
 }
 
 void XmlWriter::Text(std::string_view text) {
+  if (text.empty()) return;  // keeps <a/> for empty content
   CloseStartTag();
   AppendEscaped(out_, text, false);
 }

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <yaml-cpp/yaml.h>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "adapters/sdk/result.h"
+
+namespace onvifgw::simulated {
+
+/// One simulated camera (an element of `cameras:`).
+struct CameraConfig {
+  std::string id;     ///< Required, unique; letters, digits, '.', '_' and '-' only.
+  std::string label;  ///< Defaults to the id.
+  std::string manufacturer = "Simulated Optics";
+  std::string model = "SIM-1000";
+  std::string firmware = "1.0.0";
+  uint32_t width = 1280;
+  uint32_t height = 720;
+  double framerate = 25;
+};
+
+/// The simulated adapter's config section:
+///
+///   cameras:                 # optional; absent: two cameras "cam-1" and "cam-2"
+///     - id: cam-1            # required, unique
+///       label: Front door    # default: the id
+///       manufacturer: ...    # default "Simulated Optics"
+///       model: ...           # default "SIM-1000"
+///       firmware: ...        # default "1.0.0"
+///       width: 1280          # 16..7680
+///       height: 720          # 16..4320
+///       framerate: 25        # 1..120
+///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
+struct SimulatedConfig {
+  std::vector<CameraConfig> cameras;
+  std::chrono::milliseconds motion_interval{5000};
+};
+
+/// Validates a config section (undefined or null: all defaults). Unknown keys, wrong types,
+/// out-of-range values and duplicate ids are errors whose message names the YAML path, line and
+/// column.
+adapter_sdk::Result<SimulatedConfig> ParseSimulatedConfig(const YAML::Node& node);
+
+}  // namespace onvifgw::simulated

@@ -1,0 +1,344 @@
+#include "adapters/simulated/simulated_service.h"
+
+#include <google/protobuf/util/time_util.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <optional>
+#include <vector>
+
+#include "adapters/sdk/logger.h"
+#include "adapters/simulated/frame_renderer.h"
+#include "adapters/simulated/jpeg_encoder.h"
+
+namespace onvifgw::simulated {
+namespace {
+
+namespace v1 = onvifgw::adapter::v1;
+using std::chrono::steady_clock;
+using std::chrono::system_clock;
+
+constexpr const char* kSourceId = "0";
+constexpr const char* kRtspBase = "rtsp://127.0.0.1:8554/";
+constexpr size_t kMaxQuotedLength = 64;
+constexpr size_t kMaxTimezoneLength = 64;
+// 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as google.protobuf.Timestamp allows.
+constexpr int64_t kMinTimestampSeconds = -62'135'596'800;
+constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;
+
+// Client-supplied text for an error message: bounded and printable.
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (size_t i = 0; i < text.size() && i < kMaxQuotedLength; ++i) {
+    char c = text[i];
+    out.push_back(c >= 0x20 && c < 0x7f ? c : '?');
+  }
+  if (text.size() > kMaxQuotedLength) {
+    out += "...";
+  }
+  return out + "\"";
+}
+
+v1::Resolution SubResolution(const CameraConfig& camera) {
+  v1::Resolution resolution;
+  uint32_t width = std::min<uint32_t>(640, camera.width);
+  uint32_t height = static_cast<uint32_t>(uint64_t{camera.height} * width / camera.width);
+  resolution.set_width(width & ~1u);
+  resolution.set_height(std::max<uint32_t>(height & ~1u, 2));
+  return resolution;
+}
+
+google::protobuf::Timestamp ToTimestamp(system_clock::time_point time) {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
+      std::chrono::duration_cast<std::chrono::nanoseconds>(time.time_since_epoch()).count());
+}
+
+void FillSystemTime(const SimulatedCamera::TimeState& time, v1::SystemTime* out) {
+  *out->mutable_utc_time() = ToTimestamp(time.utc);
+  out->set_posix_timezone(time.posix_timezone);
+  out->set_ntp_synchronized(time.ntp_synchronized);
+}
+
+uint32_t Fnv1a(std::string_view text) {
+  uint32_t hash = 2166136261u;
+  for (char c : text) {
+    hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
+  }
+  return hash;
+}
+
+}  // namespace
+
+SimulatedService::SimulatedService(SimulatedConfig config, const Clock& clock)
+    : clock_(clock), motion_interval_(config.motion_interval), started_(clock.SteadyNow()) {
+  for (CameraConfig& camera : config.cameras) {
+    cameras_.push_back(std::make_unique<SimulatedCamera>(std::move(camera), clock_));
+    by_id_[cameras_.back()->config().id] = cameras_.back().get();
+  }
+}
+
+void SimulatedService::BeginShutdown() {
+  {
+    std::lock_guard<std::mutex> lock(stream_mutex_);
+    shutting_down_ = true;
+  }
+  stream_wakeup_.notify_all();
+}
+
+bool SimulatedService::MotionActiveAt(steady_clock::time_point now) const {
+  return now >= started_ && ((now - started_) / motion_interval_) % 2 == 1;
+}
+
+steady_clock::time_point SimulatedService::NextMotionToggle(steady_clock::time_point now) const {
+  if (now < started_) {
+    return started_ + motion_interval_;
+  }
+  return started_ + ((now - started_) / motion_interval_ + 1) * motion_interval_;
+}
+
+grpc::Status SimulatedService::Find(const std::string& camera_id, SimulatedCamera** camera) const {
+  if (camera_id.empty()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "camera_id is required"};
+  }
+  auto it = by_id_.find(camera_id);
+  if (it == by_id_.end()) {
+    return {grpc::StatusCode::NOT_FOUND, "unknown camera_id " + Quote(camera_id)};
+  }
+  *camera = it->second;
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::FindUp(const std::string& camera_id,
+                                      SimulatedCamera** camera) const {
+  grpc::Status status = Find(camera_id, camera);
+  if (status.ok() && (*camera)->IsRebooting()) {
+    return {grpc::StatusCode::UNAVAILABLE, "camera " + Quote(camera_id) + " is rebooting"};
+  }
+  return status;
+}
+
+grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
+                                        const v1::DescribeRequest* /*request*/,
+                                        v1::DescribeResponse* response) {
+  response->set_api_version(1);
+  response->set_adapter_name(kAdapterName);
+  response->set_adapter_version(kAdapterVersion);
+  for (const auto& camera : cameras_) {
+    v1::CameraDescription* description = response->add_cameras();
+    description->set_camera_id(camera->config().id);
+    description->set_label(camera->config().label);
+    v1::Capabilities* capabilities = description->mutable_capabilities();
+    capabilities->set_device_information(true);
+    capabilities->set_system_time(true);
+    capabilities->set_set_system_time(true);
+    capabilities->set_reboot(true);
+    capabilities->set_video_sources(true);
+    capabilities->set_snapshot(true);
+    capabilities->set_events(true);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::GetDeviceInformation(grpc::ServerContext* /*context*/,
+                                                    const v1::CameraRef* request,
+                                                    v1::DeviceInformation* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  const CameraConfig& config = camera->config();
+  char serial[16];
+  std::snprintf(serial, sizeof(serial), "SIM%08X", Fnv1a(config.id));
+  response->set_manufacturer(config.manufacturer);
+  response->set_model(config.model);
+  response->set_firmware_version(config.firmware);
+  response->set_serial_number(serial);
+  response->set_hardware_id(config.model + "-HW1");
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::GetSystemTime(grpc::ServerContext* /*context*/,
+                                             const v1::CameraRef* request,
+                                             v1::SystemTime* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  FillSystemTime(camera->Time(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::SetSystemTime(grpc::ServerContext* /*context*/,
+                                             const v1::SetSystemTimeRequest* request,
+                                             v1::SystemTime* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (!request->has_utc_time()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "utc_time is required"};
+  }
+  const google::protobuf::Timestamp& utc = request->utc_time();
+  if (utc.seconds() < kMinTimestampSeconds || utc.seconds() > kMaxTimestampSeconds ||
+      utc.nanos() < 0 || utc.nanos() > 999'999'999) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "utc_time is out of range"};
+  }
+  const std::string& timezone = request->posix_timezone();
+  if (timezone.size() > kMaxTimezoneLength ||
+      !std::all_of(timezone.begin(), timezone.end(), [](char c) { return c > 0x20 && c < 0x7f; })) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "posix_timezone must be at most 64 printable characters without spaces"};
+  }
+  auto time = system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(
+      std::chrono::seconds(utc.seconds()) + std::chrono::nanoseconds(utc.nanos())));
+  camera->SetTime(time, timezone);
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": clock set to ",
+                       google::protobuf::util::TimeUtil::ToString(utc),
+                       timezone.empty() ? "" : " TZ=", timezone);
+  FillSystemTime(camera->Time(), response);
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::Reboot(grpc::ServerContext* /*context*/,
+                                      const v1::CameraRef* request, v1::RebootResponse* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  camera->BeginReboot(kRebootDowntime);
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": rebooting for ", kRebootDowntime.count(),
+                       " s");
+  response->set_expected_downtime_seconds(static_cast<uint32_t>(kRebootDowntime.count()));
+  // Event streams skip a rebooting camera; wake them so they notice the end of the reboot.
+  stream_wakeup_.notify_all();
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::ListVideoSources(grpc::ServerContext* /*context*/,
+                                                const v1::CameraRef* request,
+                                                v1::VideoSourceList* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  const CameraConfig& config = camera->config();
+  const auto framerate = static_cast<float>(config.framerate);
+  v1::VideoSource* source = response->add_sources();
+  source->set_source_id(kSourceId);
+  source->mutable_resolution()->set_width(config.width);
+  source->mutable_resolution()->set_height(config.height);
+  source->set_framerate(framerate);
+
+  v1::VideoStream* main = source->add_streams();
+  main->set_stream_id("main");
+  main->set_uri(kRtspBase + config.id + "/main");
+  main->set_codec(v1::VIDEO_CODEC_H264);
+  *main->mutable_resolution() = source->resolution();
+  main->set_framerate(framerate);
+  main->set_bitrate_kbps(4096);
+  main->set_gop_length(static_cast<uint32_t>(config.framerate * 2));
+  main->set_codec_profile("Main");
+
+  v1::VideoStream* sub = source->add_streams();
+  sub->set_stream_id("sub");
+  sub->set_uri(kRtspBase + config.id + "/sub");
+  sub->set_codec(v1::VIDEO_CODEC_H264);
+  *sub->mutable_resolution() = SubResolution(config);
+  sub->set_framerate(framerate);
+  sub->set_bitrate_kbps(512);
+  sub->set_gop_length(static_cast<uint32_t>(config.framerate * 2));
+  sub->set_codec_profile("Main");
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::GetSnapshot(grpc::ServerContext* /*context*/,
+                                           const v1::SnapshotRequest* request,
+                                           v1::Snapshot* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (!request->source_id().empty() && request->source_id() != kSourceId) {
+    return {grpc::StatusCode::NOT_FOUND, "camera " + Quote(camera->config().id) +
+                                             " has no video source " + Quote(request->source_id())};
+  }
+  const v1::Resolution size = SubResolution(camera->config());
+  const system_clock::time_point now = camera->Time().utc;
+  RgbImage image = RenderFrame({.camera_id = camera->config().id,
+                                .width = size.width(),
+                                .height = size.height(),
+                                .time = now,
+                                .motion_active = MotionActiveAt(clock_.SteadyNow())});
+  auto jpeg = EncodeJpeg(image);
+  if (!jpeg) {
+    return {grpc::StatusCode::INTERNAL, jpeg.error().message};
+  }
+  response->set_jpeg(std::move(jpeg).value());
+  *response->mutable_taken_at() = ToTimestamp(now);
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::StreamEvents(grpc::ServerContext* context,
+                                            const v1::StreamEventsRequest* request,
+                                            grpc::ServerWriter<v1::Event>* writer) {
+  std::vector<SimulatedCamera*> selected;
+  for (const std::string& id : request->camera_ids()) {
+    SimulatedCamera* camera = nullptr;
+    if (grpc::Status status = Find(id, &camera); !status.ok()) {
+      return status;
+    }
+    if (std::find(selected.begin(), selected.end(), camera) == selected.end()) {
+      selected.push_back(camera);
+    }
+  }
+  if (selected.empty()) {
+    for (const auto& camera : cameras_) {
+      selected.push_back(camera.get());
+    }
+  }
+
+  // What this stream last told about each camera; empty: nothing yet, or since it rebooted.
+  // Each camera's current state is sent first, then every change.
+  std::vector<std::optional<bool>> sent(selected.size());
+  std::unique_lock<std::mutex> lock(stream_mutex_);
+  while (!shutting_down_) {
+    if (context->IsCancelled()) {
+      return {grpc::StatusCode::CANCELLED, "client cancelled"};
+    }
+    const steady_clock::time_point now = clock_.SteadyNow();
+    const bool active = MotionActiveAt(now);
+    steady_clock::time_point wake = std::min(NextMotionToggle(now), now + kCancelCheckPeriod);
+    for (size_t i = 0; i < selected.size(); ++i) {
+      steady_clock::time_point rebooting_until = selected[i]->RebootingUntil();
+      if (now < rebooting_until) {
+        sent[i].reset();
+        wake = std::min(wake, rebooting_until);
+        continue;
+      }
+      if (sent[i] == active) {
+        continue;
+      }
+      v1::Event event;
+      event.set_camera_id(selected[i]->config().id);
+      *event.mutable_time() = ToTimestamp(selected[i]->Time().utc);
+      event.mutable_motion()->set_source_id(kSourceId);
+      event.mutable_motion()->set_active(active);
+      lock.unlock();  // Write may block on flow control.
+      bool written = writer->Write(event);
+      lock.lock();
+      if (!written) {
+        return {grpc::StatusCode::CANCELLED, "client went away"};
+      }
+      sent[i] = active;
+    }
+    // The clock may be simulated: wait for the same span of real monotonic time.
+    if (shutting_down_) {
+      break;  // Set while Write() ran unlocked.
+    }
+    // Spurious wake-ups are harmless: the loop recomputes everything.
+    stream_wakeup_.wait_until(lock, steady_clock::now() + (wake - now));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace onvifgw::simulated

@@ -1,0 +1,86 @@
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "adapter/v1/adapter.grpc.pb.h"
+#include "adapters/sdk/run_adapter.h"
+#include "adapters/simulated/clock.h"
+#include "adapters/simulated/simulated_camera.h"
+#include "adapters/simulated/simulated_config.h"
+
+namespace onvifgw::simulated {
+
+/// A software camera behind the adapter API v1: every RPC is implemented, with data that is
+/// consistent across RPCs and changes over time (clock, snapshot, motion).
+///
+/// Motion of every camera toggles inactive -> active -> inactive... every motion_interval, counted
+/// from the service's construction; snapshots show the same state. A rebooting camera answers
+/// UNAVAILABLE to everything but Describe for kRebootDowntime. All methods are thread-safe.
+class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
+                               public adapter_sdk::ShutdownAware {
+ public:
+  static constexpr std::chrono::seconds kRebootDowntime{2};
+  /// How often a waiting StreamEvents call checks whether its client has gone away.
+  static constexpr std::chrono::milliseconds kCancelCheckPeriod{250};
+  static constexpr const char* kAdapterName = "simulated";
+  static constexpr const char* kAdapterVersion = "0.1.0";
+
+  /// `clock` must outlive the service.
+  explicit SimulatedService(SimulatedConfig config, const Clock& clock = RealClock());
+
+  /// Ends every StreamEvents call (with OK) and makes new ones return at once.
+  void BeginShutdown() override;
+
+  /// Whether motion is active at `now` (the schedule shared by events and snapshots).
+  bool MotionActiveAt(std::chrono::steady_clock::time_point now) const;
+
+  grpc::Status Describe(grpc::ServerContext* context,
+                        const onvifgw::adapter::v1::DescribeRequest* request,
+                        onvifgw::adapter::v1::DescribeResponse* response) override;
+  grpc::Status GetDeviceInformation(grpc::ServerContext* context,
+                                    const onvifgw::adapter::v1::CameraRef* request,
+                                    onvifgw::adapter::v1::DeviceInformation* response) override;
+  grpc::Status GetSystemTime(grpc::ServerContext* context,
+                             const onvifgw::adapter::v1::CameraRef* request,
+                             onvifgw::adapter::v1::SystemTime* response) override;
+  grpc::Status SetSystemTime(grpc::ServerContext* context,
+                             const onvifgw::adapter::v1::SetSystemTimeRequest* request,
+                             onvifgw::adapter::v1::SystemTime* response) override;
+  grpc::Status Reboot(grpc::ServerContext* context, const onvifgw::adapter::v1::CameraRef* request,
+                      onvifgw::adapter::v1::RebootResponse* response) override;
+  grpc::Status ListVideoSources(grpc::ServerContext* context,
+                                const onvifgw::adapter::v1::CameraRef* request,
+                                onvifgw::adapter::v1::VideoSourceList* response) override;
+  grpc::Status GetSnapshot(grpc::ServerContext* context,
+                           const onvifgw::adapter::v1::SnapshotRequest* request,
+                           onvifgw::adapter::v1::Snapshot* response) override;
+  grpc::Status StreamEvents(grpc::ServerContext* context,
+                            const onvifgw::adapter::v1::StreamEventsRequest* request,
+                            grpc::ServerWriter<onvifgw::adapter::v1::Event>* writer) override;
+
+ private:
+  // Finds a camera by id: NOT_FOUND if unknown, INVALID_ARGUMENT if empty.
+  grpc::Status Find(const std::string& camera_id, SimulatedCamera** camera) const;
+  // Like Find, and UNAVAILABLE while the camera reboots.
+  grpc::Status FindUp(const std::string& camera_id, SimulatedCamera** camera) const;
+  std::chrono::steady_clock::time_point NextMotionToggle(
+      std::chrono::steady_clock::time_point now) const;
+
+  const Clock& clock_;
+  const std::chrono::milliseconds motion_interval_;
+  const std::chrono::steady_clock::time_point started_;
+  std::vector<std::unique_ptr<SimulatedCamera>> cameras_;  // In config order.
+  std::map<std::string, SimulatedCamera*, std::less<>> by_id_;
+
+  std::mutex stream_mutex_;
+  std::condition_variable stream_wakeup_;
+  bool shutting_down_ = false;  // Guarded by stream_mutex_.
+};
+
+}  // namespace onvifgw::simulated

@@ -1,0 +1,435 @@
+// The simulated camera adapter, served in-process and called through a real gRPC stub.
+
+#include <google/protobuf/util/time_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <yaml-cpp/yaml.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <set>
+#include <string>
+
+#include "adapter/v1/adapter.grpc.pb.h"
+#include "adapters/simulated/frame_renderer.h"
+#include "adapters/simulated/jpeg_encoder.h"
+#include "adapters/simulated/simulated_config.h"
+#include "adapters/simulated/simulated_service.h"
+
+namespace onvifgw::simulated {
+namespace {
+
+namespace v1 = onvifgw::adapter::v1;
+using google::protobuf::util::TimeUtil;
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+using std::chrono::steady_clock;
+using std::chrono::system_clock;
+
+// A clock that moves only when told to.
+class FakeClock final : public Clock {
+ public:
+  system_clock::time_point SystemNow() const override {
+    return system_clock::time_point(seconds(1'700'000'000)) + elapsed();
+  }
+  steady_clock::time_point SteadyNow() const override {
+    return steady_clock::time_point(seconds(1000)) + elapsed();
+  }
+  void Advance(steady_clock::duration d) { elapsed_ns_ += d.count(); }
+
+ private:
+  steady_clock::duration elapsed() const { return steady_clock::duration(elapsed_ns_.load()); }
+  std::atomic<steady_clock::rep> elapsed_ns_{0};
+};
+
+SimulatedConfig ParseOrDie(const std::string& yaml) {
+  auto config = ParseSimulatedConfig(YAML::Load(yaml));
+  EXPECT_TRUE(config.ok()) << (config.ok() ? "" : config.error().message);
+  return config.ok() ? config.value() : SimulatedConfig{};
+}
+
+std::string ConfigError(const std::string& yaml) {
+  auto config = ParseSimulatedConfig(YAML::Load(yaml));
+  EXPECT_FALSE(config.ok()) << "config was accepted:\n" << yaml;
+  return config.ok() ? "" : config.error().message;
+}
+
+// Serves a SimulatedService in-process; stub() calls it through gRPC.
+class SimulatedAdapterTest : public ::testing::Test {
+ protected:
+  void Start(SimulatedConfig config, const Clock& clock) {
+    service_ = std::make_unique<SimulatedService>(std::move(config), clock);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    ASSERT_NE(server_, nullptr);
+    stub_ = v1::Adapter::NewStub(server_->InProcessChannel(grpc::ChannelArguments()));
+  }
+  void StartWithFakeClock(SimulatedConfig config = ParseOrDie("")) {
+    Start(std::move(config), fake_clock_);
+  }
+
+  void TearDown() override {
+    if (server_) {
+      service_->BeginShutdown();
+      server_->Shutdown(system_clock::now() + seconds(2));
+    }
+  }
+
+  v1::Adapter::Stub& stub() { return *stub_; }
+
+  v1::Snapshot Snap(const std::string& camera_id) {
+    grpc::ClientContext context;
+    v1::SnapshotRequest request;
+    request.set_camera_id(camera_id);
+    v1::Snapshot snapshot;
+    grpc::Status status = stub().GetSnapshot(&context, request, &snapshot);
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return snapshot;
+  }
+
+  grpc::Status DeviceInfo(const std::string& camera_id, v1::DeviceInformation* info) {
+    grpc::ClientContext context;
+    v1::CameraRef ref;
+    ref.set_camera_id(camera_id);
+    return stub().GetDeviceInformation(&context, ref, info);
+  }
+
+  FakeClock fake_clock_;
+  std::unique_ptr<SimulatedService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<v1::Adapter::Stub> stub_;
+};
+
+TEST_F(SimulatedAdapterTest, DescribeListsDefaultCamerasWithAllCapabilities) {
+  StartWithFakeClock();
+  grpc::ClientContext context;
+  v1::DescribeRequest request;
+  request.set_gateway_api_version(1);
+  v1::DescribeResponse response;
+  ASSERT_TRUE(stub().Describe(&context, request, &response).ok());
+  EXPECT_EQ(response.api_version(), 1u);
+  EXPECT_EQ(response.adapter_name(), "simulated");
+  ASSERT_EQ(response.cameras_size(), 2);
+  EXPECT_EQ(response.cameras(0).camera_id(), "cam-1");
+  EXPECT_EQ(response.cameras(1).camera_id(), "cam-2");
+  const v1::Capabilities& caps = response.cameras(0).capabilities();
+  EXPECT_TRUE(caps.device_information() && caps.system_time() && caps.set_system_time() &&
+              caps.reboot() && caps.video_sources() && caps.snapshot() && caps.events());
+}
+
+TEST_F(SimulatedAdapterTest, InventoryMatchesDescribedCapabilities) {
+  StartWithFakeClock();
+  grpc::ClientContext context;
+  v1::DescribeResponse response;
+  ASSERT_TRUE(stub().Describe(&context, v1::DescribeRequest(), &response).ok());
+  std::set<std::string> described;
+  const auto* caps = &response.cameras(0).capabilities();
+  const auto* descriptor = caps->GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    if (caps->GetReflection()->GetBool(*caps, descriptor->field(i))) {
+      described.insert(descriptor->field(i)->name());
+    }
+  }
+
+  YAML::Node inventory = YAML::LoadFile(ONVIFGW_INVENTORY_PATH);
+  bool found = false;
+  for (const YAML::Node& adapter : inventory["adapters"]) {
+    if (adapter["name"].as<std::string>() != "simulated") {
+      continue;
+    }
+    found = true;
+    EXPECT_EQ(adapter["executable"].as<std::string>(), "onvif-adapter-simulated");
+    EXPECT_EQ(adapter["api_version"].as<uint32_t>(), response.api_version());
+    std::set<std::string> listed;
+    for (const YAML::Node& feature : adapter["features"]) {
+      listed.insert(feature.as<std::string>());
+    }
+    EXPECT_EQ(listed, described);
+  }
+  EXPECT_TRUE(found) << "simulated is missing from " << ONVIFGW_INVENTORY_PATH;
+}
+
+TEST_F(SimulatedAdapterTest, DeviceInformationUsesConfigAndDefaults) {
+  StartWithFakeClock(ParseOrDie(R"(
+cameras:
+  - id: lobby
+    manufacturer: Acme
+  - id: yard
+    model: SIM-2000
+    firmware: 2.1.0
+)"));
+  v1::DeviceInformation lobby;
+  ASSERT_TRUE(DeviceInfo("lobby", &lobby).ok());
+  EXPECT_EQ(lobby.manufacturer(), "Acme");
+  EXPECT_EQ(lobby.model(), "SIM-1000");
+  EXPECT_EQ(lobby.firmware_version(), "1.0.0");
+  EXPECT_FALSE(lobby.serial_number().empty());
+
+  v1::DeviceInformation yard;
+  ASSERT_TRUE(DeviceInfo("yard", &yard).ok());
+  EXPECT_EQ(yard.manufacturer(), "Simulated Optics");
+  EXPECT_EQ(yard.model(), "SIM-2000");
+  EXPECT_EQ(yard.firmware_version(), "2.1.0");
+  EXPECT_NE(yard.serial_number(), lobby.serial_number());
+}
+
+TEST_F(SimulatedAdapterTest, SetSystemTimeRoundTrips) {
+  StartWithFakeClock();
+  v1::SetSystemTimeRequest set;
+  set.set_camera_id("cam-1");
+  *set.mutable_utc_time() = TimeUtil::SecondsToTimestamp(1'577'836'800);  // 2020-01-01T00:00Z
+  set.set_posix_timezone("CET-1CEST,M3.5.0,M10.5.0/3");
+  {
+    grpc::ClientContext context;
+    v1::SystemTime reply;
+    ASSERT_TRUE(stub().SetSystemTime(&context, set, &reply).ok());
+    EXPECT_EQ(reply.utc_time().seconds(), 1'577'836'800);
+  }
+  fake_clock_.Advance(seconds(5));
+
+  grpc::ClientContext context;
+  v1::CameraRef ref;
+  ref.set_camera_id("cam-1");
+  v1::SystemTime time;
+  ASSERT_TRUE(stub().GetSystemTime(&context, ref, &time).ok());
+  EXPECT_EQ(time.utc_time().seconds(), 1'577'836'805);  // The clock keeps running.
+  EXPECT_EQ(time.posix_timezone(), "CET-1CEST,M3.5.0,M10.5.0/3");
+  EXPECT_FALSE(time.ntp_synchronized());
+
+  // The other camera's clock is untouched.
+  grpc::ClientContext other_context;
+  ref.set_camera_id("cam-2");
+  ASSERT_TRUE(stub().GetSystemTime(&other_context, ref, &time).ok());
+  EXPECT_EQ(time.utc_time().seconds(), 1'700'000'005);
+  EXPECT_TRUE(time.ntp_synchronized());
+  EXPECT_EQ(time.posix_timezone(), "UTC0");
+}
+
+TEST_F(SimulatedAdapterTest, SetSystemTimeRejectsBadInput) {
+  StartWithFakeClock();
+  v1::SetSystemTimeRequest set;
+  set.set_camera_id("cam-1");
+  grpc::ClientContext no_time_context;
+  v1::SystemTime reply;
+  EXPECT_EQ(stub().SetSystemTime(&no_time_context, set, &reply).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  *set.mutable_utc_time() = TimeUtil::SecondsToTimestamp(0);
+  set.set_posix_timezone("bad zone\n");
+  grpc::ClientContext bad_zone_context;
+  EXPECT_EQ(stub().SetSystemTime(&bad_zone_context, set, &reply).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(SimulatedAdapterTest, SnapshotIsAJpegThatChangesOverTime) {
+  StartWithFakeClock();
+  v1::Snapshot first = Snap("cam-1");
+  const std::string& jpeg = first.jpeg();
+  ASSERT_GT(jpeg.size(), 100u);
+  EXPECT_EQ(static_cast<uint8_t>(jpeg[0]), 0xFF);
+  EXPECT_EQ(static_cast<uint8_t>(jpeg[1]), 0xD8);
+  EXPECT_EQ(static_cast<uint8_t>(jpeg[jpeg.size() - 2]), 0xFF);
+  EXPECT_EQ(static_cast<uint8_t>(jpeg[jpeg.size() - 1]), 0xD9);
+  EXPECT_EQ(first.taken_at().seconds(), 1'700'000'000);
+
+  EXPECT_EQ(Snap("cam-1").jpeg(), jpeg);  // Same time, same picture.
+  fake_clock_.Advance(seconds(1));
+  v1::Snapshot later = Snap("cam-1");
+  EXPECT_NE(later.jpeg(), jpeg);
+  EXPECT_EQ(later.taken_at().seconds(), 1'700'000'001);
+  EXPECT_NE(Snap("cam-2").jpeg(), later.jpeg());  // Each camera has its own picture.
+
+  grpc::ClientContext context;
+  v1::SnapshotRequest request;
+  request.set_camera_id("cam-1");
+  request.set_source_id("7");
+  v1::Snapshot none;
+  EXPECT_EQ(stub().GetSnapshot(&context, request, &none).error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(FrameRendererTest, IsAPureFunctionOfCameraAndTime) {
+  const system_clock::time_point t(seconds(1'700'000'000));
+  FrameSpec spec{.camera_id = "cam-1", .width = 320, .height = 180, .time = t};
+  RgbImage a = RenderFrame(spec);
+  ASSERT_EQ(a.pixels.size(), 320u * 180u * 3u);
+  EXPECT_EQ(RenderFrame(spec).pixels, a.pixels);
+
+  FrameSpec next_second = spec;
+  next_second.time = t + seconds(1);
+  EXPECT_NE(RenderFrame(next_second).pixels, a.pixels);
+
+  FrameSpec with_motion = spec;
+  with_motion.motion_active = true;
+  EXPECT_NE(RenderFrame(with_motion).pixels, a.pixels);
+
+  auto jpeg = EncodeJpeg(a);
+  ASSERT_TRUE(jpeg.ok());
+  EXPECT_EQ(jpeg->substr(0, 2), "\xFF\xD8");
+}
+
+TEST_F(SimulatedAdapterTest, ListVideoSourcesDescribesMainAndSubStreams) {
+  StartWithFakeClock();
+  grpc::ClientContext context;
+  v1::CameraRef ref;
+  ref.set_camera_id("cam-2");
+  v1::VideoSourceList list;
+  ASSERT_TRUE(stub().ListVideoSources(&context, ref, &list).ok());
+  ASSERT_EQ(list.sources_size(), 1);
+  const v1::VideoSource& source = list.sources(0);
+  EXPECT_EQ(source.source_id(), "0");
+  EXPECT_EQ(source.resolution().width(), 1280u);
+  EXPECT_EQ(source.resolution().height(), 720u);
+  EXPECT_FLOAT_EQ(source.framerate(), 25);
+  ASSERT_EQ(source.streams_size(), 2);
+
+  const v1::VideoStream& main = source.streams(0);
+  EXPECT_EQ(main.stream_id(), "main");
+  EXPECT_EQ(main.uri(), "rtsp://127.0.0.1:8554/cam-2/main");
+  EXPECT_EQ(main.codec(), v1::VIDEO_CODEC_H264);
+  EXPECT_EQ(main.resolution().width(), 1280u);
+  EXPECT_EQ(main.bitrate_kbps(), 4096u);
+  EXPECT_EQ(main.gop_length(), 50u);
+  EXPECT_EQ(main.codec_profile(), "Main");
+
+  const v1::VideoStream& sub = source.streams(1);
+  EXPECT_EQ(sub.stream_id(), "sub");
+  EXPECT_EQ(sub.uri(), "rtsp://127.0.0.1:8554/cam-2/sub");
+  EXPECT_EQ(sub.resolution().width(), 640u);
+  EXPECT_EQ(sub.resolution().height(), 360u);
+  EXPECT_EQ(sub.bitrate_kbps(), 512u);
+}
+
+TEST_F(SimulatedAdapterTest, RebootMakesCameraUnavailableForTwoSeconds) {
+  StartWithFakeClock();
+  {
+    grpc::ClientContext context;
+    v1::CameraRef ref;
+    ref.set_camera_id("cam-1");
+    v1::RebootResponse response;
+    ASSERT_TRUE(stub().Reboot(&context, ref, &response).ok());
+    EXPECT_EQ(response.expected_downtime_seconds(), 2u);
+  }
+  v1::DeviceInformation info;
+  grpc::Status status = DeviceInfo("cam-1", &info);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(status.error_message().find("rebooting"), std::string::npos);
+  EXPECT_TRUE(DeviceInfo("cam-2", &info).ok());  // Only that camera reboots.
+
+  fake_clock_.Advance(milliseconds(1999));
+  EXPECT_EQ(DeviceInfo("cam-1", &info).error_code(), grpc::StatusCode::UNAVAILABLE);
+  fake_clock_.Advance(milliseconds(2));
+  EXPECT_TRUE(DeviceInfo("cam-1", &info).ok());
+}
+
+TEST_F(SimulatedAdapterTest, UnknownCameraIsNotFound) {
+  StartWithFakeClock();
+  v1::DeviceInformation info;
+  grpc::Status status = DeviceInfo("cam-9", &info);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(status.error_message().find("cam-9"), std::string::npos);
+  EXPECT_EQ(DeviceInfo("", &info).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  grpc::ClientContext context;
+  v1::StreamEventsRequest request;
+  request.add_camera_ids("cam-9");
+  auto reader = stub().StreamEvents(&context, request);
+  v1::Event event;
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(SimulatedAdapterTest, StreamEventsDeliversMotionToggles) {
+  Start(ParseOrDie("motion_interval_ms: 50"), RealClock());
+  grpc::ClientContext context;
+  context.set_deadline(system_clock::now() + seconds(10));
+  v1::StreamEventsRequest request;
+  request.add_camera_ids("cam-2");
+  auto reader = stub().StreamEvents(&context, request);
+
+  // The current state first, then the toggle, all for cam-2 only.
+  v1::Event first;
+  ASSERT_TRUE(reader->Read(&first));
+  EXPECT_EQ(first.camera_id(), "cam-2");
+  ASSERT_TRUE(first.has_motion());
+  EXPECT_EQ(first.motion().source_id(), "0");
+  v1::Event second;
+  ASSERT_TRUE(reader->Read(&second));
+  EXPECT_EQ(second.camera_id(), "cam-2");
+  ASSERT_TRUE(second.has_motion());
+  EXPECT_NE(second.motion().active(), first.motion().active());
+  EXPECT_GE(TimeUtil::TimestampToNanoseconds(second.time()),
+            TimeUtil::TimestampToNanoseconds(first.time()));
+
+  context.TryCancel();
+  while (reader->Read(&second)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
+TEST_F(SimulatedAdapterTest, StreamEventsEndsCleanlyOnShutdown) {
+  Start(ParseOrDie("motion_interval_ms: 3600000"), RealClock());
+  grpc::ClientContext context;
+  context.set_deadline(system_clock::now() + seconds(10));
+  auto reader = stub().StreamEvents(&context, v1::StreamEventsRequest());
+  v1::Event event;
+  ASSERT_TRUE(reader->Read(&event));  // cam-1's state
+  ASSERT_TRUE(reader->Read(&event));  // cam-2's state
+  const auto before = steady_clock::now();
+  service_->BeginShutdown();
+  EXPECT_FALSE(reader->Read(&event));
+  EXPECT_TRUE(reader->Finish().ok());
+  EXPECT_LT(steady_clock::now() - before, seconds(1));
+}
+
+TEST(SimulatedConfigTest, AppliesDefaults) {
+  SimulatedConfig config = ParseOrDie("cameras:\n  - id: a\n");
+  ASSERT_EQ(config.cameras.size(), 1u);
+  const CameraConfig& camera = config.cameras[0];
+  EXPECT_EQ(camera.label, "a");
+  EXPECT_EQ(camera.manufacturer, "Simulated Optics");
+  EXPECT_EQ(camera.model, "SIM-1000");
+  EXPECT_EQ(camera.firmware, "1.0.0");
+  EXPECT_EQ(camera.width, 1280u);
+  EXPECT_EQ(camera.height, 720u);
+  EXPECT_EQ(camera.framerate, 25);
+  EXPECT_EQ(config.motion_interval, milliseconds(5000));
+
+  EXPECT_EQ(ParseOrDie("").cameras.size(), 2u);
+  EXPECT_EQ(ParseOrDie("motion_interval_ms: 100").motion_interval, milliseconds(100));
+}
+
+TEST(SimulatedConfigTest, UnknownKeyNamesPathLineAndColumn) {
+  std::string error = ConfigError("cameras:\n  - id: a\n    colour: red\n");
+  EXPECT_NE(error.find("cameras[0].colour"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 3, column 5"), std::string::npos) << error;
+  EXPECT_NE(error.find("unknown key"), std::string::npos) << error;
+
+  error = ConfigError("motion_interval: 5\n");
+  EXPECT_NE(error.find("line 1, column 1"), std::string::npos) << error;
+}
+
+TEST(SimulatedConfigTest, DuplicateIdNamesBothPositions) {
+  std::string error = ConfigError("cameras:\n  - id: a\n  - id: b\n  - id: a\n");
+  EXPECT_NE(error.find("cameras[2].id"), std::string::npos) << error;
+  EXPECT_NE(error.find("line 4, column 9"), std::string::npos) << error;
+  EXPECT_NE(error.find("duplicate camera id \"a\""), std::string::npos) << error;
+  EXPECT_NE(error.find("line 2, column 9"), std::string::npos) << error;
+}
+
+TEST(SimulatedConfigTest, RejectsBadValues) {
+  EXPECT_NE(ConfigError("cameras:\n  - label: x\n").find("cameras[0].id"), std::string::npos);
+  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    width: 5\n").find("between 16 and 7680"),
+            std::string::npos);
+  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    height: tall\n").find("expected an integer"),
+            std::string::npos);
+  EXPECT_NE(ConfigError("cameras:\n  - id: a/b\n").find("line 2, column 9"), std::string::npos);
+  EXPECT_NE(ConfigError("cameras: []\n").find("at least one camera"), std::string::npos);
+  EXPECT_NE(ConfigError("cameras: {id: a}\n").find("expected a list"), std::string::npos);
+  EXPECT_NE(ConfigError("motion_interval_ms: 0\n").find("motion_interval_ms"), std::string::npos);
+  EXPECT_NE(ConfigError("- 1\n").find("expected a map"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onvifgw::simulated

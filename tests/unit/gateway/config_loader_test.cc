@@ -1,0 +1,160 @@
+// Configuration validation: each mistake is reported with line, column and a
+// reason that names the problem.
+
+#include "config/config_loader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace onvifgw::config {
+namespace {
+
+const char* kValid = R"(state_dir: /tmp/x
+adapters:
+  - id: sim
+    exec: [onvif-adapter-simulated, --verbose]
+    config: {motion_interval_ms: 100}
+  - id: remote
+    endpoint: unix:/run/adapter.sock
+devices:
+  - id: a
+    name: Front door
+    location: [country/fr, city/paris]
+    port: 8080
+    adapter: sim
+    camera: cam-1
+  - id: b
+    port: 8081
+    adapter: remote
+    camera: x
+    mac: 02:00:5e:10:00:01
+)";
+
+ConfigError ErrorOf(const std::string& yaml) {
+  auto r = ParseConfig(yaml, "gw.yaml");
+  EXPECT_FALSE(r.has_value()) << "accepted:\n" << yaml;
+  return r ? ConfigError{} : r.error();
+}
+
+std::string Replace(std::string s, const std::string& from, const std::string& to) {
+  auto pos = s.find(from);
+  EXPECT_NE(pos, std::string::npos) << from;
+  return s.replace(pos, from.size(), to);
+}
+
+TEST(ConfigLoader, ValidConfigIsTyped) {
+  auto r = ParseConfig(kValid, "/etc/gw/gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->state_dir, "/tmp/x");
+  ASSERT_EQ(r->adapters.size(), 2u);
+  EXPECT_EQ(r->adapters[0].exec.size(), 2u);
+  EXPECT_NE(r->adapters[0].section_yaml.find("motion_interval_ms"), std::string::npos);
+  EXPECT_EQ(r->adapters[1].endpoint, "unix:/run/adapter.sock");
+  ASSERT_EQ(r->devices.size(), 2u);
+  EXPECT_EQ(r->devices[0].name, "Front door");
+  EXPECT_EQ(r->devices[0].locations.size(), 2u);
+  EXPECT_EQ(r->devices[1].name, "b");  // defaults to the id
+  EXPECT_EQ(r->devices[1].mac, "02:00:5e:10:00:01");
+  EXPECT_TRUE(r->discovery.enabled);
+}
+
+TEST(ConfigLoader, RelativeStateDirIsRelativeToTheFile) {
+  auto r = ParseConfig(Replace(kValid, "state_dir: /tmp/x", "state_dir: state"), "/etc/gw/gw.yaml");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->state_dir, "/etc/gw/state");
+}
+
+TEST(ConfigLoader, UnknownKeyNamesKeyLineAndColumn) {
+  ConfigError e = ErrorOf(Replace(kValid, "    name: Front door", "    nmae: Front door"));
+  EXPECT_EQ(e.file, "gw.yaml");
+  EXPECT_EQ(e.line, 10);
+  EXPECT_EQ(e.column, 5);
+  EXPECT_NE(e.reason.find("unknown key 'nmae'"), std::string::npos) << e.reason;
+  EXPECT_EQ(e.ToString().rfind("gw.yaml:10:5: unknown key", 0), 0u) << e.ToString();
+}
+
+TEST(ConfigLoader, WrongTypeIsReported) {
+  ConfigError e = ErrorOf(Replace(kValid, "port: 8080", "port: eighty"));
+  EXPECT_EQ(e.line, 12);
+  EXPECT_NE(e.reason.find("port must be an integer"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, PortOutOfRange) {
+  ConfigError e = ErrorOf(Replace(kValid, "port: 8080", "port: 70000"));
+  EXPECT_NE(e.reason.find("between 1 and 65535"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, DuplicatePort) {
+  ConfigError e = ErrorOf(Replace(kValid, "port: 8081", "port: 8080"));
+  EXPECT_EQ(e.line, 16);
+  EXPECT_NE(e.reason.find("port 8080 is already used"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, DuplicateDeviceId) {
+  ConfigError e = ErrorOf(Replace(kValid, "  - id: b", "  - id: a"));
+  EXPECT_EQ(e.line, 15);
+  EXPECT_NE(e.reason.find("duplicate device id 'a'"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, DuplicateAdapterId) {
+  ConfigError e = ErrorOf(Replace(kValid, "  - id: remote", "  - id: sim"));
+  EXPECT_NE(e.reason.find("duplicate adapter id 'sim'"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, UnknownAdapter) {
+  ConfigError e = ErrorOf(Replace(kValid, "adapter: remote", "adapter: nowhere"));
+  EXPECT_EQ(e.line, 17);
+  EXPECT_EQ(e.column, 14);
+  EXPECT_NE(e.reason.find("unknown adapter 'nowhere'"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, AdapterNeedsExecOrEndpoint) {
+  ConfigError e = ErrorOf(Replace(kValid, "    endpoint: unix:/run/adapter.sock\n", ""));
+  EXPECT_NE(e.reason.find("needs 'exec'"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, BadMac) {
+  ConfigError e = ErrorOf(Replace(kValid, "02:00:5e:10:00:01", "02:00:5e:10:00"));
+  EXPECT_NE(e.reason.find("mac must look like"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, MissingRequiredDeviceKey) {
+  ConfigError e = ErrorOf(Replace(kValid, "    camera: x\n", ""));
+  EXPECT_NE(e.reason.find("device needs 'camera'"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, YamlSyntaxErrorHasPosition) {
+  ConfigError e = ErrorOf("state_dir: [unclosed\nadapters: []\n");
+  EXPECT_GT(e.line, 0);
+}
+
+TEST(ConfigLoader, EmptyFile) {
+  ConfigError e = ErrorOf("");
+  EXPECT_NE(e.reason.find("empty"), std::string::npos) << e.reason;
+}
+
+TEST(ConfigLoader, MissingFile) {
+  auto r = LoadConfigFile("/nonexistent/gw.yaml");
+  ASSERT_FALSE(r.has_value());
+  EXPECT_NE(r.error().reason.find("cannot open"), std::string::npos);
+}
+
+// Every sample configuration that ships with the project loads.
+TEST(ConfigLoader, ShippedConfigsLoad) {
+  const std::filesystem::path root = std::filesystem::path(__FILE__).parent_path() / "../../..";
+  int n = 0;
+  for (const char* dir : {"config", "deploy"}) {
+    if (!std::filesystem::exists(root / dir)) continue;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(root / dir)) {
+      if (e.path().extension() != ".yaml") continue;
+      auto r = LoadConfigFile(e.path().string());
+      EXPECT_TRUE(r.has_value()) << (r ? "" : r.error().ToString());
+      ++n;
+    }
+  }
+  EXPECT_GE(n, 1);
+}
+
+}  // namespace
+}  // namespace onvifgw::config

@@ -1,0 +1,88 @@
+// State store: created on first start, migrated, identities persisted and unique.
+
+#include "store/state_store.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+namespace onvifgw::store {
+namespace {
+
+class StateStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("onvifgw-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+  std::filesystem::path dir_;
+};
+
+TEST_F(StateStoreTest, CreatesAndMigratesOnFirstOpen) {
+  auto s = StateStore::Open(dir_.string());
+  ASSERT_TRUE(s.has_value()) << s.error();
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "state.db"));
+  EXPECT_EQ((*s)->schema_version(), StateStore::LatestSchemaVersion());
+}
+
+TEST_F(StateStoreTest, IdentityIsStableAcrossReopen) {
+  DeviceIdentity first;
+  {
+    auto s = StateStore::Open(dir_.string());
+    ASSERT_TRUE(s.has_value());
+    auto id = (*s)->IdentityFor("cam");
+    ASSERT_TRUE(id.has_value());
+    first = *id;
+    EXPECT_EQ(first.endpoint_reference.rfind("urn:uuid:", 0), 0u);
+    EXPECT_EQ(first.endpoint_reference.size(), 45u);
+    EXPECT_EQ(first.mac.size(), 17u);
+    // Locally administered, unicast.
+    const int octet = std::stoi(first.mac.substr(0, 2), nullptr, 16);
+    EXPECT_EQ(octet & 0x03, 0x02);
+  }
+  auto s = StateStore::Open(dir_.string());
+  ASSERT_TRUE(s.has_value());
+  auto again = (*s)->IdentityFor("cam");
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->endpoint_reference, first.endpoint_reference);
+  EXPECT_EQ(again->serial_number, first.serial_number);
+  EXPECT_EQ(again->mac, first.mac);
+  EXPECT_EQ(again->hardware_id, first.hardware_id);
+}
+
+TEST_F(StateStoreTest, DevicesNeverShareIdentities) {
+  auto s = StateStore::Open(dir_.string());
+  ASSERT_TRUE(s.has_value());
+  std::set<std::string> uuids, serials, macs;
+  for (int i = 0; i < 50; ++i) {
+    auto id = (*s)->IdentityFor("dev" + std::to_string(i));
+    ASSERT_TRUE(id.has_value());
+    uuids.insert(id->endpoint_reference);
+    serials.insert(id->serial_number);
+    macs.insert(id->mac);
+  }
+  EXPECT_EQ(uuids.size(), 50u);
+  EXPECT_EQ(serials.size(), 50u);
+  EXPECT_EQ(macs.size(), 50u);
+}
+
+TEST_F(StateStoreTest, RefusesANewerSchema) {
+  {
+    auto s = StateStore::Open(dir_.string());
+    ASSERT_TRUE(s.has_value());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "state.db").c_str(), &db), SQLITE_OK);
+  sqlite3_exec(db, "PRAGMA user_version=999;", nullptr, nullptr, nullptr);
+  sqlite3_close(db);
+  auto s = StateStore::Open(dir_.string());
+  ASSERT_FALSE(s.has_value());
+  EXPECT_NE(s.error().find("newer"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onvifgw::store
