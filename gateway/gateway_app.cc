@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "services/device/device_service.h"
+#include "services/events/event_service.h"
 #include "services/http_binding.h"
 
 namespace onvifgw {
@@ -35,6 +36,8 @@ Status<std::string> GatewayApp::Start() {
   endpoint_ = std::make_unique<services::SoapEndpoint>(
       soap::XmlLimits{config_.http.max_body_bytes, 64});
   endpoint_->Register(services::device::Operations());
+  endpoint_->Register(services::events::Operations());
+  events_ = std::make_unique<services::events::EventHub>();
 
   const http::Limits limits{config_.http.max_header_bytes, config_.http.max_body_bytes,
                             config_.http.read_timeout, config_.http.idle_timeout,
@@ -48,6 +51,7 @@ Status<std::string> GatewayApp::Start() {
     dev->identity = *identity;
     dev->discovery_enabled = config_.discovery.enabled;
     dev->scopes = services::FixedScopes(dev->config, dev->config.hardware);
+    dev->events = events_.get();
     for (auto& c : clients_) {
       if (c->id() == dc.adapter) dev->adapter = c.get();
     }
@@ -67,11 +71,8 @@ Status<std::string> GatewayApp::Start() {
 
   supervisor_ = std::make_unique<adapters::Supervisor>(
       std::move(entries), run_dir, program_dir_,
-      [](const adapters::v1::Event& ev, const std::string& adapter_id) {
-        if (ev.has_motion()) {
-          log::Debug("events", adapter_id + "/" + ev.camera_id() + ": motion " +
-                                   (ev.motion().active() ? "started" : "stopped"));
-        }
+      [this](const adapters::v1::Event& ev, const std::string& adapter_id) {
+        OnAdapterEvent(ev, adapter_id);
       });
   if (auto st = supervisor_->Start(); !st) return st;
 
@@ -89,8 +90,18 @@ Status<std::string> GatewayApp::Start() {
       std::vector<discovery::DiscoverableDevice> out;
       for (std::size_t i = 0; i < devices_.size(); ++i) {
         const auto& d = *devices_[i];
-        out.push_back({d.identity.endpoint_reference, d.scopes, d.config.address,
-                       listeners_[i]->port(), d.config.advertised_address, 1});
+        // advertised_address may carry its own port ("host:port", "[v6]:port").
+        std::string host = d.config.advertised_address;
+        uint16_t port = listeners_[i]->port();
+        const auto colon = host.rfind(':');
+        const bool bracketed = !host.empty() && host.front() == '[';
+        if (colon != std::string::npos &&
+            (bracketed ? host.find("]:") == colon - 1 : host.find(':') == colon)) {
+          port = static_cast<uint16_t>(std::stoi(host.substr(colon + 1)));
+          host = host.substr(0, colon);
+        }
+        if (bracketed && host.back() == ']') host = host.substr(1, host.size() - 2);
+        out.push_back({d.identity.endpoint_reference, d.scopes, d.config.address, port, host, 1});
       }
       return out;
     });
@@ -102,6 +113,24 @@ Status<std::string> GatewayApp::Start() {
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
   return {};
+}
+
+void GatewayApp::OnAdapterEvent(const adapters::v1::Event& ev, const std::string& adapter_id) {
+  if (!ev.has_motion()) return;
+  log::Debug("events", adapter_id + "/" + ev.camera_id() + ": motion " +
+                           (ev.motion().active() ? "started" : "stopped"));
+  auto time = std::chrono::system_clock::now();
+  if (ev.has_time()) {
+    time = std::chrono::system_clock::time_point(std::chrono::seconds(ev.time().seconds()) +
+                                                 std::chrono::nanoseconds(ev.time().nanos()));
+  }
+  for (const auto& dev : devices_) {
+    if (dev->config.adapter != adapter_id || dev->config.camera != ev.camera_id()) continue;
+    events_->Publish(dev->config.id,
+                     {std::string(services::events::kMotionAlarmTopic), time, "Changed", "Source",
+                      services::events::VideoSourceToken(ev.motion().source_id()), "State",
+                      ev.motion().active() ? "true" : "false"});
+  }
 }
 
 void GatewayApp::RunUntilSignal() {
@@ -120,6 +149,7 @@ void GatewayApp::Stop() {
   if (discovery_) discovery_->Stop();  // Bye while the network is still ours
   for (auto& l : listeners_) l->Stop();
   if (supervisor_) supervisor_->Stop();
+  events_.reset();  // answers pending PullMessages before the I/O threads stop
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -16,6 +16,7 @@
 #include "core/expected.h"
 #include "discovery/responder.h"
 #include "http/listener.h"
+#include "services/events/event_hub.h"
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
 #include "store/state_store.h"
@@ -41,11 +42,15 @@ class GatewayApp {
   std::vector<std::unique_ptr<adapters::AdapterClient>> clients_;
   std::unique_ptr<adapters::Supervisor> supervisor_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
+  std::unique_ptr<services::events::EventHub> events_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
   std::vector<std::shared_ptr<http::Listener>> listeners_;
   std::unique_ptr<discovery::Responder> discovery_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
+
+  /// Turns an adapter event into ONVIF notifications of the devices it backs.
+  void OnAdapterEvent(const adapters::v1::Event& ev, const std::string& adapter_id);
 };
 
 }  // namespace onvifgw

@@ -1,5 +1,7 @@
 #include "adapters/sdk/command_line.h"
 
+#include <charconv>
+
 namespace onvifgw::adapter_sdk {
 
 Result<CommandLine> ParseCommandLine(const std::vector<std::string_view>& args) {
@@ -18,7 +20,8 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string_view>& args) 
       name = arg.substr(0, eq);
       value = arg.substr(eq + 1);
     }
-    if (name != "--listen" && name != "--config" && name != "--log-level") {
+    if (name != "--listen" && name != "--config" && name != "--log-level" &&
+        name != "--parent-pid") {
       return Error{"unknown argument \"" + std::string(arg) + "\""};
     }
     if (!value) {
@@ -46,6 +49,13 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string_view>& args) 
         return Error{"--config needs a file name"};
       }
       result.config_path = std::string(*value);
+    } else if (name == "--parent-pid") {
+      long pid = 0;
+      auto [end, ec] = std::from_chars(value->data(), value->data() + value->size(), pid);
+      if (ec != std::errc() || end != value->data() + value->size() || pid <= 1) {
+        return Error{"--parent-pid: expected a process id, got \"" + std::string(*value) + "\""};
+      }
+      result.parent_pid = static_cast<int>(pid);
     } else if (!ParseLogLevel(*value, &result.log_level)) {
       return Error{"--log-level: expected debug, info, warn or error, got \"" +
                    std::string(*value) + "\""};
@@ -60,11 +70,12 @@ Result<CommandLine> ParseCommandLine(const std::vector<std::string_view>& args) 
 std::string UsageText(std::string_view program) {
   std::string text =
       "usage: " + std::string(program) +
-      " --listen ADDR [--config FILE] [--log-level LEVEL]\n"
+      " --listen ADDR [--config FILE] [--log-level LEVEL] [--parent-pid PID]\n"
       "\n"
       "  --listen ADDR      unix:/abs/path.sock or host:port (port 0: any free port)\n"
       "  --config FILE      YAML file with this adapter's config section\n"
       "  --log-level LEVEL  debug, info (default), warn or error\n"
+      "  --parent-pid PID   exit when process PID (the gateway) goes away\n"
       "  --help             show this text\n";
   return text;
 }

@@ -16,6 +16,8 @@ namespace onvifgw::adapter_sdk {
 ///   --listen ADDR      unix:/abs/path.sock or host:port (port 0: the system chooses). Required.
 ///   --config FILE      YAML file holding the adapter's section of the gateway config. Optional.
 ///   --log-level LEVEL  debug, info (default), warn or error.
+///   --parent-pid PID   stop (SIGTERM) when that process dies: set by the gateway so that a
+///                      killed gateway leaves no orphaned adapter behind.
 ///   --help             usage on stdout, exit code 0.
 ///
 /// Both "--flag value" and "--flag=value" are accepted.
@@ -25,6 +27,8 @@ struct CommandLine {
   /// Absent: the adapter runs with an empty config node.
   std::optional<std::string> config_path;
   LogLevel log_level = LogLevel::kInfo;
+  /// 0: none.
+  int parent_pid = 0;
 };
 
 /// Parses the arguments after the program name. An Error means bad usage (exit code 2).

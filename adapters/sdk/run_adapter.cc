@@ -1,5 +1,9 @@
 #include "adapters/sdk/run_adapter.h"
 
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
 #include <signal.h>
@@ -90,6 +94,15 @@ int RunAdapter(int argc, char** argv, const AdapterFactory& factory) {
     return kExitOk;
   }
   SetLogLevel(command_line->log_level);
+  if (command_line->parent_pid != 0) {
+    // The kernel sends SIGTERM when the parent dies; if it already died before
+    // this line, we are orphaned already: stop now.
+    ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (::getppid() != command_line->parent_pid) {
+      LogError("parent process ", command_line->parent_pid, " is gone; exiting");
+      return kExitOk;
+    }
+  }
 
   // Before any thread exists, so that every thread inherits the mask and only the signal thread
   // ever sees SIGTERM/SIGINT.
@@ -157,13 +170,20 @@ int RunAdapter(int argc, char** argv, const AdapterFactory& factory) {
   } else {
     LogInfo("listening on ", listen.ToGrpcTarget());
   }
+  // Remember which socket file is ours: a successor may have replaced it by
+  // the time we exit, and removing that one would cut it off.
+  struct stat own_socket {};
+  const bool have_own_socket =
+      listen.kind == ListenAddress::Kind::kUnix && ::stat(listen.unix_path.c_str(), &own_socket) == 0;
 
   std::thread signal_thread(WaitForStopSignal, server.get(), service.get());
   g_signal_thread = signal_thread.native_handle();
   g_signal_thread_ready.store(true);
   server->Wait();
   signal_thread.join();
-  if (listen.kind == ListenAddress::Kind::kUnix) {
+  struct stat now {};
+  if (have_own_socket && ::stat(listen.unix_path.c_str(), &now) == 0 &&
+      now.st_ino == own_socket.st_ino && now.st_dev == own_socket.st_dev) {
     ::unlink(listen.unix_path.c_str());
   }
   LogInfo("stopped");

@@ -1,5 +1,7 @@
 #include "adapters/supervisor.h"
 
+#include <unistd.h>
+
 #include <csignal>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +19,9 @@ constexpr auto kStableAfter = 30s;
 constexpr auto kHealthPoll = 100ms;
 constexpr auto kRunningPoll = 2s;
 constexpr auto kKillAfter = 3s;
+// While not serving, health is polled every kHealthPoll: 100 polls = ~10 s
+// (plus their timeouts) before a running but unresponsive adapter is killed.
+constexpr int kMaxFailedChecks = 100;
 }  // namespace
 
 struct Supervisor::Child {
@@ -35,6 +40,7 @@ struct Supervisor::Child {
   std::chrono::milliseconds backoff = kMinBackoff;
   std::chrono::steady_clock::time_point serving_since{};
   bool serving = false;
+  int failed_checks = 0;
   std::string out_buf;
   std::string err_buf;
 
@@ -106,7 +112,15 @@ void OnTimer(uv_timer_t* t) {
     log::Warn(c->tag(), "health check failed; marking unavailable");
     c->serving = false;
     c->client->set_available(false);
+    c->failed_checks = 1;
+  } else if (!up && c->running && ++c->failed_checks > kMaxFailedChecks) {
+    // Alive but not serving: a hung adapter is restarted like a crashed one.
+    log::Warn(c->tag(), "not serving after " + std::to_string(kMaxFailedChecks) +
+                            " health checks; killing it");
+    uv_process_kill(&c->process, SIGKILL);
+    c->failed_checks = 0;
   }
+  if (up) c->failed_checks = 0;
   if (c->serving && std::chrono::steady_clock::now() - c->serving_since > kStableAfter) {
     c->backoff = kMinBackoff;
   }
@@ -142,7 +156,9 @@ void Spawn(Supervisor::Child* c) {
 
   std::vector<std::string> args = c->config.exec;
   args[0] = c->program;
-  args.insert(args.end(), {"--listen", socket_target, "--config", c->config_path});
+  // --parent-pid: the adapter stops by itself if the gateway is killed.
+  args.insert(args.end(), {"--listen", socket_target, "--config", c->config_path, "--parent-pid",
+                           std::to_string(::getpid())});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -177,6 +193,7 @@ void Spawn(Supervisor::Child* c) {
     return;
   }
   c->running = true;
+  c->failed_checks = 0;
   c->open_pipes = 2;
   c->out_buf.clear();
   c->err_buf.clear();

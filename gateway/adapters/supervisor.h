@@ -2,7 +2,7 @@
 // Keeps the adapters alive, on a libuv loop in a thread of its own.
 //
 // `exec:` adapters are spawned with `--listen unix:<state>/run/<id>.sock
-// --config <state>/run/<id>.yaml`; their stdout/stderr go to the log with an
+// --config <state>/run/<id>.yaml --parent-pid <gateway pid>`; their stdout/stderr go to the log with an
 // "adapter:<id>" prefix; once their gRPC health service says SERVING the
 // client refreshes its cache and starts the event feed. A crashed adapter is
 // restarted with exponential back-off (250 ms doubling to 30 s, reset after

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "services/device/device_service.h"
+#include "services/events/event_service.h"
 
 namespace onvifgw::services {
 namespace {
@@ -43,7 +44,10 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
   return [&device, &endpoint](const http::Request& req,
                               std::function<void(http::Response)> respond) {
     std::string_view path = req.target.substr(0, req.target.find('?'));
-    if (path != device::kPath) {
+    // The operation is chosen by the body element; the path only has to be
+    // one of the device's service addresses.
+    if (path != device::kPath && path != events::kPath &&
+        path.rfind(events::kSubscriptionPathPrefix, 0) != 0) {
       respond(Plain(404, "Not found"));
       return;
     }
@@ -58,7 +62,7 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
       return;
     }
     RequestContext ctx{device, req.tls ? "https" : "http", AuthorityFor(device, req),
-                       req.local_address};
+                       req.local_address, std::string(path)};
     endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {
       respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body), {}});
     });

@@ -18,9 +18,11 @@ struct RequestContext {
   std::string authority;
   /// The local IP address the request arrived on (no port).
   std::string local_address;
+  /// The HTTP path the request was posted to ("/onvif/subscription/7").
+  std::string path;
 
-  std::string ServiceUrl(std::string_view path) const {
-    return scheme + "://" + authority + std::string(path);
+  std::string ServiceUrl(std::string_view service_path) const {
+    return scheme + "://" + authority + std::string(service_path);
   }
 };
 

@@ -10,6 +10,10 @@
 
 namespace onvifgw::services {
 
+namespace events {
+class EventHub;
+}
+
 struct VirtualDevice {
   config::DeviceConfig config;
   store::DeviceIdentity identity;
@@ -17,6 +21,8 @@ struct VirtualDevice {
   bool discovery_enabled = true;
   /// Fixed scopes (Core §7.3.2.2), computed once from the config.
   std::vector<std::string> scopes;
+  /// The gateway's pull-point subscriptions (shared by every device).
+  events::EventHub* events = nullptr;
 };
 
 /// The fixed scopes of a device: type, name, hardware, location(s), profile.

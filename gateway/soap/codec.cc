@@ -26,6 +26,7 @@ struct FieldPlan {
   std::string prefix;  // element namespace prefix (unused for attributes)
   bool attribute;
   bool text;
+  bool qname;
 };
 
 struct TypePlan {
@@ -51,7 +52,9 @@ const TypePlan& PlanFor(const pb::Descriptor* d) {
     FieldPlan fp{f,
                  o.HasExtension(onvif::name) ? o.GetExtension(onvif::name) : f->name(),
                  o.HasExtension(onvif::field_ns) ? o.GetExtension(onvif::field_ns) : plan->prefix,
-                 o.GetExtension(onvif::attribute), o.GetExtension(onvif::text)};
+                 o.GetExtension(onvif::attribute), o.GetExtension(onvif::text),
+                 o.GetExtension(onvif::qname)};
+    if (fp.prefix == "-") fp.prefix.clear();  // unqualified element
     plan->fields.push_back(std::move(fp));
   }
   for (const auto& fp : plan->fields) plan->by_name.emplace(fp.xml_name, &fp);
@@ -203,6 +206,13 @@ bool Present(const pb::Message& m, const FieldPlan& fp) {
 
 void EncodeContent(const pb::Message& m, const TypePlan& plan, XmlWriter& out);
 
+// Declares the prefix of a QName-valued field ("tt:ReferenceToken").
+void NoteQNamePrefix(const FieldPlan& fp, const std::string& value, XmlWriter& out) {
+  if (!fp.qname) return;
+  const auto colon = value.find(':');
+  if (colon != std::string::npos) out.UsePrefix(value.substr(0, colon));
+}
+
 void EncodeField(const pb::Message& m, const FieldPlan& fp, XmlWriter& out) {
   const pb::FieldDescriptor* f = fp.field;
   const pb::Reflection* r = m.GetReflection();
@@ -214,7 +224,9 @@ void EncodeField(const pb::Message& m, const FieldPlan& fp, XmlWriter& out) {
           f->is_repeated() ? r->GetRepeatedMessage(m, f, i) : r->GetMessage(m, f);
       EncodeContent(child, PlanFor(child.GetDescriptor()), out);
     } else {
-      out.Text(ScalarToString(m, f, i));
+      const std::string value = ScalarToString(m, f, i);
+      NoteQNamePrefix(fp, value, out);
+      out.Text(value);
     }
     out.End(fp.prefix, fp.xml_name);
   }
@@ -223,12 +235,20 @@ void EncodeField(const pb::Message& m, const FieldPlan& fp, XmlWriter& out) {
 void EncodeContent(const pb::Message& m, const TypePlan& plan, XmlWriter& out) {
   // Attributes first: they belong to the start tag.
   for (const FieldPlan& fp : plan.fields) {
-    if (fp.attribute && Present(m, fp)) out.Attribute(fp.xml_name, ScalarToString(m, fp.field, 0));
+    if (!fp.attribute || !Present(m, fp)) continue;
+    const std::string value = ScalarToString(m, fp.field, 0);
+    NoteQNamePrefix(fp, value, out);
+    if (const auto colon = fp.xml_name.find(':'); colon != std::string::npos) {
+      out.UsePrefix(fp.xml_name.substr(0, colon));
+    }
+    out.Attribute(fp.xml_name, value);
   }
   for (const FieldPlan& fp : plan.fields) {
     if (fp.attribute || !Present(m, fp)) continue;
     if (fp.text) {
-      out.Text(ScalarToString(m, fp.field, 0));
+      const std::string value = ScalarToString(m, fp.field, 0);
+      NoteQNamePrefix(fp, value, out);
+      out.Text(value);
     } else {
       EncodeField(m, fp, out);
     }

@@ -51,9 +51,9 @@ std::string Assemble(std::string_view body, XmlWriter& body_writer,
     out += *uri;
     out += '"';
   };
-  std::set<std::string_view> prefixes = body_writer.used_prefixes();
+  std::set<std::string, std::less<>> prefixes = body_writer.used_prefixes();
   prefixes.insert(hw.used_prefixes().begin(), hw.used_prefixes().end());
-  for (auto p : prefixes) declare(p);
+  for (const auto& p : prefixes) declare(p);
   out += '>';
   out += header;
   out += "<env:Body>";

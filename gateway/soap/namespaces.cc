@@ -6,7 +6,7 @@
 namespace onvifgw::soap::ns {
 
 std::optional<std::string_view> UriForPrefix(std::string_view prefix) {
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 15> kTable{{
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 19> kTable{{
       {"env", kSoap12},
       {"wsa", kWsa},
       {"d", kDiscovery},
@@ -22,6 +22,10 @@ std::optional<std::string_view> UriForPrefix(std::string_view prefix) {
       {"tmd", kTmd},
       {"wsse", kWsse},
       {"wsu", kWsu},
+      {"wsnt", kWsnt},
+      {"wstop", kWstop},
+      {"tns1", kTns1},
+      {"xs", kXs},
   }};
   for (const auto& [p, uri] : kTable) {
     if (p == prefix) return uri;

@@ -28,6 +28,11 @@ inline constexpr std::string_view kWsse =
 inline constexpr std::string_view kWsu =
     "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd";
 
+inline constexpr std::string_view kWsnt = "http://docs.oasis-open.org/wsn/b-2";
+inline constexpr std::string_view kWstop = "http://docs.oasis-open.org/wsn/t-1";
+inline constexpr std::string_view kTns1 = "http://www.onvif.org/ver10/topics";
+inline constexpr std::string_view kXs = "http://www.w3.org/2001/XMLSchema";
+
 /// URI for one of our prefixes ("tt", "tds", ...), or nullopt if unknown.
 std::optional<std::string_view> UriForPrefix(std::string_view prefix);
 

@@ -40,10 +40,12 @@ void XmlWriter::CloseStartTag() {
 
 void XmlWriter::Start(std::string_view prefix, std::string_view name) {
   CloseStartTag();
-  used_prefixes_.insert(prefix);
   out_ += '<';
-  out_ += prefix;
-  out_ += ':';
+  if (!prefix.empty()) {
+    if (used_prefixes_.find(prefix) == used_prefixes_.end()) used_prefixes_.emplace(prefix);
+    out_ += prefix;
+    out_ += ':';
+  }
   out_ += name;
   start_open_ = true;
 }
@@ -69,8 +71,10 @@ void XmlWriter::End(std::string_view prefix, std::string_view name) {
     return;
   }
   out_ += "</";
-  out_ += prefix;
-  out_ += ':';
+  if (!prefix.empty()) {
+    out_ += prefix;
+    out_ += ':';
+  }
   out_ += name;
   out_ += '>';
 }

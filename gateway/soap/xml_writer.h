@@ -12,7 +12,7 @@ class XmlWriter {
  public:
   explicit XmlWriter(std::string& out) : out_(out) {}
 
-  /// Opens <prefix:name; attributes may follow until the next Content/Start/End.
+  /// Opens <prefix:name (or <name for an empty prefix: no namespace); attributes may follow until the next Content/Start/End.
   void Start(std::string_view prefix, std::string_view name);
   void Attribute(std::string_view name, std::string_view value);
   /// Character data inside the current element.
@@ -21,9 +21,9 @@ class XmlWriter {
   void End(std::string_view prefix, std::string_view name);
 
   /// Records a prefix used inside text (a QName value) so it gets declared.
-  void UsePrefix(std::string_view prefix) { used_prefixes_.insert(prefix); }
+  void UsePrefix(std::string_view prefix) { used_prefixes_.emplace(prefix); }
   /// Prefixes used by Start() so far: the envelope declares exactly these.
-  const std::set<std::string_view>& used_prefixes() const { return used_prefixes_; }
+  const std::set<std::string, std::less<>>& used_prefixes() const { return used_prefixes_; }
 
   static void AppendEscaped(std::string& out, std::string_view text, bool attribute);
 
@@ -31,7 +31,7 @@ class XmlWriter {
   void CloseStartTag();
   std::string& out_;
   bool start_open_ = false;
-  std::set<std::string_view> used_prefixes_;
+  std::set<std::string, std::less<>> used_prefixes_;
 };
 
 }  // namespace onvifgw::soap

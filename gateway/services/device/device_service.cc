@@ -9,6 +9,8 @@
 
 #include "adapters/fault_map.h"
 #include "onvif/device.pb.h"
+#include "services/events/event_hub.h"
+#include "services/events/event_service.h"
 #include "soap/namespaces.h"
 
 namespace onvifgw::services::device {
@@ -157,12 +159,29 @@ Expected<tds::GetDeviceInformationResponse, Fault> GetDeviceInformation(
 Expected<tds::GetServicesResponse, Fault> GetServices(const RequestContext& ctx,
                                                       const tds::GetServices& req) {
   tds::GetServicesResponse r;
-  auto* s = r.add_service();
-  s->set_namespace_(std::string(soap::ns::kTds));
-  s->set_xaddr(ctx.ServiceUrl(kPath));
-  if (req.includecapability()) *s->mutable_capabilities()->mutable_capabilities() = ServiceCapabilities(ctx);
-  s->mutable_version()->set_major(kVersionMajor);
-  s->mutable_version()->set_minor(kVersionMinor);
+  auto* device = r.add_service();
+  device->set_namespace_(std::string(soap::ns::kTds));
+  device->set_xaddr(ctx.ServiceUrl(kPath));
+  if (req.includecapability()) {
+    *device->mutable_capabilities()->mutable_capabilities() = ServiceCapabilities(ctx);
+  }
+  device->mutable_version()->set_major(kVersionMajor);
+  device->mutable_version()->set_minor(kVersionMinor);
+  if (ctx.device.events != nullptr) {
+    auto* ev = r.add_service();
+    ev->set_namespace_(std::string(soap::ns::kTev));
+    ev->set_xaddr(ctx.ServiceUrl(events::kPath));
+    if (req.includecapability()) {
+      auto* c = ev->mutable_capabilities()->mutable_eventcapabilities();
+      c->set_wssubscriptionpolicysupport(false);
+      c->set_wspausablesubscriptionmanagerinterfacesupport(false);
+      c->set_maxnotificationproducers(0);
+      c->set_maxpullpoints(static_cast<int>(events::HubLimits{}.max_subscriptions_per_device));
+      c->set_persistentnotificationstorage(false);
+    }
+    ev->mutable_version()->set_major(kVersionMajor);
+    ev->mutable_version()->set_minor(kVersionMinor);
+  }
   return r;
 }
 
@@ -175,10 +194,17 @@ Expected<tds::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
 
 Expected<tds::GetCapabilitiesResponse, Fault> GetCapabilities(const RequestContext& ctx,
                                                               const tds::GetCapabilities& req) {
+  const bool have_events = ctx.device.events != nullptr;
   bool device = req.category().empty();
+  bool events = req.category().empty() && have_events;
   for (const std::string& c : req.category()) {
-    if (c == "All" || c == "Device") {
+    if (c == "All") {
       device = true;
+      events = have_events;
+    } else if (c == "Device") {
+      device = true;
+    } else if (c == "Events" && have_events) {
+      events = true;
     } else if (c == "Analytics" || c == "Events" || c == "Imaging" || c == "Media" ||
                c == "PTZ") {
       // Core §8.1.2.4: a category whose service the device lacks.
@@ -189,7 +215,15 @@ Expected<tds::GetCapabilitiesResponse, Fault> GetCapabilities(const RequestConte
     }
   }
   tds::GetCapabilitiesResponse r;
-  if (device) *r.mutable_capabilities()->mutable_device() = LegacyDeviceCapabilities(ctx);
+  auto* caps = r.mutable_capabilities();
+  if (device) *caps->mutable_device() = LegacyDeviceCapabilities(ctx);
+  if (events) {
+    auto* ev = caps->mutable_events();
+    ev->set_xaddr(ctx.ServiceUrl(events::kPath));
+    ev->set_wssubscriptionpolicysupport(false);
+    ev->set_wspullpointsupport(true);
+    ev->set_wspausablesubscriptionmanagerinterfacesupport(false);
+  }
   return r;
 }
 

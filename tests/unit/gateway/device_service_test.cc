@@ -34,7 +34,7 @@ class DeviceServiceTest : public ::testing::Test {
         "xmlns:tt=\"http://www.onvif.org/ver10/schema\">" +
         (header.empty() ? "" : "<s:Header>" + header + "</s:Header>") + "<s:Body>" + body +
         "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10"};
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service"};
     SoapReply reply;
     bool called = false;
     endpoint_.Handle(xml, ctx, [&](SoapReply r) {
@@ -109,7 +109,9 @@ TEST_F(DeviceServiceTest, UnknownOperationIsActionNotSupported) {
 }
 
 TEST_F(DeviceServiceTest, UnsupportedCategoryIsNoSuchService) {
-  SoapReply r = Call("<tds:GetCapabilities><tds:Category>Media</tds:Category></tds:GetCapabilities>");
+  SoapReply r = Call("<tds:GetCapabilities><tds:Category>Events</tds:Category></tds:GetCapabilities>");
+  EXPECT_NE(r.body.find("ter:NoSuchService"), std::string::npos) << "no event hub: no Events";
+  r = Call("<tds:GetCapabilities><tds:Category>Media</tds:Category></tds:GetCapabilities>");
   EXPECT_EQ(r.http_status, 500);
   EXPECT_NE(r.body.find("ter:NoSuchService"), std::string::npos) << r.body;
   r = Call("<tds:GetCapabilities><tds:Category>Toaster</tds:Category></tds:GetCapabilities>");

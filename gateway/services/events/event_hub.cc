@@ -1,0 +1,296 @@
+#include "services/events/event_hub.h"
+
+#include <algorithm>
+
+namespace onvifgw::services::events {
+namespace {
+
+// "tns1:VideoSource/tns1:MotionAlarm" -> "VideoSource/MotionAlarm".
+std::string StripPrefixes(std::string_view expr) {
+  std::string out;
+  std::size_t start = 0;
+  while (start <= expr.size()) {
+    std::size_t slash = expr.find('/', start);
+    std::string_view seg =
+        expr.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    if (auto colon = seg.find(':'); colon != std::string_view::npos) seg.remove_prefix(colon + 1);
+    if (!out.empty() || start > 0) out += '/';
+    out += seg;
+    if (slash == std::string_view::npos) break;
+    start = slash + 1;
+  }
+  return out;
+}
+
+std::string Trim(std::string_view s) {
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
+  while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
+  return std::string(s);
+}
+
+soap::Fault UnknownSubscription() {
+  return soap::InvalidArgVal("No such subscription (it may have expired)", "NoSubscription");
+}
+
+}  // namespace
+
+TopicFilter::TopicFilter(const std::vector<std::string>& expressions) {
+  for (const auto& e : expressions) {
+    std::size_t start = 0;
+    while (start <= e.size()) {
+      std::size_t bar = e.find('|', start);
+      std::string alt = Trim(std::string_view(e).substr(
+          start, bar == std::string::npos ? std::string::npos : bar - start));
+      Alternative a;
+      if (alt.size() >= 3 && alt.compare(alt.size() - 3, 3, "//.") == 0) {
+        a.subtree = true;
+        alt.resize(alt.size() - 3);
+      }
+      a.path = StripPrefixes(alt);
+      if (!a.path.empty() || a.subtree) alternatives_.push_back(std::move(a));
+      if (bar == std::string::npos) break;
+      start = bar + 1;
+    }
+  }
+}
+
+bool TopicFilter::Matches(const std::string& topic) const {
+  if (alternatives_.empty()) return true;
+  const std::string path = StripPrefixes(topic);
+  for (const auto& a : alternatives_) {
+    if (path == a.path) return true;
+    if (a.subtree && (a.path.empty() || path.rfind(a.path + "/", 0) == 0)) return true;
+  }
+  return false;
+}
+
+EventHub::EventHub(HubLimits limits) : limits_(limits) {
+  thread_ = std::thread([this] { Loop(); });
+}
+
+EventHub::~EventHub() {
+  std::vector<Completion> ready;
+  {
+    std::lock_guard lock(mu_);
+    stop_ = true;
+    for (auto& [key, s] : subscriptions_) {
+      if (s.waiter) {
+        ready.push_back([w = std::move(*s.waiter), term = s.termination] {
+          w.done(PullResult{{}, term});
+        });
+        s.waiter.reset();
+      }
+    }
+  }
+  cv_.notify_all();
+  thread_.join();
+  for (auto& c : ready) c();
+}
+
+Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
+    const std::string& device, TopicFilter filter, std::optional<Clock::time_point> termination) {
+  const auto now = Clock::now();
+  Clock::time_point term = termination.value_or(now + limits_.default_termination);
+  if (term <= now) {
+    return MakeUnexpected(soap::InvalidArgVal("The termination time is in the past",
+                                              "InvalidTerminationTime"));
+  }
+  term = std::min(term, now + limits_.max_termination);
+  std::lock_guard lock(mu_);
+  if (subscription_count_locked(device) >= limits_.max_subscriptions_per_device) {
+    return MakeUnexpected(soap::ActionFailed(
+        "Too many subscriptions; let one expire or unsubscribe first", "TooManySubscriptions"));
+  }
+  const uint64_t id = next_id_++;
+  Subscription s{device, std::move(filter), term,
+                 std::chrono::duration_cast<std::chrono::milliseconds>(term - now), {}, {}};
+  QueueState(s);
+  subscriptions_.emplace(Key{device, id}, std::move(s));
+  cv_.notify_all();
+  return Created{id, term};
+}
+
+std::size_t EventHub::subscription_count_locked(const std::string& device) const {
+  const auto now = Clock::now();
+  std::size_t n = 0;
+  for (const auto& [key, s] : subscriptions_) n += key.first == device && s.termination > now;
+  return n;
+}
+
+EventHub::Subscription* EventHub::FindLive(const std::string& device, uint64_t id) {
+  auto it = subscriptions_.find(Key{device, id});
+  // An expired subscription is gone even before the hub's thread collects it.
+  if (it == subscriptions_.end() || it->second.termination <= Clock::now()) return nullptr;
+  return &it->second;
+}
+
+std::size_t EventHub::subscription_count(const std::string& device) const {
+  std::lock_guard lock(mu_);
+  return subscription_count_locked(device);
+}
+
+void EventHub::QueueState(Subscription& s) {
+  auto it = state_.find(s.device);
+  if (it == state_.end()) return;
+  for (const auto& [k, n] : it->second) {
+    if (!s.filter.Matches(n.topic)) continue;
+    Notification init = n;
+    init.operation = "Initialized";
+    s.queue.push_back(std::move(init));
+  }
+}
+
+PullResult EventHub::Take(Subscription& s, int limit) {
+  PullResult r;
+  r.termination = s.termination;
+  const std::size_t n = std::min<std::size_t>(s.queue.size(), static_cast<std::size_t>(std::max(limit, 1)));
+  for (std::size_t i = 0; i < n; ++i) {
+    r.messages.push_back(std::move(s.queue.front()));
+    s.queue.pop_front();
+  }
+  return r;
+}
+
+void EventHub::Enqueue(Subscription& s, Notification n, std::vector<Completion>& ready) {
+  if (!s.filter.Matches(n.topic)) return;
+  if (s.queue.size() >= limits_.max_queued_messages) s.queue.pop_front();
+  s.queue.push_back(std::move(n));
+  if (s.waiter) {
+    auto w = std::move(*s.waiter);
+    s.waiter.reset();
+    PullResult r = Take(s, w.limit);
+    ready.push_back([done = std::move(w.done), r = std::move(r)]() mutable { done(std::move(r)); });
+  }
+}
+
+void EventHub::Pull(const std::string& device, uint64_t id, std::chrono::milliseconds timeout,
+                    int limit, std::function<void(Expected<PullResult, soap::Fault>)> done) {
+  std::vector<Completion> ready;
+  {
+    std::lock_guard lock(mu_);
+    Subscription* found = FindLive(device, id);
+    if (found == nullptr) {
+      ready.push_back([done] { done(MakeUnexpected(UnknownSubscription())); });
+    } else {
+      Subscription& s = *found;
+      const auto now = Clock::now();
+      // Polling keeps a pull point alive for another lifetime.
+      s.termination = std::max(s.termination, now + s.lifetime);
+      if (s.waiter) {
+        // A newer pull replaces an older one: the older answers empty now.
+        ready.push_back([w = std::move(*s.waiter), term = s.termination] {
+          w.done(PullResult{{}, term});
+        });
+        s.waiter.reset();
+      }
+      if (!s.queue.empty() || timeout.count() <= 0) {
+        PullResult r = Take(s, limit);
+        ready.push_back([done, r = std::move(r)]() mutable { done(std::move(r)); });
+      } else {
+        timeout = std::min<std::chrono::milliseconds>(timeout, limits_.max_pull_timeout);
+        s.waiter = Waiter{now + timeout, limit, std::move(done)};
+        cv_.notify_all();
+      }
+    }
+  }
+  for (auto& c : ready) c();
+}
+
+Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& device, uint64_t id,
+                                                         Clock::time_point termination) {
+  const auto now = Clock::now();
+  if (termination <= now) {
+    return MakeUnexpected(soap::InvalidArgVal("The termination time is in the past",
+                                              "InvalidTerminationTime"));
+  }
+  termination = std::min(termination, now + limits_.max_termination);
+  std::lock_guard lock(mu_);
+  Subscription* s = FindLive(device, id);
+  if (s == nullptr) return MakeUnexpected(UnknownSubscription());
+  s->termination = termination;
+  s->lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(termination - now);
+  cv_.notify_all();
+  return termination;
+}
+
+Status<soap::Fault> EventHub::Unsubscribe(const std::string& device, uint64_t id) {
+  std::vector<Completion> ready;
+  {
+    std::lock_guard lock(mu_);
+    Subscription* s = FindLive(device, id);
+    if (s == nullptr) return MakeUnexpected(UnknownSubscription());
+    if (s->waiter) {
+      ready.push_back([w = std::move(*s->waiter)] {
+        w.done(MakeUnexpected(UnknownSubscription()));
+      });
+    }
+    subscriptions_.erase(Key{device, id});
+  }
+  for (auto& c : ready) c();
+  return {};
+}
+
+Status<soap::Fault> EventHub::Synchronize(const std::string& device, uint64_t id) {
+  std::vector<Completion> ready;
+  {
+    std::lock_guard lock(mu_);
+    Subscription* s = FindLive(device, id);
+    if (s == nullptr) return MakeUnexpected(UnknownSubscription());
+    auto st = state_.find(device);
+    if (st != state_.end()) {
+      for (const auto& [k, n] : st->second) {
+        Notification init = n;
+        init.operation = "Initialized";
+        Enqueue(*s, std::move(init), ready);
+      }
+    }
+  }
+  for (auto& c : ready) c();
+  return {};
+}
+
+void EventHub::Publish(const std::string& device, Notification n) {
+  std::vector<Completion> ready;
+  {
+    std::lock_guard lock(mu_);
+    state_[device][n.topic + '\n' + n.source_value] = n;
+    for (auto& [key, s] : subscriptions_) {
+      if (key.first == device) Enqueue(s, n, ready);
+    }
+  }
+  for (auto& c : ready) c();
+}
+
+void EventHub::Loop() {
+  std::unique_lock lock(mu_);
+  while (!stop_) {
+    const auto now = Clock::now();
+    std::vector<Completion> ready;
+    auto next = now + std::chrono::hours(1);
+    for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+      Subscription& s = it->second;
+      if (s.waiter && s.waiter->deadline <= now) {
+        ready.push_back([w = std::move(*s.waiter), term = s.termination] {
+          w.done(PullResult{{}, term});
+        });
+        s.waiter.reset();
+      }
+      if (!s.waiter && s.termination <= now) {
+        it = subscriptions_.erase(it);  // expired: garbage-collected
+        continue;
+      }
+      if (s.waiter) next = std::min(next, s.waiter->deadline);
+      next = std::min(next, s.termination);
+      ++it;
+    }
+    if (!ready.empty()) {
+      lock.unlock();
+      for (auto& c : ready) c();
+      lock.lock();
+      continue;
+    }
+    cv_.wait_until(lock, next);
+  }
+}
+
+}  // namespace onvifgw::services::events

@@ -1,0 +1,136 @@
+#pragma once
+// Pull-point subscriptions of every virtual device, and the current value of
+// each event property (so that a new subscriber or a synchronization point
+// gets the state as "Initialized", INTEROP §6.29).
+//
+// Thread-safe. A thread of its own completes PullMessages calls whose timeout
+// ran out and removes expired subscriptions; completions run outside the lock.
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/expected.h"
+#include "soap/fault.h"
+
+namespace onvifgw::services::events {
+
+using Clock = std::chrono::system_clock;
+
+/// One notification of a property event (tt:Message with one Source item and
+/// one Data item).
+struct Notification {
+  std::string topic;  ///< "tns1:VideoSource/MotionAlarm"
+  Clock::time_point time;
+  std::string operation;  ///< "Initialized" or "Changed"
+  std::string source_name;
+  std::string source_value;
+  std::string data_name;
+  std::string data_value;
+};
+
+/// Topic expressions of a subscription filter; empty = every topic.
+/// Each expression may hold alternatives separated by '|'; "//." selects a
+/// subtree; prefixes are ignored (ConcreteSet dialect, Core §9.6).
+class TopicFilter {
+ public:
+  TopicFilter() = default;
+  explicit TopicFilter(const std::vector<std::string>& expressions);
+  bool Matches(const std::string& topic) const;
+
+ private:
+  struct Alternative {
+    std::string path;
+    bool subtree = false;
+  };
+  std::vector<Alternative> alternatives_;
+};
+
+struct HubLimits {
+  std::size_t max_subscriptions_per_device = 16;
+  std::size_t max_queued_messages = 256;  ///< per subscription; oldest dropped
+  std::chrono::seconds default_termination{60};
+  std::chrono::seconds max_termination{3600};
+  std::chrono::seconds max_pull_timeout{60};
+};
+
+struct PullResult {
+  std::vector<Notification> messages;
+  Clock::time_point termination;
+};
+
+class EventHub {
+ public:
+  explicit EventHub(HubLimits limits = {});
+  ~EventHub();
+  EventHub(const EventHub&) = delete;
+  EventHub& operator=(const EventHub&) = delete;
+
+  struct Created {
+    uint64_t id;
+    Clock::time_point termination;
+  };
+  /// `termination` empty: the default. Queues the current state.
+  Expected<Created, soap::Fault> Subscribe(const std::string& device, TopicFilter filter,
+                                           std::optional<Clock::time_point> termination);
+
+  /// Answers at once when messages are queued, else when one arrives or the
+  /// timeout ends (then with none). A pull keeps the subscription alive.
+  void Pull(const std::string& device, uint64_t id, std::chrono::milliseconds timeout, int limit,
+            std::function<void(Expected<PullResult, soap::Fault>)> done);
+
+  Expected<Clock::time_point, soap::Fault> Renew(const std::string& device, uint64_t id,
+                                                 Clock::time_point termination);
+  Status<soap::Fault> Unsubscribe(const std::string& device, uint64_t id);
+  /// Queues the current state of every property again.
+  Status<soap::Fault> Synchronize(const std::string& device, uint64_t id);
+
+  /// A property changed on `device`: remembered and queued to subscribers.
+  void Publish(const std::string& device, Notification n);
+
+  std::size_t subscription_count(const std::string& device) const;
+
+ private:
+  struct Waiter {
+    Clock::time_point deadline;
+    int limit;
+    std::function<void(Expected<PullResult, soap::Fault>)> done;
+  };
+  struct Subscription {
+    std::string device;
+    TopicFilter filter;
+    Clock::time_point termination;
+    std::chrono::milliseconds lifetime;
+    std::deque<Notification> queue;
+    std::optional<Waiter> waiter;
+  };
+  using Key = std::pair<std::string, uint64_t>;
+  using Completion = std::function<void()>;
+
+  std::size_t subscription_count_locked(const std::string& device) const;
+  Subscription* FindLive(const std::string& device, uint64_t id);
+  void QueueState(Subscription& s);
+  void Enqueue(Subscription& s, Notification n, std::vector<Completion>& ready);
+  static PullResult Take(Subscription& s, int limit);
+  void Loop();
+
+  const HubLimits limits_;
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  uint64_t next_id_ = 1;
+  std::map<Key, Subscription> subscriptions_;
+  // device -> (topic + source value) -> last notification
+  std::map<std::string, std::map<std::string, Notification>> state_;
+  std::thread thread_;
+};
+
+}  // namespace onvifgw::services::events

@@ -1,0 +1,216 @@
+// The Event service: pull points, filters, long polls, expiry, and every
+// response validated against the official schemas.
+
+#include "services/events/event_service.h"
+
+#include <gtest/gtest.h>
+
+#include <future>
+
+#include "check_soap.h"
+#include "services/device/device_service.h"
+#include "services/events/event_hub.h"
+#include "services/soap_endpoint.h"
+
+namespace onvifgw::services::events {
+namespace {
+
+using namespace std::chrono_literals;
+using onvifgw::testing::CheckSoap;
+
+Notification Motion(bool on, const std::string& source = "VideoSource_0") {
+  return {std::string(kMotionAlarmTopic), Clock::now(), "Changed", "Source", source, "State",
+          on ? "true" : "false"};
+}
+
+TEST(TopicFilter, ConcreteSetExpressions) {
+  EXPECT_TRUE(TopicFilter().Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_TRUE(TopicFilter({"tns1:VideoSource/MotionAlarm"}).Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_TRUE(TopicFilter({"x:VideoSource/x:MotionAlarm"}).Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_TRUE(TopicFilter({"tns1:VideoSource//."}).Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_TRUE(TopicFilter({"tns1:Device/Trigger|tns1:VideoSource/MotionAlarm"})
+                  .Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_FALSE(TopicFilter({"tns1:VideoSource"}).Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_FALSE(TopicFilter({"tns1:RuleEngine//."}).Matches("tns1:VideoSource/MotionAlarm"));
+}
+
+TEST(EventHub, NewSubscriberGetsCurrentStateAsInitialized) {
+  EventHub hub;
+  hub.Publish("d", Motion(true));
+  auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  ASSERT_TRUE(sub.has_value());
+  std::promise<PullResult> got;
+  hub.Pull("d", sub->id, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+    ASSERT_TRUE(r.has_value());
+    got.set_value(*r);
+  });
+  PullResult r = got.get_future().get();
+  ASSERT_EQ(r.messages.size(), 1u);
+  EXPECT_EQ(r.messages[0].operation, "Initialized");
+  EXPECT_EQ(r.messages[0].data_value, "true");
+}
+
+TEST(EventHub, LongPollAnswersWhenAnEventArrives) {
+  EventHub hub;
+  auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  ASSERT_TRUE(sub.has_value());
+  std::promise<PullResult> got;
+  hub.Pull("d", sub->id, 30s, 10, [&](Expected<PullResult, soap::Fault> r) {
+    got.set_value(r.has_value() ? *r : PullResult{});
+  });
+  auto fut = got.get_future();
+  EXPECT_EQ(fut.wait_for(0ms), std::future_status::timeout);  // nothing yet: waiting
+  hub.Publish("other-device", Motion(true));
+  EXPECT_EQ(fut.wait_for(0ms), std::future_status::timeout);  // not ours
+  hub.Publish("d", Motion(true));
+  ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(fut.get().messages.size(), 1u);
+}
+
+TEST(EventHub, LongPollEndsEmptyAtItsTimeout) {
+  EventHub hub;
+  auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  std::promise<std::size_t> got;
+  hub.Pull("d", sub->id, 50ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+    got.set_value(r.has_value() ? r->messages.size() : 99);
+  });
+  auto fut = got.get_future();
+  ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(fut.get(), 0u);
+}
+
+TEST(EventHub, FilterAndMessageLimit) {
+  EventHub hub;
+  auto other = hub.Subscribe("d", TopicFilter({"tns1:RuleEngine//."}), std::nullopt);
+  auto mine = hub.Subscribe("d", TopicFilter({"tns1:VideoSource/MotionAlarm"}), std::nullopt);
+  for (int i = 0; i < 5; ++i) hub.Publish("d", Motion(i % 2 == 0));
+  std::size_t n_other = 99, n_mine = 99;
+  hub.Pull("d", other->id, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+    n_other = r->messages.size();
+  });
+  hub.Pull("d", mine->id, 0ms, 3, [&](Expected<PullResult, soap::Fault> r) {
+    n_mine = r->messages.size();
+  });
+  EXPECT_EQ(n_other, 0u);
+  EXPECT_EQ(n_mine, 3u);
+}
+
+TEST(EventHub, UnsubscribeAffectsOnlyItsOwnSubscription) {
+  EventHub hub;
+  auto a = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  auto b = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  EXPECT_TRUE(hub.Unsubscribe("d", a->id).ok());
+  EXPECT_FALSE(hub.Unsubscribe("d", a->id).ok());
+  EXPECT_EQ(hub.subscription_count("d"), 1u);
+  EXPECT_TRUE(hub.Renew("d", b->id, Clock::now() + 30s).has_value());
+}
+
+TEST(EventHub, ExpiredSubscriptionsAreGone) {
+  EventHub hub;
+  const auto termination = Clock::now() + 20ms;
+  auto a = hub.Subscribe("d", TopicFilter(), termination);
+  ASSERT_TRUE(a.has_value());
+  EXPECT_EQ(hub.subscription_count("d"), 1u);
+  // Expiry is a matter of time, not of an event: wait for the deadline itself.
+  std::this_thread::sleep_until(termination + 1ms);
+  EXPECT_EQ(hub.subscription_count("d"), 0u);
+  EXPECT_FALSE(hub.Renew("d", a->id, Clock::now() + 10s).has_value());
+  EXPECT_FALSE(hub.Unsubscribe("d", a->id).ok());
+}
+
+TEST(EventHub, SubscriptionLimitIsEnforced) {
+  HubLimits limits;
+  limits.max_subscriptions_per_device = 2;
+  EventHub hub(limits);
+  EXPECT_TRUE(hub.Subscribe("d", TopicFilter(), std::nullopt).has_value());
+  EXPECT_TRUE(hub.Subscribe("d", TopicFilter(), std::nullopt).has_value());
+  auto third = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  ASSERT_FALSE(third.has_value());
+  EXPECT_EQ(third.error().subcodes.at(0), "Action");
+  EXPECT_TRUE(hub.Subscribe("e", TopicFilter(), std::nullopt).has_value());
+}
+
+class EventServiceTest : public ::testing::Test {
+ protected:
+  EventServiceTest() : endpoint_(soap::XmlLimits{}) {
+    endpoint_.Register(Operations());
+    endpoint_.Register(device::Operations());
+    device_.config.id = "front";
+    device_.events = &hub_;
+  }
+
+  SoapReply Call(const std::string& path, const std::string& body) {
+    const std::string xml =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+        "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
+        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
+        "xmlns:wsnt=\"http://docs.oasis-open.org/wsn/b-2\"><s:Body>" +
+        body + "</s:Body></s:Envelope>";
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path};
+    std::promise<SoapReply> p;
+    endpoint_.Handle(xml, ctx, [&](SoapReply r) { p.set_value(std::move(r)); });
+    auto f = p.get_future();
+    EXPECT_EQ(f.wait_for(10s), std::future_status::ready);
+    return f.get();
+  }
+
+  EventHub hub_;
+  SoapEndpoint endpoint_;
+  VirtualDevice device_;
+};
+
+TEST_F(EventServiceTest, PullPointLifecycleValidates) {
+  hub_.Publish("front", Motion(false));
+  SoapReply created = Call("/onvif/events_service",
+                           "<tev:CreatePullPointSubscription><tev:InitialTerminationTime>PT60S"
+                           "</tev:InitialTerminationTime></tev:CreatePullPointSubscription>");
+  ASSERT_EQ(created.http_status, 200) << created.body;
+  EXPECT_NE(created.body.find("<wsa:Address>http://192.0.2.10:8080/onvif/subscription/1<"),
+            std::string::npos)
+      << created.body;
+  SoapReply pulled = Call("/onvif/subscription/1",
+                          "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout>"
+                          "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>");
+  ASSERT_EQ(pulled.http_status, 200) << pulled.body;
+  EXPECT_NE(pulled.body.find("PropertyOperation=\"Initialized\""), std::string::npos);
+  EXPECT_NE(pulled.body.find("tns1:VideoSource/MotionAlarm"), std::string::npos);
+  std::vector<SoapReply> replies = {
+      created, pulled,
+      Call("/onvif/events_service", "<tev:GetServiceCapabilities/>"),
+      Call("/onvif/events_service", "<tev:GetEventProperties/>"),
+      Call("/onvif/subscription/1", "<tev:SetSynchronizationPoint/>"),
+      Call("/onvif/subscription/1",
+           "<wsnt:Renew><wsnt:TerminationTime>PT120S</wsnt:TerminationTime></wsnt:Renew>"),
+      Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>"),
+      Call("/onvif/device_service",
+           "<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>"),
+      Call("/onvif/device_service",
+           "<tds:GetCapabilities><tds:Category>Events</tds:Category></tds:GetCapabilities>"),
+  };
+  for (std::size_t i = 2; i < replies.size(); ++i) {
+    EXPECT_EQ(replies[i].http_status, 200) << replies[i].body;
+  }
+  SoapReply gone = Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>");
+  EXPECT_EQ(gone.http_status, 400);
+  EXPECT_NE(gone.body.find("ter:NoSubscription"), std::string::npos);
+  replies.push_back(gone);
+  SKIP_WITHOUT_CHECK_SOAP();
+  for (const auto& r : replies) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
+}
+
+TEST_F(EventServiceTest, BadArgumentsAreFaults) {
+  SoapReply r = Call("/onvif/events_service",
+                     "<tev:CreatePullPointSubscription><tev:InitialTerminationTime>soon"
+                     "</tev:InitialTerminationTime></tev:CreatePullPointSubscription>");
+  EXPECT_EQ(r.http_status, 400);
+  r = Call("/onvif/events_service",
+           "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout><tev:MessageLimit>1"
+           "</tev:MessageLimit></tev:PullMessages>");
+  EXPECT_EQ(r.http_status, 400) << "PullMessages must go to a subscription address";
+  r = Call("/onvif/events_service", "<tev:Seek><tev:UtcTime>2026-01-01T00:00:00Z</tev:UtcTime></tev:Seek>");
+  EXPECT_EQ(r.http_status, 500);
+  EXPECT_NE(r.body.find("ter:ActionNotSupported"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onvifgw::services::events
