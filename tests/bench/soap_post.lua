@@ -1,0 +1,29 @@
+-- wrk script: POST one ONVIF device-service request (SOAP 1.2) over every
+-- keep-alive connection, then print one machine-readable summary line.
+--
+--   SOAP_OP=GetSystemDateAndTime wrk -t1 -c16 -d5s -s soap_post.lua URL
+--
+-- The operation comes from the SOAP_OP environment variable (read when each
+-- wrk thread loads this script), so the request is static: wrk formats it
+-- once and reuses it, which keeps the load generator as cheap as possible.
+
+local op = os.getenv("SOAP_OP") or "GetSystemDateAndTime"
+
+wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/soap+xml; charset=utf-8"
+wrk.body = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">'
+    .. '<s:Body><' .. op .. ' xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body>'
+    .. '</s:Envelope>'
+
+-- Runs once, after the test. Latencies are in microseconds. errors.status
+-- counts responses with status >= 400; connect/read/write/timeout count
+-- socket errors. run.sh parses this line ("BENCH key=value ...").
+function done(summary, latency, requests)
+  local e = summary.errors
+  io.write(string.format(
+    "BENCH op=%s requests=%d duration_us=%d rps=%.1f p50_us=%.0f p99_us=%.0f max_us=%.0f"
+      .. " bytes=%d err_connect=%d err_read=%d err_write=%d err_status=%d err_timeout=%d\n",
+    op, summary.requests, summary.duration, summary.requests / (summary.duration / 1e6),
+    latency:percentile(50), latency:percentile(99), latency.max,
+    summary.bytes, e.connect, e.read, e.write, e.status, e.timeout))
+end

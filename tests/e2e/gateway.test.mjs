@@ -1,0 +1,197 @@
+// End to end: the real gateway with two virtual devices backed by a spawned
+// simulated adapter, driven by the npm `onvif` client (as VMS integrations use
+// it), by raw SOAP, and by WS-Discovery; then crash recovery.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import onvif from 'onvif';
+import {
+  Gateway, checkSoap, haveCheckSoap, probe, soap, tempDir, writeConfig,
+} from './lib/harness.mjs';
+
+const OPERATIONS = [
+  '<tds:GetSystemDateAndTime/>',
+  '<tds:GetDeviceInformation/>',
+  '<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>',
+  '<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>',
+  '<tds:GetServiceCapabilities/>',
+  '<tds:GetScopes/>',
+  '<tds:GetHostname/>',
+  '<tds:GetNetworkInterfaces/>',
+  '<tds:GetEndpointReference/>',
+  '<tds:GetWsdlUrl/>',
+  '<tds:SystemReboot/>',
+  '<tds:GetUsers/>', // not in this slice: ActionNotSupported
+];
+
+function connectCam(port) {
+  const cam = new onvif.Cam({ hostname: '127.0.0.1', port, autoconnect: false, timeout: 5000 });
+  for (const m of ['connect', 'getDeviceInformation', 'getSystemDateAndTime', 'getCapabilities',
+    'getServices', 'getScopes']) {
+    cam[m + 'Async'] = promisify(cam[m].bind(cam));
+  }
+  return cam;
+}
+
+function identityOf(port) {
+  return Promise.all([
+    soap(port, '<tds:GetEndpointReference/>'),
+    soap(port, '<tds:GetDeviceInformation/>'),
+    soap(port, '<tds:GetNetworkInterfaces/>'),
+  ]).then(([epr, info, nic]) => ({
+    uuid: epr.text.match(/<tds:GUID>([^<]+)</)[1],
+    serial: info.text.match(/<tds:SerialNumber>([^<]+)</)[1],
+    mac: nic.text.match(/<tt:HwAddress>([^<]+)</)[1],
+  }));
+}
+
+describe('gateway with two simulated cameras', () => {
+  let dir;
+  let cfg;
+  let gw;
+
+  before(async () => {
+    dir = tempDir();
+    cfg = await writeConfig(dir, { devices: 2 });
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+  });
+
+  after(async () => {
+    if (gw) await gw.stop();
+  });
+
+  test('the onvif client connects to both devices and reads them', async () => {
+    const serials = new Set();
+    for (const [i, port] of cfg.ports.entries()) {
+      const cam = connectCam(port);
+      await cam.connectAsync();
+      const info = await cam.getDeviceInformationAsync();
+      assert.equal(info.manufacturer, 'Simulated Optics');
+      assert.equal(info.model, `SIM-${i + 1}000`);
+      assert.match(info.serialNumber, /^GW[0-9A-F]{10}$/);
+      serials.add(info.serialNumber);
+
+      const date = await cam.getSystemDateAndTimeAsync();
+      assert.ok(Math.abs(date.getTime() - Date.now()) < 5000, `device clock ${date.toISOString()}`);
+
+      const caps = await cam.getCapabilitiesAsync();
+      assert.equal(caps.device.XAddr, `http://127.0.0.1:${port}/onvif/device_service`);
+
+      const services = await cam.getServicesAsync(true);
+      assert.ok(Array.isArray(services) && services.length >= 1);
+      assert.equal(services[0].namespace, 'http://www.onvif.org/ver10/device/wsdl');
+      assert.equal(services[0].XAddr, `http://127.0.0.1:${port}/onvif/device_service`);
+
+      const scopes = await cam.getScopesAsync();
+      const items = scopes.map((s) => s.scopeItem);
+      assert.ok(items.includes(`onvif://www.onvif.org/name/E2E%20camera%20${i + 1}`), items.join(' '));
+      assert.ok(items.includes('onvif://www.onvif.org/Profile/Streaming'));
+      assert.ok(items.includes(`onvif://www.onvif.org/hardware/SIM-${i + 1}000`));
+    }
+    assert.equal(serials.size, 2, 'each device has its own serial');
+  });
+
+  test('every response validates against the official schemas', { skip: !haveCheckSoap && '../shared/onvif is absent' }, async () => {
+    for (const port of cfg.ports) {
+      for (const body of OPERATIONS) {
+        const r = await soap(port, body);
+        assert.equal(checkSoap(r.text), '', `${body} on ${port}:\n${r.text}`);
+        if (body === '<tds:GetUsers/>') {
+          assert.equal(r.status, 500);
+          assert.match(r.text, /ter:ActionNotSupported/);
+        } else {
+          assert.equal(r.status, 200, `${body}: ${r.text}`);
+        }
+      }
+    }
+  });
+
+  test('a unicast WS-Discovery Probe finds both devices', async () => {
+    for (const types of ['', 'dn:NetworkVideoTransmitter', 'tds:Device']) {
+      const typesXml = types.startsWith('tds:')
+        ? '<d:Types xmlns:tds="http://www.onvif.org/ver10/device/wsdl">tds:Device</d:Types>' : types;
+      const { replies, eprs, messageId } = await probe({
+        host: '127.0.0.1', port: cfg.discoveryPort, want: 2,
+        types: typesXml.startsWith('<') ? '' : typesXml,
+      });
+      assert.equal(eprs.size, 2, `types '${types}': ${replies.length} replies`);
+      for (const r of replies) {
+        assert.match(r, new RegExp(`RelatesTo>${messageId}<`));
+        if (haveCheckSoap) assert.equal(checkSoap(r), '', r);
+      }
+      const xaddrs = replies.map((r) => r.match(/XAddrs>([^<]+)</)[1]).sort();
+      assert.deepEqual(xaddrs, cfg.ports.map((p) => `http://127.0.0.1:${p}/onvif/device_service`).sort());
+    }
+  });
+
+  test('the onvif client receives motion events through a pull point', async () => {
+    const cam = connectCam(cfg.ports[0]);
+    await cam.connectAsync();
+    const errors = [];
+    cam.on('eventsError', (e) => errors.push(String(e)));
+    // The first message is the current state ("Initialized"), then a change.
+    const seen = await new Promise((resolve, reject) => {
+      const got = [];
+      const timer = setTimeout(() => reject(new Error(`no motion change; errors: ${errors}`)), 10000);
+      cam.on('event', (message) => {
+        const m = message.message.message;
+        got.push({
+          topic: message.topic._,
+          op: m.$.PropertyOperation,
+          state: m.data.simpleItem.$.Value,
+          source: m.source.simpleItem.$.Value,
+        });
+        if (got.some((g) => g.op === 'Changed')) {
+          clearTimeout(timer);
+          cam.removeAllListeners('event');
+          resolve(got);
+        }
+      });
+    });
+    assert.equal(seen[0].op, 'Initialized');
+    for (const e of seen) {
+      assert.equal(e.topic, 'tns1:VideoSource/MotionAlarm');
+      assert.equal(e.source, 'VideoSource_0');
+      assert.ok(e.state === true || e.state === false || e.state === 'true' || e.state === 'false');
+    }
+    assert.deepEqual(errors, []);
+  });
+
+  test('kill -9 of the adapter: cache keeps serving, reboot faults in time, then recovers', async () => {
+    const port = cfg.ports[0];
+    const started = await gw.waitFor(/\[adapter:sim\] started pid (\d+)/);
+    const readyBefore = gw.lines.filter((l) => /\[adapter:sim\] ready/.test(l)).length;
+    process.kill(Number(started[1]), 'SIGKILL');
+    await gw.waitFor(/\[adapter:sim\] exited/);
+
+    const date = await soap(port, '<tds:GetSystemDateAndTime/>');
+    assert.equal(date.status, 200);
+    const info = await soap(port, '<tds:GetDeviceInformation/>');
+    assert.equal(info.status, 200, info.text);
+    assert.match(info.text, /<tds:Manufacturer>Simulated Optics</);
+
+    const reboot = await soap(port, '<tds:SystemReboot/>');
+    assert.equal(reboot.status, 500, reboot.text);
+    assert.match(reboot.text, /env:Receiver/);
+    assert.ok(reboot.ms < 1500 + 1000, `fault after ${reboot.ms} ms (deadline 1500 ms)`);
+    if (haveCheckSoap) assert.equal(checkSoap(reboot.text), '');
+
+    await gw.waitFor(/\[adapter:sim\] ready/, { nth: readyBefore + 1 });
+    const again = await soap(port, '<tds:SystemReboot/>');
+    assert.equal(again.status, 200, again.text);
+    assert.match(again.text, /Rebooting in \d+ seconds/);
+  });
+
+  test('kill -9 of the gateway: identities survive the restart', async () => {
+    const before = await Promise.all(cfg.ports.map(identityOf));
+    assert.notEqual(before[0].uuid, before[1].uuid);
+    assert.notEqual(before[0].mac, before[1].mac);
+    await gw.stop('SIGKILL');
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    const afterRestart = await Promise.all(cfg.ports.map(identityOf));
+    assert.deepEqual(afterRestart, before);
+  });
+});
