@@ -51,7 +51,14 @@ void Session::ReadHeader() {
 
 void Session::OnHeader(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) return SendError(431, "Request header too large", true);
-  if (ec) return Close();
+  // Beast checks a declared Content-Length against the body limit as soon as
+  // the header is complete.
+  if (ec == bhttp::error::body_limit) return SendError(413, "Request body too large", true);
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::error::connection_reset || ec == asio::error::eof) {
+    return Close();
+  }
+  if (ec) return SendError(400, "Bad request", true);
   if (parser_->content_length() && *parser_->content_length() > limits_.max_body_bytes) {
     return SendError(413, "Request body too large", true);
   }
@@ -124,7 +131,8 @@ void Session::Send(Response r, bool keep_alive) {
 
 void Session::OnWrite(bool close, beast::error_code ec) {
   response_.reset();
-  if (ec || close) return Close();
+  if (ec) return Close();
+  if (close) return LingeringClose();
   ReadHeader();
 }
 
@@ -132,6 +140,25 @@ void Session::Close() {
   beast::error_code ec;
   stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
   stream_.socket().close(ec);
+}
+
+// Closing a socket that still has unread request bytes makes the kernel send
+// a reset, which can destroy the error response before the client reads it
+// (a 413 for a body we never read). So: end our side, then discard what the
+// client still sends until it closes or a short deadline passes.
+void Session::LingeringClose() {
+  beast::error_code ec;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  stream_.expires_after(std::chrono::seconds(2));
+  Drain();
+}
+
+void Session::Drain() {
+  stream_.async_read_some(asio::buffer(drain_buffer_),
+                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                            if (ec) return self->Close();
+                            self->Drain();
+                          });
 }
 
 }  // namespace onvifgw::http

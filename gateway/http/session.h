@@ -8,6 +8,7 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <array>
 #include <atomic>
 #include <memory>
 #include <optional>
@@ -34,6 +35,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Send(Response r, bool keep_alive);
   void OnWrite(bool close, boost::beast::error_code ec);
   void Close();
+  void LingeringClose();
+  void Drain();
 
   boost::beast::tcp_stream stream_;
   boost::beast::flat_buffer buffer_;
@@ -47,6 +50,7 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned short local_port_ = 0;
   std::string remote_address_;
   unsigned requests_ = 0;
+  std::array<char, 4096> drain_buffer_{};
 };
 
 }  // namespace onvifgw::http

@@ -45,7 +45,8 @@ export function freeUdpPort() {
 
 /** Writes a gateway config with `devices` virtual devices on free ports. */
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
-                                        address = '127.0.0.1', callDeadlineMs = 1500 } = {}) {
+                                        address = '127.0.0.1', callDeadlineMs = 1500,
+                                        http = {} } = {}) {
   const ports = [];
   for (let i = 0; i < devices; i++) ports.push(await freeTcpPort());
   const dport = discoveryPort ?? await freeUdpPort();
@@ -57,6 +58,11 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     `  address: 0.0.0.0`,
     `  port: ${dport}`,
     `  multicast: ${multicast}`,
+  ];
+  if (Object.keys(http).length) {
+    lines.push('http:', ...Object.entries(http).map(([k, v]) => `  ${k}: ${v}`));
+  }
+  lines.push(
     'adapters:',
     '  - id: sim',
     `    exec: ${path.join(binDir, 'onvif-adapter-simulated')}`,
@@ -64,7 +70,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     '    config:',
     '      motion_interval_ms: 1000',
     '      cameras:',
-  ];
+  );
   for (let i = 0; i < devices; i++) {
     lines.push(`        - id: cam-${i + 1}`, `          model: SIM-${i + 1}000`);
   }
