@@ -12,11 +12,13 @@
 #include <utility>
 
 #include "core/expected.h"
-#include "services/access_class.h"
+#include "security/access_class.h"
 #include "services/request_context.h"
 #include "soap/fault.h"
 
 namespace onvifgw::services {
+
+using security::AccessClass;
 
 using OperationResult = Expected<std::unique_ptr<google::protobuf::Message>, soap::Fault>;
 using Completion = std::function<void(OperationResult)>;

@@ -4,7 +4,7 @@
 
 #include <string_view>
 
-namespace onvifgw::services {
+namespace onvifgw::security {
 
 enum class AccessClass {
   kPreAuth,
@@ -19,4 +19,4 @@ enum class AccessClass {
 
 std::string_view AccessClassName(AccessClass c);
 
-}  // namespace onvifgw::services
+}  // namespace onvifgw::security

@@ -1,6 +1,6 @@
-#include "services/access_class.h"
+#include "security/access_class.h"
 
-namespace onvifgw::services {
+namespace onvifgw::security {
 
 std::string_view AccessClassName(AccessClass c) {
   switch (c) {
@@ -16,4 +16,4 @@ std::string_view AccessClassName(AccessClass c) {
   return "?";
 }
 
-}  // namespace onvifgw::services
+}  // namespace onvifgw::security
