@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "services/device/device_service.h"
+#include "services/device/security_operations.h"
 #include "services/events/event_service.h"
 #include "services/http_binding.h"
 
@@ -33,9 +34,21 @@ Status<std::string> GatewayApp::Start() {
     entries.push_back({clients_.back().get(), a});
   }
 
+  // Passwords are sealed with a key that never leaves the state directory.
+  auto box = security::SecretBox::OpenOrCreate(
+      (std::filesystem::path(config_.state_dir) / "secret.key").string());
+  if (!box) return MakeUnexpected(box.error());
+  secrets_ = std::make_unique<security::SecretBox>(std::move(box).value());
+  security::FailureLimiter::Options limiter;
+  limiter.delay_after = static_cast<std::size_t>(config_.security.failures_before_delay);
+  limiter.lockout_after = static_cast<std::size_t>(config_.security.failures_before_lockout);
+  limiter.lockout = config_.security.lockout;
+  authenticator_ = std::make_unique<services::RequestAuthenticator>(limiter);
+
   endpoint_ = std::make_unique<services::SoapEndpoint>(
-      soap::XmlLimits{config_.http.max_body_bytes, 64});
+      soap::XmlLimits{config_.http.max_body_bytes, 64}, authenticator_.get());
   endpoint_->Register(services::device::Operations());
+  endpoint_->Register(services::device::SecurityOperations());
   endpoint_->Register(services::events::Operations());
   events_ = std::make_unique<services::events::EventHub>();
 
@@ -52,11 +65,23 @@ Status<std::string> GatewayApp::Start() {
     dev->discovery_enabled = config_.discovery.enabled;
     dev->scopes = services::FixedScopes(dev->config, dev->config.hardware);
     dev->events = events_.get();
+    services::DeviceSecurity::Options sec_options;
+    sec_options.allow_basic = config_.security.allow_basic;
+    sec_options.token_window = config_.security.token_window;
+    sec_options.digest_nonce_lifetime = config_.security.digest_nonce_lifetime;
+    auto sec = services::DeviceSecurity::Load(dc.id, identity->endpoint_reference, *store_,
+                                              *secrets_, sec_options, dc.admin);
+    if (!sec) return MakeUnexpected(sec.error());
+    dev->security = sec->get();
+    security_.push_back(std::move(sec).value());
     for (auto& c : clients_) {
       if (c->id() == dc.adapter) dev->adapter = c.get();
     }
     auto listener = std::make_shared<http::Listener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
+    // The device's IP address filter applies on accept, on every port of it.
+    listener->set_admission_check(
+        [sec = dev->security](const std::string& remote) { return sec->Admits(remote); });
     if (auto st = listener->Listen(dc.address, dc.port); !st) {
       return MakeUnexpected("device " + dc.id + ": " + st.error());
     }

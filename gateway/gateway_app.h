@@ -16,6 +16,9 @@
 #include "core/expected.h"
 #include "discovery/responder.h"
 #include "http/listener.h"
+#include "security/secret_box.h"
+#include "services/authentication.h"
+#include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
@@ -41,6 +44,9 @@ class GatewayApp {
   std::unique_ptr<store::StateStore> store_;
   std::vector<std::unique_ptr<adapters::AdapterClient>> clients_;
   std::unique_ptr<adapters::Supervisor> supervisor_;
+  std::unique_ptr<security::SecretBox> secrets_;
+  std::unique_ptr<services::RequestAuthenticator> authenticator_;
+  std::vector<std::unique_ptr<services::DeviceSecurity>> security_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;

@@ -169,7 +169,8 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
   if (!root.IsDefined() || root.IsNull()) Fail(root, "the configuration is empty");
   ExpectMap(root, "the configuration");
   OnlyKeys(root, "the configuration",
-           {"state_dir", "log_level", "threads", "discovery", "http", "adapters", "devices"});
+           {"state_dir", "log_level", "threads", "discovery", "http", "security", "adapters",
+            "devices"});
   GatewayConfig g;
   g.source_file = file_name;
   const auto base = std::filesystem::absolute(std::filesystem::path(file_name)).parent_path();
@@ -215,6 +216,35 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     }
     if (h["max_connections"]) {
       g.http.max_connections = Integer(h["max_connections"], "max_connections", 1, 10000);
+    }
+  }
+  if (const YAML::Node sec = root["security"]) {
+    ExpectMap(sec, "security");
+    OnlyKeys(sec, "security",
+             {"allow_basic", "token_window_s", "digest_nonce_lifetime_s", "failures_before_delay",
+              "failures_before_lockout", "lockout_s"});
+    if (sec["allow_basic"]) g.security.allow_basic = Boolean(sec["allow_basic"], "allow_basic");
+    if (sec["token_window_s"]) {
+      g.security.token_window =
+          std::chrono::seconds(Integer(sec["token_window_s"], "token_window_s", 10, 86400));
+    }
+    if (sec["digest_nonce_lifetime_s"]) {
+      g.security.digest_nonce_lifetime = std::chrono::seconds(
+          Integer(sec["digest_nonce_lifetime_s"], "digest_nonce_lifetime_s", 10, 86400));
+    }
+    if (sec["failures_before_delay"]) {
+      g.security.failures_before_delay =
+          static_cast<int>(Integer(sec["failures_before_delay"], "failures_before_delay", 1, 1000));
+    }
+    if (sec["failures_before_lockout"]) {
+      g.security.failures_before_lockout = static_cast<int>(
+          Integer(sec["failures_before_lockout"], "failures_before_lockout", 1, 10000));
+    }
+    if (sec["lockout_s"]) {
+      g.security.lockout = std::chrono::seconds(Integer(sec["lockout_s"], "lockout_s", 1, 86400));
+    }
+    if (g.security.failures_before_lockout < g.security.failures_before_delay) {
+      Fail(sec, "failures_before_lockout must not be below failures_before_delay");
     }
   }
   if (!root["adapters"] || !root["adapters"].IsSequence() || root["adapters"].size() == 0) {

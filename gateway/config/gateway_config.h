@@ -61,6 +61,20 @@ struct HttpLimits {
   std::size_t max_connections = 64;  ///< per virtual device
 };
 
+struct SecurityConfig {
+  /// HTTP Basic authentication (plaintext password on the wire): off by default.
+  bool allow_basic = false;
+  /// Allowed distance of a UsernameToken's Created from the gateway clock.
+  std::chrono::seconds token_window{300};
+  /// Lifetime of an HTTP Digest nonce; older ones are answered stale=true.
+  std::chrono::seconds digest_nonce_lifetime{300};
+  /// Brute force: failures from one address (within a minute) before its
+  /// answers are delayed, and before it is refused for `lockout`.
+  int failures_before_delay = 5;
+  int failures_before_lockout = 10;
+  std::chrono::seconds lockout{300};
+};
+
 struct GatewayConfig {
   std::string source_file;
   std::string state_dir;
@@ -68,6 +82,7 @@ struct GatewayConfig {
   int threads = 0;  ///< 0 = one per core
   DiscoveryConfig discovery;
   HttpLimits http;
+  SecurityConfig security;
   std::vector<AdapterConfig> adapters;
   std::vector<DeviceConfig> devices;
 

@@ -37,7 +37,14 @@ struct Response {
   std::string content_type;
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;
+  /// Hold the response back this long (slows down password guessing
+  /// without holding a thread).
+  std::chrono::milliseconds delay{0};
 };
+
+/// Decides at accept time whether a peer may talk to this listener at all
+/// (the device's IP address filter). Called on an I/O thread; must be quick.
+using AdmissionCheck = std::function<bool(const std::string& remote_address)>;
 
 /// Called once per request, on an I/O thread; `respond` may be called later
 /// from any thread, exactly once. The Request views stay valid until then.

@@ -47,6 +47,23 @@ void Listener::Accept() {
                                                      boost::system::error_code ec,
                                                      tcp::socket socket) {
     if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+    if (!ec && self->admit_) {
+      boost::system::error_code rec;
+      auto remote = socket.remote_endpoint(rec);
+      auto addr = remote.address();
+      if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
+        addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
+      }
+      if (rec || !self->admit_(addr.to_string())) {
+        // Refused by the IP address filter: close before reading a byte.
+        log::Debug("http", self->name_ + ": connection from " +
+                               (rec ? std::string("?") : addr.to_string()) +
+                               " refused by the IP address filter");
+        boost::system::error_code ignored;
+        socket.close(ignored);
+        return self->Accept();
+      }
+    }
     if (!ec) {
       if (self->open_->load() >= self->limits_.max_connections) {
         // Over the limit: close at once; the client retries later.

@@ -22,6 +22,8 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Status<std::string> Listen(const std::string& address, unsigned short port);
   void Run();
   void Stop();
+  /// Installs the accept-time filter (before Run()).
+  void set_admission_check(AdmissionCheck check) { admit_ = std::move(check); }
   unsigned short port() const { return port_; }
 
   /// Open connections (for limits and tests).
@@ -35,6 +37,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Limits limits_;
   std::shared_ptr<const Handler> handler_;
   std::string name_;
+  AdmissionCheck admit_;
   unsigned short port_ = 0;
   std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
 };

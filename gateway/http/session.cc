@@ -117,10 +117,23 @@ void Session::Send(Response r, bool keep_alive) {
   res.result(static_cast<unsigned>(r.status));
   res.set(bhttp::field::server, "onvif-gateway");
   if (!r.content_type.empty()) res.set(bhttp::field::content_type, r.content_type);
-  for (auto& [k, v] : r.headers) res.set(k, v);
+  for (auto& [k, v] : r.headers) res.insert(k, v);  // several WWW-Authenticate
   res.body() = std::move(r.body);
   res.keep_alive(keep_alive);
   res.prepare_payload();  // exact Content-Length, never chunked
+  if (r.delay.count() > 0) {
+    delay_timer_.emplace(stream_.get_executor());
+    delay_timer_->expires_after(r.delay);
+    delay_timer_->async_wait([self = shared_from_this(), keep_alive](beast::error_code) {
+      self->Write(keep_alive);
+    });
+    return;
+  }
+  Write(keep_alive);
+}
+
+void Session::Write(bool keep_alive) {
+  auto& res = *response_;
   stream_.expires_after(limits_.read_timeout);
   bhttp::async_write(stream_, res,
                      [self = shared_from_this(), close = !keep_alive](beast::error_code ec,

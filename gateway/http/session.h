@@ -5,6 +5,7 @@
 // the connection alive unless the client asks otherwise.
 
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
@@ -33,6 +34,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void Dispatch();
   void SendError(unsigned status, const char* text, bool close);
   void Send(Response r, bool keep_alive);
+  void Write(bool keep_alive);
   void OnWrite(bool close, boost::beast::error_code ec);
   void Close();
   void LingeringClose();
@@ -51,6 +53,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string remote_address_;
   unsigned requests_ = 0;
   std::array<char, 4096> drain_buffer_{};
+  std::optional<boost::asio::steady_timer> delay_timer_;
 };
 
 }  // namespace onvifgw::http

@@ -61,10 +61,18 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
       respond(Plain(415, "Unsupported media type: send application/soap+xml"));
       return;
     }
-    RequestContext ctx{device, req.tls ? "https" : "http", AuthorityFor(device, req),
-                       req.local_address, std::string(path)};
+    RequestContext ctx{device,
+                       req.tls ? "https" : "http",
+                       AuthorityFor(device, req),
+                       req.local_address,
+                       std::string(path),
+                       std::string(req.authorization),
+                       std::string(req.method),
+                       req.remote_address,
+                       std::nullopt};
     endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {
-      respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body), {}});
+      respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body),
+                             std::move(reply.headers), reply.delay});
     });
   };
 }

@@ -2,11 +2,20 @@
 // What a handler knows about the request beyond its body: which virtual
 // device it addresses and how the client reached it.
 
+#include <optional>
 #include <string>
 
+#include "security/access_policy.h"
 #include "services/virtual_device.h"
 
 namespace onvifgw::services {
+
+/// The authenticated caller (set by the SOAP endpoint for operations above
+/// PRE_AUTH; absent for PRE_AUTH operations and when auth is off).
+struct Principal {
+  std::string username;
+  security::UserLevel level = security::UserLevel::kAnonymous;
+};
 
 struct RequestContext {
   const VirtualDevice& device;
@@ -20,6 +29,13 @@ struct RequestContext {
   std::string local_address;
   /// The HTTP path the request was posted to ("/onvif/subscription/7").
   std::string path;
+  /// The HTTP Authorization header (empty if none) and the HTTP method, for
+  /// HTTP Digest/Basic authentication.
+  std::string authorization;
+  std::string method = "POST";
+  /// The client's IP address (brute-force accounting, logs).
+  std::string remote_address;
+  std::optional<Principal> principal;
 
   std::string ServiceUrl(std::string_view service_path) const {
     return scheme + "://" + authority + std::string(service_path);

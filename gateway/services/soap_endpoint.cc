@@ -32,8 +32,15 @@ soap::ResponseAddressing Addressing(const soap::SoapRequest& req, bool fault) {
   return a;
 }
 
+SoapReply Reply(int status, std::string body) {
+  SoapReply r;
+  r.http_status = status;
+  r.body = std::move(body);
+  return r;
+}
+
 SoapReply FaultReply(const soap::Fault& f, const soap::ResponseAddressing& a) {
-  return SoapReply{f.HttpStatus(), soap::WriteFaultEnvelope(f, a)};
+  return Reply(f.HttpStatus(), soap::WriteFaultEnvelope(f, a));
 }
 
 }  // namespace
@@ -68,6 +75,27 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
                     Addressing(*req, true)));
     return;
   }
+  // Authentication and the access class come before anything else, even
+  // before the body is decoded (FACTS §1.4).
+  RequestContext effective = ctx;
+  if (op->access != AccessClass::kPreAuth && authenticator_ != nullptr &&
+      ctx.device.security != nullptr) {
+    auto who = authenticator_->Authenticate(ctx, req->header, *ctx.device.security);
+    if (!who) {
+      SoapReply r = FaultReply(who.error().fault, Addressing(*req, true));
+      r.http_status = who.error().http_status;
+      r.headers = who.error().headers;
+      r.delay = who.error().delay;
+      done(std::move(r));
+      return;
+    }
+    if (!ctx.device.security->policy().Allows(who->level, op->access)) {
+      done(FaultReply(soap::NotAuthorized("The user's level does not permit this operation"),
+                      Addressing(*req, true)));
+      return;
+    }
+    effective.principal = *who;
+  }
   std::unique_ptr<google::protobuf::Message> typed(op->request_prototype->New());
   if (auto st = soap::DecodeElement(req->operation, typed.get()); !st) {
     done(FaultReply(soap::InvalidArgs("Invalid value in " + st.error().path),
@@ -75,13 +103,13 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
     return;
   }
   std::shared_ptr<const google::protobuf::Message> request(std::move(typed));
-  op->handler(ctx, *request,
+  op->handler(effective, *request,
               [req, request, done = std::move(done)](OperationResult result) {
                 if (!result) {
                   done(FaultReply(result.error(), Addressing(*req, true)));
                   return;
                 }
-                done(SoapReply{200, soap::WriteResponseEnvelope(**result, Addressing(*req, false))});
+                done(Reply(200, soap::WriteResponseEnvelope(**result, Addressing(*req, false))));
               });
 }
 

@@ -5,12 +5,14 @@
 //
 // Thread-safe after construction (the operation table is read-only).
 
+#include <chrono>
 #include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "services/authentication.h"
 #include "services/operation.h"
 #include "soap/xml_document.h"
 
@@ -19,11 +21,17 @@ namespace onvifgw::services {
 struct SoapReply {
   int http_status = 200;
   std::string body;
+  /// Extra HTTP headers (WWW-Authenticate challenges).
+  std::vector<std::pair<std::string, std::string>> headers;
+  /// Hold the reply back this long (failed authentication).
+  std::chrono::milliseconds delay{0};
 };
 
 class SoapEndpoint {
  public:
-  explicit SoapEndpoint(soap::XmlLimits limits) : limits_(limits) {}
+  /// `authenticator` may be nullptr (no authentication: unit tests).
+  explicit SoapEndpoint(soap::XmlLimits limits, RequestAuthenticator* authenticator = nullptr)
+      : limits_(limits), authenticator_(authenticator) {}
 
   /// Adds operations; a duplicate (namespace, name) is a programming error.
   void Register(std::vector<Operation> operations);
@@ -36,6 +44,7 @@ class SoapEndpoint {
 
  private:
   soap::XmlLimits limits_;
+  RequestAuthenticator* authenticator_;
   std::unordered_map<std::string, Operation> operations_;  // key: ns + ' ' + name
 };
 

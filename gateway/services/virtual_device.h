@@ -13,6 +13,7 @@ namespace onvifgw::services {
 namespace events {
 class EventHub;
 }
+class DeviceSecurity;
 
 struct VirtualDevice {
   config::DeviceConfig config;
@@ -23,6 +24,8 @@ struct VirtualDevice {
   std::vector<std::string> scopes;
   /// The gateway's pull-point subscriptions (shared by every device).
   events::EventHub* events = nullptr;
+  /// Users, policy, IP filter; nullptr = no authentication (unit tests).
+  DeviceSecurity* security = nullptr;
 };
 
 /// The fixed scopes of a device: type, name, hardware, location(s), profile.

@@ -19,6 +19,22 @@ const std::vector<const char*>& Migrations() {
       "  mac TEXT NOT NULL UNIQUE,"
       "  hardware_id TEXT NOT NULL UNIQUE,"
       "  created_at INTEGER NOT NULL DEFAULT (strftime('%s','now')));",
+      // 1 -> 2: ONVIF users (passwords sealed with the state key, never
+      // plaintext) and per-device settings clients change (access policy, IP
+      // filter, password rules, remote user...).
+      "CREATE TABLE users ("
+      "  device_id TEXT NOT NULL,"
+      "  username TEXT NOT NULL,"
+      "  level TEXT NOT NULL,"
+      "  sealed_password BLOB NOT NULL,"
+      "  fixed INTEGER NOT NULL DEFAULT 0,"
+      "  position INTEGER NOT NULL,"
+      "  PRIMARY KEY (device_id, username));"
+      "CREATE TABLE device_settings ("
+      "  device_id TEXT NOT NULL,"
+      "  key TEXT NOT NULL,"
+      "  value BLOB NOT NULL,"
+      "  PRIMARY KEY (device_id, key));",
   };
   return kMigrations;
 }
@@ -134,6 +150,84 @@ Expected<DeviceIdentity, std::string> StateStore::IdentityFor(const std::string&
     if (rc != SQLITE_CONSTRAINT) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
   }
   return MakeUnexpected(std::string("could not generate a unique identity"));
+}
+
+Expected<std::vector<StoredUser>, std::string> StateStore::Users(const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  Stmt s = Prepare(db_,
+                   "SELECT username, level, sealed_password, fixed FROM users "
+                   "WHERE device_id = ? ORDER BY position;");
+  sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<StoredUser> out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    const void* blob = sqlite3_column_blob(s.get(), 2);
+    const int n = sqlite3_column_bytes(s.get(), 2);
+    out.push_back(StoredUser{Column(s.get(), 0), Column(s.get(), 1),
+                             std::string(static_cast<const char*>(blob), static_cast<std::size_t>(n)),
+                             sqlite3_column_int(s.get(), 3) != 0});
+  }
+  if (rc != SQLITE_DONE) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+  return out;
+}
+
+Status<std::string> StateStore::ReplaceUsers(const std::string& device_id,
+                                             const std::vector<StoredUser>& users) {
+  std::lock_guard lock(mu_);
+  if (auto st = Exec("BEGIN IMMEDIATE;"); !st) return st;
+  auto fail = [this](std::string msg) -> Status<std::string> {
+    Exec("ROLLBACK;");
+    return MakeUnexpected(std::move(msg));
+  };
+  {
+    Stmt del = Prepare(db_, "DELETE FROM users WHERE device_id = ?;");
+    sqlite3_bind_text(del.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(del.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
+  }
+  int position = 0;
+  for (const StoredUser& u : users) {
+    Stmt ins = Prepare(db_,
+                       "INSERT INTO users (device_id, username, level, sealed_password, fixed, "
+                       "position) VALUES (?, ?, ?, ?, ?, ?);");
+    sqlite3_bind_text(ins.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins.get(), 2, u.username.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins.get(), 3, u.level.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(ins.get(), 4, u.sealed_password.data(), static_cast<int>(u.sealed_password.size()),
+                      SQLITE_TRANSIENT);
+    sqlite3_bind_int(ins.get(), 5, u.fixed ? 1 : 0);
+    sqlite3_bind_int(ins.get(), 6, position++);
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
+  }
+  if (auto st = Exec("COMMIT;"); !st) return fail(st.error());
+  return {};
+}
+
+Expected<std::optional<std::string>, std::string> StateStore::Setting(const std::string& device_id,
+                                                                      const std::string& key) {
+  std::lock_guard lock(mu_);
+  Stmt s = Prepare(db_, "SELECT value FROM device_settings WHERE device_id = ? AND key = ?;");
+  sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+  const int rc = sqlite3_step(s.get());
+  if (rc == SQLITE_DONE) return std::optional<std::string>();
+  if (rc != SQLITE_ROW) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+  const void* blob = sqlite3_column_blob(s.get(), 0);
+  const int n = sqlite3_column_bytes(s.get(), 0);
+  return std::optional<std::string>(
+      std::string(static_cast<const char*>(blob), static_cast<std::size_t>(n)));
+}
+
+Status<std::string> StateStore::PutSetting(const std::string& device_id, const std::string& key,
+                                           std::string_view value) {
+  std::lock_guard lock(mu_);
+  Stmt s = Prepare(db_,
+                   "INSERT INTO device_settings (device_id, key, value) VALUES (?, ?, ?) "
+                   "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value;");
+  sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(s.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(s.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  if (sqlite3_step(s.get()) != SQLITE_DONE) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+  return {};
 }
 
 }  // namespace onvifgw::store

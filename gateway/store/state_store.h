@@ -10,7 +10,10 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
 #include "core/expected.h"
 
@@ -24,6 +27,15 @@ struct DeviceIdentity {
   std::string hardware_id;
 };
 
+/// One ONVIF user as stored: the password only ever sealed (AES-256-GCM by
+/// the security room), never in plaintext.
+struct StoredUser {
+  std::string username;
+  std::string level;  ///< "Administrator", "Operator", "User"
+  std::string sealed_password;
+  bool fixed = false;  ///< cannot be deleted (the configured administrator)
+};
+
 class StateStore {
  public:
   /// Opens (creating if needed) `<state_dir>/state.db` and migrates it.
@@ -35,6 +47,18 @@ class StateStore {
   /// The device's identity, generated and stored on first call. Values are
   /// unique across devices (database constraints).
   Expected<DeviceIdentity, std::string> IdentityFor(const std::string& device_id);
+
+  /// The users of a device, in creation order.
+  Expected<std::vector<StoredUser>, std::string> Users(const std::string& device_id);
+  /// Replaces every user of a device in one transaction: all or nothing.
+  Status<std::string> ReplaceUsers(const std::string& device_id,
+                                   const std::vector<StoredUser>& users);
+
+  /// A per-device setting (access policy, IP filter, ...), or nullopt.
+  Expected<std::optional<std::string>, std::string> Setting(const std::string& device_id,
+                                                            const std::string& key);
+  Status<std::string> PutSetting(const std::string& device_id, const std::string& key,
+                                 std::string_view value);
 
   /// Schema version after migrations.
   int schema_version();

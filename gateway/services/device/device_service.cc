@@ -8,7 +8,10 @@
 #include <ctime>
 
 #include "adapters/fault_map.h"
+#include "security/credential_rules.h"
 #include "onvif/device.pb.h"
+#include "services/device/security_operations.h"
+#include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/events/event_service.h"
 #include "soap/namespaces.h"
@@ -49,23 +52,32 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   net->set_dot11configuration(false);
   net->set_hostnamefromdhcp(false);
   net->set_ntp(0);
-  // Authentication arrives with the security room; until then nothing is
-  // claimed that the device does not do.
+  // Security: what the security room really does when it is active.
+  const bool secured = ctx.device.security != nullptr;
+  net->set_ipfilter(secured);
   auto* sec = caps.mutable_security();
   sec->set_tls1_0(false);
   sec->set_tls1_1(false);
   sec->set_tls1_2(false);
   sec->set_onboardkeygeneration(false);
-  sec->set_accesspolicyconfig(false);
-  sec->set_defaultaccesspolicy(false);
+  sec->set_accesspolicyconfig(secured);
+  sec->set_defaultaccesspolicy(secured);
   sec->set_dot1x(false);
-  sec->set_remoteuserhandling(false);
+  sec->set_remoteuserhandling(secured);
   sec->set_x509token(false);
   sec->set_samltoken(false);
   sec->set_kerberostoken(false);
-  sec->set_usernametoken(false);
-  sec->set_httpdigest(false);
+  sec->set_usernametoken(secured);
+  sec->set_httpdigest(secured);
   sec->set_reltoken(false);
+  if (secured) {
+    sec->set_maxusers(kMaxUsers);
+    sec->set_maxusernamelength(static_cast<int>(security::CredentialLimits{}.max_username));
+    sec->set_maxpasswordlength(static_cast<int>(security::CredentialLimits{}.max_password));
+    sec->set_securitypolicies("PasswordComplexity PasswordHistory AuthFailureWarning");
+    sec->set_maxpasswordhistory(kMaxPasswordHistory);
+    sec->set_hashingalgorithms("MD5 SHA-256");
+  }
   auto* sys = caps.mutable_system();
   sys->set_discoveryresolve(ctx.device.discovery_enabled);
   sys->set_discoverybye(ctx.device.discovery_enabled);
@@ -79,7 +91,7 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_storageconfiguration(false);
   sys->set_discoverynotsupported(!ctx.device.discovery_enabled);
   sys->set_networkconfignotsupported(true);
-  sys->set_userconfignotsupported(true);
+  sys->set_userconfignotsupported(!secured);
   caps.mutable_misc()->set_auxiliarycommands("");
   return caps;
 }
@@ -88,7 +100,7 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   tt::DeviceCapabilities d;
   d.set_xaddr(ctx.ServiceUrl(kPath));
   auto* net = d.mutable_network();
-  net->set_ipfilter(false);
+  net->set_ipfilter(ctx.device.security != nullptr);
   net->set_zeroconfiguration(false);
   net->set_ipversion6(false);
   net->set_dyndns(false);
@@ -105,7 +117,8 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   auto* io = d.mutable_io();
   io->set_inputconnectors(0);
   io->set_relayoutputs(0);
-  d.mutable_security();  // every flag false: see ServiceCapabilities()
+  auto* sec = d.mutable_security();
+  sec->set_accesspolicyconfig(ctx.device.security != nullptr);
   return d;
 }
 

@@ -3,6 +3,7 @@
 // Loopback only; every wait is bounded and event-driven.
 
 import { spawn, execFileSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -46,7 +47,7 @@ export function freeUdpPort() {
 /** Writes a gateway config with `devices` virtual devices on free ports. */
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
-                                        http = {} } = {}) {
+                                        http = {}, security = {}, admin = ADMIN } = {}) {
   const ports = [];
   for (let i = 0; i < devices; i++) ports.push(await freeTcpPort());
   const dport = discoveryPort ?? await freeUdpPort();
@@ -61,6 +62,9 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
   ];
   if (Object.keys(http).length) {
     lines.push('http:', ...Object.entries(http).map(([k, v]) => `  ${k}: ${v}`));
+  }
+  if (Object.keys(security).length) {
+    lines.push('security:', ...Object.entries(security).map(([k, v]) => `  ${k}: ${v}`));
   }
   lines.push(
     'adapters:',
@@ -86,6 +90,9 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       '    adapter: sim',
       `    camera: cam-${i + 1}`,
     );
+    if (admin) {
+      lines.push('    admin:', `      username: ${admin.username}`, `      password: ${admin.password}`);
+    }
   }
   const file = path.join(dir, 'gateway.yaml');
   fs.writeFileSync(file, lines.join('\n') + '\n');
@@ -144,8 +151,26 @@ export class Gateway {
   }
 }
 
-/** POSTs a SOAP 1.2 envelope with `body` inside. */
-export async function soap(port, body, { header = '', host = '127.0.0.1' } = {}) {
+/** The administrator every test config gets (tests only). */
+export const ADMIN = { username: 'admin', password: 'e2e-Admin-Passw0rd' };
+
+/**
+ * A WS-Security header with a UsernameToken PasswordDigest:
+ * Base64(SHA-1(nonce ‖ created ‖ password)). `created` defaults to now.
+ */
+export function usernameToken({ username, password, created = new Date().toISOString(), nonce = crypto.randomBytes(16) }) {
+  const digest = crypto.createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(password)])).digest('base64');
+  return '<Security s:mustUnderstand="1" xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">' +
+    `<UsernameToken><Username>${username}</Username>` +
+    '<Password Type="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0#PasswordDigest">' +
+    `${digest}</Password><Nonce EncodingType="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary">${nonce.toString('base64')}</Nonce>` +
+    `<Created xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd">${created}</Created>` +
+    '</UsernameToken></Security>';
+}
+
+/** POSTs a SOAP 1.2 envelope with `body` inside (as `auth`, by default the admin). */
+export async function soap(port, body, { header = '', host = '127.0.0.1', auth = ADMIN, headers = {} } = {}) {
+  if (auth) header = usernameToken(auth) + header;
   const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
     '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
     'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema">' +
@@ -153,7 +178,7 @@ export async function soap(port, body, { header = '', host = '127.0.0.1' } = {})
   const started = Date.now();
   const res = await fetch(`http://${host}:${port}/onvif/device_service`, {
     method: 'POST',
-    headers: { 'Content-Type': 'application/soap+xml; charset=utf-8' },
+    headers: { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers },
     body: xml,
   });
   const text = await res.text();

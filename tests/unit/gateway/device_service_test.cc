@@ -34,7 +34,7 @@ class DeviceServiceTest : public ::testing::Test {
         "xmlns:tt=\"http://www.onvif.org/ver10/schema\">" +
         (header.empty() ? "" : "<s:Header>" + header + "</s:Header>") + "<s:Body>" + body +
         "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service"};
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service", authorization_, "POST", "192.0.2.99", std::nullopt};
     SoapReply reply;
     bool called = false;
     endpoint_.Handle(xml, ctx, [&](SoapReply r) {
@@ -47,6 +47,7 @@ class DeviceServiceTest : public ::testing::Test {
 
   SoapEndpoint endpoint_;
   VirtualDevice device_;
+  std::string authorization_;
 };
 
 TEST_F(DeviceServiceTest, GetSystemDateAndTimeIsUtcAndValid) {

@@ -146,7 +146,7 @@ class EventServiceTest : public ::testing::Test {
         "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
         "xmlns:wsnt=\"http://docs.oasis-open.org/wsn/b-2\"><s:Body>" +
         body + "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path};
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path, "", "POST", "192.0.2.99", std::nullopt};
     std::promise<SoapReply> p;
     endpoint_.Handle(xml, ctx, [&](SoapReply r) { p.set_value(std::move(r)); });
     auto f = p.get_future();

@@ -1,0 +1,84 @@
+#include "security/crypto_util.h"
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace onvifgw::security {
+namespace {
+
+std::string Digest(const EVP_MD* md, std::string_view data) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
+    std::fputs("onvifgw: EVP_Digest failed\n", stderr);
+    std::abort();
+  }
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view message) {
+  unsigned char out[EVP_MAX_MD_SIZE];
+  unsigned int len = 0;
+  // HMAC() accepts a null key pointer only with length 0; give it a valid one.
+  static const unsigned char kEmpty = 0;
+  const void* k = key.empty() ? static_cast<const void*>(&kEmpty) : key.data();
+  if (HMAC(md, k, static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(message.data()), message.size(), out,
+           &len) == nullptr) {
+    std::fputs("onvifgw: HMAC failed\n", stderr);
+    std::abort();
+  }
+  return std::string(reinterpret_cast<const char*>(out), len);
+}
+
+}  // namespace
+
+std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
+std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
+std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+
+std::string HmacSha1(std::string_view key, std::string_view message) {
+  return Hmac(EVP_sha1(), key, message);
+}
+std::string HmacSha256(std::string_view key, std::string_view message) {
+  return Hmac(EVP_sha256(), key, message);
+}
+
+std::string HexLower(std::string_view bytes) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(bytes.size() * 2);
+  for (unsigned char c : bytes) {
+    out += kHex[c >> 4];
+    out += kHex[c & 15];
+  }
+  return out;
+}
+
+std::string RandomBytes(std::size_t n) {
+  std::string out(n, '\0');
+  if (n > 0 && RAND_bytes(reinterpret_cast<unsigned char*>(out.data()), static_cast<int>(n)) != 1) {
+    std::fputs("onvifgw: RAND_bytes failed\n", stderr);
+    std::abort();
+  }
+  return out;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool SecretEquals(std::string_view a, std::string_view b) {
+  const std::string ha = Sha256(a);
+  const std::string hb = Sha256(b);
+  // Both digests always compared, then the lengths: no early exit on content.
+  const bool same_digest = CRYPTO_memcmp(ha.data(), hb.data(), ha.size()) == 0;
+  return same_digest && a.size() == b.size();
+}
+
+}  // namespace onvifgw::security

@@ -1,0 +1,503 @@
+#include "services/device/security_operations.h"
+
+#include <algorithm>
+#include <set>
+
+#include "onvif/device.pb.h"
+#include "security/base64.h"
+#include "security/credential_rules.h"
+#include "security/ip_filter.h"
+#include "services/device_security.h"
+#include "soap/namespaces.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+using soap::Fault;
+using security::UserLevel;
+
+Fault Prohibited(std::string specific, std::string reason) {
+  return Fault{soap::FaultCode::kSender, {"OperationProhibited", std::move(specific)},
+               std::move(reason)};
+}
+
+Fault NotConfigurable() {
+  return soap::ActionNotSupported("User and security configuration is not available");
+}
+
+// A level a client may assign: the three standard ones (Anonymous is
+// refused by the spec; Extended needs user roles, which are not supported).
+Expected<UserLevel, Fault> AssignableLevel(const std::string& name) {
+  auto level = security::ParseUserLevel(name);
+  if (!level) return MakeUnexpected(soap::InvalidArgVal("Unknown user level '" + name + "'"));
+  if (*level == UserLevel::kAnonymous) {
+    return MakeUnexpected(Prohibited("AnonymousNotAllowed", "User level Anonymous is not allowed"));
+  }
+  if (*level == UserLevel::kExtended) {
+    return MakeUnexpected(soap::InvalidArgVal("User roles (level Extended) are not supported"));
+  }
+  return *level;
+}
+
+Fault CredentialFault(security::CredentialError e, security::UserOperation op) {
+  const security::CredentialFault f = security::OnvifFaultFor(e, op);
+  Fault fault = f.generic == "OperationProhibited"
+                    ? Prohibited(std::string(f.specific), std::string(security::Describe(e)))
+                    : soap::InvalidArgVal(std::string(security::Describe(e)), std::string(f.specific));
+  return fault;
+}
+
+// Password problems as the operation names them: CreateUsers says
+// "Password" where SetUser says "PasswordTooWeak" (Core §8.4.4, §8.4.6).
+std::optional<Fault> PasswordFault(const std::string& username, const std::string* password,
+                                   const security::PasswordComplexityConfiguration& c,
+                                   security::UserOperation op) {
+  if (password == nullptr || password->empty()) {
+    return CredentialFault(security::CredentialError::kPasswordTooWeak, op);
+  }
+  if (auto e = security::ValidatePassword(*password, username, c)) return CredentialFault(*e, op);
+  return std::nullopt;
+}
+
+std::optional<Fault> UsernameFault(const std::string& username) {
+  if (auto e = security::ValidateUsername(username)) {
+    return CredentialFault(*e, security::UserOperation::kCreateUsers);
+  }
+  return std::nullopt;
+}
+
+std::size_t Administrators(const std::vector<UserAccount>& users) {
+  return static_cast<std::size_t>(std::count_if(
+      users.begin(), users.end(), [](const UserAccount& u) { return u.level == UserLevel::kAdministrator; }));
+}
+
+// ------------------------------------------------------------------ users
+
+Expected<tds::GetUsersResponse, Fault> GetUsers(const RequestContext& ctx, const tds::GetUsers&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  tds::GetUsersResponse r;
+  for (const UserAccount& u : ctx.device.security->users()) {
+    auto* user = r.add_user();
+    user->set_username(u.username);  // never the password (Core §8.4.3)
+    user->set_userlevel(std::string(security::UserLevelName(u.level)));
+  }
+  return r;
+}
+
+Expected<tds::CreateUsersResponse, Fault> CreateUsers(const RequestContext& ctx,
+                                                      const tds::CreateUsers& req) {
+  DeviceSecurity* sec = ctx.device.security;
+  if (!sec) return MakeUnexpected(NotConfigurable());
+  if (req.user().empty()) return MakeUnexpected(soap::InvalidArgs("No user given"));
+  const auto complexity = sec->complexity();
+  auto st = sec->ChangeUsers([&](std::vector<UserAccount>& users) -> Status<Fault> {
+    std::set<std::string> names;
+    for (const auto& u : users) names.insert(u.username);
+    std::vector<UserAccount> added;
+    for (const tt::User& u : req.user()) {
+      if (auto f = UsernameFault(u.username())) return MakeUnexpected(*f);
+      auto level = AssignableLevel(u.userlevel());
+      if (!level) return MakeUnexpected(level.error());
+      if (!names.insert(u.username()).second) {
+        return MakeUnexpected(Prohibited("UsernameClash", "User '" + u.username() + "' exists"));
+      }
+      if (auto f = PasswordFault(u.username(), u.has_password() ? &u.password() : nullptr,
+                                 complexity, security::UserOperation::kCreateUsers)) {
+        return MakeUnexpected(*f);
+      }
+      added.push_back(UserAccount{u.username(), u.password(), *level, false});
+    }
+    if (users.size() + added.size() > static_cast<std::size_t>(kMaxUsers)) {
+      return MakeUnexpected(soap::ActionFailed(
+          "At most " + std::to_string(kMaxUsers) + " users are supported", "TooManyUsers"));
+    }
+    users.insert(users.end(), added.begin(), added.end());
+    return {};
+  });
+  if (!st) return MakeUnexpected(st.error());
+  return tds::CreateUsersResponse{};
+}
+
+Expected<tds::DeleteUsersResponse, Fault> DeleteUsers(const RequestContext& ctx,
+                                                      const tds::DeleteUsers& req) {
+  DeviceSecurity* sec = ctx.device.security;
+  if (!sec) return MakeUnexpected(NotConfigurable());
+  if (req.username().empty()) return MakeUnexpected(soap::InvalidArgs("No username given"));
+  auto st = sec->ChangeUsers([&](std::vector<UserAccount>& users) -> Status<Fault> {
+    for (const std::string& name : req.username()) {
+      auto it = std::find_if(users.begin(), users.end(),
+                             [&](const UserAccount& u) { return u.username == name; });
+      if (it == users.end()) {
+        return MakeUnexpected(
+            soap::InvalidArgVal("User '" + name + "' does not exist", "UsernameMissing"));
+      }
+      if (it->fixed) {
+        return MakeUnexpected(soap::InvalidArgVal("User '" + name + "' is fixed", "FixedUser"));
+      }
+      users.erase(it);
+    }
+    if (Administrators(users) == 0) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("The last Administrator cannot be deleted", "FixedUser"));
+    }
+    return {};
+  });
+  if (!st) return MakeUnexpected(st.error());
+  return tds::DeleteUsersResponse{};
+}
+
+Expected<tds::SetUserResponse, Fault> SetUser(const RequestContext& ctx, const tds::SetUser& req) {
+  DeviceSecurity* sec = ctx.device.security;
+  if (!sec) return MakeUnexpected(NotConfigurable());
+  if (req.user().empty()) return MakeUnexpected(soap::InvalidArgs("No user given"));
+  const auto complexity = sec->complexity();
+  auto st = sec->ChangeUsers([&](std::vector<UserAccount>& users) -> Status<Fault> {
+    std::set<std::string> seen;
+    for (const tt::User& u : req.user()) {
+      if (!seen.insert(u.username()).second) {
+        return MakeUnexpected(soap::InvalidArgVal("User '" + u.username() + "' given twice"));
+      }
+      auto it = std::find_if(users.begin(), users.end(),
+                             [&](const UserAccount& a) { return a.username == u.username(); });
+      if (it == users.end()) {
+        return MakeUnexpected(
+            soap::InvalidArgVal("User '" + u.username() + "' does not exist", "UsernameMissing"));
+      }
+      if (it->fixed) {
+        return MakeUnexpected(soap::InvalidArgVal(
+            "User '" + u.username() + "' is fixed (set in the configuration)", "FixedUser"));
+      }
+      auto level = AssignableLevel(u.userlevel());
+      if (!level) return MakeUnexpected(level.error());
+      // Core §8.4.6: an omitted password means "clear it", which we refuse.
+      if (auto f = PasswordFault(u.username(), u.has_password() ? &u.password() : nullptr,
+                                 complexity, security::UserOperation::kSetUser)) {
+        return MakeUnexpected(*f);
+      }
+      it->level = *level;
+      it->password = u.password();
+    }
+    if (Administrators(users) == 0) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("The last Administrator cannot be demoted", "FixedUser"));
+    }
+    return {};
+  });
+  if (!st) return MakeUnexpected(st.error());
+  return tds::SetUserResponse{};
+}
+
+// ---------------------------------------------------------- access policy
+
+Expected<tds::GetAccessPolicyResponse, Fault> GetAccessPolicy(const RequestContext& ctx,
+                                                              const tds::GetAccessPolicy&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  tds::GetAccessPolicyResponse r;
+  r.mutable_policyfile()->set_data(security::Base64Encode(ctx.device.security->policy().Serialize()));
+  return r;
+}
+
+Expected<tds::SetAccessPolicyResponse, Fault> SetAccessPolicy(const RequestContext& ctx,
+                                                              const tds::SetAccessPolicy& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  auto raw = security::Base64Decode(req.policyfile().data());
+  if (!raw) return MakeUnexpected(soap::InvalidArgVal("PolicyFile is not base64", "PolicyFormat"));
+  auto policy = security::AccessPolicy::Parse(*raw);
+  if (!policy) return MakeUnexpected(soap::InvalidArgVal(policy.error(), "PolicyFormat"));
+  // A policy that locks every administrator out cannot be undone remotely.
+  if (!policy->Allows(UserLevel::kAdministrator, AccessClass::kWriteSystem) ||
+      !policy->Allows(UserLevel::kAdministrator, AccessClass::kReadSystemSecret)) {
+    return MakeUnexpected(soap::InvalidArgVal(
+        "Administrator must keep WRITE_SYSTEM and READ_SYSTEM_SECRET", "PolicyFormat"));
+  }
+  if (auto st = ctx.device.security->SetPolicy(*policy); !st) return MakeUnexpected(st.error());
+  return tds::SetAccessPolicyResponse{};
+}
+
+// ------------------------------------------------------------- remote user
+
+Expected<tds::GetRemoteUserResponse, Fault> GetRemoteUser(const RequestContext& ctx,
+                                                          const tds::GetRemoteUser&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  tds::GetRemoteUserResponse r;
+  if (auto u = ctx.device.security->remote_user()) {
+    r.mutable_remoteuser()->set_username(u->username());
+    r.mutable_remoteuser()->set_usederivedpassword(u->usederivedpassword());
+  }
+  return r;
+}
+
+Expected<tds::SetRemoteUserResponse, Fault> SetRemoteUser(const RequestContext& ctx,
+                                                          const tds::SetRemoteUser& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  std::optional<tt::RemoteUser> user;
+  if (req.has_remoteuser()) {
+    const tt::RemoteUser& u = req.remoteuser();
+    if (auto f = UsernameFault(u.username())) return MakeUnexpected(*f);
+    if (u.password().size() > security::CredentialLimits{}.max_password) {
+      return MakeUnexpected(soap::InvalidArgVal("The password is too long"));
+    }
+    user = u;
+  }
+  if (auto st = ctx.device.security->SetRemoteUser(user); !st) return MakeUnexpected(st.error());
+  return tds::SetRemoteUserResponse{};
+}
+
+// ------------------------------------------------------- IP address filter
+
+Expected<std::vector<security::IpPrefix>, Fault> ValidatePrefixes(const tt::IPAddressFilter& f) {
+  std::vector<security::IpPrefix> out;
+  for (const auto& a : f.ipv4address()) {
+    auto p = security::ParseIpv4Prefix(a.address(), a.prefixlength());
+    if (!p) return MakeUnexpected(soap::InvalidArgVal(p.error(), "InvalidIPv4Address"));
+    out.push_back(*p);
+  }
+  for (const auto& a : f.ipv6address()) {
+    auto p = security::ParseIpv6Prefix(a.address(), a.prefixlength());
+    if (!p) return MakeUnexpected(soap::InvalidArgVal(p.error(), "InvalidIPv6Address"));
+    out.push_back(*p);
+  }
+  return out;
+}
+
+Status<Fault> ValidateType(const std::string& type) {
+  if (type != "Allow" && type != "Deny") {
+    return MakeUnexpected(soap::InvalidArgVal("Type must be Allow or Deny"));
+  }
+  return {};
+}
+
+Expected<tds::GetIPAddressFilterResponse, Fault> GetIPAddressFilter(const RequestContext& ctx,
+                                                                    const tds::GetIPAddressFilter&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  tds::GetIPAddressFilterResponse r;
+  *r.mutable_ipaddressfilter() = ctx.device.security->ip_filter();
+  return r;
+}
+
+Expected<tds::SetIPAddressFilterResponse, Fault> SetIPAddressFilter(
+    const RequestContext& ctx, const tds::SetIPAddressFilter& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const tt::IPAddressFilter& f = req.ipaddressfilter();
+  if (auto st = ValidateType(f.type()); !st) return MakeUnexpected(st.error());
+  if (auto p = ValidatePrefixes(f); !p) return MakeUnexpected(p.error());
+  if (f.ipv4address_size() + f.ipv6address_size() > kMaxIpFilterEntries) {
+    return MakeUnexpected(soap::ActionFailed("Too many filter entries", "IPFilterListIsFull"));
+  }
+  if (auto st = ctx.device.security->SetIpFilter(f); !st) return MakeUnexpected(st.error());
+  return tds::SetIPAddressFilterResponse{};
+}
+
+template <typename Entry>
+bool SameEntry(const Entry& a, const Entry& b) {
+  return a.address() == b.address() && a.prefixlength() == b.prefixlength();
+}
+
+Expected<tds::AddIPAddressFilterResponse, Fault> AddIPAddressFilter(
+    const RequestContext& ctx, const tds::AddIPAddressFilter& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const tt::IPAddressFilter& add = req.ipaddressfilter();
+  if (auto p = ValidatePrefixes(add); !p) return MakeUnexpected(p.error());
+  tt::IPAddressFilter f = ctx.device.security->ip_filter();
+  if (!add.type().empty()) {
+    if (auto st = ValidateType(add.type()); !st) return MakeUnexpected(st.error());
+    f.set_type(add.type());
+  }
+  for (const auto& a : add.ipv4address()) {
+    if (std::none_of(f.ipv4address().begin(), f.ipv4address().end(),
+                     [&](const auto& e) { return SameEntry(e, a); })) {
+      *f.add_ipv4address() = a;
+    }
+  }
+  for (const auto& a : add.ipv6address()) {
+    if (std::none_of(f.ipv6address().begin(), f.ipv6address().end(),
+                     [&](const auto& e) { return SameEntry(e, a); })) {
+      *f.add_ipv6address() = a;
+    }
+  }
+  if (f.ipv4address_size() + f.ipv6address_size() > kMaxIpFilterEntries) {
+    return MakeUnexpected(soap::ActionFailed("The filter list is full", "IPFilterListIsFull"));
+  }
+  if (auto st = ctx.device.security->SetIpFilter(f); !st) return MakeUnexpected(st.error());
+  return tds::AddIPAddressFilterResponse{};
+}
+
+Expected<tds::RemoveIPAddressFilterResponse, Fault> RemoveIPAddressFilter(
+    const RequestContext& ctx, const tds::RemoveIPAddressFilter& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const tt::IPAddressFilter& rm = req.ipaddressfilter();
+  if (auto p = ValidatePrefixes(rm); !p) return MakeUnexpected(p.error());
+  tt::IPAddressFilter f = ctx.device.security->ip_filter();
+  for (const auto& a : rm.ipv4address()) {
+    auto* list = f.mutable_ipv4address();
+    auto it = std::find_if(list->begin(), list->end(), [&](const auto& e) { return SameEntry(e, a); });
+    if (it == list->end()) {
+      return MakeUnexpected(soap::InvalidArgVal("Not in the filter: " + a.address(), "NoIPv4Address"));
+    }
+    list->erase(it);
+  }
+  for (const auto& a : rm.ipv6address()) {
+    auto* list = f.mutable_ipv6address();
+    auto it = std::find_if(list->begin(), list->end(), [&](const auto& e) { return SameEntry(e, a); });
+    if (it == list->end()) {
+      return MakeUnexpected(soap::InvalidArgVal("Not in the filter: " + a.address(), "NoIPv6Address"));
+    }
+    list->erase(it);
+  }
+  if (auto st = ctx.device.security->SetIpFilter(f); !st) return MakeUnexpected(st.error());
+  return tds::RemoveIPAddressFilterResponse{};
+}
+
+// ---------------------------------------------------------- password rules
+
+tt::IntRange Range(int min, int max) {
+  tt::IntRange r;
+  r.set_min(min);
+  r.set_max(max);
+  return r;
+}
+
+Expected<tds::GetPasswordComplexityOptionsResponse, Fault> GetPasswordComplexityOptions(
+    const RequestContext& ctx, const tds::GetPasswordComplexityOptions&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const int max = static_cast<int>(security::CredentialLimits{}.max_password);
+  tds::GetPasswordComplexityOptionsResponse r;
+  *r.mutable_minlenrange() = Range(1, max);
+  *r.mutable_uppercaserange() = Range(0, max);
+  *r.mutable_numberrange() = Range(0, max);
+  *r.mutable_specialcharsrange() = Range(0, max);
+  r.set_blockusernameoccurrencesupported(true);
+  r.set_policyconfigurationlocksupported(true);
+  return r;
+}
+
+Expected<tds::GetPasswordComplexityConfigurationResponse, Fault> GetPasswordComplexityConfiguration(
+    const RequestContext& ctx, const tds::GetPasswordComplexityConfiguration&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const auto c = ctx.device.security->complexity();
+  tds::GetPasswordComplexityConfigurationResponse r;
+  r.set_minlen(c.min_len);
+  r.set_uppercase(c.uppercase);
+  r.set_number(c.number);
+  r.set_specialchars(c.special_chars);
+  r.set_blockusernameoccurrence(c.block_username_occurrence);
+  r.set_policyconfigurationlocked(c.policy_configuration_locked);
+  return r;
+}
+
+Expected<tds::SetPasswordComplexityConfigurationResponse, Fault> SetPasswordComplexityConfiguration(
+    const RequestContext& ctx, const tds::SetPasswordComplexityConfiguration& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  auto c = ctx.device.security->complexity();
+  // Core §5.5: an omitted optional element keeps its current value.
+  if (req.has_minlen()) c.min_len = req.minlen();
+  if (req.has_uppercase()) c.uppercase = req.uppercase();
+  if (req.has_number()) c.number = req.number();
+  if (req.has_specialchars()) c.special_chars = req.specialchars();
+  if (req.has_blockusernameoccurrence()) c.block_username_occurrence = req.blockusernameoccurrence();
+  if (req.has_policyconfigurationlocked()) {
+    c.policy_configuration_locked = req.policyconfigurationlocked();
+  }
+  if (auto why = security::ValidateComplexityConfiguration(c)) {
+    return MakeUnexpected(soap::InvalidArgVal(*why));
+  }
+  if (auto st = ctx.device.security->SetComplexity(c); !st) return MakeUnexpected(st.error());
+  return tds::SetPasswordComplexityConfigurationResponse{};
+}
+
+Expected<tds::GetPasswordHistoryConfigurationResponse, Fault> GetPasswordHistoryConfiguration(
+    const RequestContext& ctx, const tds::GetPasswordHistoryConfiguration&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const PasswordHistory h = ctx.device.security->history();
+  tds::GetPasswordHistoryConfigurationResponse r;
+  r.set_enabled(h.enabled);
+  r.set_length(h.length);
+  return r;
+}
+
+Expected<tds::SetPasswordHistoryConfigurationResponse, Fault> SetPasswordHistoryConfiguration(
+    const RequestContext& ctx, const tds::SetPasswordHistoryConfiguration& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  if (req.length() < 0 || req.length() > kMaxPasswordHistory || (req.enabled() && req.length() < 1)) {
+    return MakeUnexpected(soap::InvalidArgVal("Length must be 1.." +
+                                              std::to_string(kMaxPasswordHistory)));
+  }
+  if (auto st = ctx.device.security->SetHistory({req.enabled(), req.length()}); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tds::SetPasswordHistoryConfigurationResponse{};
+}
+
+constexpr int kMaxMonitorPeriod = 3600;
+constexpr int kMaxAuthFailures = 1000;
+
+Expected<tds::GetAuthFailureWarningOptionsResponse, Fault> GetAuthFailureWarningOptions(
+    const RequestContext& ctx, const tds::GetAuthFailureWarningOptions&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  tds::GetAuthFailureWarningOptionsResponse r;
+  *r.mutable_monitorperiodrange() = Range(1, kMaxMonitorPeriod);
+  *r.mutable_authfailurerange() = Range(1, kMaxAuthFailures);
+  return r;
+}
+
+Expected<tds::GetAuthFailureWarningConfigurationResponse, Fault>
+GetAuthFailureWarningConfiguration(const RequestContext& ctx,
+                                   const tds::GetAuthFailureWarningConfiguration&) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  const AuthFailureWarning w = ctx.device.security->auth_failure_warning();
+  tds::GetAuthFailureWarningConfigurationResponse r;
+  r.set_enabled(w.enabled);
+  r.set_monitorperiod(w.monitor_period_s);
+  r.set_maxauthfailures(w.max_failures);
+  return r;
+}
+
+Expected<tds::SetAuthFailureWarningConfigurationResponse, Fault>
+SetAuthFailureWarningConfiguration(const RequestContext& ctx,
+                                   const tds::SetAuthFailureWarningConfiguration& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  if (req.monitorperiod() < 1 || req.monitorperiod() > kMaxMonitorPeriod ||
+      req.maxauthfailures() < 1 || req.maxauthfailures() > kMaxAuthFailures) {
+    return MakeUnexpected(soap::InvalidArgVal("A value is outside GetAuthFailureWarningOptions"));
+  }
+  if (auto st = ctx.device.security->SetAuthFailureWarning(
+          {req.enabled(), req.monitorperiod(), req.maxauthfailures()});
+      !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tds::SetAuthFailureWarningConfigurationResponse{};
+}
+
+}  // namespace
+
+std::vector<Operation> SecurityOperations() {
+  const std::string_view ns = soap::ns::kTds;
+  using AC = AccessClass;
+  // Access classes: Core §8.2.18-21, §8.4, §8.5 (FACTS §1.4).
+  return {
+      SyncOperation(ns, AC::kReadSystemSecret, GetUsers),
+      SyncOperation(ns, AC::kWriteSystem, CreateUsers),
+      SyncOperation(ns, AC::kWriteSystem, DeleteUsers),
+      SyncOperation(ns, AC::kWriteSystem, SetUser),
+      SyncOperation(ns, AC::kReadSystemSecret, GetAccessPolicy),
+      SyncOperation(ns, AC::kWriteSystem, SetAccessPolicy),
+      SyncOperation(ns, AC::kReadSystem, GetRemoteUser),
+      SyncOperation(ns, AC::kWriteSystem, SetRemoteUser),
+      SyncOperation(ns, AC::kReadSystem, GetIPAddressFilter),
+      SyncOperation(ns, AC::kWriteSystem, SetIPAddressFilter),
+      SyncOperation(ns, AC::kWriteSystem, AddIPAddressFilter),
+      SyncOperation(ns, AC::kWriteSystem, RemoveIPAddressFilter),
+      SyncOperation(ns, AC::kReadSystem, GetPasswordComplexityOptions),
+      SyncOperation(ns, AC::kReadSystem, GetPasswordComplexityConfiguration),
+      SyncOperation(ns, AC::kWriteSystem, SetPasswordComplexityConfiguration),
+      SyncOperation(ns, AC::kReadSystem, GetPasswordHistoryConfiguration),
+      SyncOperation(ns, AC::kWriteSystem, SetPasswordHistoryConfiguration),
+      SyncOperation(ns, AC::kReadSystem, GetAuthFailureWarningOptions),
+      SyncOperation(ns, AC::kReadSystem, GetAuthFailureWarningConfiguration),
+      SyncOperation(ns, AC::kWriteSystem, SetAuthFailureWarningConfiguration),
+  };
+}
+
+}  // namespace onvifgw::services::device

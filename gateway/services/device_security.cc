@@ -1,0 +1,407 @@
+#include "services/device_security.h"
+
+#include <openssl/rand.h>
+
+#include <algorithm>
+
+#include "core/log.h"
+
+namespace onvifgw::services {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+
+constexpr const char* kPolicyKey = "access_policy";
+constexpr const char* kIpFilterKey = "ip_filter";
+constexpr const char* kComplexityKey = "password_complexity";
+constexpr const char* kHistoryKey = "password_history";
+constexpr const char* kWarningKey = "auth_failure_warning";
+constexpr const char* kRemoteUserKey = "remote_user";
+constexpr const char* kHistoryListPrefix = "password_history/";
+
+// Associated data binds a sealed value to where it belongs: a password copied
+// to another user's row or device does not open.
+std::string Aad(const std::string& device, const std::string& what) {
+  return "onvifgw/" + device + "/" + what;
+}
+
+std::string GeneratePassword() {
+  static constexpr char kAlphabet[] =
+      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  unsigned char raw[18];
+  if (RAND_bytes(raw, sizeof raw) != 1) std::abort();
+  std::string out;
+  for (unsigned char c : raw) out += kAlphabet[c % (sizeof kAlphabet - 1)];
+  return out;
+}
+
+// Length-prefixed list of strings (password history, sealed as a whole).
+std::string EncodeList(const std::vector<std::string>& items) {
+  std::string out;
+  for (const auto& s : items) {
+    out += std::to_string(s.size());
+    out += ':';
+    out += s;
+  }
+  return out;
+}
+
+std::vector<std::string> DecodeList(const std::string& in) {
+  std::vector<std::string> out;
+  std::size_t pos = 0;
+  while (pos < in.size()) {
+    const std::size_t colon = in.find(':', pos);
+    if (colon == std::string::npos) break;
+    const std::size_t n = std::stoul(in.substr(pos, colon - pos));
+    if (colon + 1 + n > in.size()) break;
+    out.push_back(in.substr(colon + 1, n));
+    pos = colon + 1 + n;
+  }
+  return out;
+}
+
+std::vector<security::IpPrefix> PrefixesOf(const tt::IPAddressFilter& f) {
+  std::vector<security::IpPrefix> out;
+  for (const auto& a : f.ipv4address()) {
+    if (auto p = security::ParseIpv4Prefix(a.address(), a.prefixlength())) out.push_back(*p);
+  }
+  for (const auto& a : f.ipv6address()) {
+    if (auto p = security::ParseIpv6Prefix(a.address(), a.prefixlength())) out.push_back(*p);
+  }
+  return out;
+}
+
+std::shared_ptr<const security::IpFilter> BuildFilter(const tt::IPAddressFilter& f) {
+  if (f.ipv4address_size() == 0 && f.ipv6address_size() == 0) return nullptr;  // no filter
+  return std::make_shared<const security::IpFilter>(
+      f.type() == "Deny" ? security::IpFilter::Type::kDeny : security::IpFilter::Type::kAllow,
+      PrefixesOf(f));
+}
+
+}  // namespace
+
+DeviceSecurity::DeviceSecurity(std::string device_id, std::string endpoint_reference,
+                               store::StateStore& store, security::SecretBox& box,
+                               Options options)
+    : device_id_(std::move(device_id)),
+      endpoint_reference_(std::move(endpoint_reference)),
+      store_(store),
+      box_(box),
+      options_(options),
+      digest_(device_id_, {security::DigestAlgorithm::kMd5, security::DigestAlgorithm::kSha256},
+              options.digest_nonce_lifetime),
+      tokens_(security::UsernameTokenVerifier::Options{options.token_window}),
+      policy_(security::AccessPolicy::Default()) {}
+
+soap::Fault DeviceSecurity::StorageFault() {
+  return soap::ActionFailed("The change could not be stored; nothing was changed");
+}
+
+Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
+    const std::string& device_id, const std::string& endpoint_reference, store::StateStore& store,
+    security::SecretBox& box, Options options,
+    const std::optional<config::AdminConfig>& configured_admin) {
+  std::unique_ptr<DeviceSecurity> sec(
+      new DeviceSecurity(device_id, endpoint_reference, store, box, options));
+  auto stored = store.Users(device_id);
+  if (!stored) return MakeUnexpected(stored.error());
+  for (const auto& u : *stored) {
+    auto password = box.Open(u.sealed_password, Aad(device_id, "user/" + u.username));
+    if (!password) {
+      return MakeUnexpected("device " + device_id + ": the password of user '" + u.username +
+                            "' cannot be decrypted (wrong or replaced key file?)");
+    }
+    auto level = security::ParseUserLevel(u.level);
+    if (!level) return MakeUnexpected("device " + device_id + ": bad level of '" + u.username + "'");
+    sec->users_.push_back(UserAccount{u.username, *password, *level, u.fixed});
+  }
+  if (auto st = sec->LoadSettings(); !st) return MakeUnexpected(st.error());
+
+  // The configured administrator is fixed and follows the config file (the
+  // operator's source of truth); without one, a first start generates one.
+  bool changed = false;
+  if (configured_admin) {
+    auto it = std::find_if(sec->users_.begin(), sec->users_.end(), [&](const UserAccount& u) {
+      return u.username == configured_admin->username;
+    });
+    UserAccount admin{configured_admin->username, configured_admin->password,
+                      security::UserLevel::kAdministrator, true};
+    if (it == sec->users_.end()) {
+      sec->users_.insert(sec->users_.begin(), admin);
+      changed = true;
+    } else if (it->password != admin.password || !it->fixed ||
+               it->level != security::UserLevel::kAdministrator) {
+      *it = admin;
+      changed = true;
+    }
+    for (auto& u : sec->users_) {
+      if (u.fixed && u.username != admin.username) {
+        u.fixed = false;  // a previously configured administrator is no longer fixed
+        changed = true;
+      }
+    }
+  } else if (sec->users_.empty()) {
+    UserAccount admin{"admin", GeneratePassword(), security::UserLevel::kAdministrator, false};
+    // The one log line that carries a password, by design: the operator
+    // needs it once to log in and change it.
+    log::Warn("security", "device " + device_id + ": no administrator configured; created user '" +
+                              admin.username + "' with password '" + admin.password +
+                              "' (shown once; change it with SetUser)");
+    sec->users_.push_back(admin);
+    changed = true;
+  }
+  if (changed) {
+    std::vector<UserAccount> users = sec->users_;
+    if (auto st = sec->ChangeUsers([&](std::vector<UserAccount>& u) -> Status<soap::Fault> {
+          u = users;
+          return {};
+        });
+        !st) {
+      return MakeUnexpected("device " + device_id + ": cannot store the administrator");
+    }
+  }
+  return sec;
+}
+
+Status<std::string> DeviceSecurity::LoadSettings() {
+  auto get = [this](const char* key) { return store_.Setting(device_id_, key); };
+  if (auto v = get(kPolicyKey); !v) {
+    return MakeUnexpected(v.error());
+  } else if (*v) {
+    auto p = security::AccessPolicy::Parse(**v);
+    if (!p) return MakeUnexpected("stored access policy: " + p.error());
+    policy_ = *p;
+  }
+  if (auto v = get(kIpFilterKey); v && *v) {
+    ip_filter_proto_.ParseFromString(**v);
+    ip_filter_ = BuildFilter(ip_filter_proto_);
+  }
+  if (ip_filter_proto_.type().empty()) {
+    ip_filter_proto_.set_type("Allow");
+  }
+  if (auto v = get(kComplexityKey); v && *v) {
+    tds::SetPasswordComplexityConfiguration c;
+    c.ParseFromString(**v);
+    complexity_ = {c.minlen(), c.uppercase(), c.number(), c.specialchars(),
+                   c.blockusernameoccurrence(), c.policyconfigurationlocked()};
+  }
+  if (auto v = get(kHistoryKey); v && *v) {
+    tds::SetPasswordHistoryConfiguration h;
+    h.ParseFromString(**v);
+    history_ = {h.enabled(), h.length()};
+  }
+  if (auto v = get(kWarningKey); v && *v) {
+    tds::SetAuthFailureWarningConfiguration w;
+    w.ParseFromString(**v);
+    warning_ = {w.enabled(), w.monitorperiod(), w.maxauthfailures()};
+  }
+  if (auto v = get(kRemoteUserKey); v && *v && !(*v)->empty()) {
+    auto plain = box_.Open(**v, Aad(device_id_, kRemoteUserKey));
+    if (!plain) return MakeUnexpected("stored remote user cannot be decrypted");
+    tt::RemoteUser r;
+    r.ParseFromString(*plain);
+    remote_user_ = r;
+  }
+  return {};
+}
+
+Status<soap::Fault> DeviceSecurity::Persist(const std::string& key, const std::string& value) {
+  if (auto st = store_.PutSetting(device_id_, key, value); !st) {
+    log::Error("security", "device " + device_id_ + ": storing " + key + " failed: " + st.error());
+    return MakeUnexpected(StorageFault());
+  }
+  return {};
+}
+
+std::vector<UserAccount> DeviceSecurity::users() const {
+  std::lock_guard lock(mu_);
+  return users_;
+}
+
+std::optional<UserAccount> DeviceSecurity::FindUser(const std::string& username) const {
+  std::lock_guard lock(mu_);
+  for (const auto& u : users_) {
+    if (u.username == username) return u;
+  }
+  return std::nullopt;
+}
+
+Status<soap::Fault> DeviceSecurity::ChangeUsers(
+    const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change) {
+  std::lock_guard lock(mu_);
+  std::vector<UserAccount> next = users_;
+  if (auto st = change(next); !st) return st;
+  // Password history: a changed password may not be one of the last N.
+  std::vector<std::pair<std::string, std::string>> history_updates;
+  for (const UserAccount& u : history_.enabled ? next : std::vector<UserAccount>{}) {
+    auto old = std::find_if(users_.begin(), users_.end(),
+                            [&](const UserAccount& o) { return o.username == u.username; });
+    if (old == users_.end() || old->password == u.password) continue;  // new or unchanged
+    const std::string key = kHistoryListPrefix + u.username;
+    std::vector<std::string> list;
+    if (auto v = store_.Setting(device_id_, key); v && *v) {
+      if (auto plain = box_.Open(**v, Aad(device_id_, key))) list = DecodeList(*plain);
+    }
+    if (std::find(list.begin(), list.end(), u.password) != list.end()) {
+      return MakeUnexpected(soap::Fault{soap::FaultCode::kSender,
+                                        {"OperationProhibited", "PasswordTooWeak"},
+                                        "The password was used recently"});
+    }
+    list.insert(list.begin(), old->password);
+    list.resize(std::min(list.size(), static_cast<std::size_t>(std::max(history_.length, 0))));
+    auto sealed = box_.Seal(EncodeList(list), Aad(device_id_, key));
+    if (!sealed) return MakeUnexpected(StorageFault());
+    history_updates.emplace_back(key, *sealed);
+  }
+  std::vector<store::StoredUser> rows;
+  for (const UserAccount& u : next) {
+    auto sealed = box_.Seal(u.password, Aad(device_id_, "user/" + u.username));
+    if (!sealed) return MakeUnexpected(StorageFault());
+    rows.push_back({u.username, std::string(security::UserLevelName(u.level)), *sealed, u.fixed});
+  }
+  if (auto st = store_.ReplaceUsers(device_id_, rows); !st) {
+    log::Error("security", "device " + device_id_ + ": storing users failed: " + st.error());
+    return MakeUnexpected(StorageFault());
+  }
+  for (const auto& [key, value] : history_updates) {
+    if (auto st = store_.PutSetting(device_id_, key, value); !st) {
+      log::Warn("security", "device " + device_id_ + ": password history not stored");
+    }
+  }
+  users_ = std::move(next);
+  return {};
+}
+
+security::AccessPolicy DeviceSecurity::policy() const {
+  std::lock_guard lock(mu_);
+  return policy_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetPolicy(const security::AccessPolicy& policy) {
+  std::lock_guard lock(mu_);
+  if (auto st = Persist(kPolicyKey, policy.Serialize()); !st) return st;
+  policy_ = policy;
+  return {};
+}
+
+onvif::tt::IPAddressFilter DeviceSecurity::ip_filter() const {
+  std::lock_guard lock(mu_);
+  return ip_filter_proto_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetIpFilter(const onvif::tt::IPAddressFilter& filter) {
+  auto built = BuildFilter(filter);
+  std::lock_guard lock(mu_);
+  if (auto st = Persist(kIpFilterKey, filter.SerializeAsString()); !st) return st;
+  ip_filter_proto_ = filter;
+  ip_filter_ = std::move(built);
+  return {};
+}
+
+bool DeviceSecurity::Admits(const std::string& remote_address) const {
+  std::shared_ptr<const security::IpFilter> f;
+  {
+    std::lock_guard lock(mu_);
+    f = ip_filter_;
+  }
+  if (!f) return true;
+  boost::system::error_code ec;
+  auto addr = boost::asio::ip::make_address(remote_address, ec);
+  return !ec && f->Permits(addr);
+}
+
+security::PasswordComplexityConfiguration DeviceSecurity::complexity() const {
+  std::lock_guard lock(mu_);
+  return complexity_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetComplexity(
+    const security::PasswordComplexityConfiguration& c) {
+  tds::SetPasswordComplexityConfiguration p;
+  p.set_minlen(c.min_len);
+  p.set_uppercase(c.uppercase);
+  p.set_number(c.number);
+  p.set_specialchars(c.special_chars);
+  p.set_blockusernameoccurrence(c.block_username_occurrence);
+  p.set_policyconfigurationlocked(c.policy_configuration_locked);
+  std::lock_guard lock(mu_);
+  if (complexity_.policy_configuration_locked) {
+    return MakeUnexpected(soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
+                                      "The password policy is locked"});
+  }
+  if (auto st = Persist(kComplexityKey, p.SerializeAsString()); !st) return st;
+  complexity_ = c;
+  return {};
+}
+
+PasswordHistory DeviceSecurity::history() const {
+  std::lock_guard lock(mu_);
+  return history_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetHistory(const PasswordHistory& h) {
+  tds::SetPasswordHistoryConfiguration p;
+  p.set_enabled(h.enabled);
+  p.set_length(h.length);
+  std::lock_guard lock(mu_);
+  if (complexity_.policy_configuration_locked) {
+    return MakeUnexpected(soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
+                                      "The password policy is locked"});
+  }
+  if (auto st = Persist(kHistoryKey, p.SerializeAsString()); !st) return st;
+  history_ = h;
+  return {};
+}
+
+AuthFailureWarning DeviceSecurity::auth_failure_warning() const {
+  std::lock_guard lock(mu_);
+  return warning_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetAuthFailureWarning(const AuthFailureWarning& w) {
+  tds::SetAuthFailureWarningConfiguration p;
+  p.set_enabled(w.enabled);
+  p.set_monitorperiod(w.monitor_period_s);
+  p.set_maxauthfailures(w.max_failures);
+  std::lock_guard lock(mu_);
+  if (auto st = Persist(kWarningKey, p.SerializeAsString()); !st) return st;
+  warning_ = w;
+  return {};
+}
+
+bool DeviceSecurity::RecordAuthFailure(std::chrono::system_clock::time_point now) {
+  std::lock_guard lock(mu_);
+  const auto period = std::chrono::seconds(std::max(warning_.monitor_period_s, 1));
+  failures_.push_back(now);
+  while (!failures_.empty() && (failures_.front() <= now - period || failures_.size() > 100000)) {
+    failures_.pop_front();
+  }
+  if (!warning_.enabled || failures_.size() <= static_cast<std::size_t>(warning_.max_failures)) {
+    return false;
+  }
+  if (now - last_warning_ < period) return false;  // once per period
+  last_warning_ = now;
+  return true;
+}
+
+std::optional<onvif::tt::RemoteUser> DeviceSecurity::remote_user() const {
+  std::lock_guard lock(mu_);
+  return remote_user_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetRemoteUser(
+    const std::optional<onvif::tt::RemoteUser>& user) {
+  std::string value;
+  if (user) {
+    auto sealed = box_.Seal(user->SerializeAsString(), Aad(device_id_, kRemoteUserKey));
+    if (!sealed) return MakeUnexpected(StorageFault());
+    value = *sealed;
+  }
+  std::lock_guard lock(mu_);
+  if (auto st = Persist(kRemoteUserKey, value); !st) return st;
+  remote_user_ = user;
+  return {};
+}
+
+}  // namespace onvifgw::services

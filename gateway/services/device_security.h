@@ -1,0 +1,140 @@
+#pragma once
+// The security state of one virtual device: its users, access policy, IP
+// address filter, password rules, remote user and authentication failure
+// warning, kept in memory for the request path and persisted in the state
+// store (passwords sealed with AES-256-GCM, never in plaintext).
+//
+// Every change is all-or-nothing: it is computed on a copy, persisted in one
+// transaction, and only then made visible. Thread-safe.
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/gateway_config.h"
+#include "core/expected.h"
+#include "onvif/device.pb.h"
+#include "security/access_policy.h"
+#include "security/credential_rules.h"
+#include "security/http_digest.h"
+#include "security/ip_filter.h"
+#include "security/secret_box.h"
+#include "security/username_token.h"
+#include "soap/fault.h"
+#include "store/state_store.h"
+
+namespace onvifgw::services {
+
+struct UserAccount {
+  std::string username;
+  std::string password;  ///< in memory only; sealed at rest
+  security::UserLevel level = security::UserLevel::kUser;
+  bool fixed = false;
+};
+
+struct PasswordHistory {
+  bool enabled = false;
+  int length = 0;
+};
+
+struct AuthFailureWarning {
+  bool enabled = false;
+  int monitor_period_s = 60;
+  int max_failures = 5;
+};
+
+class DeviceSecurity {
+ public:
+  struct Options {
+    std::size_t max_users = 32;
+    bool allow_basic = false;
+    std::chrono::seconds token_window{300};
+    std::chrono::seconds digest_nonce_lifetime{300};
+  };
+
+  /// Loads the device's state; on the first start creates the initial
+  /// administrator (from the config, or generated and logged once).
+  static Expected<std::unique_ptr<DeviceSecurity>, std::string> Load(
+      const std::string& device_id, const std::string& endpoint_reference,
+      store::StateStore& store, security::SecretBox& box, Options options,
+      const std::optional<config::AdminConfig>& configured_admin);
+
+  const Options& options() const { return options_; }
+  const std::string& device_id() const { return device_id_; }
+  const std::string& endpoint_reference() const { return endpoint_reference_; }
+
+  // ------------------------------------------------------------- users
+  std::vector<UserAccount> users() const;
+  std::optional<UserAccount> FindUser(const std::string& username) const;
+  /// Applies `change` to a copy of the users; if it returns OK and the copy
+  /// is persisted, it becomes the user list. Password history is checked
+  /// and recorded for every password that changes.
+  Status<soap::Fault> ChangeUsers(
+      const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change);
+
+  // ------------------------------------------------------------ policy
+  security::AccessPolicy policy() const;
+  Status<soap::Fault> SetPolicy(const security::AccessPolicy& policy);
+
+  // --------------------------------------------------------- IP filter
+  onvif::tt::IPAddressFilter ip_filter() const;
+  /// Validates and stores; `filter` must hold valid prefixes.
+  Status<soap::Fault> SetIpFilter(const onvif::tt::IPAddressFilter& filter);
+  /// Accept-time check of a peer address.
+  bool Admits(const std::string& remote_address) const;
+
+  // ---------------------------------------------------- password rules
+  security::PasswordComplexityConfiguration complexity() const;
+  Status<soap::Fault> SetComplexity(const security::PasswordComplexityConfiguration& c);
+  PasswordHistory history() const;
+  Status<soap::Fault> SetHistory(const PasswordHistory& h);
+  AuthFailureWarning auth_failure_warning() const;
+  Status<soap::Fault> SetAuthFailureWarning(const AuthFailureWarning& w);
+
+  // -------------------------------------------------------- remote user
+  std::optional<onvif::tt::RemoteUser> remote_user() const;
+  Status<soap::Fault> SetRemoteUser(const std::optional<onvif::tt::RemoteUser>& user);
+
+  /// Records one authentication failure; true when it takes the count
+  /// within the warning's MonitorPeriod above MaxAuthFailures (and the
+  /// warning is enabled) for the first time in that period.
+  bool RecordAuthFailure(std::chrono::system_clock::time_point now);
+
+  // ---------------------------------------------------- authentication
+  security::DigestAuthenticator& digest() { return digest_; }
+  security::UsernameTokenVerifier& tokens() { return tokens_; }
+
+ private:
+  DeviceSecurity(std::string device_id, std::string endpoint_reference, store::StateStore& store,
+                 security::SecretBox& box, Options options);
+  Status<std::string> LoadSettings();
+  Status<soap::Fault> Persist(const std::string& key, const std::string& value);
+  static soap::Fault StorageFault();
+
+  const std::string device_id_;
+  const std::string endpoint_reference_;
+  store::StateStore& store_;
+  security::SecretBox& box_;
+  const Options options_;
+  security::DigestAuthenticator digest_;
+  security::UsernameTokenVerifier tokens_;
+
+  mutable std::mutex mu_;
+  std::vector<UserAccount> users_;
+  security::AccessPolicy policy_;
+  onvif::tt::IPAddressFilter ip_filter_proto_;
+  std::shared_ptr<const security::IpFilter> ip_filter_;
+  security::PasswordComplexityConfiguration complexity_;
+  PasswordHistory history_;
+  AuthFailureWarning warning_;
+  std::optional<onvif::tt::RemoteUser> remote_user_;
+  std::deque<std::chrono::system_clock::time_point> failures_;
+  std::chrono::system_clock::time_point last_warning_{};
+};
+
+}  // namespace onvifgw::services

@@ -1,0 +1,275 @@
+// Security end to end: UsernameToken and HTTP Digest against the real
+// gateway, replay and freshness, access classes per user level, the stored
+// access policy, all-or-nothing user management, persistence across a
+// restart, the IP address filter and brute-force throttling.
+
+import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
+import http from 'node:http';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import onvif from 'onvif';
+import {
+  ADMIN, Gateway, checkSoap, haveCheckSoap, soap, tempDir, usernameToken, writeConfig,
+} from './lib/harness.mjs';
+
+const OPERATOR = { username: 'operator1', password: 'Operator-Passw0rd' };
+const USER = { username: 'viewer1', password: 'Viewer-Passw0rd' };
+
+function envelope(body, header = '') {
+  return '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
+    'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" ' +
+    'xmlns:tev="http://www.onvif.org/ver10/events/wsdl">' +
+    (header ? `<s:Header>${header}</s:Header>` : '') + `<s:Body>${body}</s:Body></s:Envelope>`;
+}
+
+/** Raw POST with full control: source address, headers, exact body. */
+function post(port, xml, { localAddress = '127.0.0.1', headers = {} } = {}) {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port, path: '/onvif/device_service', method: 'POST', localAddress,
+      agent: false,
+      headers: { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers },
+    }, (res) => {
+      let body = '';
+      res.on('data', (d) => { body += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders, body }));
+    });
+    req.on('error', reject);
+    req.end(xml);
+  });
+}
+
+function challengesOf(res) {
+  const out = [];
+  for (let i = 0; i < res.rawHeaders.length; i += 2) {
+    if (res.rawHeaders[i].toLowerCase() === 'www-authenticate') out.push(res.rawHeaders[i + 1]);
+  }
+  return out;
+}
+
+function parseChallenge(value) {
+  const params = {};
+  for (const m of value.matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]+))/g)) params[m[1]] = m[2] ?? m[3];
+  return params;
+}
+
+function digestHeader(challenge, { username, password }, { method = 'POST', uri = '/onvif/device_service', nc = 1 } = {}) {
+  const c = parseChallenge(challenge);
+  const algo = c.algorithm === 'SHA-256' ? 'sha256' : 'md5';
+  const h = (s) => crypto.createHash(algo).update(s).digest('hex');
+  const cnonce = crypto.randomBytes(8).toString('hex');
+  const ncs = nc.toString(16).padStart(8, '0');
+  const response = h(`${h(`${username}:${c.realm}:${password}`)}:${c.nonce}:${ncs}:${cnonce}:auth:${h(`${method}:${uri}`)}`);
+  return `Digest username="${username}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", ` +
+    `algorithm=${c.algorithm}, qop=auth, nc=${ncs}, cnonce="${cnonce}", response="${response}"` +
+    (c.opaque ? `, opaque="${c.opaque}"` : '');
+}
+
+const as = (who) => ({ auth: who });
+
+describe('security', () => {
+  let dir;
+  let cfg;
+  let gw;
+  let port;
+
+  before(async () => {
+    dir = tempDir();
+    cfg = await writeConfig(dir, {
+      devices: 2,
+      security: { failures_before_delay: 2, failures_before_lockout: 5, lockout_s: 60 },
+    });
+    port = cfg.ports[0];
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+  });
+
+  after(async () => { await gw?.stop(); });
+
+  test('no credentials: 401 with Digest challenges (MD5 first) and ter:NotAuthorized', async () => {
+    const r = await post(port, envelope('<tds:GetDeviceInformation/>'));
+    assert.equal(r.status, 401);
+    const challenges = challengesOf(r);
+    assert.ok(challenges.length >= 2, challenges.join(' | '));
+    assert.match(challenges[0], /^Digest .*algorithm=MD5/);
+    assert.match(challenges[1], /^Digest .*algorithm=SHA-256/);
+    assert.ok(challenges.every((c) => /qop="auth"/.test(c)));
+    assert.match(r.body, /ter:NotAuthorized/);
+    if (haveCheckSoap) assert.equal(checkSoap(r.body), '');
+  });
+
+  test('PRE_AUTH operations work without, with and with wrong credentials', async () => {
+    for (const auth of [null, ADMIN, { username: 'admin', password: 'wrong' }, { username: 'nobody', password: 'x' }]) {
+      for (const body of ['<tds:GetSystemDateAndTime/>', '<tds:GetCapabilities/>', '<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>', '<tds:GetEndpointReference/>', '<tds:GetHostname/>']) {
+        const r = await soap(port, body, { auth });
+        assert.equal(r.status, 200, `${body} as ${auth?.username}: ${r.text}`);
+      }
+    }
+  });
+
+  test('the onvif client authenticates; a wrong password is refused', async () => {
+    const good = new onvif.Cam({ hostname: '127.0.0.1', port, autoconnect: false, ...ADMIN });
+    await promisify(good.connect.bind(good))();
+    const info = await promisify(good.getDeviceInformation.bind(good))();
+    assert.equal(info.manufacturer, 'Simulated Optics');
+    const bad = new onvif.Cam({ hostname: '127.0.0.1', port, autoconnect: false, username: 'admin', password: 'wrong' });
+    await assert.rejects(promisify(bad.getDeviceInformation.bind(bad))());
+  });
+
+  test('HTTP Digest with MD5 and SHA-256; a replayed nonce count is refused', async () => {
+    for (const algorithm of ['MD5', 'SHA-256']) {
+      // A fresh challenge per algorithm: the offered challenges share one
+      // nonce, and a nonce's count may only go up.
+      const first = await post(port, envelope('<tds:GetDeviceInformation/>'));
+      const challenge = challengesOf(first).find((c) => c.includes(`algorithm=${algorithm},`) || c.endsWith(`algorithm=${algorithm}`));
+      assert.ok(challenge, `no ${algorithm} challenge`);
+      const auth = digestHeader(challenge, ADMIN);
+      const ok = await post(port, envelope('<tds:GetDeviceInformation/>'), { headers: { Authorization: auth } });
+      assert.equal(ok.status, 200, `${challenge}: ${ok.body}`);
+      const replay = await post(port, envelope('<tds:GetDeviceInformation/>'), { headers: { Authorization: auth } });
+      assert.equal(replay.status, 401, 'same nc again');
+      const next = await post(port, envelope('<tds:GetDeviceInformation/>'), { headers: { Authorization: digestHeader(challenge, ADMIN, { nc: 2 }) } });
+      assert.equal(next.status, 200);
+      const wrong = await post(port, envelope('<tds:GetDeviceInformation/>'), { headers: { Authorization: digestHeader(challenge, { username: 'admin', password: 'nope' }, { nc: 3 }) } });
+      assert.equal(wrong.status, 401);
+    }
+  });
+
+  test('a captured UsernameToken request replayed is refused; an old Created is refused', async () => {
+    const xml = envelope('<tds:GetDeviceInformation/>', usernameToken(ADMIN));
+    assert.equal((await post(port, xml)).status, 200);
+    const again = await post(port, xml);
+    assert.equal(again.status, 401);
+    assert.match(again.body, /ter:NotAuthorized/);
+    const old = new Date(Date.now() - 10 * 60 * 1000).toISOString();
+    const stale = await post(port, envelope('<tds:GetDeviceInformation/>', usernameToken({ ...ADMIN, created: old })));
+    assert.equal(stale.status, 401);
+    const future = new Date(Date.now() + 10 * 60 * 1000).toISOString();
+    assert.equal((await post(port, envelope('<tds:GetDeviceInformation/>', usernameToken({ ...ADMIN, created: future })))).status, 401);
+  });
+
+  test('CreateUsers with one bad entry creates none', async () => {
+    const before = await soap(port, '<tds:GetUsers/>');
+    for (const bad of [
+      '<tds:User><tt:Username>x1</tt:Username><tt:Password>Good-Passw0rd</tt:Password><tt:UserLevel>Anonymous</tt:UserLevel></tds:User>',
+      '<tds:User><tt:Username>admin</tt:Username><tt:Password>Good-Passw0rd</tt:Password><tt:UserLevel>User</tt:UserLevel></tds:User>',
+      '<tds:User><tt:Username>x2</tt:Username><tt:UserLevel>User</tt:UserLevel></tds:User>',
+      `<tds:User><tt:Username>x3</tt:Username><tt:Password>${'p'.repeat(65)}</tt:Password><tt:UserLevel>User</tt:UserLevel></tds:User>`,
+    ]) {
+      const good = '<tds:User><tt:Username>fine1</tt:Username><tt:Password>Good-Passw0rd</tt:Password><tt:UserLevel>User</tt:UserLevel></tds:User>';
+      const r = await soap(port, `<tds:CreateUsers>${good}${bad}</tds:CreateUsers>`);
+      assert.equal(r.status, 400, r.text);
+      assert.match(r.text, /ter:OperationProhibited|ter:InvalidArgVal/);
+      if (haveCheckSoap) assert.equal(checkSoap(r.text), '');
+      const after = await soap(port, '<tds:GetUsers/>');
+      assert.equal(after.text.replace(/urn:uuid:[^<]+/g, ''), before.text.replace(/urn:uuid:[^<]+/g, ''));
+    }
+    const dup = '<tds:User><tt:Username>twin</tt:Username><tt:Password>Good-Passw0rd</tt:Password><tt:UserLevel>User</tt:UserLevel></tds:User>';
+    const r = await soap(port, `<tds:CreateUsers>${dup}${dup}</tds:CreateUsers>`);
+    assert.match(r.text, /ter:UsernameClash/);
+  });
+
+  test('users are created, listed without passwords, and a 28-byte derived password works', async () => {
+    const derived = crypto.createHmac('sha1', 'derived1' + 'Secret-Passw0rd')
+      .update('urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6ONVIF password').digest('base64');
+    assert.equal(Buffer.byteLength(derived), 28);
+    const body = [OPERATOR, USER].map((u, i) =>
+      `<tds:User><tt:Username>${u.username}</tt:Username><tt:Password>${u.password}</tt:Password><tt:UserLevel>${i ? 'User' : 'Operator'}</tt:UserLevel></tds:User>`).join('') +
+      `<tds:User><tt:Username>derived1</tt:Username><tt:Password>${derived}</tt:Password><tt:UserLevel>User</tt:UserLevel></tds:User>`;
+    const r = await soap(port, `<tds:CreateUsers>${body}</tds:CreateUsers>`);
+    assert.equal(r.status, 200, r.text);
+    const users = await soap(port, '<tds:GetUsers/>');
+    assert.match(users.text, /operator1/);
+    assert.doesNotMatch(users.text, /Password/);
+    if (haveCheckSoap) assert.equal(checkSoap(users.text), '');
+    assert.equal((await soap(port, '<tds:GetScopes/>', as({ username: 'derived1', password: derived }))).status, 200);
+  });
+
+  test('each access class is enforced per user level as the default policy says', async () => {
+    const levels = { Administrator: ADMIN, Operator: OPERATOR, User: USER, Anonymous: null };
+    const cases = [
+      ['PRE_AUTH', '<tds:GetSystemDateAndTime/>', ['Administrator', 'Operator', 'User', 'Anonymous']],
+      ['READ_SYSTEM', '<tds:GetScopes/>', ['Administrator', 'Operator', 'User']],
+      ['READ_SYSTEM_SECRET', '<tds:GetUsers/>', ['Administrator']],
+      ['WRITE_SYSTEM', '<tds:SetAuthFailureWarningConfiguration><tds:Enabled>false</tds:Enabled><tds:MonitorPeriod>60</tds:MonitorPeriod><tds:MaxAuthFailures>5</tds:MaxAuthFailures></tds:SetAuthFailureWarningConfiguration>', ['Administrator']],
+      ['UNRECOVERABLE', '<tds:SystemReboot/>', ['Administrator']],
+      ['READ_MEDIA', '<tev:GetEventProperties/>', ['Administrator', 'Operator', 'User']],
+    ];
+    for (const [cls, body, allowed] of cases) {
+      for (const [level, who] of Object.entries(levels)) {
+        const r = await post(port, envelope(body, who ? usernameToken(who) : ''));
+        const expect = allowed.includes(level);
+        assert.equal(r.status === 200, expect, `${cls} as ${level}: ${r.status} ${r.body.slice(0, 300)}`);
+        if (!expect) assert.match(r.body, /ter:NotAuthorized/);
+      }
+    }
+  });
+
+  test('the stored access policy is what is enforced', async () => {
+    const current = await soap(port, '<tds:GetAccessPolicy/>');
+    assert.equal(current.status, 200);
+    const text = Buffer.from(current.text.match(/<tt:Data>([^<]*)</)[1], 'base64').toString();
+    assert.match(text, /Administrator/);
+    // Give the User level READ_SYSTEM_SECRET, and check GetUsers follows.
+    const changed = text.split('\n').map((l) => (l.startsWith('User:') ? `${l} READ_SYSTEM_SECRET` : l)).join('\n');
+    const set = await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from(changed).toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`);
+    assert.equal(set.status, 200, set.text);
+    assert.equal((await soap(port, '<tds:GetUsers/>', as(USER))).status, 200);
+    const bad = await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from('garbage').toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`);
+    assert.match(bad.text, /ter:PolicyFormat/);
+    const restore = await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from(text).toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`);
+    assert.equal(restore.status, 200);
+    assert.equal((await soap(port, '<tds:GetUsers/>', as(USER))).status, 400, 'authenticated, not permitted');
+  });
+
+  test('the last Administrator and the fixed user are protected', async () => {
+    const del = await soap(port, '<tds:DeleteUsers><tds:Username>admin</tds:Username></tds:DeleteUsers>');
+    assert.match(del.text, /ter:FixedUser/);
+    const missing = await soap(port, '<tds:DeleteUsers><tds:Username>ghost</tds:Username></tds:DeleteUsers>');
+    assert.match(missing.text, /ter:UsernameMissing/);
+  });
+
+  test('users survive a restart', async () => {
+    await gw.stop('SIGKILL');
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    assert.equal((await soap(port, '<tds:GetScopes/>', as(OPERATOR))).status, 200);
+    assert.equal((await soap(port, '<tds:GetScopes/>', as({ ...OPERATOR, password: 'wrong' }))).status, 401);
+  });
+
+  test('the IP address filter shuts a denied address out of that device only', async () => {
+    const deny = '<tds:SetIPAddressFilter><tds:IPAddressFilter><tt:Type>Deny</tt:Type>' +
+      '<tt:IPv4Address><tt:Address>127.0.0.2</tt:Address><tt:PrefixLength>32</tt:PrefixLength></tt:IPv4Address>' +
+      '</tds:IPAddressFilter></tds:SetIPAddressFilter>';
+    assert.equal((await soap(port, deny)).status, 200);
+    const get = await soap(port, '<tds:GetIPAddressFilter/>');
+    assert.match(get.text, /127\.0\.0\.2/);
+    if (haveCheckSoap) assert.equal(checkSoap(get.text), '');
+    await assert.rejects(post(port, envelope('<tds:GetSystemDateAndTime/>'), { localAddress: '127.0.0.2' }));
+    assert.equal((await post(port, envelope('<tds:GetSystemDateAndTime/>'))).status, 200, 'others still served');
+    assert.equal((await post(cfg.ports[1], envelope('<tds:GetSystemDateAndTime/>'), { localAddress: '127.0.0.2' })).status, 200, 'the other device has its own filter');
+    const clear = '<tds:SetIPAddressFilter><tds:IPAddressFilter><tt:Type>Allow</tt:Type></tds:IPAddressFilter></tds:SetIPAddressFilter>';
+    assert.equal((await soap(port, clear)).status, 200);
+    assert.equal((await post(port, envelope('<tds:GetSystemDateAndTime/>'), { localAddress: '127.0.0.2' })).status, 200);
+  });
+
+  test('repeated failures from one address are slowed and then refused', async () => {
+    // The test config lowers the thresholds: delays after 2 failures,
+    // lockout after 5 (see writeConfig's security section below).
+    const from = { localAddress: '127.0.0.3' };
+    const delays = [];
+    for (let i = 0; i < 5; i++) {
+      const t = Date.now();
+      const r = await post(port, envelope('<tds:GetScopes/>', usernameToken({ username: 'admin', password: 'guess' })), from);
+      delays.push(Date.now() - t);
+      assert.equal(r.status, 401);
+    }
+    assert.ok(delays[4] >= 200 && delays[4] > delays[0], `failures were not slowed down: ${delays}`);
+    const right = await post(port, envelope('<tds:GetScopes/>', usernameToken(ADMIN)), from);
+    assert.equal(right.status, 401, 'locked out even with the right password');
+    // Other addresses are unaffected.
+    assert.equal((await soap(port, '<tds:GetScopes/>')).status, 200);
+});
+});
