@@ -5,7 +5,9 @@
 
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import onvif from 'onvif';
@@ -231,6 +233,48 @@ describe('security', () => {
     assert.match(missing.text, /ter:UsernameMissing/);
   });
 
+  test('every security response validates against the official schemas', { skip: !haveCheckSoap && '../shared/onvif is absent' }, async () => {
+    for (const body of [
+      '<tds:GetUsers/>', '<tds:GetAccessPolicy/>', '<tds:GetRemoteUser/>', '<tds:GetIPAddressFilter/>',
+      '<tds:GetPasswordComplexityOptions/>', '<tds:GetPasswordComplexityConfiguration/>',
+      '<tds:GetPasswordHistoryConfiguration/>', '<tds:GetAuthFailureWarningOptions/>',
+      '<tds:GetAuthFailureWarningConfiguration/>', '<tds:GetServiceCapabilities/>',
+      '<tds:SetRemoteUser><tds:RemoteUser><tt:Username>remote1</tt:Username><tt:Password>Remote-Passw0rd</tt:Password><tt:UseDerivedPassword>true</tt:UseDerivedPassword></tds:RemoteUser></tds:SetRemoteUser>',
+      '<tds:SetPasswordHistoryConfiguration><tds:Enabled>false</tds:Enabled><tds:Length>3</tds:Length></tds:SetPasswordHistoryConfiguration>',
+      '<tds:GetUserRoles/>',
+    ]) {
+      const r = await soap(port, body);
+      assert.equal(checkSoap(r.text), '', `${body}:\n${r.text}`);
+      assert.equal(r.status, body === '<tds:GetUserRoles/>' ? 500 : 200, `${body}: ${r.text}`);
+    }
+    const remote = await soap(port, '<tds:GetRemoteUser/>');
+    assert.match(remote.text, /remote1/);
+    assert.doesNotMatch(remote.text, /Remote-Passw0rd/);
+    const caps = await soap(port, '<tds:GetServiceCapabilities/>');
+    assert.match(caps.text, /UsernameToken="true"/);
+    assert.match(caps.text, /HttpDigest="true"/);
+    assert.match(caps.text, /MaxUsers="32"/);
+  });
+
+  test('HTTP Basic is refused unless enabled', async () => {
+    const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+    const r = await post(port, envelope('<tds:GetScopes/>'), { headers: { Authorization: basic } });
+    assert.equal(r.status, 401);
+    assert.ok(challengesOf(r).every((c) => c.startsWith('Digest')), 'no Basic challenge offered');
+  });
+
+  test('secrets at rest: a 0600 key file, no plaintext password in the database or the log', () => {
+    const state = path.join(dir, 'state');
+    const mode = fs.statSync(path.join(state, 'secret.key')).mode & 0o777;
+    assert.equal(mode, 0o600);
+    const db = Buffer.concat(fs.readdirSync(state).filter((f) => f.startsWith('state.db'))
+      .map((f) => fs.readFileSync(path.join(state, f))));
+    for (const secret of [ADMIN.password, OPERATOR.password, USER.password, 'Remote-Passw0rd']) {
+      assert.equal(db.includes(Buffer.from(secret)), false, 'plaintext password in the database');
+      assert.equal(gw.lines.some((l) => l.includes(secret)), false, 'password in the log');
+    }
+  });
+
   test('users survive a restart', async () => {
     await gw.stop('SIGKILL');
     gw = new Gateway(cfg.file);
@@ -272,4 +316,24 @@ describe('security', () => {
     // Other addresses are unaffected.
     assert.equal((await soap(port, '<tds:GetScopes/>')).status, 200);
 });
+});
+
+test('first run without a configured administrator generates one and logs it once', async () => {
+  const dir = tempDir();
+  const cfg = await writeConfig(dir, { devices: 1, admin: null });
+  let gw = new Gateway(cfg.file);
+  try {
+    const m = await gw.waitFor(/created user 'admin' with password '([^']+)'/);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    const password = m[1];
+    assert.ok(password.length >= 12);
+    assert.equal((await soap(cfg.ports[0], '<tds:GetScopes/>', { auth: { username: 'admin', password } })).status, 200);
+    await gw.stop();
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    assert.equal(gw.lines.some((l) => l.includes(password)), false, 'printed only once');
+    assert.equal((await soap(cfg.ports[0], '<tds:GetScopes/>', { auth: { username: 'admin', password } })).status, 200);
+  } finally {
+    await gw.stop();
+  }
 });
