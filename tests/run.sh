@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (Debian 12 packages, the pinned npm test client),
-# builds every target and runs every test: unit tests, end-to-end tests with
-# the npm `onvif` client, schema checks with ../shared/onvif/check-soap.
+# builds every target and runs every test: libFuzzer targets for a bounded
+# time, unit tests, end-to-end tests with the npm `onvif` client, schema
+# checks with ../shared/onvif/check-soap.
 #
 #   tests/run.sh            (as root on a fresh Debian 12 machine)
 #   BUILD_DIR=... JOBS=... tests/run.sh
@@ -32,6 +33,10 @@ echo "== npm test client (tests/e2e, pinned by package-lock.json)"
 echo "== build ($build, $jobs jobs)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"
+
+echo "== fuzzers (libFuzzer, ${FUZZ_SECONDS:-20} s each)"
+FUZZ_SECONDS=${FUZZ_SECONDS:-20} FUZZ_BUILD_DIR="$root/build-fuzz" CXX=clang++-14 \
+  bash tests/fuzz/run.sh -j "$jobs"
 
 echo "== tests"
 ctest --test-dir "$build" --output-on-failure --timeout 600

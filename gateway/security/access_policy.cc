@@ -6,11 +6,10 @@ namespace onvifgw::security {
 namespace {
 
 constexpr std::array kAllLevels = {UserLevel::kAdministrator, UserLevel::kOperator,
-                                   UserLevel::kUser, UserLevel::kAnonymous,
-                                   UserLevel::kExtended};
+                                   UserLevel::kUser, UserLevel::kAnonymous, UserLevel::kExtended};
 constexpr std::array kAllClasses = {
-    AccessClass::kPreAuth,          AccessClass::kReadSystem,   AccessClass::kReadSystemSensitive,
-    AccessClass::kReadSystemSecret, AccessClass::kWriteSystem,  AccessClass::kUnrecoverable,
+    AccessClass::kPreAuth,          AccessClass::kReadSystem,  AccessClass::kReadSystemSensitive,
+    AccessClass::kReadSystemSecret, AccessClass::kWriteSystem, AccessClass::kUnrecoverable,
     AccessClass::kReadMedia,        AccessClass::kActuate};
 
 constexpr std::string_view kHeader = "onvif-access-policy 1";
@@ -28,11 +27,16 @@ std::string_view TrimBlanks(std::string_view s) {
 
 std::string_view UserLevelName(UserLevel level) {
   switch (level) {
-    case UserLevel::kAdministrator: return "Administrator";
-    case UserLevel::kOperator: return "Operator";
-    case UserLevel::kUser: return "User";
-    case UserLevel::kAnonymous: return "Anonymous";
-    case UserLevel::kExtended: return "Extended";
+    case UserLevel::kAdministrator:
+      return "Administrator";
+    case UserLevel::kOperator:
+      return "Operator";
+    case UserLevel::kUser:
+      return "User";
+    case UserLevel::kAnonymous:
+      return "Anonymous";
+    case UserLevel::kExtended:
+      return "Extended";
   }
   return "?";
 }
@@ -91,7 +95,9 @@ std::string AccessPolicy::Serialize() const {
 }
 
 Expected<AccessPolicy, std::string> AccessPolicy::Parse(std::string_view text) {
-  if (text.size() > kMaxPolicyBytes) return MakeUnexpected(std::string("policy larger than 64 KiB"));
+  if (text.size() > kMaxPolicyBytes) {
+    return MakeUnexpected(std::string("policy larger than 64 KiB"));
+  }
   if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
   AccessPolicy policy;
   std::array<bool, kLevels> seen{};
@@ -115,7 +121,9 @@ Expected<AccessPolicy, std::string> AccessPolicy::Parse(std::string_view text) {
     if (colon == std::string_view::npos) return MakeUnexpected(where + "expected '<Level>:'");
     const std::string_view level_name = TrimBlanks(line.substr(0, colon));
     const std::optional<UserLevel> level = ParseUserLevel(level_name);
-    if (!level) return MakeUnexpected(where + "unknown user level '" + std::string(level_name) + "'");
+    if (!level) {
+      return MakeUnexpected(where + "unknown user level '" + std::string(level_name) + "'");
+    }
     const auto index = static_cast<std::size_t>(*level);
     if (seen[index]) {
       return MakeUnexpected(where + "user level '" + std::string(level_name) + "' listed twice");

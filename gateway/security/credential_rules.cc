@@ -58,26 +58,34 @@ bool ContainsIgnoringAsciiCase(std::string_view haystack, std::string_view needl
 
 CredentialFault OnvifFaultFor(CredentialError error, UserOperation operation) {
   switch (error) {
-    case CredentialError::kUsernameTooShort: return {"OperationProhibited", "UsernameTooShort"};
-    case CredentialError::kUsernameTooLong: return {"OperationProhibited", "UsernameTooLong"};
-    case CredentialError::kPasswordTooLong: return {"OperationProhibited", "PasswordTooLong"};
+    case CredentialError::kUsernameTooShort:
+      return {"OperationProhibited", "UsernameTooShort"};
+    case CredentialError::kUsernameTooLong:
+      return {"OperationProhibited", "UsernameTooLong"};
+    case CredentialError::kPasswordTooLong:
+      return {"OperationProhibited", "PasswordTooLong"};
     case CredentialError::kPasswordTooWeak:
       return {"OperationProhibited",
               operation == UserOperation::kCreateUsers ? "Password" : "PasswordTooWeak"};
     case CredentialError::kUsernameInvalidCharacters:
-    case CredentialError::kPasswordInvalidCharacters: return {"InvalidArgVal", ""};
+    case CredentialError::kPasswordInvalidCharacters:
+      return {"InvalidArgVal", ""};
   }
   return {"InvalidArgVal", ""};
 }
 
 std::string_view Describe(CredentialError error) {
   switch (error) {
-    case CredentialError::kUsernameTooShort: return "The username is too short";
-    case CredentialError::kUsernameTooLong: return "The username is too long";
+    case CredentialError::kUsernameTooShort:
+      return "The username is too short";
+    case CredentialError::kUsernameTooLong:
+      return "The username is too long";
     case CredentialError::kUsernameInvalidCharacters:
       return "The username may only contain A-Z, a-z, 0-9, '.', '_', '-' and '@'";
-    case CredentialError::kPasswordTooLong: return "The password is too long";
-    case CredentialError::kPasswordTooWeak: return "Too weak password";
+    case CredentialError::kPasswordTooLong:
+      return "The password is too long";
+    case CredentialError::kPasswordTooWeak:
+      return "Too weak password";
     case CredentialError::kPasswordInvalidCharacters:
       return "The password must be UTF-8 text without control characters";
   }
@@ -109,8 +117,8 @@ std::optional<CredentialError> ValidatePassword(std::string_view password,
     if (!IsAsciiAlnum(*cp)) ++special;
   }
   if (password.size() < limits.min_password) return CredentialError::kPasswordTooWeak;
-  if (chars < complexity.min_len || upper < complexity.uppercase ||
-      digits < complexity.number || special < complexity.special_chars) {
+  if (chars < complexity.min_len || upper < complexity.uppercase || digits < complexity.number ||
+      special < complexity.special_chars) {
     return CredentialError::kPasswordTooWeak;
   }
   if (complexity.block_username_occurrence && ContainsIgnoringAsciiCase(password, username)) {
@@ -119,8 +127,8 @@ std::optional<CredentialError> ValidatePassword(std::string_view password,
   return std::nullopt;
 }
 
-std::optional<std::string> ValidateComplexityConfiguration(
-    const PasswordComplexityConfiguration& c, const CredentialLimits& limits) {
+std::optional<std::string> ValidateComplexityConfiguration(const PasswordComplexityConfiguration& c,
+                                                           const CredentialLimits& limits) {
   const long max = static_cast<long>(limits.max_password);
   for (int v : {c.min_len, c.uppercase, c.number, c.special_chars}) {
     if (v < 0 || v > max) {

@@ -54,8 +54,8 @@ std::optional<std::chrono::system_clock::time_point> ParseXsDateTime(std::string
     return std::nullopt;
   }
   // system_clock counts nanoseconds in 64 bits (1678-2262): stay well inside.
-  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 || day > DaysInMonth(year, month) ||
-      hour > 23 || minute > 59 || second > 59) {
+  if (year < 1900 || year > 2200 || month < 1 || month > 12 || day < 1 ||
+      day > DaysInMonth(year, month) || hour > 23 || minute > 59 || second > 59) {
     return std::nullopt;
   }
   std::int64_t micros = 0;
@@ -89,8 +89,8 @@ std::optional<std::chrono::system_clock::time_point> ParseXsDateTime(std::string
     }
   }
   if (pos != s.size()) return std::nullopt;
-  const std::int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 +
-                               minute * 60 + second - offset_minutes * 60;
+  const std::int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
+                               second - offset_minutes * 60;
   using std::chrono::duration_cast;
   using std::chrono::microseconds;
   return std::chrono::system_clock::time_point(duration_cast<std::chrono::system_clock::duration>(

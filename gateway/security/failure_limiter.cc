@@ -65,8 +65,7 @@ void FailureLimiter::FailureKey(const std::string& key, TimePoint now) {
   std::lock_guard lock(mu_);
   all_failures_.push_back(now);
   while (all_failures_.size() > options_.max_warning_events ||
-         (!all_failures_.empty() &&
-          all_failures_.front() <= now - options_.max_monitor_period)) {
+         (!all_failures_.empty() && all_failures_.front() <= now - options_.max_monitor_period)) {
     all_failures_.pop_front();
   }
 
@@ -104,13 +103,13 @@ void FailureLimiter::SuccessKey(const std::string& key) {
 
 std::size_t FailureLimiter::FailuresWithin(std::chrono::seconds period, TimePoint now) const {
   std::lock_guard lock(mu_);
-  return static_cast<std::size_t>(std::count_if(
-      all_failures_.begin(), all_failures_.end(),
-      [&](TimePoint t) { return t > now - period && t <= now; }));
+  return static_cast<std::size_t>(
+      std::count_if(all_failures_.begin(), all_failures_.end(),
+                    [&](TimePoint t) { return t > now - period && t <= now; }));
 }
 
-bool FailureLimiter::ExceedsWarningThreshold(std::chrono::seconds period,
-                                             std::size_t max_failures, TimePoint now) const {
+bool FailureLimiter::ExceedsWarningThreshold(std::chrono::seconds period, std::size_t max_failures,
+                                             TimePoint now) const {
   return FailuresWithin(period, now) > max_failures;
 }
 

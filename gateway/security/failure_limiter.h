@@ -19,6 +19,7 @@
 //
 // Thread-safe: one mutex. `now` is always injected by the caller.
 
+#include <boost/asio/ip/address.hpp>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -28,8 +29,6 @@
 #include <string_view>
 #include <unordered_map>
 
-#include <boost/asio/ip/address.hpp>
-
 namespace onvifgw::security {
 
 class FailureLimiter {
@@ -37,7 +36,7 @@ class FailureLimiter {
   using TimePoint = std::chrono::system_clock::time_point;
 
   struct Options {
-    std::size_t delay_after = 5;  ///< failures in `window` before delays start
+    std::size_t delay_after = 5;     ///< failures in `window` before delays start
     std::size_t lockout_after = 10;  ///< failures in `window` that lock out
     std::chrono::seconds window{60};
     std::chrono::seconds lockout{300};
@@ -52,9 +51,9 @@ class FailureLimiter {
   };
 
   struct Decision {
-    bool allowed = true;  ///< false while locked out: refuse without checking
+    bool allowed = true;                 ///< false while locked out: refuse without checking
     std::chrono::milliseconds delay{0};  ///< wait this long before answering
-    TimePoint locked_until{};  ///< meaningful when !allowed
+    TimePoint locked_until{};            ///< meaningful when !allowed
   };
 
   explicit FailureLimiter(Options options);

@@ -22,8 +22,8 @@ constexpr std::int64_t kMaxClockSkew = 60;
 char Lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
 bool IEquals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return Lower(x) == Lower(y); });
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
+                                            [](char x, char y) { return Lower(x) == Lower(y); });
 }
 
 bool IsTchar(char c) {
@@ -129,19 +129,21 @@ Expected<ParamList, std::string> ParseParams(Cursor& c) {
 
 DigestParams ToDigest(ParamList& params) {
   DigestParams d;
+  std::pair<std::string_view, std::string*> fields[] = {
+      {"username", &d.username}, {"realm", &d.realm},
+      {"nonce", &d.nonce},       {"uri", &d.uri},
+      {"response", &d.response}, {"algorithm", &d.algorithm},
+      {"cnonce", &d.cnonce},     {"opaque", &d.opaque},
+      {"qop", &d.qop},           {"nc", &d.nc}};
   for (auto& [name, value] : params) {
-    if (name == "username") d.username = std::move(value);
-    else if (name == "realm") d.realm = std::move(value);
-    else if (name == "nonce") d.nonce = std::move(value);
-    else if (name == "uri") d.uri = std::move(value);
-    else if (name == "response") d.response = std::move(value);
-    else if (name == "algorithm") d.algorithm = std::move(value);
-    else if (name == "cnonce") d.cnonce = std::move(value);
-    else if (name == "opaque") d.opaque = std::move(value);
-    else if (name == "qop") d.qop = std::move(value);
-    else if (name == "nc") d.nc = std::move(value);
-    else if (name == "username*") d.has_username_star = true;
-    else if (name == "userhash") d.userhash = IEquals(value, "true");
+    for (auto& [field, target] : fields) {
+      if (name == field) *target = std::move(value);
+    }
+    if (name == "username*") {
+      d.has_username_star = true;
+    } else if (name == "userhash") {
+      d.userhash = IEquals(value, "true");
+    }
   }
   return d;
 }
@@ -177,9 +179,8 @@ std::optional<std::uint32_t> ParseNc(std::string_view nc) {
   std::uint32_t v = 0;
   for (char c : nc) {
     if (!std::isxdigit(static_cast<unsigned char>(c))) return std::nullopt;
-    v = v * 16 + static_cast<std::uint32_t>(std::isdigit(static_cast<unsigned char>(c))
-                                                ? c - '0'
-                                                : Lower(c) - 'a' + 10);
+    v = v * 16 + static_cast<std::uint32_t>(
+                     std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : Lower(c) - 'a' + 10);
   }
   return v;
 }
@@ -198,10 +199,14 @@ std::string_view PathOf(std::string_view uri) {
 
 std::string_view DigestAlgorithmName(DigestAlgorithm a) {
   switch (a) {
-    case DigestAlgorithm::kMd5: return "MD5";
-    case DigestAlgorithm::kMd5Sess: return "MD5-sess";
-    case DigestAlgorithm::kSha256: return "SHA-256";
-    case DigestAlgorithm::kSha256Sess: return "SHA-256-sess";
+    case DigestAlgorithm::kMd5:
+      return "MD5";
+    case DigestAlgorithm::kMd5Sess:
+      return "MD5-sess";
+    case DigestAlgorithm::kSha256:
+      return "SHA-256";
+    case DigestAlgorithm::kSha256Sess:
+      return "SHA-256-sess";
   }
   return "?";
 }
@@ -248,7 +253,9 @@ Expected<AuthorizationHeader, std::string> ParseAuthorizationHeader(std::string_
     t.take_while([](char ch) { return ch == '='; });
     const std::string_view token68 = c.rest().substr(0, c.rest().size() - t.rest().size());
     t.skip_ows();
-    if (body.empty() || !t.done()) return MakeUnexpected(std::string("malformed Basic credentials"));
+    if (body.empty() || !t.done()) {
+      return MakeUnexpected(std::string("malformed Basic credentials"));
+    }
     auto basic = ParseBasic(token68);
     if (!basic) return MakeUnexpected(basic.error());
     h.basic = std::move(*basic);
@@ -286,8 +293,7 @@ bool DigestUriMatches(std::string_view digest_uri, std::string_view request_targ
   return digest_uri == request_target || PathOf(digest_uri) == PathOf(request_target);
 }
 
-DigestAuthenticator::DigestAuthenticator(std::string realm,
-                                         std::vector<DigestAlgorithm> algorithms,
+DigestAuthenticator::DigestAuthenticator(std::string realm, std::vector<DigestAlgorithm> algorithms,
                                          std::chrono::seconds nonce_lifetime,
                                          std::size_t max_tracked_nonces)
     : realm_(std::move(realm)),
@@ -343,9 +349,9 @@ std::vector<std::string> DigestAuthenticator::Challenges(bool stale, TimePoint n
   const std::string nonce = IssueNonce(now);
   std::vector<std::string> out;
   for (DigestAlgorithm a : algorithms()) {
-    std::string c = "Digest realm=" + Quote(realm_) + ", qop=\"auth\", algorithm=" +
-                    std::string(DigestAlgorithmName(a)) + ", nonce=" + Quote(nonce) +
-                    ", opaque=" + Quote(opaque_);
+    std::string c = "Digest realm=" + Quote(realm_) +
+                    ", qop=\"auth\", algorithm=" + std::string(DigestAlgorithmName(a)) +
+                    ", nonce=" + Quote(nonce) + ", opaque=" + Quote(opaque_);
     if (stale) c += ", stale=true";
     out.push_back(std::move(c));
   }
@@ -372,8 +378,9 @@ DigestCheck DigestAuthenticator::Verify(const DigestParams& p, std::string_view 
   }
   const std::optional<std::uint32_t> nc = ParseNc(p.nc);
   if (!nc) return DigestCheck::kMalformed;
-  const std::optional<DigestAlgorithm> algorithm =
-      p.algorithm.empty() ? std::optional(DigestAlgorithm::kMd5) : ParseDigestAlgorithm(p.algorithm);
+  const std::optional<DigestAlgorithm> algorithm = p.algorithm.empty()
+                                                       ? std::optional(DigestAlgorithm::kMd5)
+                                                       : ParseDigestAlgorithm(p.algorithm);
   if (!algorithm) return DigestCheck::kUnsupportedAlgorithm;
   {
     std::lock_guard lock(mu_);

@@ -101,11 +101,11 @@ bool DigestUriMatches(std::string_view digest_uri, std::string_view request_targ
 
 enum class DigestCheck {
   kOk,
-  kBadCredentials,  ///< wrong response (password), or realm mismatch
-  kStale,           ///< authentic nonce that expired, and a correct response
-  kInvalidNonce,    ///< nonce not issued by us (HMAC fails) or from the future
-  kReplay,          ///< nc not greater than the last accepted one for the nonce
-  kMalformed,       ///< missing/invalid parameters, qop absent (RFC 2069) or not auth
+  kBadCredentials,        ///< wrong response (password), or realm mismatch
+  kStale,                 ///< authentic nonce that expired, and a correct response
+  kInvalidNonce,          ///< nonce not issued by us (HMAC fails) or from the future
+  kReplay,                ///< nc not greater than the last accepted one for the nonce
+  kMalformed,             ///< missing/invalid parameters, qop absent (RFC 2069) or not auth
   kUnsupportedAlgorithm,  ///< algorithm not enabled, `userhash`, or `username*`
 };
 
@@ -122,8 +122,7 @@ class DigestAuthenticator {
   /// RAND_bytes, so nonces do not survive a restart (clients get stale=false
   /// 401s and retry). `max_tracked_nonces` bounds the nc map (LRU).
   DigestAuthenticator(std::string realm, std::vector<DigestAlgorithm> algorithms,
-                      std::chrono::seconds nonce_lifetime,
-                      std::size_t max_tracked_nonces = 16384);
+                      std::chrono::seconds nonce_lifetime, std::size_t max_tracked_nonces = 16384);
 
   const std::string& realm() const { return realm_; }
   std::vector<DigestAlgorithm> algorithms() const;
@@ -172,7 +171,7 @@ class DigestAuthenticator {
   mutable std::mutex mu_;
   std::vector<DigestAlgorithm> algorithms_;
   std::unordered_map<std::string, NonceState> nc_;
-  std::list<std::string> lru_;  // front = most recently used
+  std::list<std::string> lru_;                               // front = most recently used
   std::set<std::pair<std::int64_t, std::string>> by_issue_;  // expiry order
   /// Nonces issued at or before this time that are missing from nc_ may
   /// have been evicted while still valid: they are answered kStale.

@@ -17,10 +17,9 @@
 //
 // Thread-safe: immutable after construction.
 
+#include <boost/asio/ip/address.hpp>
 #include <string_view>
 #include <vector>
-
-#include <boost/asio/ip/address.hpp>
 
 #include "core/expected.h"
 

@@ -91,7 +91,9 @@ Expected<SecretBox, std::string> SecretBox::OpenOrCreate(const std::string& key_
   Fd fd(::open(key_path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
   if (fd.get() < 0) return MakeUnexpected(Errno("cannot open the key file", key_path));
   struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return MakeUnexpected(Errno("cannot stat the key file", key_path));
+  if (::fstat(fd.get(), &st) != 0) {
+    return MakeUnexpected(Errno("cannot stat the key file", key_path));
+  }
   if (!S_ISREG(st.st_mode)) {
     return MakeUnexpected("the key file " + key_path + " is not a regular file");
   }
@@ -133,8 +135,7 @@ Expected<std::string, std::string> SecretBox::Seal(std::string_view plaintext,
   auto* ct = reinterpret_cast<unsigned char*>(out.data()) + 1 + kIvBytes;
   int len = 0;
   int total = 0;
-  if (!ctx ||
-      EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), U(iv)) != 1 ||
+  if (!ctx || EVP_EncryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), U(iv)) != 1 ||
       EVP_EncryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
                         static_cast<int>(associated_data.size())) != 1 ||
       EVP_EncryptUpdate(ctx.get(), ct, &len, U(plaintext), static_cast<int>(plaintext.size())) !=
@@ -143,8 +144,7 @@ Expected<std::string, std::string> SecretBox::Seal(std::string_view plaintext,
   }
   total = len;
   if (EVP_EncryptFinal_ex(ctx.get(), ct + total, &len) != 1 ||
-      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + plaintext.size()) !=
-          1) {
+      EVP_CIPHER_CTX_ctrl(ctx.get(), EVP_CTRL_GCM_GET_TAG, kTagBytes, ct + plaintext.size()) != 1) {
     return MakeUnexpected(std::string("encryption failed"));
   }
   return out;
@@ -154,8 +154,7 @@ Expected<std::string, std::string> SecretBox::Open(std::string_view sealed,
                                                    std::string_view associated_data) const {
   const std::string failure = "cannot decrypt (wrong key, wrong record or modified data)";
   if (sealed.size() < 1 + kIvBytes + kTagBytes || sealed.size() > kMaxPlaintext + 64 ||
-      associated_data.size() > kMaxPlaintext ||
-      static_cast<std::uint8_t>(sealed[0]) != kVersion) {
+      associated_data.size() > kMaxPlaintext || static_cast<std::uint8_t>(sealed[0]) != kVersion) {
     return MakeUnexpected(failure);
   }
   const std::string_view iv = sealed.substr(1, kIvBytes);
@@ -164,8 +163,7 @@ Expected<std::string, std::string> SecretBox::Open(std::string_view sealed,
   CtxPtr ctx(EVP_CIPHER_CTX_new());
   std::string out(ct.size(), '\0');
   int len = 0;
-  if (!ctx ||
-      EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), U(iv)) != 1 ||
+  if (!ctx || EVP_DecryptInit_ex(ctx.get(), EVP_aes_256_gcm(), nullptr, key_.data(), U(iv)) != 1 ||
       EVP_DecryptUpdate(ctx.get(), nullptr, &len, U(associated_data),
                         static_cast<int>(associated_data.size())) != 1 ||
       EVP_DecryptUpdate(ctx.get(), reinterpret_cast<unsigned char*>(out.data()), &len, U(ct),

@@ -106,7 +106,7 @@ class UsernameTokenVerifier {
 
   const Options options_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, TimePoint> seen_;       // key -> expiry
+  std::unordered_map<std::string, TimePoint> seen_;        // key -> expiry
   std::set<std::pair<TimePoint, std::string>> by_expiry_;  // eviction order
 };
 

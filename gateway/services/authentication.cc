@@ -1,17 +1,13 @@
 #include "services/authentication.h"
 
-#include <openssl/crypto.h>
 
 #include "core/log.h"
+#include "security/crypto_util.h"
 
 namespace onvifgw::services {
 namespace {
 
 using Clock = std::chrono::system_clock;
-
-bool SecretEquals(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
 
 }  // namespace
 
@@ -80,7 +76,10 @@ Expected<Principal, AuthRejection> RequestAuthenticator::Authenticate(const Requ
           http_principal = Principal{user->username, user->level};
           break;
         case security::DigestCheck::kStale:
-          // Not a failure: the client retries with a fresh nonce.
+        case security::DigestCheck::kInvalidNonce:
+          // Not a failure: an expired nonce, or one from before a restart
+          // (nonces are keyed per process). A forged nonce cannot help a
+          // guesser, since its response is never checked. Retry fresh.
           return MakeUnexpected(Challenge(security, true, "Stale nonce"));
         default:
           return MakeUnexpected(Failure(ctx, security, d.username, "HTTP digest"));
@@ -88,7 +87,7 @@ Expected<Principal, AuthRejection> RequestAuthenticator::Authenticate(const Requ
     } else if (header->scheme == security::AuthScheme::kBasic &&
                security.options().allow_basic) {
       auto user = security.FindUser(header->basic.username);
-      if (!user || !SecretEquals(user->password, header->basic.password)) {
+      if (!user || !security::SecretEquals(user->password, header->basic.password)) {
         return MakeUnexpected(Failure(ctx, security, header->basic.username, "HTTP basic"));
       }
       http_principal = Principal{user->username, user->level};
