@@ -1,5 +1,6 @@
 #include "discovery/responder.h"
 
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -141,6 +142,7 @@ Status<std::string> Responder::Impl::Start() {
   };
   socket_.open(udp::v4(), ec);
   if (ec) return fail("open");
+  ::fcntl(socket_.native_handle(), F_SETFD, FD_CLOEXEC);  // not inherited by adapters
   socket_.set_option(asio::socket_base::reuse_address(true), ec);
   if (ec) return fail("SO_REUSEADDR");
   socket_.bind(udp::endpoint(bind_addr, options_.port), ec);

@@ -1,5 +1,7 @@
 #include "http/listener.h"
 
+#include <fcntl.h>
+
 #include <boost/asio/strand.hpp>
 
 #include "core/log.h"
@@ -22,6 +24,9 @@ Status<std::string> Listener::Listen(const std::string& address, unsigned short 
   if (ec) return MakeUnexpected("invalid address '" + address + "'");
   tcp::endpoint ep(ip, port);
   acceptor_.open(ep.protocol(), ec);
+  // Not inherited by spawned adapters: a child that outlives a killed
+  // gateway must not keep the device's port busy.
+  if (!ec) ::fcntl(acceptor_.native_handle(), F_SETFD, FD_CLOEXEC);
   if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) acceptor_.bind(ep, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
@@ -71,6 +76,7 @@ void Listener::Accept() {
         boost::system::error_code ignored;
         socket.close(ignored);
       } else {
+        ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
         std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_)
             ->Start();
       }

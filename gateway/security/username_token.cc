@@ -1,5 +1,7 @@
 #include "security/username_token.h"
 
+#include <cstring>
+
 #include <openssl/crypto.h>
 
 #include "security/base64.h"
@@ -164,13 +166,13 @@ void UsernameTokenVerifier::PurgeExpiredLocked(TimePoint now) {
   }
 }
 
-bool UsernameTokenVerifier::RememberLocked(const std::string& key, TimePoint expires,
-                                           TimePoint now) {
+bool UsernameTokenVerifier::RememberLocked(const Key& key, TimePoint expires, TimePoint now) {
   PurgeExpiredLocked(now);
   if (seen_.contains(key)) return false;
   if (expires <= now) return true;  // can never be fresh again: nothing to remember
   if (options_.max_remembered_nonces == 0) return true;
   while (seen_.size() >= options_.max_remembered_nonces) {
+    evicted_floor_ = std::max(evicted_floor_, by_expiry_.begin()->first);
     seen_.erase(by_expiry_.begin()->second);
     by_expiry_.erase(by_expiry_.begin());
   }
@@ -196,9 +198,14 @@ TokenCheck UsernameTokenVerifier::Verify(const UsernameToken& token,
     material += ':';
     material.append(part);
   }
-  const std::string key = Sha256(material);
+  const std::string digest = Sha256(material);
+  Key key;
+  std::memcpy(&key.hi, digest.data(), 8);
+  std::memcpy(&key.lo, digest.data() + 8, 8);
   {
     std::lock_guard lock(mu_);
+    // Evicted while fresh: it might be a replay we no longer remember.
+    if (*created + options_.window <= evicted_floor_) return TokenCheck::kStale;
     if (!RememberLocked(key, *created + options_.window, now)) return TokenCheck::kReplay;
   }
 

@@ -13,6 +13,8 @@
 #include <libxml/tree.h>
 
 #include <chrono>
+#include <compare>
+#include <cstdint>
 #include <cstddef>
 #include <mutex>
 #include <optional>
@@ -75,9 +77,13 @@ class UsernameTokenVerifier {
   struct Options {
     /// Created must lie within now ± window (OASIS guideline: 5 minutes).
     std::chrono::seconds window{300};
-    /// Upper bound of the replay cache; when full, the entry that expires
-    /// first is evicted (expired entries are always dropped first).
-    std::size_t max_remembered_nonces = 65536;
+    /// Upper bound of the replay cache (about 100 bytes an entry); when
+    /// full, the entry that expires first is evicted (expired entries are
+    /// always dropped first), and from then on a token created at or before
+    /// the evicted one is refused as stale, so eviction never re-opens a
+    /// replay. Only a flood of more than this many tokens within the window
+    /// makes the effective window shorter.
+    std::size_t max_remembered_nonces = 32768;
   };
 
   explicit UsernameTokenVerifier(Options options);
@@ -101,13 +107,26 @@ class UsernameTokenVerifier {
  private:
   using TimePoint = std::chrono::system_clock::time_point;
   void PurgeExpiredLocked(TimePoint now);
+  /// 128 bits of SHA-256 of the token's identity: compact and collision-free
+  /// in practice.
+  struct Key {
+    std::uint64_t hi = 0;
+    std::uint64_t lo = 0;
+    bool operator==(const Key&) const = default;
+    auto operator<=>(const Key&) const = default;
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const { return static_cast<std::size_t>(k.hi ^ k.lo); }
+  };
   /// Returns false if the key was already present (a replay).
-  bool RememberLocked(const std::string& key, TimePoint expires, TimePoint now);
+  bool RememberLocked(const Key& key, TimePoint expires, TimePoint now);
 
   const Options options_;
   mutable std::mutex mu_;
-  std::unordered_map<std::string, TimePoint> seen_;        // key -> expiry
-  std::set<std::pair<TimePoint, std::string>> by_expiry_;  // eviction order
+  std::unordered_map<Key, TimePoint, KeyHash> seen_;  // key -> expiry
+  std::set<std::pair<TimePoint, Key>> by_expiry_;     // eviction order
+  /// Tokens expiring at or before this were evicted while still fresh.
+  TimePoint evicted_floor_{};
 };
 
 }  // namespace onvifgw::security

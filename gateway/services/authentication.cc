@@ -115,7 +115,9 @@ Expected<Principal, AuthRejection> RequestAuthenticator::Authenticate(const Requ
 
   if (!http_principal && !ws_principal) {
     // No credentials at all: the normal first step of HTTP Digest.
-    return MakeUnexpected(Challenge(security, false, "Sender not authorized"));
+    AuthRejection r = Challenge(security, false, "Sender not authorized");
+    r.no_credentials = true;
+    return MakeUnexpected(std::move(r));
   }
   limiter_.RecordSuccess(ctx.remote_address);
   // Credentials on both layers: both were checked; the HTTP one decides.

@@ -29,6 +29,9 @@ struct AuthRejection {
   soap::Fault fault;
   std::vector<std::pair<std::string, std::string>> headers;
   std::chrono::milliseconds delay{0};
+  /// True when the request carried no credentials at all (as opposed to
+  /// wrong ones): the access policy may still let Anonymous through.
+  bool no_credentials = false;
 };
 
 class RequestAuthenticator {
@@ -39,8 +42,10 @@ class RequestAuthenticator {
                                                   const xmlNode* soap_header,
                                                   DeviceSecurity& security);
 
- private:
+  /// The 401 answer: one Digest challenge per algorithm (MD5 first).
   AuthRejection Challenge(DeviceSecurity& security, bool stale, std::string reason) const;
+
+ private:
   AuthRejection Failure(const RequestContext& ctx, DeviceSecurity& security,
                         const std::string& username, const char* why);
 

@@ -122,6 +122,15 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
   // operator's source of truth); without one, a first start generates one.
   bool changed = false;
   if (configured_admin) {
+    if (auto e = security::ValidateUsername(configured_admin->username)) {
+      return MakeUnexpected("device " + device_id + ": admin username: " +
+                            std::string(security::Describe(*e)));
+    }
+    if (auto e = security::ValidatePassword(configured_admin->password, configured_admin->username,
+                                            security::PasswordComplexityConfiguration{})) {
+      return MakeUnexpected("device " + device_id + ": admin password: " +
+                            std::string(security::Describe(*e)));
+    }
     auto it = std::find_if(sec->users_.begin(), sec->users_.end(), [&](const UserAccount& u) {
       return u.username == configured_admin->username;
     });
@@ -153,10 +162,12 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
   }
   if (changed) {
     std::vector<UserAccount> users = sec->users_;
-    if (auto st = sec->ChangeUsers([&](std::vector<UserAccount>& u) -> Status<soap::Fault> {
-          u = users;
-          return {};
-        });
+    if (auto st = sec->ChangeUsers(
+            [&](std::vector<UserAccount>& u) -> Status<soap::Fault> {
+              u = users;
+              return {};
+            },
+            /*check_history=*/false);
         !st) {
       return MakeUnexpected("device " + device_id + ": cannot store the administrator");
     }
@@ -228,13 +239,15 @@ std::optional<UserAccount> DeviceSecurity::FindUser(const std::string& username)
 }
 
 Status<soap::Fault> DeviceSecurity::ChangeUsers(
-    const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change) {
+    const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change,
+    bool check_history) {
   std::lock_guard lock(mu_);
   std::vector<UserAccount> next = users_;
   if (auto st = change(next); !st) return st;
   // Password history: a changed password may not be one of the last N.
   std::vector<std::pair<std::string, std::string>> history_updates;
-  for (const UserAccount& u : history_.enabled ? next : std::vector<UserAccount>{}) {
+  for (const UserAccount& u :
+       history_.enabled && check_history ? next : std::vector<UserAccount>{}) {
     auto old = std::find_if(users_.begin(), users_.end(),
                             [&](const UserAccount& o) { return o.username == u.username; });
     if (old == users_.end() || old->password == u.password) continue;  // new or unchanged

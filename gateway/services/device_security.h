@@ -74,8 +74,11 @@ class DeviceSecurity {
   /// Applies `change` to a copy of the users; if it returns OK and the copy
   /// is persisted, it becomes the user list. Password history is checked
   /// and recorded for every password that changes.
+  /// `check_history` is false only for the configured administrator, whose
+  /// password is the operator's (the config file), not a client's choice.
   Status<soap::Fault> ChangeUsers(
-      const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change);
+      const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change,
+      bool check_history = true);
 
   // ------------------------------------------------------------ policy
   security::AccessPolicy policy() const;

@@ -61,6 +61,17 @@ const Operation* SoapEndpoint::Find(std::string_view ns, std::string_view name) 
 
 void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
                           std::function<void(SoapReply)> done) const {
+  // `curl --digest` and similar clients first send an empty POST to get the
+  // challenge: answer it as such rather than as malformed XML.
+  if (body.find_first_not_of(" \t\r\n") == std::string_view::npos && ctx.authorization.empty() &&
+      authenticator_ != nullptr && ctx.device.security != nullptr) {
+    AuthRejection c = authenticator_->Challenge(*ctx.device.security, false, "Sender not authorized");
+    SoapReply r = FaultReply(c.fault, {});
+    r.http_status = c.http_status;
+    r.headers = std::move(c.headers);
+    done(std::move(r));
+    return;
+  }
   auto parsed = soap::ParseEnvelope(body, limits_);
   if (!parsed) {
     done(FaultReply(parsed.error(), {}));
@@ -81,6 +92,12 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
   if (op->access != AccessClass::kPreAuth && authenticator_ != nullptr &&
       ctx.device.security != nullptr) {
     auto who = authenticator_->Authenticate(ctx, req->header, *ctx.device.security);
+    const auto policy = ctx.device.security->policy();
+    if (!who && who.error().no_credentials &&
+        policy.Allows(security::UserLevel::kAnonymous, op->access)) {
+      // The stored policy grants this class to unauthenticated clients.
+      who = Principal{"", security::UserLevel::kAnonymous};
+    }
     if (!who) {
       SoapReply r = FaultReply(who.error().fault, Addressing(*req, true));
       r.http_status = who.error().http_status;
@@ -89,7 +106,7 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
       done(std::move(r));
       return;
     }
-    if (!ctx.device.security->policy().Allows(who->level, op->access)) {
+    if (!policy.Allows(who->level, op->access)) {
       done(FaultReply(soap::NotAuthorized("The user's level does not permit this operation"),
                       Addressing(*req, true)));
       return;

@@ -1,7 +1,9 @@
 """Report step of run.sh: reads wrk's BENCH lines and the memory figures that
-run.sh collected (passed in environment variables), prints the table, the
-memory figures, the checks and the aims, and writes the JSON result file.
-Exits 1 when a check failed (wrk errors, gateway warnings), else 0."""
+run.sh collected (passed in environment variables), prints the gateway/nginx
+table, the authentication table, the memory figures, the checks and the aims,
+and writes the JSON result file.
+Exits 1 when a check failed (wrk errors, non-200 responses, gateway
+warnings), else 0."""
 
 import json
 import os
@@ -15,13 +17,19 @@ env = os.environ
 ERR_KEYS = ("err_status", "err_connect", "err_read", "err_write", "err_timeout")
 
 # RESULTS lines: "<server> <connections> BENCH op=... rps=... p50_us=... ..."
+# server: gateway / nginx (gateway against nginx), gateway_auth /
+# gateway_noauth (authentication figure). Lines from soap_auth.lua also carry
+# auth=0|1 and non200=N (every status other than 200, counted by the script).
 runs = []
 for line in open(env["RESULTS"]):
     server, conns, _bench, *fields = line.split()
     kv = dict(f.split("=", 1) for f in fields)
     run = {"server": server, "operation": kv.pop("op"), "connections": int(conns)}
     run.update({k: float(v) for k, v in kv.items()})
-    run["errors"] = int(sum(run[k] for k in ERR_KEYS))
+    # Socket errors plus bad responses: wrk's err_status counts status >= 400,
+    # soap_auth.lua's non200 every status other than 200 (a superset).
+    run["errors"] = int(sum(run[k] for k in ERR_KEYS if k != "err_status")
+                        + max(run["err_status"], run.get("non200", 0)))
     runs.append(run)
 
 # Median over repeats of each (operation, connections, server) cell.
@@ -49,6 +57,8 @@ for (op, conns, server) in cells:  # insertion order = measurement order
         "nginx_p50_ms": med(op, conns, "nginx", "p50_us") / 1000,
         "nginx_p99_ms": med(op, conns, "nginx", "p99_us") / 1000,
         "ratio": round(g_rps / n_rps, 3) if n_rps else None,
+        # True: every request (to both servers) carried a fresh UsernameToken.
+        "username_token": any(r.get("auth") == 1 for r in cells[(op, conns, "gateway")]),
     })
 
 head = (f"{'operation':<22}{'conns':>6}{'gateway rps':>13}{'p50 ms':>9}{'p99 ms':>9}"
@@ -57,14 +67,57 @@ print()
 print(head)
 print("-" * len(head))
 for r in rows:
-    print(f"{r['operation']:<22}{r['connections']:>6}{r['gateway_rps']:>13,.0f}"
+    name = r["operation"] + ("*" if r["username_token"] else "")
+    print(f"{name:<22}{r['connections']:>6}{r['gateway_rps']:>13,.0f}"
           f"{r['gateway_p50_ms']:>9.3f}{r['gateway_p99_ms']:>9.3f}"
           f"{r['nginx_rps']:>12,.0f}{r['ratio']:>8.2f}")
+if any(r["username_token"] for r in rows):
+    print("* every request carries a fresh WS-Security UsernameToken (PasswordDigest),"
+          " to both servers")
 reps = int(env["REPEATS"])
 print(f"({env['DURATION_S']} s per run, wrk -t{env['THREADS']} (at most one thread per"
       f" connection){f', median of {reps} runs' if reps > 1 else ''};"
       f" CPUs {env['CPU_BUSY_BEFORE']}% busy before start;"
       f" load average {env['LOAD_BEFORE']} before, {env['LOAD_AFTER']} after)")
+
+# Authentication figure: gateway only, AUTH_OP with a fresh UsernameToken per
+# request against NOAUTH_OP without, both through soap_auth.lua.
+AUTH_OP, NOAUTH_OP = env["AUTH_OP"], env["NOAUTH_OP"]
+auth_rows = []
+for (op, conns, server) in cells:  # measurement order
+    if server != "gateway_auth":
+        continue
+    a_rps, n_rps = med(op, conns, "gateway_auth", "rps"), med(NOAUTH_OP, conns,
+                                                               "gateway_noauth", "rps")
+    if n_rps is None:
+        continue
+    auth_rows.append({
+        "connections": conns,
+        "auth_rps": round(a_rps, 1),
+        "auth_p50_ms": med(op, conns, "gateway_auth", "p50_us") / 1000,
+        "auth_p99_ms": med(op, conns, "gateway_auth", "p99_us") / 1000,
+        "noauth_rps": round(n_rps, 1),
+        "noauth_p50_ms": med(NOAUTH_OP, conns, "gateway_noauth", "p50_us") / 1000,
+        "noauth_p99_ms": med(NOAUTH_OP, conns, "gateway_noauth", "p99_us") / 1000,
+        "ratio": round(a_rps / n_rps, 3) if n_rps else None,
+    })
+auth_runs = [r for r in runs if r["server"] in ("gateway_auth", "gateway_noauth")]
+if auth_rows:
+    print()
+    print(f"authentication: {AUTH_OP} with a fresh UsernameToken (PasswordDigest)"
+          f" per request vs {NOAUTH_OP} without (gateway only)")
+    head2 = (f"{'conns':>6}{'auth rps':>11}{'p50 ms':>9}{'p99 ms':>9}"
+             f"{'no-auth rps':>13}{'p50 ms':>9}{'p99 ms':>9}{'ratio':>8}")
+    print(head2)
+    print("-" * len(head2))
+    for r in auth_rows:
+        print(f"{r['connections']:>6}{r['auth_rps']:>11,.0f}{r['auth_p50_ms']:>9.3f}"
+              f"{r['auth_p99_ms']:>9.3f}{r['noauth_rps']:>13,.0f}{r['noauth_p50_ms']:>9.3f}"
+              f"{r['noauth_p99_ms']:>9.3f}{r['ratio']:>8.2f}")
+    tokens = sum(r["requests"] for r in runs if r.get("auth") == 1)
+    print(f"(ratio = auth rps / no-auth rps; {tokens:,.0f} UsernameTokens sent in the"
+          f" recorded runs, each with its own nonce; non-200 responses in the auth section:"
+          f" {sum(r.get('non200', 0) for r in auth_runs):.0f})")
 
 rss = {k: int(env[v] or 0) for k, v in {
     "gateway_idle_vmrss_kb": "GW_RSS_IDLE", "gateway_idle_vmhwm_kb": "GW_HWM_IDLE",
@@ -91,13 +144,14 @@ if bad:
     print("CHECK wrk errors: FAIL")
     for r in bad:
         print(f"  {r['server']} {r['operation']} c={r['connections']}:"
-              f" non-2xx={r['err_status']:.0f} connect={r['err_connect']:.0f}"
+              f" status>=400={r['err_status']:.0f}"
+              f" non-200={r.get('non200', float('nan')):.0f} connect={r['err_connect']:.0f}"
               f" read={r['err_read']:.0f} write={r['err_write']:.0f}"
               f" timeout={r['err_timeout']:.0f}")
 else:
     total = sum(r["requests"] for r in runs)
-    print(f"CHECK wrk errors: PASS (0 non-2xx responses, 0 socket errors,"
-          f" {total:,.0f} requests)")
+    print(f"CHECK wrk errors: PASS (0 responses >= 400, 0 non-200 in the token runs,"
+          f" 0 socket errors, {total:,.0f} requests)")
 warnings = int(env["GW_WARNINGS"])
 print(f"CHECK gateway log: {'PASS' if warnings == 0 else 'FAIL'}"
       f" ({warnings} WARN/ERROR line(s))")
@@ -111,6 +165,14 @@ if aim_row:
         "aim": f"{env['AIM_RATIO_OP']} at {env['AIM_RATIO_CONNS']} connections:"
                f" gateway/nginx rps >= {env['AIM_RATIO']}",
         "measured": aim_row["ratio"], "met": aim_row["ratio"] >= float(env["AIM_RATIO"])})
+auth_aim_row = next((r for r in auth_rows
+                     if r["connections"] == int(env["AIM_AUTH_CONNS"])), None)
+if auth_aim_row:
+    aims.append({
+        "aim": f"{AUTH_OP} with UsernameToken / {NOAUTH_OP} without auth at"
+               f" {env['AIM_AUTH_CONNS']} connections: rps ratio >= {env['AIM_AUTH_RATIO']}",
+        "measured": auth_aim_row["ratio"],
+        "met": auth_aim_row["ratio"] >= float(env["AIM_AUTH_RATIO"])})
 peak = round(mb["gateway_after_vmhwm_kb"], 1)
 aims.append({"aim": f"gateway peak RSS (VmHWM) with 2 devices < {env['AIM_RSS_MB']} MB",
              "measured": peak, "met": peak < float(env["AIM_RSS_MB"])})
@@ -132,9 +194,23 @@ result = {
     "response_bytes": {"GetSystemDateAndTime": int(env["RESP_SDT"]),
                        "GetDeviceInformation": int(env["RESP_DI"])},
     "table": rows,
+    "auth": {
+        "auth_operation": AUTH_OP, "noauth_operation": NOAUTH_OP,
+        "token": "WS-Security UsernameToken, PasswordDigest, fresh nonce and Created"
+                 " per request",
+        "table": auth_rows,
+        "ratio_at_aim_connections": auth_aim_row["ratio"] if auth_aim_row else None,
+        "aim_connections": int(env["AIM_AUTH_CONNS"]),
+        "aim_ratio": float(env["AIM_AUTH_RATIO"]),
+        "aim_met": (auth_aim_row["ratio"] >= float(env["AIM_AUTH_RATIO"])
+                    if auth_aim_row else None),
+        "tokens_sent": int(sum(r["requests"] for r in runs if r.get("auth") == 1)),
+        "non200": int(sum(r.get("non200", 0) for r in auth_runs)),
+    },
     "runs": runs,
     "rss_kb": rss,
     "checks": {"wrk_errors": sum(r["errors"] for r in runs),
+               "non200": int(sum(r.get("non200", 0) for r in runs)),
                "gateway_log_warnings": warnings},
     "aims": aims,
 }

@@ -12,10 +12,16 @@
 #      starts nginx serving files with exactly those bytes (POST answered 200);
 #   3. runs wrk (keep-alive, 1/16/64 connections) against both servers for
 #      both operations, sampling the gateway's memory during the heaviest runs;
-#   4. prints a table and the memory figures, checks the aims, and writes
+#      GetDeviceInformation (access class READ_SYSTEM) carries a fresh
+#      WS-Security UsernameToken in every request, to both servers alike;
+#   4. authentication figure: gateway only, GetDeviceInformation with a fresh
+#      UsernameToken per request against GetSystemDateAndTime without
+#      authentication, alternately, at each connection count;
+#   5. prints the tables and the memory figures, checks the aims, and writes
 #      everything as JSON (default tests/bench/results/latest.json).
-# Beside this script: soap_post.lua (the wrk request and its summary line),
-# report.py (table, checks, JSON) and README.md (how to read the figures).
+# Beside this script: soap_post.lua (the static wrk request and its summary
+# line), soap_auth.lua (per-request UsernameToken PasswordDigest, non-200
+# count), report.py (tables, checks, JSON) and README.md (how to read them).
 #
 # Environment:
 #   BIN_DIR      onvif-gateway and onvif-adapter-simulated (default ../../build/bin)
@@ -29,8 +35,9 @@
 #   KEEP_WORK=1  keep the temp dir (configs, logs, saved responses)
 #
 # Exit status: 0 when the benchmark ran (aims met or not; they are
-# informational), 1 when something broke (a server failed, wrk saw errors),
-# 2 when a required tool or binary is missing.
+# informational), 1 when something broke (a server failed, wrk saw errors,
+# a request was not answered 200, the gateway does not enforce
+# authentication), 2 when a required tool or binary is missing.
 
 set -euo pipefail
 
@@ -45,11 +52,21 @@ REPEATS=${REPEATS:-1}
 OUT=${OUT:-$SCRIPT_DIR/results/latest.json}
 READY_TIMEOUT=20                      # seconds, gateway + adapter start-up
 OPERATIONS=(GetSystemDateAndTime GetDeviceInformation)
+# Operations above PRE_AUTH need credentials: GetDeviceInformation is
+# READ_SYSTEM. 1 = every request carries a fresh UsernameToken (soap_auth.lua).
+declare -A OP_AUTH=([GetSystemDateAndTime]=0 [GetDeviceInformation]=1)
+# Every device gets this administrator (config `admin:`); the benchmark's
+# tokens authenticate as it. A throw-away credential for a loopback-only run.
+BENCH_USER=admin BENCH_PASSWORD=Bench-Passw0rd1
+# Authentication figure: this operation with a token against that one without.
+AUTH_OP=GetDeviceInformation NOAUTH_OP=GetSystemDateAndTime
 
 # Aims (informational): gateway/nginx ratio for this operation and connection
 # count, and the gateway's peak resident memory with two devices.
 AIM_RATIO=0.5 AIM_RATIO_OP=GetSystemDateAndTime AIM_RATIO_CONNS=16
 AIM_RSS_MB=30
+# Aim (informational): authenticated/unauthenticated rps at this count.
+AIM_AUTH_RATIO=0.8 AIM_AUTH_CONNS=16
 
 log() { printf '[bench] %s\n' "$*" >&2; }
 die() { printf '[bench] error: %s\n' "$*" >&2; exit 1; }
@@ -155,15 +172,47 @@ print(" ".join(str(s.getsockname()[1]) for s in socks))
 EOF
 }
 
-envelope() {
-  printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><%s xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>' "$1"
+# A SOAP Header with a fresh WS-Security UsernameToken (PasswordDigest) for
+# $BENCH_USER: random 16-byte nonce, Created = now. The gateway refuses a
+# nonce/Created pair it has seen, so every call makes a new one. Same bytes as
+# soap_auth.lua builds for wrk.
+wsse_header() {
+  python3 - "$BENCH_USER" "$BENCH_PASSWORD" <<'EOF'
+import base64, datetime, hashlib, os, sys
+user, password = sys.argv[1], sys.argv[2]
+nonce = os.urandom(16)
+created = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+digest = base64.b64encode(
+    hashlib.sha1(nonce + created.encode() + password.encode()).digest()).decode()
+w = "http://docs.oasis-open.org/wss/2004/01/"
+print(f'<s:Header><Security s:mustUnderstand="1"'
+      f' xmlns="{w}oasis-200401-wss-wssecurity-secext-1.0.xsd">'
+      f'<UsernameToken><Username>{user}</Username>'
+      f'<Password Type="{w}oasis-200401-wss-username-token-profile-1.0#PasswordDigest">'
+      f'{digest}</Password>'
+      f'<Nonce EncodingType="{w}oasis-200401-wss-soap-message-security-1.0#Base64Binary">'
+      f'{base64.b64encode(nonce).decode()}</Nonce>'
+      f'<Created xmlns="{w}oasis-200401-wss-wssecurity-utility-1.0.xsd">{created}</Created>'
+      f'</UsernameToken></Security></s:Header>', end="")
+EOF
 }
 
-# soap_post URL OP OUTFILE: POSTs the request; prints "<status> <body bytes>".
+# envelope OP [auth]: the request body; with "auth", a fresh token header.
+envelope() {
+  local header=''
+  [[ ${2:-} == auth ]] && header=$(wsse_header)
+  printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">%s<s:Body><%s xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>' "$header" "$1"
+}
+
+# auth_of OP: "auth" if OP needs credentials, else "".
+auth_of() { [[ ${OP_AUTH[$1]:-0} == 1 ]] && echo auth || true; }
+
+# soap_post URL OP OUTFILE [auth]: POSTs the request (with "auth": carrying a
+# fresh UsernameToken); prints "<status> <body bytes>".
 soap_post() {
   curl -sS --max-time 5 -o "$3" -w '%{http_code} %{size_download}\n' -X POST \
-    -H 'Content-Type: application/soap+xml; charset=utf-8' --data-binary "$(envelope "$2")" \
-    "$1" 2>/dev/null || echo "000 0"
+    -H 'Content-Type: application/soap+xml; charset=utf-8' \
+    --data-binary "$(envelope "$2" "${4:-}")" "$1" 2>/dev/null || echo "000 0"
 }
 
 status_field() {  # status_field PID FIELD -> value in kB (0 if gone)
@@ -192,9 +241,11 @@ adapters:
         - {id: cam-2, model: SIM-2000}
 devices:
   - {id: bench-1, name: Bench camera 1, location: country/bench, hardware: SIM-1000,
-     address: 127.0.0.1, port: $DEV1_PORT, adapter: sim, camera: cam-1}
+     address: 127.0.0.1, port: $DEV1_PORT, adapter: sim, camera: cam-1,
+     admin: {username: $BENCH_USER, password: $BENCH_PASSWORD}}
   - {id: bench-2, name: Bench camera 2, location: country/bench, hardware: SIM-2000,
-     address: 127.0.0.1, port: $DEV2_PORT, adapter: sim, camera: cam-2}
+     address: 127.0.0.1, port: $DEV2_PORT, adapter: sim, camera: cam-2,
+     admin: {username: $BENCH_USER, password: $BENCH_PASSWORD}}
 EOF
 
 GW_URL=http://127.0.0.1:$DEV1_PORT/onvif/device_service
@@ -208,7 +259,8 @@ gateway_died() {
   exit 1
 }
 
-# Bounded wait: the adapter's "ready" line, then a 200 from both devices.
+# Bounded wait: the adapter's "ready" line, then a 200 from both devices
+# (GetDeviceInformation with a token: a wrong password would show here).
 deadline=$((SECONDS + READY_TIMEOUT))
 until grep -q '\[adapter:sim\] ready' "$WORK/gateway.log"; do
   kill -0 "$GW_PID" 2>/dev/null || gateway_died start-up
@@ -217,7 +269,7 @@ until grep -q '\[adapter:sim\] ready' "$WORK/gateway.log"; do
 done
 for port in "$DEV1_PORT" "$DEV2_PORT"; do
   until [[ $(soap_post "http://127.0.0.1:$port/onvif/device_service" \
-               GetDeviceInformation /dev/null) == 200\ * ]]; do
+               GetDeviceInformation /dev/null auth) == 200\ * ]]; do
     kill -0 "$GW_PID" 2>/dev/null || gateway_died start-up
     ((SECONDS < deadline)) || die "GetDeviceInformation on :$port is not 200 after ${READY_TIMEOUT}s"
     sleep 0.1
@@ -225,6 +277,14 @@ for port in "$DEV1_PORT" "$DEV2_PORT"; do
 done
 ADAPTER_PID=$(ps -o pid= --ppid "$GW_PID" | head -n1 | tr -d ' ')
 log "gateway ready (pid $GW_PID, adapter pid ${ADAPTER_PID:-?})"
+
+# The authentication figure only means something if the gateway checks the
+# token: GetDeviceInformation without credentials must be refused with 401.
+read -r code _ < <(soap_post "$GW_URL" "$AUTH_OP" /dev/null)
+[[ $code == 401 ]] ||
+  die "gateway answered $AUTH_OP without credentials with HTTP $code, not 401:" \
+      "this onvif-gateway does not enforce authentication (rebuild it)"
+log "gateway enforces authentication: $AUTH_OP without credentials -> 401, with a token -> 200"
 
 GW_RSS_IDLE=$(status_field "$GW_PID" VmRSS)
 GW_HWM_IDLE=$(status_field "$GW_PID" VmHWM)
@@ -239,7 +299,7 @@ AD_RSS_IDLE=$([[ -n $ADAPTER_PID ]] && status_field "$ADAPTER_PID" VmRSS || echo
 mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
 declare -A RESP_BYTES
 for op in "${OPERATIONS[@]}"; do
-  read -r code bytes < <(soap_post "$GW_URL" "$op" "$WORK/nginx/html/$op.xml")
+  read -r code bytes < <(soap_post "$GW_URL" "$op" "$WORK/nginx/html/$op.xml" "$(auth_of "$op")")
   [[ $code == 200 ]] || die "gateway answered $op with HTTP $code"
   RESP_BYTES[$op]=$bytes
 done
@@ -286,13 +346,13 @@ NGINX_PID=$!
 deadline=$((SECONDS + 5))
 for op in "${OPERATIONS[@]}"; do
   url=http://127.0.0.1:$NGINX_PORT/$op.xml
-  until [[ $(soap_post "$url" "$op" /dev/null) == 200\ * ]]; do
+  until [[ $(soap_post "$url" "$op" /dev/null "$(auth_of "$op")") == 200\ * ]]; do
     kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(cat "$WORK/nginx/error.log")"
     ((SECONDS < deadline)) || die "nginx does not answer 200 on $url"
     sleep 0.1
   done
   len=$(curl -sS -o /dev/null -D - -X POST -H 'Content-Type: application/soap+xml' \
-          --data-binary "$(envelope "$op")" "$url" | tr -d '\r' |
+          --data-binary "$(envelope "$op" "$(auth_of "$op")")" "$url" | tr -d '\r' |
         awk 'tolower($1) == "content-length:" { print $2 }')
   [[ $len == "${RESP_BYTES[$op]}" ]] ||
     die "nginx Content-Length for $op is '$len', the gateway's is ${RESP_BYTES[$op]}"
@@ -308,16 +368,38 @@ RESULTS=$WORK/results.txt   # one "server connections BENCH ..." line per run
 RSS_SAMPLES=$WORK/rss_samples.txt
 : >"$RSS_SAMPLES"
 
-# run_wrk SERVER URL OP CONNS SECONDS [record]: runs wrk; with "record",
+# run_wrk SERVER URL OP CONNS SECONDS MODE [record]: runs wrk; with "record",
 # appends its BENCH line to $RESULTS. wrk's full output is kept in $WORK.
+# MODE: static = soap_post.lua (one request, formatted once);
+#       auth   = soap_auth.lua, a fresh UsernameToken in every request;
+#       noauth = soap_auth.lua without token (same per-request hooks).
+# A soap_auth.lua run with any response other than 200 stops the benchmark
+# at once: a refused token means the figures are not the authenticated path,
+# and the gateway's brute-force limiter would lock the next runs out.
 run_wrk() {
-  local server=$1 url=$2 op=$3 conns=$4 secs=$5 record=${6:-} threads line out
+  local server=$1 url=$2 op=$3 conns=$4 secs=$5 mode=$6 record=${7:-} threads line out
+  local script=soap_auth.lua soap_auth=1
+  case $mode in
+    static) script=soap_post.lua ;;
+    auth) ;;
+    noauth) soap_auth=0 ;;
+    *) die "run_wrk: bad mode '$mode'" ;;
+  esac
   threads=$((THREADS < conns ? THREADS : conns))
   out=$WORK/wrk-$server-$op-c$conns-$(date +%s%N).txt
-  line=$(SOAP_OP=$op timeout --foreground -k 5 $((secs + 30)) \
-           wrk -t"$threads" -c"$conns" -d"${secs}s" -s "$SCRIPT_DIR/soap_post.lua" "$url" \
+  line=$(SOAP_OP=$op SOAP_AUTH=$soap_auth WSSE_USER=$BENCH_USER WSSE_PASSWORD=$BENCH_PASSWORD \
+           timeout --foreground -k 5 $((secs + 30)) \
+           wrk -t"$threads" -c"$conns" -d"${secs}s" -s "$SCRIPT_DIR/$script" "$url" \
            2>&1 | tee "$out" | grep '^BENCH ') ||
     die "wrk failed against $server ($op, $conns connections): $(cat "$out")"
+  if [[ $line =~ \ non200=([0-9]+) ]] && ((BASH_REMATCH[1] > 0)); then
+    printf '[bench] error: %s\n' "$(grep '^NON200 ' "$out" || echo "$line")" >&2
+    printf '[bench] error: %s answered %s non-200 response(s) (%s, %s connections, %s);' \
+      "$server" "${BASH_REMATCH[1]}" "$op" "$conns" "$mode" >&2
+    printf ' last gateway WARN/ERROR lines:\n' >&2
+    { grep -E ' (WARN|ERROR) ' "$WORK/gateway.log" || true; } | tail -n 5 | sed 's/^/  | /' >&2
+    exit 1
+  fi
   [[ -n $record ]] && echo "$server $conns $line" >>"$RESULTS"
   return 0
 }
@@ -332,9 +414,9 @@ rss_sampler() {
 
 if ((WARMUP_S > 0)); then
   log "warm-up: ${WARMUP_S}s per server"
-  run_wrk gateway "$GW_URL" GetSystemDateAndTime 16 "$WARMUP_S"
+  run_wrk gateway "$GW_URL" GetSystemDateAndTime 16 "$WARMUP_S" static
   run_wrk nginx "http://127.0.0.1:$NGINX_PORT/GetSystemDateAndTime.xml" \
-    GetSystemDateAndTime 16 "$WARMUP_S"
+    GetSystemDateAndTime 16 "$WARMUP_S" static
 fi
 
 read -ra CONNS <<<"$CONNECTIONS"
@@ -343,20 +425,43 @@ for c in "${CONNS[@]}"; do
   [[ $c =~ ^[1-9][0-9]*$ ]] || die "bad connection count '$c'"
   ((c > max_conns)) && max_conns=$c
 done
-runs=$((${#OPERATIONS[@]} * ${#CONNS[@]} * 2 * REPEATS))
+runs=$(((${#OPERATIONS[@]} + 1) * ${#CONNS[@]} * 2 * REPEATS))
 log "measuring: $runs runs of ${DURATION_S}s (about $((runs * DURATION_S))s)"
+
+# gateway_run SERVER OP CONNS MODE: one recorded gateway run, sampling its
+# memory during the max-connection runs, then a check that it is alive.
+gateway_run() {
+  if (($3 == max_conns)); then rss_sampler & SAMPLER_PID=$!; fi
+  run_wrk "$1" "$GW_URL" "$2" "$3" "$DURATION_S" "$4" record
+  if [[ -n $SAMPLER_PID ]]; then stop_pid "$SAMPLER_PID" TERM; SAMPLER_PID=''; fi
+  kill -0 "$GW_PID" 2>/dev/null || gateway_died "$2 at $3 connections ($4)"
+}
+
+# 3. Gateway against nginx. An operation that needs credentials is sent with a
+# fresh token per request to both servers (same bytes and the same wrk work;
+# nginx ignores the header), so the ratio still compares like with like.
 for op in "${OPERATIONS[@]}"; do
+  mode=static; [[ $(auth_of "$op") == auth ]] && mode=auth
   for c in "${CONNS[@]}"; do
     for ((rep = 1; rep <= REPEATS; rep++)); do
       round=''; ((REPEATS > 1)) && round=", round $rep/$REPEATS"
-      log "$op, $c connection(s)$round"
-      # Sample the gateway's memory during its heaviest run(s).
-      if ((c == max_conns)); then rss_sampler & SAMPLER_PID=$!; fi
-      run_wrk gateway "$GW_URL" "$op" "$c" "$DURATION_S" record
-      if [[ -n $SAMPLER_PID ]]; then stop_pid "$SAMPLER_PID" TERM; SAMPLER_PID=''; fi
-      kill -0 "$GW_PID" 2>/dev/null || gateway_died "$op at $c connections"
-      run_wrk nginx "http://127.0.0.1:$NGINX_PORT/$op.xml" "$op" "$c" "$DURATION_S" record
+      log "$op, $c connection(s)$round$([[ $mode == auth ]] && echo ', UsernameToken per request')"
+      gateway_run gateway "$op" "$c" "$mode"
+      run_wrk nginx "http://127.0.0.1:$NGINX_PORT/$op.xml" "$op" "$c" "$DURATION_S" "$mode" record
     done
+  done
+done
+
+# 4. Authentication figure, gateway only: $AUTH_OP with a fresh UsernameToken
+# per request against $NOAUTH_OP without, alternately. Both through
+# soap_auth.lua (request built per request, every response inspected), so the
+# load generator differs only by the token it computes.
+for c in "${CONNS[@]}"; do
+  for ((rep = 1; rep <= REPEATS; rep++)); do
+    round=''; ((REPEATS > 1)) && round=", round $rep/$REPEATS"
+    log "authentication: $NOAUTH_OP without / $AUTH_OP with token, $c connection(s)$round"
+    gateway_run gateway_noauth "$NOAUTH_OP" "$c" noauth
+    gateway_run gateway_auth "$AUTH_OP" "$c" auth
   done
 done
 LOAD_AFTER=$(cut -d' ' -f1 /proc/loadavg)
@@ -369,7 +474,7 @@ AD_RSS_AFTER=$([[ -n $ADAPTER_PID ]] && status_field "$ADAPTER_PID" VmRSS || ech
 GW_WARNINGS=$(grep -cE ' (WARN|ERROR) ' "$WORK/gateway.log" || true)
 
 # ---------------------------------------------------------------------------
-# 4. Report: table, memory, checks, JSON.
+# 5. Report: tables, memory, checks, JSON.
 # ---------------------------------------------------------------------------
 
 
@@ -378,7 +483,8 @@ WRK_VERSION=$(wrk -v 2>&1 | head -n1 | awk '{print $2}') || true
 NGINX_VERSION=$("$NGINX" -v 2>&1 | sed 's|.*/||')
 GIT_REV=$(git -C "$REPO_ROOT" describe --always --dirty 2>/dev/null || echo unknown)
 export RESULTS OUT DURATION_S WARMUP_S THREADS REPEATS CONNECTIONS \
-  AIM_RATIO AIM_RATIO_OP AIM_RATIO_CONNS AIM_RSS_MB \
+  AIM_RATIO AIM_RATIO_OP AIM_RATIO_CONNS AIM_RSS_MB AIM_AUTH_RATIO AIM_AUTH_CONNS \
+  AUTH_OP NOAUTH_OP \
   GW_RSS_IDLE GW_HWM_IDLE GW_RSS_AFTER GW_HWM_AFTER GW_RSS_LOAD_MAX AD_RSS_IDLE AD_RSS_AFTER \
   GW_WARNINGS CPU_BUSY_BEFORE LOAD_BEFORE LOAD_AFTER WRK_VERSION NGINX_VERSION GIT_REV
 export RESP_SDT=${RESP_BYTES[GetSystemDateAndTime]} RESP_DI=${RESP_BYTES[GetDeviceInformation]}

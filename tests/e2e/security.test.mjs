@@ -102,6 +102,12 @@ describe('security', () => {
     if (haveCheckSoap) assert.equal(checkSoap(r.body), '');
   });
 
+  test('an empty POST (curl --digest\'s first step) gets the challenge', async () => {
+    const r = await post(port, '');
+    assert.equal(r.status, 401);
+    assert.match(challengesOf(r)[0], /^Digest .*algorithm=MD5/);
+  });
+
   test('PRE_AUTH operations work without, with and with wrong credentials', async () => {
     for (const auth of [null, ADMIN, { username: 'admin', password: 'wrong' }, { username: 'nobody', password: 'x' }]) {
       for (const body of ['<tds:GetSystemDateAndTime/>', '<tds:GetCapabilities/>', '<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>', '<tds:GetEndpointReference/>', '<tds:GetHostname/>']) {
@@ -219,6 +225,11 @@ describe('security', () => {
     const set = await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from(changed).toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`);
     assert.equal(set.status, 200, set.text);
     assert.equal((await soap(port, '<tds:GetUsers/>', as(USER))).status, 200);
+    // The Anonymous line is enforced too: READ_SYSTEM for everyone.
+    const open = text.split('\n').map((l) => (l.startsWith('Anonymous:') ? `${l} READ_SYSTEM` : l)).join('\n');
+    assert.equal((await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from(open).toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`)).status, 200);
+    assert.equal((await soap(port, '<tds:GetScopes/>', { auth: null })).status, 200);
+    assert.equal((await soap(port, '<tds:GetUsers/>', { auth: null })).status, 401);
     const bad = await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from('garbage').toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`);
     assert.match(bad.text, /ter:PolicyFormat/);
     const restore = await soap(port, `<tds:SetAccessPolicy><tds:PolicyFile><tt:Data>${Buffer.from(text).toString('base64')}</tt:Data></tds:PolicyFile></tds:SetAccessPolicy>`);

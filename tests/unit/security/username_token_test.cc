@@ -323,21 +323,28 @@ TEST(UsernameTokenVerifier, ReplayKeyIncludesUserNonceAndCreated) {
 TEST(UsernameTokenVerifier, CacheBoundedAndExpiring) {
   UsernameTokenVerifier v(UsernameTokenVerifier::Options{seconds(300), 8});
   const auto now = ExampleTime();
-  for (int i = 0; i < 20; ++i) {
+  auto token = [](int i, const char* created) {
     UsernameToken t = ExampleToken();
     t.nonce_base64 = Base64Encode("nonce-" + std::to_string(i));
-    EXPECT_EQ(v.Verify(t, "x", now), TokenCheck::kBadCredentials);
-    EXPECT_LE(v.remembered(), 8u);
+    t.created = created;
+    return t;
+  };
+  // Eight tokens fill the cache.
+  for (int i = 0; i < 8; ++i) {
+    EXPECT_EQ(v.Verify(token(i, "2010-09-16T07:50:45Z"), "x", now), TokenCheck::kBadCredentials);
   }
-  // The newest is still remembered.
-  UsernameToken last = ExampleToken();
-  last.nonce_base64 = Base64Encode("nonce-19");
-  EXPECT_EQ(v.Verify(last, "x", now), TokenCheck::kReplay);
+  // A ninth, created a second later, evicts the oldest...
+  EXPECT_EQ(v.Verify(token(8, "2010-09-16T07:50:46Z"), "x", now), TokenCheck::kBadCredentials);
+  EXPECT_LE(v.remembered(), 8u);
+  // ...which can then not be replayed: tokens created at or before an
+  // evicted one are refused as stale.
+  EXPECT_EQ(v.Verify(token(0, "2010-09-16T07:50:45Z"), "x", now), TokenCheck::kStale);
+  EXPECT_EQ(v.Verify(token(99, "2010-09-16T07:50:45Z"), "x", now), TokenCheck::kStale);
+  // Newer ones are still remembered and still accepted for the first time.
+  EXPECT_EQ(v.Verify(token(8, "2010-09-16T07:50:46Z"), "x", now), TokenCheck::kReplay);
+  EXPECT_EQ(v.Verify(token(9, "2010-09-16T07:50:47Z"), "x", now), TokenCheck::kBadCredentials);
   // Entries whose Created + window has passed are dropped.
-  UsernameToken late = ExampleToken();
-  late.created = "2010-09-16T08:00:00Z";
-  late.nonce_base64 = Base64Encode("late");
-  v.Verify(late, "x", now + seconds(600));
+  v.Verify(token(100, "2010-09-16T08:00:00Z"), "x", now + seconds(600));
   EXPECT_EQ(v.remembered(), 1u);
 }
 
