@@ -38,15 +38,39 @@ std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view messag
 
 }  // namespace
 
-std::string Md5(std::string_view data) { return Digest(EVP_md5(), data); }
-std::string Sha1(std::string_view data) { return Digest(EVP_sha1(), data); }
-std::string Sha256(std::string_view data) { return Digest(EVP_sha256(), data); }
+// OpenSSL 3 resolves EVP_sha1() & co. through the provider machinery on
+// every use (an implicit fetch behind a global lock); fetching once and
+// keeping the result makes each digest a plain computation.
+static const EVP_MD* Fetched(const char* name) {
+  EVP_MD* md = EVP_MD_fetch(nullptr, name, nullptr);
+  if (md == nullptr) {
+    std::fputs("onvifgw: EVP_MD_fetch failed\n", stderr);
+    std::abort();
+  }
+  return md;  // kept for the life of the process
+}
+static const EVP_MD* Md5Md() {
+  static const EVP_MD* md = Fetched("MD5");
+  return md;
+}
+static const EVP_MD* Sha1Md() {
+  static const EVP_MD* md = Fetched("SHA1");
+  return md;
+}
+static const EVP_MD* Sha256Md() {
+  static const EVP_MD* md = Fetched("SHA256");
+  return md;
+}
+
+std::string Md5(std::string_view data) { return Digest(Md5Md(), data); }
+std::string Sha1(std::string_view data) { return Digest(Sha1Md(), data); }
+std::string Sha256(std::string_view data) { return Digest(Sha256Md(), data); }
 
 std::string HmacSha1(std::string_view key, std::string_view message) {
-  return Hmac(EVP_sha1(), key, message);
+  return Hmac(Sha1Md(), key, message);
 }
 std::string HmacSha256(std::string_view key, std::string_view message) {
-  return Hmac(EVP_sha256(), key, message);
+  return Hmac(Sha256Md(), key, message);
 }
 
 std::string HexLower(std::string_view bytes) {

@@ -26,6 +26,8 @@ std::string FailureLimiter::KeyFor(std::string_view address) {
 }
 
 FailureLimiter::Decision FailureLimiter::Check(std::string_view address, TimePoint now) {
+  // Fast path for the common case (no address has failed): no lock, no parse.
+  if (tracked_.load(std::memory_order_relaxed) == 0) return {};
   return CheckKey(KeyFor(address), now);
 }
 FailureLimiter::Decision FailureLimiter::Check(const boost::asio::ip::address& address,
@@ -38,7 +40,10 @@ void FailureLimiter::RecordFailure(std::string_view address, TimePoint now) {
 void FailureLimiter::RecordFailure(const boost::asio::ip::address& address, TimePoint now) {
   FailureKey(KeyFor(address), now);
 }
-void FailureLimiter::RecordSuccess(std::string_view address) { SuccessKey(KeyFor(address)); }
+void FailureLimiter::RecordSuccess(std::string_view address) {
+  if (tracked_.load(std::memory_order_relaxed) == 0) return;
+  SuccessKey(KeyFor(address));
+}
 void FailureLimiter::RecordSuccess(const boost::asio::ip::address& address) {
   SuccessKey(KeyFor(address));
 }
@@ -78,6 +83,7 @@ void FailureLimiter::FailureKey(const std::string& key, TimePoint now) {
     if (options_.max_tracked_addresses == 0) return;
     lru_.push_front(key);
     it = records_.emplace(key, Record{{}, {}, lru_.begin()}).first;
+    tracked_.store(records_.size(), std::memory_order_relaxed);
   } else {
     lru_.splice(lru_.begin(), lru_, it->second.lru);
   }
@@ -99,6 +105,7 @@ void FailureLimiter::SuccessKey(const std::string& key) {
   if (it == records_.end()) return;
   lru_.erase(it->second.lru);
   records_.erase(it);
+  tracked_.store(records_.size(), std::memory_order_relaxed);
 }
 
 std::size_t FailureLimiter::FailuresWithin(std::chrono::seconds period, TimePoint now) const {

@@ -20,6 +20,7 @@
 // Thread-safe: one mutex. `now` is always injected by the caller.
 
 #include <boost/asio/ip/address.hpp>
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <deque>
@@ -97,6 +98,9 @@ class FailureLimiter {
   const Options options_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Record> records_;
+  /// records_.size(), readable without the lock (a stale read only delays a
+  /// decision by one request, which a racing failure could not prevent anyway).
+  std::atomic<std::size_t> tracked_{0};
   std::list<std::string> lru_;  // front = most recent failure
   std::deque<TimePoint> all_failures_;
 };

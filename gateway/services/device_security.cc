@@ -226,12 +226,12 @@ Status<soap::Fault> DeviceSecurity::Persist(const std::string& key, const std::s
 }
 
 std::vector<UserAccount> DeviceSecurity::users() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return users_;
 }
 
 std::optional<UserAccount> DeviceSecurity::FindUser(const std::string& username) const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   for (const auto& u : users_) {
     if (u.username == username) return u;
   }
@@ -241,7 +241,7 @@ std::optional<UserAccount> DeviceSecurity::FindUser(const std::string& username)
 Status<soap::Fault> DeviceSecurity::ChangeUsers(
     const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change,
     bool check_history) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   std::vector<UserAccount> next = users_;
   if (auto st = change(next); !st) return st;
   // Password history: a changed password may not be one of the last N.
@@ -287,25 +287,25 @@ Status<soap::Fault> DeviceSecurity::ChangeUsers(
 }
 
 security::AccessPolicy DeviceSecurity::policy() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return policy_;
 }
 
 Status<soap::Fault> DeviceSecurity::SetPolicy(const security::AccessPolicy& policy) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (auto st = Persist(kPolicyKey, policy.Serialize()); !st) return st;
   policy_ = policy;
   return {};
 }
 
 onvif::tt::IPAddressFilter DeviceSecurity::ip_filter() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return ip_filter_proto_;
 }
 
 Status<soap::Fault> DeviceSecurity::SetIpFilter(const onvif::tt::IPAddressFilter& filter) {
   auto built = BuildFilter(filter);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (auto st = Persist(kIpFilterKey, filter.SerializeAsString()); !st) return st;
   ip_filter_proto_ = filter;
   ip_filter_ = std::move(built);
@@ -315,7 +315,7 @@ Status<soap::Fault> DeviceSecurity::SetIpFilter(const onvif::tt::IPAddressFilter
 bool DeviceSecurity::Admits(const std::string& remote_address) const {
   std::shared_ptr<const security::IpFilter> f;
   {
-    std::lock_guard lock(mu_);
+    std::shared_lock lock(mu_);
     f = ip_filter_;
   }
   if (!f) return true;
@@ -325,7 +325,7 @@ bool DeviceSecurity::Admits(const std::string& remote_address) const {
 }
 
 security::PasswordComplexityConfiguration DeviceSecurity::complexity() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return complexity_;
 }
 
@@ -338,7 +338,7 @@ Status<soap::Fault> DeviceSecurity::SetComplexity(
   p.set_specialchars(c.special_chars);
   p.set_blockusernameoccurrence(c.block_username_occurrence);
   p.set_policyconfigurationlocked(c.policy_configuration_locked);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (complexity_.policy_configuration_locked) {
     return MakeUnexpected(soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
                                       "The password policy is locked"});
@@ -349,7 +349,7 @@ Status<soap::Fault> DeviceSecurity::SetComplexity(
 }
 
 PasswordHistory DeviceSecurity::history() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return history_;
 }
 
@@ -357,7 +357,7 @@ Status<soap::Fault> DeviceSecurity::SetHistory(const PasswordHistory& h) {
   tds::SetPasswordHistoryConfiguration p;
   p.set_enabled(h.enabled);
   p.set_length(h.length);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (complexity_.policy_configuration_locked) {
     return MakeUnexpected(soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
                                       "The password policy is locked"});
@@ -368,7 +368,7 @@ Status<soap::Fault> DeviceSecurity::SetHistory(const PasswordHistory& h) {
 }
 
 AuthFailureWarning DeviceSecurity::auth_failure_warning() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return warning_;
 }
 
@@ -377,14 +377,14 @@ Status<soap::Fault> DeviceSecurity::SetAuthFailureWarning(const AuthFailureWarni
   p.set_enabled(w.enabled);
   p.set_monitorperiod(w.monitor_period_s);
   p.set_maxauthfailures(w.max_failures);
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (auto st = Persist(kWarningKey, p.SerializeAsString()); !st) return st;
   warning_ = w;
   return {};
 }
 
 bool DeviceSecurity::RecordAuthFailure(std::chrono::system_clock::time_point now) {
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   const auto period = std::chrono::seconds(std::max(warning_.monitor_period_s, 1));
   failures_.push_back(now);
   while (!failures_.empty() && (failures_.front() <= now - period || failures_.size() > 100000)) {
@@ -399,7 +399,7 @@ bool DeviceSecurity::RecordAuthFailure(std::chrono::system_clock::time_point now
 }
 
 std::optional<onvif::tt::RemoteUser> DeviceSecurity::remote_user() const {
-  std::lock_guard lock(mu_);
+  std::shared_lock lock(mu_);
   return remote_user_;
 }
 
@@ -411,7 +411,7 @@ Status<soap::Fault> DeviceSecurity::SetRemoteUser(
     if (!sealed) return MakeUnexpected(StorageFault());
     value = *sealed;
   }
-  std::lock_guard lock(mu_);
+  std::unique_lock lock(mu_);
   if (auto st = Persist(kRemoteUserKey, value); !st) return st;
   remote_user_ = user;
   return {};

@@ -12,6 +12,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <shared_mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,7 +128,7 @@ class DeviceSecurity {
   security::DigestAuthenticator digest_;
   security::UsernameTokenVerifier tokens_;
 
-  mutable std::mutex mu_;
+  mutable std::shared_mutex mu_;  // readers: every request; writers: rare
   std::vector<UserAccount> users_;
   security::AccessPolicy policy_;
   onvif::tt::IPAddressFilter ip_filter_proto_;
