@@ -115,17 +115,9 @@ Status<std::string> GatewayApp::Start() {
       std::vector<discovery::DiscoverableDevice> out;
       for (std::size_t i = 0; i < devices_.size(); ++i) {
         const auto& d = *devices_[i];
-        // advertised_address may carry its own port ("host:port", "[v6]:port").
-        std::string host = d.config.advertised_address;
-        uint16_t port = listeners_[i]->port();
-        const auto colon = host.rfind(':');
-        const bool bracketed = !host.empty() && host.front() == '[';
-        if (colon != std::string::npos &&
-            (bracketed ? host.find("]:") == colon - 1 : host.find(':') == colon)) {
-          port = static_cast<uint16_t>(std::stoi(host.substr(colon + 1)));
-          host = host.substr(0, colon);
-        }
-        if (bracketed && host.back() == ']') host = host.substr(1, host.size() - 2);
+        const auto adv = services::ParseAdvertisedAddress(d.config.advertised_address);
+        const std::string& host = adv.host;
+        const uint16_t port = adv.port.value_or(listeners_[i]->port());
         out.push_back({d.identity.endpoint_reference, d.scopes, d.config.address, port, host, 1});
       }
       return out;

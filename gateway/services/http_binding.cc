@@ -28,16 +28,8 @@ http::Response Plain(int status, std::string text) {
 
 std::string AuthorityFor(const VirtualDevice& device, const http::Request& request) {
   const std::string& adv = device.config.advertised_address;
-  if (!adv.empty()) {
-    // "host" or "host:port"; a bare IPv6 literal must be bracketed by the user.
-    const bool has_port = adv.find(':') != std::string::npos && adv.find(']') == std::string::npos
-                              ? std::count(adv.begin(), adv.end(), ':') == 1
-                              : adv.rfind("]:") != std::string::npos;
-    return has_port ? adv : adv + ":" + std::to_string(request.local_port);
-  }
-  const bool v6 = request.local_address.find(':') != std::string::npos;
-  return (v6 ? "[" + request.local_address + "]" : request.local_address) + ":" +
-         std::to_string(request.local_port);
+  return ParseAdvertisedAddress(adv.empty() ? request.local_address : adv)
+      .Authority(request.local_port);
 }
 
 http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpoint& endpoint) {

@@ -1,6 +1,8 @@
 #include "services/virtual_device.h"
 
+#include <algorithm>
 #include <cctype>
+#include <cstdlib>
 
 namespace onvifgw::services {
 namespace {
@@ -38,6 +40,31 @@ std::string EncodePath(const std::string& s) {
 }
 
 }  // namespace
+
+AdvertisedAddress ParseAdvertisedAddress(const std::string& text) {
+  AdvertisedAddress a;
+  std::string rest;
+  if (!text.empty() && text.front() == '[') {
+    const auto close = text.find(']');
+    a.host = text.substr(1, close == std::string::npos ? std::string::npos : close - 1);
+    if (close != std::string::npos) rest = text.substr(close + 1);
+  } else if (std::count(text.begin(), text.end(), ':') == 1) {
+    a.host = text.substr(0, text.find(':'));
+    rest = text.substr(text.find(':'));
+  } else {
+    a.host = text;  // a name, an IPv4 address, or an unbracketed IPv6 literal
+  }
+  if (rest.size() > 1 && rest.front() == ':') {
+    const int port = std::atoi(rest.c_str() + 1);
+    if (port > 0 && port < 65536) a.port = static_cast<uint16_t>(port);
+  }
+  return a;
+}
+
+std::string AdvertisedAddress::Authority(uint16_t default_port) const {
+  const bool v6 = host.find(':') != std::string::npos;
+  return (v6 ? "[" + host + "]" : host) + ":" + std::to_string(port.value_or(default_port));
+}
 
 std::vector<std::string> FixedScopes(const config::DeviceConfig& device,
                                      const std::string& hardware) {

@@ -1,6 +1,8 @@
 #pragma once
 // One virtual ONVIF device: what its handlers need to answer a request.
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,16 @@ struct VirtualDevice {
   /// Users, policy, IP filter; nullptr = no authentication (unit tests).
   DeviceSecurity* security = nullptr;
 };
+
+/// A device's `advertised_address` split into host (IPv6 without brackets)
+/// and the port it names, if any: "host", "host:port", "[v6]", "[v6]:port".
+struct AdvertisedAddress {
+  std::string host;
+  std::optional<uint16_t> port;
+  /// host[:port], bracketing an IPv6 host, for URLs.
+  std::string Authority(uint16_t default_port) const;
+};
+AdvertisedAddress ParseAdvertisedAddress(const std::string& text);
 
 /// The fixed scopes of a device: type, name, hardware, location(s), profile.
 std::vector<std::string> FixedScopes(const config::DeviceConfig& device,

@@ -185,12 +185,7 @@ Expected<tds::GetServicesResponse, Fault> GetServices(const RequestContext& ctx,
     ev->set_namespace_(std::string(soap::ns::kTev));
     ev->set_xaddr(ctx.ServiceUrl(events::kPath));
     if (req.includecapability()) {
-      auto* c = ev->mutable_capabilities()->mutable_eventcapabilities();
-      c->set_wssubscriptionpolicysupport(false);
-      c->set_wspausablesubscriptionmanagerinterfacesupport(false);
-      c->set_maxnotificationproducers(0);
-      c->set_maxpullpoints(static_cast<int>(events::HubLimits{}.max_subscriptions_per_device));
-      c->set_persistentnotificationstorage(false);
+      *ev->mutable_capabilities()->mutable_eventcapabilities() = events::ServiceCapabilities();
     }
     ev->mutable_version()->set_major(kVersionMajor);
     ev->mutable_version()->set_minor(kVersionMinor);

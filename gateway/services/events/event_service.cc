@@ -53,12 +53,7 @@ wsnt::NotificationMessage ToMessage(const Notification& n) {
 Expected<tev::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
     const RequestContext&, const tev::GetServiceCapabilities&) {
   tev::GetServiceCapabilitiesResponse r;
-  auto* c = r.mutable_capabilities();
-  c->set_wssubscriptionpolicysupport(false);
-  c->set_wspausablesubscriptionmanagerinterfacesupport(false);
-  c->set_maxnotificationproducers(0);
-  c->set_maxpullpoints(static_cast<int>(HubLimits{}.max_subscriptions_per_device));
-  c->set_persistentnotificationstorage(false);
+  *r.mutable_capabilities() = ServiceCapabilities();
   return r;
 }
 
@@ -173,6 +168,16 @@ Expected<tev::SetSynchronizationPointResponse, Fault> SetSynchronizationPoint(
 }
 
 }  // namespace
+
+tev::Capabilities ServiceCapabilities() {
+  tev::Capabilities c;
+  c.set_wssubscriptionpolicysupport(false);
+  c.set_wspausablesubscriptionmanagerinterfacesupport(false);
+  c.set_maxnotificationproducers(0);
+  c.set_maxpullpoints(static_cast<int>(HubLimits{}.max_subscriptions_per_device));
+  c.set_persistentnotificationstorage(false);
+  return c;
+}
 
 std::string VideoSourceToken(const std::string& source_id) { return "VideoSource_" + source_id; }
 

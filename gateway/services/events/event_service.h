@@ -8,6 +8,7 @@
 #include <string_view>
 #include <vector>
 
+#include "onvif/events.pb.h"
 #include "services/operation.h"
 
 namespace onvifgw::services::events {
@@ -18,6 +19,10 @@ inline constexpr std::string_view kSubscriptionPathPrefix = "/onvif/subscription
 inline constexpr std::string_view kMotionAlarmTopic = "tns1:VideoSource/MotionAlarm";
 
 std::vector<Operation> Operations();
+
+/// What the event service advertises (GetServiceCapabilities and the
+/// device's GetServices).
+onvif::tev::Capabilities ServiceCapabilities();
 
 /// The token clients see for an adapter's video source.
 std::string VideoSourceToken(const std::string& source_id);

@@ -158,3 +158,19 @@ TEST_F(DeviceServiceTest, MalformedRequestIsAValidFault) {
 
 }  // namespace
 }  // namespace onvifgw::services
+
+namespace onvifgw::services {
+namespace {
+
+TEST(AdvertisedAddress, HostsPortsAndIpv6) {
+  EXPECT_EQ(ParseAdvertisedAddress("cam.example").Authority(8080), "cam.example:8080");
+  EXPECT_EQ(ParseAdvertisedAddress("10.0.0.5:18080").Authority(8080), "10.0.0.5:18080");
+  EXPECT_EQ(ParseAdvertisedAddress("10.0.0.5:18080").host, "10.0.0.5");
+  EXPECT_EQ(ParseAdvertisedAddress("[fe80::1]:9000").Authority(8080), "[fe80::1]:9000");
+  EXPECT_EQ(ParseAdvertisedAddress("[fe80::1]").host, "fe80::1");
+  EXPECT_EQ(ParseAdvertisedAddress("fe80::1").Authority(80), "[fe80::1]:80");
+  EXPECT_FALSE(ParseAdvertisedAddress("fe80::1").port.has_value());
+}
+
+}  // namespace
+}  // namespace onvifgw::services
