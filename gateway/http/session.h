@@ -4,13 +4,12 @@
 // answers in order (pipelined requests are read one after the other), keeps
 // the connection alive unless the client asks otherwise.
 
+#include <array>
+#include <atomic>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
-#include <array>
-#include <atomic>
 #include <memory>
 #include <optional>
 
@@ -41,6 +40,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void Drain();
 
   boost::beast::tcp_stream stream_;
+  /// Bytes reserved for reading requests (grows for larger ones).
+  static constexpr std::size_t kInitialReadBuffer = 4096;
   boost::beast::flat_buffer buffer_;
   Limits limits_;
   std::shared_ptr<const Handler> handler_;

@@ -7,14 +7,23 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
 
 namespace onvifgw::security {
 namespace {
 
 std::string Digest(const EVP_MD* md, std::string_view data) {
+  // One context per thread, re-initialised per digest: EVP_Digest() would
+  // allocate and free one on every call (several per authenticated request).
+  struct CtxFree {
+    void operator()(EVP_MD_CTX* c) const { EVP_MD_CTX_free(c); }
+  };
+  thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) {
+  if (!ctx || EVP_DigestInit_ex2(ctx.get(), md, nullptr) != 1 ||
+      EVP_DigestUpdate(ctx.get(), data.data(), data.size()) != 1 ||
+      EVP_DigestFinal_ex(ctx.get(), out, &len) != 1) {
     std::fputs("onvifgw: EVP_Digest failed\n", stderr);
     std::abort();
   }

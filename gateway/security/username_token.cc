@@ -1,8 +1,8 @@
 #include "security/username_token.h"
 
-#include <cstring>
-
 #include <openssl/crypto.h>
+
+#include <cstring>
 
 #include "security/base64.h"
 #include "security/crypto_util.h"
@@ -152,61 +152,43 @@ std::string ComputePasswordDigest(std::string_view nonce_bytes, std::string_view
   return digest;
 }
 
-UsernameTokenVerifier::UsernameTokenVerifier(Options options) : options_(options) {}
+UsernameTokenVerifier::UsernameTokenVerifier(Options options)
+    : options_(options), seen_(options.max_remembered_nonces) {}
 
-std::size_t UsernameTokenVerifier::remembered() const {
-  std::lock_guard lock(mu_);
-  return seen_.size();
-}
-
-void UsernameTokenVerifier::PurgeExpiredLocked(TimePoint now) {
-  while (!by_expiry_.empty() && by_expiry_.begin()->first <= now) {
-    seen_.erase(by_expiry_.begin()->second);
-    by_expiry_.erase(by_expiry_.begin());
-  }
-}
-
-bool UsernameTokenVerifier::RememberLocked(const Key& key, TimePoint expires, TimePoint now) {
-  PurgeExpiredLocked(now);
-  if (seen_.contains(key)) return false;
-  if (expires <= now) return true;  // can never be fresh again: nothing to remember
-  if (options_.max_remembered_nonces == 0) return true;
-  while (seen_.size() >= options_.max_remembered_nonces) {
-    evicted_floor_ = std::max(evicted_floor_, by_expiry_.begin()->first);
-    seen_.erase(by_expiry_.begin()->second);
-    by_expiry_.erase(by_expiry_.begin());
-  }
-  seen_.emplace(key, expires);
-  by_expiry_.emplace(expires, key);
-  return true;
-}
+std::size_t UsernameTokenVerifier::remembered() const { return seen_.size(); }
 
 TokenCheck UsernameTokenVerifier::Verify(const UsernameToken& token,
-                                         std::string_view expected_password, TimePoint now) {
+                                         std::string_view expected_password,
+                                         std::chrono::system_clock::time_point now) {
   if (token.nonce_base64.empty() || token.created.empty()) return TokenCheck::kMalformed;
   const auto created = ParseXsDateTime(token.created);
   if (!created) return TokenCheck::kMalformed;
   const std::optional<std::string> nonce = Base64Decode(token.nonce_base64);
   if (!nonce) return TokenCheck::kMalformed;
 
-  // The cache key is a hash of the length-prefixed triple: fixed 32 bytes
+  // The cache key is a hash of the length-prefixed triple: a fixed 16 bytes
   // per entry whatever the client sends.
   std::string material;
+  material.reserve(token.username.size() + nonce->size() + token.created.size() + 24);
   for (std::string_view part : {std::string_view(token.username), std::string_view(*nonce),
                                 std::string_view(token.created)}) {
-    material += std::to_string(part.size());
-    material += ':';
-    material.append(part);
+    const auto n = static_cast<std::uint32_t>(part.size());
+    const char len[4] = {static_cast<char>(n >> 24), static_cast<char>(n >> 16),
+                         static_cast<char>(n >> 8), static_cast<char>(n)};
+    material.append(len, sizeof len).append(part);
   }
   const std::string digest = Sha256(material);
-  Key key;
+  ReplayCache::Key key;
   std::memcpy(&key.hi, digest.data(), 8);
   std::memcpy(&key.lo, digest.data() + 8, 8);
-  {
-    std::lock_guard lock(mu_);
-    // Evicted while fresh: it might be a replay we no longer remember.
-    if (*created + options_.window <= evicted_floor_) return TokenCheck::kStale;
-    if (!RememberLocked(key, *created + options_.window, now)) return TokenCheck::kReplay;
+  switch (seen_.Insert(key, *created + options_.window, now)) {
+    case ReplayCache::Outcome::kSeen:
+      return TokenCheck::kReplay;
+    case ReplayCache::Outcome::kBelowFloor:
+      // Evicted while fresh, maybe: it might be a replay no longer remembered.
+      return TokenCheck::kStale;
+    case ReplayCache::Outcome::kNew:
+      break;
   }
 
   if (*created < now - options_.window || *created > now + options_.window) {

@@ -14,17 +14,14 @@
 
 #include <chrono>
 #include <compare>
-#include <cstdint>
 #include <cstddef>
-#include <mutex>
+#include <cstdint>
 #include <optional>
-#include <set>
 #include <string>
 #include <string_view>
-#include <unordered_map>
-#include <utility>
 
 #include "core/expected.h"
+#include "security/replay_cache.h"
 
 namespace onvifgw::security {
 
@@ -70,20 +67,20 @@ enum class TokenCheck { kOk, kBadCredentials, kStale, kReplay, kMalformed };
 
 /// Checks tokens against a password, a freshness window and a replay cache.
 ///
-/// Thread-safe: one mutex guards the replay cache; the cryptography runs
-/// outside it.
+/// Thread-safe: the replay cache locks one stripe of itself per token; the
+/// cryptography runs outside any lock.
 class UsernameTokenVerifier {
  public:
   struct Options {
     /// Created must lie within now ± window (OASIS guideline: 5 minutes).
     std::chrono::seconds window{300};
-    /// Upper bound of the replay cache (about 100 bytes an entry); when
-    /// full, the entry that expires first is evicted (expired entries are
-    /// always dropped first), and from then on a token created at or before
-    /// the evicted one is refused as stale, so eviction never re-opens a
-    /// replay. Only a flood of more than this many tokens within the window
-    /// makes the effective window shorter.
-    std::size_t max_remembered_nonces = 32768;
+    /// Size of the replay cache (24 bytes an entry, see ReplayCache);
+    /// expired entries are reused first; when a token's set of slots is
+    /// full, the entry there that expires first is evicted, and from then
+    /// on a token created at or before the evicted one is refused as stale,
+    /// so eviction never re-opens a replay. Only a flood of tokens near
+    /// this many within the window makes the effective window shorter.
+    std::size_t max_remembered_nonces = 65536;
   };
 
   explicit UsernameTokenVerifier(Options options);
@@ -105,28 +102,8 @@ class UsernameTokenVerifier {
   std::size_t remembered() const;
 
  private:
-  using TimePoint = std::chrono::system_clock::time_point;
-  void PurgeExpiredLocked(TimePoint now);
-  /// 128 bits of SHA-256 of the token's identity: compact and collision-free
-  /// in practice.
-  struct Key {
-    std::uint64_t hi = 0;
-    std::uint64_t lo = 0;
-    bool operator==(const Key&) const = default;
-    auto operator<=>(const Key&) const = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const { return static_cast<std::size_t>(k.hi ^ k.lo); }
-  };
-  /// Returns false if the key was already present (a replay).
-  bool RememberLocked(const Key& key, TimePoint expires, TimePoint now);
-
   const Options options_;
-  mutable std::mutex mu_;
-  std::unordered_map<Key, TimePoint, KeyHash> seen_;  // key -> expiry
-  std::set<std::pair<TimePoint, Key>> by_expiry_;     // eviction order
-  /// Tokens expiring at or before this were evicted while still fresh.
-  TimePoint evicted_floor_{};
+  ReplayCache seen_;
 };
 
 }  // namespace onvifgw::security
