@@ -7,6 +7,7 @@
 
 #include "core/log.h"
 #include "services/device/device_service.h"
+#include "services/device/io_operations.h"
 #include "services/device/security_operations.h"
 #include "services/events/event_service.h"
 #include "services/http_binding.h"
@@ -49,6 +50,7 @@ Status<std::string> GatewayApp::Start() {
       soap::XmlLimits{config_.http.max_body_bytes, 64}, authenticator_.get());
   endpoint_->Register(services::device::Operations());
   endpoint_->Register(services::device::SecurityOperations());
+  endpoint_->Register(services::device::IoOperations());
   endpoint_->Register(services::events::Operations());
   events_ = std::make_unique<services::events::EventHub>();
 

@@ -2,8 +2,19 @@
 
 namespace onvifgw::simulated {
 
+namespace v1 = onvifgw::adapter::v1;
+
 SimulatedCamera::SimulatedCamera(CameraConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock) {}
+    : config_(std::move(config)), clock_(clock) {
+  for (uint32_t i = 1; i <= config_.relay_outputs; ++i) {
+    RelayState relay;
+    relay.settings.set_relay_id("relay-" + std::to_string(i));
+    relay.settings.set_mode(v1::RELAY_MODE_BISTABLE);
+    relay.settings.set_delay_ms(1000);
+    relay.settings.set_idle_state(v1::RELAY_IDLE_STATE_OPEN);
+    relays_.push_back(std::move(relay));
+  }
+}
 
 SimulatedCamera::TimeState SimulatedCamera::Time() const {
   std::lock_guard<std::mutex> lock(mutex_);
@@ -28,6 +39,74 @@ void SimulatedCamera::BeginReboot(std::chrono::steady_clock::duration downtime) 
 std::chrono::steady_clock::time_point SimulatedCamera::RebootingUntil() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return rebooting_until_;
+}
+
+SimulatedCamera::RelayState* SimulatedCamera::FindRelayLocked(const std::string& relay_id) {
+  for (RelayState& relay : relays_) {
+    if (relay.settings.relay_id() == relay_id) {
+      return &relay;
+    }
+  }
+  return nullptr;
+}
+
+v1::RelayOutput SimulatedCamera::ViewLocked(const RelayState& relay) const {
+  v1::RelayOutput out = relay.settings;
+  out.set_active(relay.settings.mode() == v1::RELAY_MODE_MONOSTABLE
+                     ? clock_.SteadyNow() < relay.active_until
+                     : relay.active);
+  return out;
+}
+
+std::vector<v1::RelayOutput> SimulatedCamera::Relays() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  std::vector<v1::RelayOutput> out;
+  for (const RelayState& relay : relays_) {
+    out.push_back(ViewLocked(relay));
+  }
+  return out;
+}
+
+std::optional<v1::RelayOutput> SimulatedCamera::Relay(const std::string& relay_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (const RelayState& relay : relays_) {
+    if (relay.settings.relay_id() == relay_id) {
+      return ViewLocked(relay);
+    }
+  }
+  return std::nullopt;
+}
+
+bool SimulatedCamera::ConfigureRelay(const std::string& relay_id, v1::RelayMode mode,
+                                     std::chrono::milliseconds delay,
+                                     v1::RelayIdleState idle_state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  RelayState* relay = FindRelayLocked(relay_id);
+  if (relay == nullptr) {
+    return false;
+  }
+  // Keep the logical state across a change of mode.
+  const bool active = ViewLocked(*relay).active();
+  relay->settings.set_mode(mode);
+  relay->settings.set_delay_ms(static_cast<uint32_t>(delay.count()));
+  relay->settings.set_idle_state(idle_state);
+  relay->active = active && mode == v1::RELAY_MODE_BISTABLE;
+  relay->active_until =
+      active && mode == v1::RELAY_MODE_MONOSTABLE ? clock_.SteadyNow() + delay : clock_.SteadyNow();
+  return true;
+}
+
+bool SimulatedCamera::SetRelayActive(const std::string& relay_id, bool active) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  RelayState* relay = FindRelayLocked(relay_id);
+  if (relay == nullptr) {
+    return false;
+  }
+  relay->active = active;
+  relay->active_until =
+      clock_.SteadyNow() + (active ? std::chrono::milliseconds(relay->settings.delay_ms())
+                                   : std::chrono::milliseconds(0));
+  return true;
 }
 
 }  // namespace onvifgw::simulated

@@ -2,15 +2,18 @@
 
 #include <chrono>
 #include <mutex>
+#include <optional>
 #include <string>
+#include <vector>
 
+#include "adapter/v1/adapter.pb.h"
 #include "adapters/simulated/clock.h"
 #include "adapters/simulated/simulated_config.h"
 
 namespace onvifgw::simulated {
 
 /// The state of one simulated camera: its clock (real UTC plus an offset that SetTime changes),
-/// its time zone, and whether it is rebooting. Thread-safe.
+/// its time zone, its relay outputs, and whether it is rebooting. Thread-safe.
 class SimulatedCamera {
  public:
   /// The state of the camera's clock at one instant.
@@ -38,6 +41,22 @@ class SimulatedCamera {
   std::chrono::steady_clock::time_point RebootingUntil() const;
   bool IsRebooting() const { return clock_.SteadyNow() < RebootingUntil(); }
 
+  /// Longest monostable hold time a relay accepts.
+  static constexpr std::chrono::milliseconds kMaxRelayDelay{3'600'000};
+
+  /// Every relay with its state now (a monostable relay whose hold time has
+  /// passed reads inactive). Relays start bistable, idle open, inactive.
+  std::vector<onvifgw::adapter::v1::RelayOutput> Relays() const;
+  /// One relay as it is now; nullopt if there is no such relay.
+  std::optional<onvifgw::adapter::v1::RelayOutput> Relay(const std::string& relay_id) const;
+  /// Replaces a relay's mode, delay and idle state; the caller has validated them. The
+  /// logical state is kept (a monostable relay's hold time starts at its next activation).
+  bool ConfigureRelay(const std::string& relay_id, onvifgw::adapter::v1::RelayMode mode,
+                      std::chrono::milliseconds delay,
+                      onvifgw::adapter::v1::RelayIdleState idle_state);
+  /// Activates or deactivates a relay; false if there is no such relay.
+  bool SetRelayActive(const std::string& relay_id, bool active);
+
  private:
   const CameraConfig config_;
   const Clock& clock_;
@@ -46,6 +65,15 @@ class SimulatedCamera {
   std::string posix_timezone_ = "UTC0";
   bool ntp_synchronized_ = true;
   std::chrono::steady_clock::time_point rebooting_until_{};
+
+  struct RelayState {
+    onvifgw::adapter::v1::RelayOutput settings;            // `active` unused: derived below
+    bool active = false;                                   // bistable state
+    std::chrono::steady_clock::time_point active_until{};  // monostable state
+  };
+  RelayState* FindRelayLocked(const std::string& relay_id);
+  onvifgw::adapter::v1::RelayOutput ViewLocked(const RelayState& relay) const;
+  std::vector<RelayState> relays_;  // Guarded by mutex_.
 };
 
 }  // namespace onvifgw::simulated

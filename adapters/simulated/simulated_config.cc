@@ -30,8 +30,8 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   if (!node.IsSet() || !node.yaml().IsMap()) {
     node.Fail("expected a map with at least an id");
   }
-  node.RejectUnknownKeys(
-      {"id", "label", "manufacturer", "model", "firmware", "width", "height", "framerate"});
+  node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
+                          "framerate", "relay_outputs"});
   CameraConfig camera;
   ConfigNode id = node["id"];
   camera.id = id.AsString();
@@ -50,6 +50,8 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.width = static_cast<uint32_t>(node["width"].AsInt(16, 7680, camera.width));
   camera.height = static_cast<uint32_t>(node["height"].AsInt(16, 4320, camera.height));
   camera.framerate = node["framerate"].AsDouble(1, 120, camera.framerate);
+  camera.relay_outputs =
+      static_cast<uint32_t>(node["relay_outputs"].AsInt(0, 8, camera.relay_outputs));
   return camera;
 }
 

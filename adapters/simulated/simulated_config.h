@@ -21,6 +21,7 @@ struct CameraConfig {
   uint32_t width = 1280;
   uint32_t height = 720;
   double framerate = 25;
+  uint32_t relay_outputs = 1;  ///< Relays "relay-1".."relay-N" (0..8).
 };
 
 /// The simulated adapter's config section:
@@ -34,6 +35,7 @@ struct CameraConfig {
 ///       width: 1280          # 16..7680
 ///       height: 720          # 16..4320
 ///       framerate: 25        # 1..120
+///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
 struct SimulatedConfig {
   std::vector<CameraConfig> cameras;

@@ -135,6 +135,7 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_video_sources(true);
     capabilities->set_snapshot(true);
     capabilities->set_events(true);
+    capabilities->set_relay_outputs(camera->config().relay_outputs > 0);
   }
   return grpc::Status::OK;
 }
@@ -275,6 +276,79 @@ grpc::Status SimulatedService::GetSnapshot(grpc::ServerContext* /*context*/,
   }
   response->set_jpeg(std::move(jpeg).value());
   *response->mutable_taken_at() = ToTimestamp(now);
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::ListRelayOutputs(grpc::ServerContext* /*context*/,
+                                                const v1::CameraRef* request,
+                                                v1::RelayOutputList* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (camera->config().relay_outputs == 0) {
+    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
+  }
+  for (v1::RelayOutput& relay : camera->Relays()) {
+    *response->add_relays() = std::move(relay);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::SetRelayOutputSettings(
+    grpc::ServerContext* /*context*/, const v1::SetRelayOutputSettingsRequest* request,
+    v1::RelayOutput* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (camera->config().relay_outputs == 0) {
+    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
+  }
+  if (request->mode() != v1::RELAY_MODE_BISTABLE && request->mode() != v1::RELAY_MODE_MONOSTABLE) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "mode must be bistable or monostable"};
+  }
+  if (request->idle_state() != v1::RELAY_IDLE_STATE_OPEN &&
+      request->idle_state() != v1::RELAY_IDLE_STATE_CLOSED) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "idle_state must be open or closed"};
+  }
+  const std::chrono::milliseconds delay(request->delay_ms());
+  if (request->mode() == v1::RELAY_MODE_MONOSTABLE &&
+      (delay.count() == 0 || delay > SimulatedCamera::kMaxRelayDelay)) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "a monostable relay needs a delay of 1 ms to 1 hour"};
+  }
+  // A bistable relay ignores the delay; keep it within range all the same.
+  if (!camera->ConfigureRelay(request->relay_id(), request->mode(),
+                              std::min(delay, SimulatedCamera::kMaxRelayDelay),
+                              request->idle_state())) {
+    return {grpc::StatusCode::NOT_FOUND,
+            "camera " + Quote(camera->config().id) + " has no relay " + Quote(request->relay_id())};
+  }
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": relay ", request->relay_id(), " set to ",
+                       v1::RelayMode_Name(request->mode()), " ", delay.count(), " ms, idle ",
+                       v1::RelayIdleState_Name(request->idle_state()));
+  *response = *camera->Relay(request->relay_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::SetRelayOutputState(grpc::ServerContext* /*context*/,
+                                                   const v1::SetRelayOutputStateRequest* request,
+                                                   v1::RelayOutput* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (camera->config().relay_outputs == 0) {
+    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
+  }
+  if (!camera->SetRelayActive(request->relay_id(), request->active())) {
+    return {grpc::StatusCode::NOT_FOUND,
+            "camera " + Quote(camera->config().id) + " has no relay " + Quote(request->relay_id())};
+  }
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": relay ", request->relay_id(), " ",
+                       request->active() ? "activated" : "deactivated");
+  *response = *camera->Relay(request->relay_id());
   return grpc::Status::OK;
 }
 

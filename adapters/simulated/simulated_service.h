@@ -60,6 +60,16 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status GetSnapshot(grpc::ServerContext* context,
                            const onvifgw::adapter::v1::SnapshotRequest* request,
                            onvifgw::adapter::v1::Snapshot* response) override;
+  grpc::Status ListRelayOutputs(grpc::ServerContext* context,
+                                const onvifgw::adapter::v1::CameraRef* request,
+                                onvifgw::adapter::v1::RelayOutputList* response) override;
+  grpc::Status SetRelayOutputSettings(
+      grpc::ServerContext* context,
+      const onvifgw::adapter::v1::SetRelayOutputSettingsRequest* request,
+      onvifgw::adapter::v1::RelayOutput* response) override;
+  grpc::Status SetRelayOutputState(grpc::ServerContext* context,
+                                   const onvifgw::adapter::v1::SetRelayOutputStateRequest* request,
+                                   onvifgw::adapter::v1::RelayOutput* response) override;
   grpc::Status StreamEvents(grpc::ServerContext* context,
                             const onvifgw::adapter::v1::StreamEventsRequest* request,
                             grpc::ServerWriter<onvifgw::adapter::v1::Event>* writer) override;

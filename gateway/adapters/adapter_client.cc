@@ -100,6 +100,15 @@ Status<std::string> AdapterClient::Refresh() {
                               ") failed: " + st.error_message());
       }
     }
+    if (cam.capabilities().relay_outputs()) {
+      grpc::ClientContext ctx;
+      SetDeadline(ctx, call_deadline_);
+      grpc::Status st = s->ListRelayOutputs(&ctx, ref, &cf.relay_outputs);
+      if (!st.ok()) {
+        return MakeUnexpected("ListRelayOutputs(" + cam.camera_id() +
+                              ") failed: " + st.error_message());
+      }
+    }
     facts->cameras.emplace(cam.camera_id(), std::move(cf));
   }
   facts->fetched_at = std::chrono::system_clock::now();
@@ -113,23 +122,48 @@ std::shared_ptr<const AdapterFacts> AdapterClient::facts() const {
   return facts_;
 }
 
-void AdapterClient::Reboot(
-    const std::string& camera_id,
-    std::function<void(const grpc::Status&, const v1::RebootResponse&)> done) {
+template <typename Request, typename Response>
+void AdapterClient::Unary(void (v1::Adapter::Stub::async_interface::*method)(
+                              grpc::ClientContext*, const Request*, Response*,
+                              std::function<void(grpc::Status)>),
+                          Request request, Done<Response> done) {
   struct Call {
     grpc::ClientContext ctx;
-    v1::CameraRef req;
-    v1::RebootResponse resp;
+    Request req;
+    Response resp;
     std::shared_ptr<v1::Adapter::Stub> stub;  // keeps the stub alive for the call
   };
   auto call = std::make_shared<Call>();
-  call->req.set_camera_id(camera_id);
+  call->req = std::move(request);
   call->stub = stub();
   SetDeadline(call->ctx, call_deadline_);
-  call->stub->async()->Reboot(&call->ctx, &call->req, &call->resp,
-                              [call, done = std::move(done)](grpc::Status st) {
-                                done(st, call->resp);
-                              });
+  (call->stub->async()->*method)(
+      &call->ctx, &call->req, &call->resp,
+      [call, done = std::move(done)](grpc::Status st) { done(st, call->resp); });
+}
+
+void AdapterClient::Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) {
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  Unary(&v1::Adapter::Stub::async_interface::Reboot, std::move(ref), std::move(done));
+}
+
+void AdapterClient::ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) {
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  Unary(&v1::Adapter::Stub::async_interface::ListRelayOutputs, std::move(ref), std::move(done));
+}
+
+void AdapterClient::SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
+                                           Done<v1::RelayOutput> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetRelayOutputSettings, std::move(request),
+        std::move(done));
+}
+
+void AdapterClient::SetRelayOutputState(v1::SetRelayOutputStateRequest request,
+                                        Done<v1::RelayOutput> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetRelayOutputState, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::StartEvents(std::function<void(const v1::Event&)> sink) {

@@ -31,6 +31,9 @@ struct CameraFacts {
   v1::CameraDescription description;
   v1::DeviceInformation information;
   v1::VideoSourceList video_sources;
+  /// The relays as first listed: their ids (the ONVIF tokens) and count.
+  /// Their settings and state are read live.
+  v1::RelayOutputList relay_outputs;
 };
 
 /// An immutable snapshot; replaced as a whole on refresh.
@@ -72,9 +75,16 @@ class AdapterClient {
   bool available() const { return available_.load(); }
   void set_available(bool up) { available_.store(up); }
 
+  template <typename Response>
+  using Done = std::function<void(const grpc::Status&, const Response&)>;
   /// Asynchronous Reboot with the call deadline; `done` runs on a gRPC thread.
-  void Reboot(const std::string& camera_id,
-              std::function<void(const grpc::Status&, const v1::RebootResponse&)> done);
+  void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done);
+  /// Relay outputs, asynchronous with the call deadline; `done` runs on a
+  /// gRPC thread.
+  void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done);
+  void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
+                              Done<v1::RelayOutput> done);
+  void SetRelayOutputState(v1::SetRelayOutputStateRequest request, Done<v1::RelayOutput> done);
 
   /// Reads StreamEvents on a thread of its own until StopEvents(); a
   /// FactsChanged event triggers Refresh(); every event goes to `sink`.
@@ -82,6 +92,14 @@ class AdapterClient {
   void StopEvents();
 
  private:
+  /// One asynchronous unary call through the stub's callback API: `method`
+  /// is the stub's async member for the RPC.
+  template <typename Request, typename Response>
+  void Unary(void (v1::Adapter::Stub::async_interface::*method)(grpc::ClientContext*,
+                                                                const Request*, Response*,
+                                                                std::function<void(grpc::Status)>),
+             Request request, Done<Response> done);
+
   std::shared_ptr<v1::Adapter::Stub> stub() const;
   std::shared_ptr<grpc::Channel> channel() const;
 

@@ -1,5 +1,6 @@
 #include "services/xml_time.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
 #include <ctime>
@@ -114,6 +115,19 @@ std::optional<std::chrono::milliseconds> ParseDuration(std::string_view s) {
   }
   if (!any || total_ms > 1e12) return std::nullopt;
   return std::chrono::milliseconds(static_cast<long long>(total_ms));
+}
+
+std::string FormatDuration(std::chrono::milliseconds d) {
+  const long long ms = std::max<long long>(0, d.count());
+  std::string out = "PT" + std::to_string(ms / 1000);
+  if (ms % 1000 != 0) {
+    char frac[8];
+    std::snprintf(frac, sizeof frac, ".%03lld", ms % 1000);
+    std::string f = frac;
+    while (f.back() == '0') f.pop_back();
+    out += f;
+  }
+  return out + "S";
 }
 
 std::optional<Clock::time_point> ParseAbsoluteOrRelative(std::string_view text,

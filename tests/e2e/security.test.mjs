@@ -202,8 +202,14 @@ describe('security', () => {
       ['READ_SYSTEM', '<tds:GetScopes/>', ['Administrator', 'Operator', 'User']],
       ['READ_SYSTEM_SECRET', '<tds:GetUsers/>', ['Administrator']],
       ['WRITE_SYSTEM', '<tds:SetAuthFailureWarningConfiguration><tds:Enabled>false</tds:Enabled><tds:MonitorPeriod>60</tds:MonitorPeriod><tds:MaxAuthFailures>5</tds:MaxAuthFailures></tds:SetAuthFailureWarningConfiguration>', ['Administrator']],
-      ['UNRECOVERABLE', '<tds:SystemReboot/>', ['Administrator']],
       ['READ_MEDIA', '<tev:GetEventProperties/>', ['Administrator', 'Operator', 'User']],
+      ['READ_MEDIA', '<tds:GetRelayOutputs/>', ['Administrator', 'Operator', 'User']],
+      ['ACTUATE', '<tds:SetRelayOutputState><tds:RelayOutputToken>relay-1</tds:RelayOutputToken><tds:LogicalState>inactive</tds:LogicalState></tds:SetRelayOutputState>', ['Administrator', 'Operator']],
+      // Last: it reboots the simulated camera for two seconds.
+      ['UNRECOVERABLE', '<tds:SystemReboot/>', ['Administrator']],
+      // READ_SYSTEM_SENSITIVE: no operation of the services served here has
+      // it (Core defines none; only Access Control/Credential/Schedule do);
+      // the policy table for it is covered by the unit tests.
     ];
     for (const [cls, body, allowed] of cases) {
       for (const [level, who] of Object.entries(levels)) {

@@ -1,15 +1,15 @@
 #include "services/device/device_service.h"
 
-#include <ifaddrs.h>
 #include <arpa/inet.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 
 #include <chrono>
 #include <ctime>
 
 #include "adapters/fault_map.h"
-#include "security/credential_rules.h"
 #include "onvif/device.pb.h"
+#include "security/credential_rules.h"
 #include "services/device/security_operations.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -116,7 +116,11 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   v->set_minor(kVersionMinor);
   auto* io = d.mutable_io();
   io->set_inputconnectors(0);
-  io->set_relayoutputs(0);
+  const CameraView view = CachedCamera(ctx);
+  io->set_relayoutputs(view.camera != nullptr &&
+                               view.camera->description.capabilities().relay_outputs()
+                           ? view.camera->relay_outputs.relays_size()
+                           : 0);
   auto* sec = d.mutable_security();
   sec->set_accesspolicyconfig(ctx.device.security != nullptr);
   return d;
@@ -213,8 +217,7 @@ Expected<tds::GetCapabilitiesResponse, Fault> GetCapabilities(const RequestConte
       device = true;
     } else if (c == "Events" && have_events) {
       events = true;
-    } else if (c == "Analytics" || c == "Events" || c == "Imaging" || c == "Media" ||
-               c == "PTZ") {
+    } else if (c == "Analytics" || c == "Events" || c == "Imaging" || c == "Media" || c == "PTZ") {
       // Core §8.1.2.4: a category whose service the device lacks.
       return MakeUnexpected(soap::ActionNotSupported(
           "The device does not provide the " + c + " service", "NoSuchService"));
@@ -315,18 +318,17 @@ void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completio
     done(MakeUnexpected(soap::ActionFailed("The camera is not reachable at the moment")));
     return;
   }
-  adapter->Reboot(ctx.device.config.camera,
-                  [done = std::move(done)](const grpc::Status& st,
-                                           const adapters::v1::RebootResponse& resp) {
-                    if (!st.ok()) {
-                      done(MakeUnexpected(adapters::FaultFromStatus(st)));
-                      return;
-                    }
-                    tds::SystemRebootResponse r;
-                    r.set_message("Rebooting in " +
-                                  std::to_string(resp.expected_downtime_seconds()) + " seconds");
-                    done(Ok(std::move(r)));
-                  });
+  adapter->Reboot(ctx.device.config.camera, [done = std::move(done)](
+                                                const grpc::Status& st,
+                                                const adapters::v1::RebootResponse& resp) {
+    if (!st.ok()) {
+      done(MakeUnexpected(adapters::FaultFromStatus(st)));
+      return;
+    }
+    tds::SystemRebootResponse r;
+    r.set_message("Rebooting in " + std::to_string(resp.expected_downtime_seconds()) + " seconds");
+    done(Ok(std::move(r)));
+  });
 }
 
 }  // namespace

@@ -47,7 +47,8 @@ export function freeUdpPort() {
 /** Writes a gateway config with `devices` virtual devices on free ports. */
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
-                                        http = {}, security = {}, admin = ADMIN } = {}) {
+                                        http = {}, security = {}, admin = ADMIN,
+                                        relays = [] } = {}) {
   const ports = [];
   for (let i = 0; i < devices; i++) ports.push(await freeTcpPort());
   const dport = discoveryPort ?? await freeUdpPort();
@@ -77,6 +78,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
   );
   for (let i = 0; i < devices; i++) {
     lines.push(`        - id: cam-${i + 1}`, `          model: SIM-${i + 1}000`);
+    if (relays[i] !== undefined) lines.push(`          relay_outputs: ${relays[i]}`);
   }
   lines.push('devices:');
   for (let i = 0; i < devices; i++) {

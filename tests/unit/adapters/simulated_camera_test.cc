@@ -116,7 +116,8 @@ TEST_F(SimulatedAdapterTest, DescribeListsDefaultCamerasWithAllCapabilities) {
   EXPECT_EQ(response.cameras(1).camera_id(), "cam-2");
   const v1::Capabilities& caps = response.cameras(0).capabilities();
   EXPECT_TRUE(caps.device_information() && caps.system_time() && caps.set_system_time() &&
-              caps.reboot() && caps.video_sources() && caps.snapshot() && caps.events());
+              caps.reboot() && caps.video_sources() && caps.snapshot() && caps.events() &&
+              caps.relay_outputs());
 }
 
 TEST_F(SimulatedAdapterTest, InventoryMatchesDescribedCapabilities) {
@@ -381,6 +382,108 @@ TEST_F(SimulatedAdapterTest, StreamEventsEndsCleanlyOnShutdown) {
   EXPECT_FALSE(reader->Read(&event));
   EXPECT_TRUE(reader->Finish().ok());
   EXPECT_LT(steady_clock::now() - before, seconds(1));
+}
+
+v1::RelayOutputList Relays(v1::Adapter::Stub& stub, const std::string& camera_id,
+                           grpc::Status* status = nullptr) {
+  grpc::ClientContext context;
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  v1::RelayOutputList list;
+  grpc::Status st = stub.ListRelayOutputs(&context, ref, &list);
+  if (status != nullptr) *status = st;
+  return list;
+}
+
+grpc::Status SetRelay(v1::Adapter::Stub& stub, const std::string& relay_id, bool active) {
+  grpc::ClientContext context;
+  v1::SetRelayOutputStateRequest request;
+  request.set_camera_id("cam-1");
+  request.set_relay_id(relay_id);
+  request.set_active(active);
+  v1::RelayOutput out;
+  return stub.SetRelayOutputState(&context, request, &out);
+}
+
+grpc::Status ConfigureRelay(v1::Adapter::Stub& stub, v1::RelayMode mode, uint32_t delay_ms,
+                            v1::RelayIdleState idle = v1::RELAY_IDLE_STATE_OPEN,
+                            const std::string& relay_id = "relay-1") {
+  grpc::ClientContext context;
+  v1::SetRelayOutputSettingsRequest request;
+  request.set_camera_id("cam-1");
+  request.set_relay_id(relay_id);
+  request.set_mode(mode);
+  request.set_delay_ms(delay_ms);
+  request.set_idle_state(idle);
+  v1::RelayOutput out;
+  return stub.SetRelayOutputSettings(&context, request, &out);
+}
+
+TEST_F(SimulatedAdapterTest, RelaysStartBistableOpenInactiveAndFollowTheConfig) {
+  StartWithFakeClock(
+      ParseOrDie("cameras: [{id: cam-1, relay_outputs: 2}, {id: cam-2, "
+                 "relay_outputs: 0}]"));
+  v1::RelayOutputList list = Relays(stub(), "cam-1");
+  ASSERT_EQ(list.relays_size(), 2);
+  EXPECT_EQ(list.relays(0).relay_id(), "relay-1");
+  EXPECT_EQ(list.relays(1).relay_id(), "relay-2");
+  EXPECT_EQ(list.relays(0).mode(), v1::RELAY_MODE_BISTABLE);
+  EXPECT_EQ(list.relays(0).idle_state(), v1::RELAY_IDLE_STATE_OPEN);
+  EXPECT_FALSE(list.relays(0).active());
+
+  // No relays: not claimed, and the RPCs say UNIMPLEMENTED.
+  grpc::ClientContext context;
+  v1::DescribeResponse described;
+  ASSERT_TRUE(stub().Describe(&context, v1::DescribeRequest(), &described).ok());
+  EXPECT_TRUE(described.cameras(0).capabilities().relay_outputs());
+  EXPECT_FALSE(described.cameras(1).capabilities().relay_outputs());
+  grpc::Status status;
+  Relays(stub(), "cam-2", &status);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNIMPLEMENTED);
+}
+
+TEST_F(SimulatedAdapterTest, BistableRelayKeepsItsState) {
+  StartWithFakeClock();
+  ASSERT_TRUE(SetRelay(stub(), "relay-1", true).ok());
+  fake_clock_.Advance(seconds(3600));
+  EXPECT_TRUE(Relays(stub(), "cam-1").relays(0).active());
+  ASSERT_TRUE(SetRelay(stub(), "relay-1", false).ok());
+  EXPECT_FALSE(Relays(stub(), "cam-1").relays(0).active());
+}
+
+TEST_F(SimulatedAdapterTest, MonostableRelayReturnsToIdleAfterItsDelay) {
+  StartWithFakeClock();
+  ASSERT_TRUE(
+      ConfigureRelay(stub(), v1::RELAY_MODE_MONOSTABLE, 1500, v1::RELAY_IDLE_STATE_CLOSED).ok());
+  v1::RelayOutput relay = Relays(stub(), "cam-1").relays(0);
+  EXPECT_EQ(relay.mode(), v1::RELAY_MODE_MONOSTABLE);
+  EXPECT_EQ(relay.delay_ms(), 1500u);
+  EXPECT_EQ(relay.idle_state(), v1::RELAY_IDLE_STATE_CLOSED);
+  ASSERT_TRUE(SetRelay(stub(), "relay-1", true).ok());
+  fake_clock_.Advance(milliseconds(1499));
+  EXPECT_TRUE(Relays(stub(), "cam-1").relays(0).active());
+  fake_clock_.Advance(milliseconds(1));
+  EXPECT_FALSE(Relays(stub(), "cam-1").relays(0).active());
+}
+
+TEST_F(SimulatedAdapterTest, RelayRejectsBadSettingsAndUnknownIds) {
+  StartWithFakeClock();
+  EXPECT_EQ(ConfigureRelay(stub(), v1::RELAY_MODE_MONOSTABLE, 0).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ConfigureRelay(stub(), v1::RELAY_MODE_MONOSTABLE, 3'600'001).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ConfigureRelay(stub(), v1::RELAY_MODE_UNSPECIFIED, 10).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(ConfigureRelay(stub(), v1::RELAY_MODE_BISTABLE, 10, v1::RELAY_IDLE_STATE_UNSPECIFIED)
+                .error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      ConfigureRelay(stub(), v1::RELAY_MODE_BISTABLE, 10, v1::RELAY_IDLE_STATE_OPEN, "relay-9")
+          .error_code(),
+      grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(SetRelay(stub(), "relay-9", true).error_code(), grpc::StatusCode::NOT_FOUND);
+  // Nothing changed.
+  EXPECT_EQ(Relays(stub(), "cam-1").relays(0).mode(), v1::RELAY_MODE_BISTABLE);
 }
 
 TEST(SimulatedConfigTest, AppliesDefaults) {

@@ -1,0 +1,199 @@
+#include "services/device/io_operations.h"
+
+#include <algorithm>
+
+#include "adapters/adapter_client.h"
+#include "adapters/fault_map.h"
+#include "core/log.h"
+#include "onvif/device.pb.h"
+#include "services/xml_time.h"
+#include "soap/namespaces.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+namespace v1 = ::onvifgw::adapter::v1;
+using soap::Fault;
+
+// Longest monostable hold time accepted from a client (an adapter may
+// accept less and say so with INVALID_ARGUMENT, answered ter:ModeError).
+constexpr std::chrono::milliseconds kMaxDelay{3'600'000};
+
+Fault RelayTokenFault() {
+  return soap::InvalidArgVal("Unknown relay token reference", "RelayToken");
+}
+
+Fault ModeError(std::string reason) { return soap::InvalidArgVal(std::move(reason), "ModeError"); }
+
+// The adapter behind the device, when its cached facts say the camera has
+// relays; otherwise the fault to answer.
+Expected<adapters::AdapterClient*, Fault> RelayAdapter(const RequestContext& ctx) {
+  adapters::AdapterClient* adapter = ctx.device.adapter;
+  if (adapter == nullptr) {
+    return MakeUnexpected(soap::ActionNotSupported("This device has no relay outputs"));
+  }
+  auto facts = adapter->facts();
+  const adapters::CameraFacts* cam = facts ? facts->Camera(ctx.device.config.camera) : nullptr;
+  if (cam == nullptr) {
+    return MakeUnexpected(soap::ActionFailed("The camera has not been reached yet"));
+  }
+  if (!cam->description.capabilities().relay_outputs()) {
+    return MakeUnexpected(soap::ActionNotSupported("This device has no relay outputs"));
+  }
+  if (!adapter->available()) {
+    return MakeUnexpected(soap::ActionFailed("The camera is not reachable at the moment"));
+  }
+  return adapter;
+}
+
+bool KnownRelay(const RequestContext& ctx, const std::string& token) {
+  auto facts = ctx.device.adapter->facts();
+  const adapters::CameraFacts* cam = facts ? facts->Camera(ctx.device.config.camera) : nullptr;
+  if (cam == nullptr) return false;
+  const auto& relays = cam->relay_outputs.relays();
+  return std::any_of(relays.begin(), relays.end(),
+                     [&](const v1::RelayOutput& r) { return r.relay_id() == token; });
+}
+
+tt::RelayOutput ToOnvif(const v1::RelayOutput& r) {
+  tt::RelayOutput out;
+  out.set_token(r.relay_id());
+  auto* p = out.mutable_properties();
+  p->set_mode(r.mode() == v1::RELAY_MODE_MONOSTABLE ? "Monostable" : "Bistable");
+  p->set_delaytime(FormatDuration(std::chrono::milliseconds(r.delay_ms())));
+  p->set_idlestate(r.idle_state() == v1::RELAY_IDLE_STATE_CLOSED ? "closed" : "open");
+  return out;
+}
+
+void GetRelayOutputs(const RequestContext& ctx, const tds::GetRelayOutputs&, Completion done) {
+  auto adapter = RelayAdapter(ctx);
+  if (!adapter) {
+    done(MakeUnexpected(adapter.error()));
+    return;
+  }
+  (*adapter)->ListRelayOutputs(
+      ctx.device.config.camera,
+      [done = std::move(done)](const grpc::Status& st, const v1::RelayOutputList& list) {
+        if (!st.ok()) {
+          done(MakeUnexpected(adapters::FaultFromStatus(st)));
+          return;
+        }
+        tds::GetRelayOutputsResponse r;
+        for (const auto& relay : list.relays()) *r.add_relayoutputs() = ToOnvif(relay);
+        done(Ok(std::move(r)));
+      });
+}
+
+void SetRelayOutputSettings(const RequestContext& ctx, const tds::SetRelayOutputSettings& req,
+                            Completion done) {
+  auto adapter = RelayAdapter(ctx);
+  if (!adapter) {
+    done(MakeUnexpected(adapter.error()));
+    return;
+  }
+  if (!KnownRelay(ctx, req.relayoutputtoken())) {
+    done(MakeUnexpected(RelayTokenFault()));
+    return;
+  }
+  const tt::RelayOutputSettings& p = req.properties();
+  v1::SetRelayOutputSettingsRequest call;
+  call.set_camera_id(ctx.device.config.camera);
+  call.set_relay_id(req.relayoutputtoken());
+  if (p.mode() == "Bistable") {
+    call.set_mode(v1::RELAY_MODE_BISTABLE);
+  } else if (p.mode() == "Monostable") {
+    call.set_mode(v1::RELAY_MODE_MONOSTABLE);
+  } else {
+    done(MakeUnexpected(soap::InvalidArgVal("Mode must be Monostable or Bistable")));
+    return;
+  }
+  if (p.idlestate() == "open") {
+    call.set_idle_state(v1::RELAY_IDLE_STATE_OPEN);
+  } else if (p.idlestate() == "closed") {
+    call.set_idle_state(v1::RELAY_IDLE_STATE_CLOSED);
+  } else {
+    done(MakeUnexpected(soap::InvalidArgVal("IdleState must be open or closed")));
+    return;
+  }
+  const auto delay = ParseDuration(p.delaytime());
+  if (!delay) {
+    done(MakeUnexpected(soap::InvalidArgVal("DelayTime is not an xs:duration")));
+    return;
+  }
+  // The schema lets a bistable relay ignore DelayTime; a monostable one
+  // needs a hold time it can keep.
+  if (call.mode() == v1::RELAY_MODE_MONOSTABLE && (delay->count() <= 0 || *delay > kMaxDelay)) {
+    done(MakeUnexpected(ModeError("Monostable delay time not valid (1 ms to 1 hour)")));
+    return;
+  }
+  call.set_delay_ms(
+      static_cast<uint32_t>(std::clamp(*delay, std::chrono::milliseconds(0), kMaxDelay).count()));
+  (*adapter)->SetRelayOutputSettings(
+      std::move(call), [done = std::move(done)](const grpc::Status& st, const v1::RelayOutput&) {
+        if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+          done(MakeUnexpected(ModeError(st.error_message())));
+          return;
+        }
+        if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
+          done(MakeUnexpected(RelayTokenFault()));
+          return;
+        }
+        if (!st.ok()) {
+          done(MakeUnexpected(adapters::FaultFromStatus(st)));
+          return;
+        }
+        done(Ok(tds::SetRelayOutputSettingsResponse()));
+      });
+}
+
+void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputState& req,
+                         Completion done) {
+  auto adapter = RelayAdapter(ctx);
+  if (!adapter) {
+    done(MakeUnexpected(adapter.error()));
+    return;
+  }
+  if (!KnownRelay(ctx, req.relayoutputtoken())) {
+    done(MakeUnexpected(RelayTokenFault()));
+    return;
+  }
+  if (req.logicalstate() != "active" && req.logicalstate() != "inactive") {
+    done(MakeUnexpected(soap::InvalidArgVal("LogicalState must be active or inactive")));
+    return;
+  }
+  v1::SetRelayOutputStateRequest call;
+  call.set_camera_id(ctx.device.config.camera);
+  call.set_relay_id(req.relayoutputtoken());
+  call.set_active(req.logicalstate() == "active");
+  const std::string who = ctx.principal ? ctx.principal->username : std::string("anonymous");
+  log::Info("io", "device " + ctx.device.config.id + ": relay " + req.relayoutputtoken() + " " +
+                      req.logicalstate() + " (by '" + who + "')");
+  (*adapter)->SetRelayOutputState(
+      std::move(call), [done = std::move(done)](const grpc::Status& st, const v1::RelayOutput&) {
+        if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
+          done(MakeUnexpected(RelayTokenFault()));
+          return;
+        }
+        if (!st.ok()) {
+          done(MakeUnexpected(adapters::FaultFromStatus(st)));
+          return;
+        }
+        done(Ok(tds::SetRelayOutputStateResponse()));
+      });
+}
+
+}  // namespace
+
+std::vector<Operation> IoOperations() {
+  const std::string_view ns = soap::ns::kTds;
+  using AC = AccessClass;
+  return {
+      AsyncOperation(ns, AC::kReadMedia, GetRelayOutputs),
+      AsyncOperation(ns, AC::kActuate, SetRelayOutputSettings),
+      AsyncOperation(ns, AC::kActuate, SetRelayOutputState),
+  };
+}
+
+}  // namespace onvifgw::services::device
