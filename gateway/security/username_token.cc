@@ -118,6 +118,15 @@ Expected<UsernameToken, std::string> ParseToken(xmlNode* token_node) {
   return t;
 }
 
+bool PasswordMatches(const UsernameToken& token, std::string_view nonce_bytes,
+                     std::string_view password) {
+  if (token.type == UsernameToken::PasswordType::kDigest) {
+    return ConstantTimeEquals(ComputePasswordDigest(nonce_bytes, token.created, password),
+                              token.password);
+  }
+  return SecretEquals(token.password, password);
+}
+
 }  // namespace
 
 Expected<std::optional<UsernameToken>, std::string> ParseUsernameToken(const xmlNode* soap_header) {
@@ -194,14 +203,13 @@ TokenCheck UsernameTokenVerifier::Verify(const UsernameToken& token,
   if (*created < now - options_.window || *created > now + options_.window) {
     return TokenCheck::kStale;
   }
-  bool ok = false;
-  if (token.type == UsernameToken::PasswordType::kDigest) {
-    ok = ConstantTimeEquals(ComputePasswordDigest(*nonce, token.created, expected_password),
-                            token.password);
-  } else {
-    ok = SecretEquals(token.password, expected_password);
-  }
-  return ok ? TokenCheck::kOk : TokenCheck::kBadCredentials;
+  return PasswordMatches(token, *nonce, expected_password) ? TokenCheck::kOk
+                                                           : TokenCheck::kBadCredentials;
+}
+
+bool TokenPasswordMatches(const UsernameToken& token, std::string_view password) {
+  const std::optional<std::string> nonce = Base64Decode(token.nonce_base64);
+  return nonce && PasswordMatches(token, *nonce, password);
 }
 
 }  // namespace onvifgw::security

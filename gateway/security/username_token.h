@@ -63,6 +63,12 @@ Expected<std::optional<UsernameToken>, std::string> ParseUsernameToken(const xml
 std::string ComputePasswordDigest(std::string_view nonce_bytes, std::string_view created,
                                   std::string_view password);
 
+/// Whether the token's password (digest or clear text) is `password`. Pure:
+/// no freshness or replay check; for trying an alternative password (the
+/// derived one) once UsernameTokenVerifier::Verify has judged the token
+/// fresh and new but kBadCredentials. Constant-time compare.
+bool TokenPasswordMatches(const UsernameToken& token, std::string_view password);
+
 enum class TokenCheck { kOk, kBadCredentials, kStale, kReplay, kMalformed };
 
 /// Checks tokens against a password, a freshness window and a replay cache.

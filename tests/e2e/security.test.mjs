@@ -195,6 +195,21 @@ describe('security', () => {
     assert.equal((await soap(port, '<tds:GetScopes/>', as({ username: 'derived1', password: derived }))).status, 200);
   });
 
+  test('a peer using the derived password (GetEndpointReference) is accepted, by token and by digest', async () => {
+    const epr = (await soap(port, '<tds:GetEndpointReference/>', { auth: null })).text.match(/<tds:GUID>([^<]+)</)[1];
+    assert.match(epr, /^urn:uuid:/);
+    const derive = (user, password, nep) => crypto.createHmac('sha1', user + password)
+      .update(nep + 'ONVIF password').digest('base64');
+    const pe = { username: OPERATOR.username, password: derive(OPERATOR.username, OPERATOR.password, epr) };
+    assert.equal((await soap(port, '<tds:GetScopes/>', as(pe))).status, 200);
+    const first = await post(port, envelope('<tds:GetScopes/>'));
+    const ok = await post(port, envelope('<tds:GetScopes/>'), { headers: { Authorization: digestHeader(challengesOf(first)[0], pe) } });
+    assert.equal(ok.status, 200, ok.body);
+    // Derived with another device's endpoint reference: refused.
+    const other = { username: OPERATOR.username, password: derive(OPERATOR.username, OPERATOR.password, 'urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6') };
+    assert.equal((await soap(port, '<tds:GetScopes/>', as(other))).status, 401);
+  });
+
   test('each access class is enforced per user level as the default policy says', async () => {
     const levels = { Administrator: ADMIN, Operator: OPERATOR, User: USER, Anonymous: null };
     const cases = [

@@ -348,6 +348,17 @@ TEST(UsernameTokenVerifier, CacheBoundedAndExpiring) {
   EXPECT_EQ(v.remembered(), 1u);
 }
 
+TEST(UsernameTokenVerifier, AlternativePasswordCheckedWithoutTheReplayCache) {
+  UsernameTokenVerifier v;
+  EXPECT_EQ(v.Verify(ExampleToken(), "other", ExampleTime()), TokenCheck::kBadCredentials);
+  EXPECT_TRUE(TokenPasswordMatches(ExampleToken(), "userpassword"));
+  EXPECT_FALSE(TokenPasswordMatches(ExampleToken(), "other"));
+  UsernameToken text{"u", "secret", UsernameToken::PasswordType::kText, kNonce, kCreated};
+  EXPECT_TRUE(TokenPasswordMatches(text, "secret"));
+  EXPECT_FALSE(TokenPasswordMatches(text, "secret2"));
+  EXPECT_EQ(v.remembered(), 1u);
+}
+
 TEST(UsernameTokenVerifier, ConcurrentVerifiesSeeEachTokenOnce) {
   UsernameTokenVerifier v;
   std::atomic<int> ok{0};
