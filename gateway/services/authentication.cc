@@ -3,6 +3,8 @@
 #include "core/log.h"
 #include "security/crypto_util.h"
 #include "security/password_derivation.h"
+#include "services/events/event_hub.h"
+#include "services/events/event_service.h"
 
 namespace onvifgw::services {
 namespace {
@@ -51,6 +53,15 @@ AuthRejection RequestAuthenticator::Failure(const RequestContext& ctx, DeviceSec
                                std::to_string(w.max_failures) + " authentication failures in " +
                                std::to_string(w.monitor_period_s) +
                                " s (authentication failure warning)");
+    // Core §8.4: the warning is also an event, for clients that watch.
+    if (ctx.device.events != nullptr) {
+      const bool v6 = ctx.remote_address.find(':') != std::string::npos;
+      ctx.device.events->Publish(
+          ctx.device.config.id,
+          events::Notification{std::string(events::kAuthFailedTopic), now, "", "NetworkInterface",
+                               std::string(events::kNetworkInterfaceToken),
+                               v6 ? "SourceIPv6" : "SourceIPv4", ctx.remote_address});
+    }
   }
   AuthRejection r = Challenge(security, false, "Sender not authorized");
   r.delay = std::chrono::duration_cast<std::chrono::milliseconds>(decision.delay);

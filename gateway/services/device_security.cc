@@ -18,6 +18,7 @@ constexpr const char* kComplexityKey = "password_complexity";
 constexpr const char* kHistoryKey = "password_history";
 constexpr const char* kWarningKey = "auth_failure_warning";
 constexpr const char* kRemoteUserKey = "remote_user";
+constexpr const char* kDigestAlgorithmsKey = "digest_algorithms";
 constexpr const char* kHistoryListPrefix = "password_history/";
 
 // Associated data binds a sealed value to where it belongs: a password copied
@@ -27,8 +28,7 @@ std::string Aad(const std::string& device, const std::string& what) {
 }
 
 std::string GeneratePassword() {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
   unsigned char raw[18];
   if (RAND_bytes(raw, sizeof raw) != 1) std::abort();
   std::string out;
@@ -82,8 +82,7 @@ std::shared_ptr<const security::IpFilter> BuildFilter(const tt::IPAddressFilter&
 }  // namespace
 
 DeviceSecurity::DeviceSecurity(std::string device_id, std::string endpoint_reference,
-                               store::StateStore& store, security::SecretBox& box,
-                               Options options)
+                               store::StateStore& store, security::SecretBox& box, Options options)
     : device_id_(std::move(device_id)),
       endpoint_reference_(std::move(endpoint_reference)),
       store_(store),
@@ -113,7 +112,8 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
                             "' cannot be decrypted (wrong or replaced key file?)");
     }
     auto level = security::ParseUserLevel(u.level);
-    if (!level) return MakeUnexpected("device " + device_id + ": bad level of '" + u.username + "'");
+    if (!level)
+      return MakeUnexpected("device " + device_id + ": bad level of '" + u.username + "'");
     sec->users_.push_back(UserAccount{u.username, *password, *level, u.fixed});
   }
   if (auto st = sec->LoadSettings(); !st) return MakeUnexpected(st.error());
@@ -123,13 +123,13 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
   bool changed = false;
   if (configured_admin) {
     if (auto e = security::ValidateUsername(configured_admin->username)) {
-      return MakeUnexpected("device " + device_id + ": admin username: " +
-                            std::string(security::Describe(*e)));
+      return MakeUnexpected("device " + device_id +
+                            ": admin username: " + std::string(security::Describe(*e)));
     }
     if (auto e = security::ValidatePassword(configured_admin->password, configured_admin->username,
                                             security::PasswordComplexityConfiguration{})) {
-      return MakeUnexpected("device " + device_id + ": admin password: " +
-                            std::string(security::Describe(*e)));
+      return MakeUnexpected("device " + device_id +
+                            ": admin password: " + std::string(security::Describe(*e)));
     }
     auto it = std::find_if(sec->users_.begin(), sec->users_.end(), [&](const UserAccount& u) {
       return u.username == configured_admin->username;
@@ -194,8 +194,12 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   if (auto v = get(kComplexityKey); v && *v) {
     tds::SetPasswordComplexityConfiguration c;
     c.ParseFromString(**v);
-    complexity_ = {c.minlen(), c.uppercase(), c.number(), c.specialchars(),
-                   c.blockusernameoccurrence(), c.policyconfigurationlocked()};
+    complexity_ = {c.minlen(),
+                   c.uppercase(),
+                   c.number(),
+                   c.specialchars(),
+                   c.blockusernameoccurrence(),
+                   c.policyconfigurationlocked()};
   }
   if (auto v = get(kHistoryKey); v && *v) {
     tds::SetPasswordHistoryConfiguration h;
@@ -206,6 +210,17 @@ Status<std::string> DeviceSecurity::LoadSettings() {
     tds::SetAuthFailureWarningConfiguration w;
     w.ParseFromString(**v);
     warning_ = {w.enabled(), w.monitorperiod(), w.maxauthfailures()};
+  }
+  if (auto v = get(kDigestAlgorithmsKey); v && *v) {
+    std::vector<security::DigestAlgorithm> algorithms;
+    std::string_view rest = **v;
+    while (!rest.empty()) {
+      const std::size_t sp = rest.find(' ');
+      if (auto a = security::ParseDigestAlgorithm(rest.substr(0, sp))) algorithms.push_back(*a);
+      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+    }
+    if (algorithms.empty()) return MakeUnexpected(std::string("stored digest algorithms: empty"));
+    digest_.SetAlgorithms(std::move(algorithms));
   }
   if (auto v = get(kRemoteUserKey); v && *v && !(*v)->empty()) {
     auto plain = box_.Open(**v, Aad(device_id_, kRemoteUserKey));
@@ -247,7 +262,7 @@ Status<soap::Fault> DeviceSecurity::ChangeUsers(
   // Password history: a changed password may not be one of the last N.
   std::vector<std::pair<std::string, std::string>> history_updates;
   for (const UserAccount& u :
-       history_.enabled && check_history ? next : std::vector<UserAccount>{}) {
+       history_.enabled&& check_history ? next : std::vector<UserAccount>{}) {
     auto old = std::find_if(users_.begin(), users_.end(),
                             [&](const UserAccount& o) { return o.username == u.username; });
     if (old == users_.end() || old->password == u.password) continue;  // new or unchanged
@@ -340,8 +355,8 @@ Status<soap::Fault> DeviceSecurity::SetComplexity(
   p.set_policyconfigurationlocked(c.policy_configuration_locked);
   std::unique_lock lock(mu_);
   if (complexity_.policy_configuration_locked) {
-    return MakeUnexpected(soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
-                                      "The password policy is locked"});
+    return MakeUnexpected(soap::Fault{
+        soap::FaultCode::kSender, {"OperationProhibited"}, "The password policy is locked"});
   }
   if (auto st = Persist(kComplexityKey, p.SerializeAsString()); !st) return st;
   complexity_ = c;
@@ -359,11 +374,24 @@ Status<soap::Fault> DeviceSecurity::SetHistory(const PasswordHistory& h) {
   p.set_length(h.length);
   std::unique_lock lock(mu_);
   if (complexity_.policy_configuration_locked) {
-    return MakeUnexpected(soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
-                                      "The password policy is locked"});
+    return MakeUnexpected(soap::Fault{
+        soap::FaultCode::kSender, {"OperationProhibited"}, "The password policy is locked"});
   }
   if (auto st = Persist(kHistoryKey, p.SerializeAsString()); !st) return st;
   history_ = h;
+  return {};
+}
+
+Status<soap::Fault> DeviceSecurity::SetDigestAlgorithms(
+    std::vector<security::DigestAlgorithm> algorithms) {
+  std::string text;
+  for (auto a : algorithms) {
+    if (!text.empty()) text += ' ';
+    text += security::DigestAlgorithmName(a);
+  }
+  std::unique_lock lock(mu_);
+  if (auto st = Persist(kDigestAlgorithmsKey, text); !st) return st;
+  digest_.SetAlgorithms(std::move(algorithms));
   return {};
 }
 

@@ -12,8 +12,8 @@
 #include <functional>
 #include <memory>
 #include <mutex>
-#include <shared_mutex>
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <vector>
 
@@ -61,8 +61,8 @@ class DeviceSecurity {
   /// Loads the device's state; on the first start creates the initial
   /// administrator (from the config, or generated and logged once).
   static Expected<std::unique_ptr<DeviceSecurity>, std::string> Load(
-      const std::string& device_id, const std::string& endpoint_reference,
-      store::StateStore& store, security::SecretBox& box, Options options,
+      const std::string& device_id, const std::string& endpoint_reference, store::StateStore& store,
+      security::SecretBox& box, Options options,
       const std::optional<config::AdminConfig>& configured_admin);
 
   const Options& options() const { return options_; }
@@ -99,6 +99,11 @@ class DeviceSecurity {
   Status<soap::Fault> SetHistory(const PasswordHistory& h);
   AuthFailureWarning auth_failure_warning() const;
   Status<soap::Fault> SetAuthFailureWarning(const AuthFailureWarning& w);
+
+  // ------------------------------------------------ digest algorithms
+  /// The HTTP Digest algorithms challenged, in preference order (MD5 then
+  /// SHA-256 until SetHashingAlgorithm changes it); persisted.
+  Status<soap::Fault> SetDigestAlgorithms(std::vector<security::DigestAlgorithm> algorithms);
 
   // -------------------------------------------------------- remote user
   std::optional<onvif::tt::RemoteUser> remote_user() const;

@@ -236,6 +236,42 @@ describe('security', () => {
     }
   });
 
+  test('the authentication failure warning is a tns1:Device/SecurityPolicy/AuthFailed event', async () => {
+    const at = async (path, body) => {
+      const xml = envelope(body, usernameToken(ADMIN)).replace('<s:Envelope ',
+        '<s:Envelope xmlns:wsnt="http://docs.oasis-open.org/wsn/b-2" xmlns:tns1="http://www.onvif.org/ver10/topics" ');
+      const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+        method: 'POST', headers: { 'Content-Type': 'application/soap+xml' }, body: xml,
+      });
+      return { status: res.status, text: await res.text() };
+    };
+    const warn = (enabled) => soap(port, `<tds:SetAuthFailureWarningConfiguration><tds:Enabled>${enabled}</tds:Enabled><tds:MonitorPeriod>60</tds:MonitorPeriod><tds:MaxAuthFailures>1</tds:MaxAuthFailures></tds:SetAuthFailureWarningConfiguration>`);
+    assert.equal((await warn(true)).status, 200);
+    const props = await at('/onvif/events_service', '<tev:GetEventProperties/>');
+    assert.match(props.text, /<tns1:Device><SecurityPolicy><AuthFailed wstop:topic="true">/);
+    if (haveCheckSoap) assert.equal(checkSoap(props.text), '');
+    const sub = await at('/onvif/events_service', '<tev:CreatePullPointSubscription><tev:Filter>' +
+      '<wsnt:TopicExpression Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">' +
+      'tns1:Device/SecurityPolicy/AuthFailed</wsnt:TopicExpression></tev:Filter></tev:CreatePullPointSubscription>');
+    assert.equal(sub.status, 200, sub.text);
+    const subPath = new URL(sub.text.match(/<wsa:Address>([^<]+)</)[1]).pathname;
+    // Two failures from an address of their own (the brute-force limiter
+    // counts per address): more than MaxAuthFailures = 1.
+    for (let i = 0; i < 2; i++) {
+      const r = await post(port, envelope('<tds:GetScopes/>', usernameToken({ ...USER, password: 'wrong' })), { localAddress: '127.0.0.4' });
+      assert.equal(r.status, 401);
+    }
+    const pulled = await at(subPath, '<tev:PullMessages><tev:Timeout>PT5S</tev:Timeout><tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>');
+    assert.equal(pulled.status, 200, pulled.text);
+    if (haveCheckSoap) assert.equal(checkSoap(pulled.text), '');
+    assert.match(pulled.text, /tns1:Device\/SecurityPolicy\/AuthFailed/);
+    assert.match(pulled.text, /<tt:SimpleItem Name="NetworkInterface" Value="eth0"\/>/);
+    assert.match(pulled.text, /<tt:SimpleItem Name="SourceIPv4" Value="127.0.0.4"\/>/);
+    assert.doesNotMatch(pulled.text, /PropertyOperation/, 'not a property event');
+    assert.equal((pulled.text.match(/AuthFailed/g) || []).length, 1, 'once per period');
+    assert.equal((await warn(false)).status, 200);
+  });
+
   test('the stored access policy is what is enforced', async () => {
     const current = await soap(port, '<tds:GetAccessPolicy/>');
     assert.equal(current.status, 200);
@@ -307,12 +343,39 @@ describe('security', () => {
     }
   });
 
-  test('users survive a restart', async () => {
+  test('SetHashingAlgorithm chooses the Digest challenges; a bad list changes nothing', async () => {
+    const setTo = (list) => soap(port, `<tds:SetHashingAlgorithm><tds:Algorithm>${list}</tds:Algorithm></tds:SetHashingAlgorithm>`);
+    const challenges = async () => challengesOf(await post(port, envelope('<tds:GetScopes/>')));
+    const only = await setTo('SHA-256');
+    assert.equal(only.status, 200, only.text);
+    if (haveCheckSoap) assert.equal(checkSoap(only.text), '');
+    let ch = await challenges();
+    assert.equal(ch.length, 1, ch.join('\n'));
+    assert.match(ch[0], /algorithm=SHA-256/);
+    const ok = await post(port, envelope('<tds:GetScopes/>'), { headers: { Authorization: digestHeader(ch[0], ADMIN) } });
+    assert.equal(ok.status, 200, ok.body);
+    for (const bad of ['SHA-1', '', 'MD5 md5', 'MD5-sess']) {
+      const r = await setTo(bad);
+      assert.equal(r.status, 400, `${bad}: ${r.text}`);
+      assert.match(r.text, /ter:InvalidArgVal/);
+    }
+    ch = await challenges();
+    assert.equal(ch.length, 1);
+    // Core's own example separates with a comma.
+    assert.equal((await setTo('SHA-256,MD5')).status, 200);
+    ch = await challenges();
+    assert.deepEqual(ch.map((c) => parseChallenge(c).algorithm), ['SHA-256', 'MD5']);
+  });
+
+  test('users and the Digest algorithms survive a restart', async () => {
     await gw.stop('SIGKILL');
     gw = new Gateway(cfg.file);
     await gw.waitFor(/\[adapter:sim\] ready/);
     assert.equal((await soap(port, '<tds:GetScopes/>', as(OPERATOR))).status, 200);
     assert.equal((await soap(port, '<tds:GetScopes/>', as({ ...OPERATOR, password: 'wrong' }))).status, 401);
+    const ch = challengesOf(await post(port, envelope('<tds:GetScopes/>')));
+    assert.deepEqual(ch.map((c) => parseChallenge(c).algorithm), ['SHA-256', 'MD5']);
+    assert.equal((await soap(port, '<tds:SetHashingAlgorithm><tds:Algorithm>MD5 SHA-256</tds:Algorithm></tds:SetHashingAlgorithm>')).status, 200);
   });
 
   test('the IP address filter shuts a denied address out of that device only', async () => {

@@ -293,7 +293,7 @@ Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
     const RequestContext& ctx, const tds::GetNetworkInterfaces&) {
   tds::GetNetworkInterfacesResponse r;
   auto* nic = r.add_networkinterfaces();
-  nic->set_token("eth0");
+  nic->set_token(std::string(events::kNetworkInterfaceToken));
   nic->set_enabled(true);
   nic->mutable_info()->set_name("eth0");
   nic->mutable_info()->set_hwaddress(ctx.device.config.mac.empty() ? ctx.device.identity.mac

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <set>
+#include <sstream>
 
 #include "onvif/device.pb.h"
 #include "security/base64.h"
@@ -15,12 +16,12 @@ namespace {
 
 namespace tds = ::onvifgw::onvif::tds;
 namespace tt = ::onvifgw::onvif::tt;
-using soap::Fault;
 using security::UserLevel;
+using soap::Fault;
 
 Fault Prohibited(std::string specific, std::string reason) {
-  return Fault{soap::FaultCode::kSender, {"OperationProhibited", std::move(specific)},
-               std::move(reason)};
+  return Fault{
+      soap::FaultCode::kSender, {"OperationProhibited", std::move(specific)}, std::move(reason)};
 }
 
 Fault NotConfigurable() {
@@ -43,9 +44,10 @@ Expected<UserLevel, Fault> AssignableLevel(const std::string& name) {
 
 Fault CredentialFault(security::CredentialError e, security::UserOperation op) {
   const security::CredentialFault f = security::OnvifFaultFor(e, op);
-  Fault fault = f.generic == "OperationProhibited"
-                    ? Prohibited(std::string(f.specific), std::string(security::Describe(e)))
-                    : soap::InvalidArgVal(std::string(security::Describe(e)), std::string(f.specific));
+  Fault fault =
+      f.generic == "OperationProhibited"
+          ? Prohibited(std::string(f.specific), std::string(security::Describe(e)))
+          : soap::InvalidArgVal(std::string(security::Describe(e)), std::string(f.specific));
   return fault;
 }
 
@@ -69,8 +71,9 @@ std::optional<Fault> UsernameFault(const std::string& username) {
 }
 
 std::size_t Administrators(const std::vector<UserAccount>& users) {
-  return static_cast<std::size_t>(std::count_if(
-      users.begin(), users.end(), [](const UserAccount& u) { return u.level == UserLevel::kAdministrator; }));
+  return static_cast<std::size_t>(
+      std::count_if(users.begin(), users.end(),
+                    [](const UserAccount& u) { return u.level == UserLevel::kAdministrator; }));
 }
 
 // ------------------------------------------------------------------ users
@@ -195,7 +198,8 @@ Expected<tds::GetAccessPolicyResponse, Fault> GetAccessPolicy(const RequestConte
                                                               const tds::GetAccessPolicy&) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   tds::GetAccessPolicyResponse r;
-  r.mutable_policyfile()->set_data(security::Base64Encode(ctx.device.security->policy().Serialize()));
+  r.mutable_policyfile()->set_data(
+      security::Base64Encode(ctx.device.security->policy().Serialize()));
   return r;
 }
 
@@ -269,8 +273,8 @@ Status<Fault> ValidateType(const std::string& type) {
   return {};
 }
 
-Expected<tds::GetIPAddressFilterResponse, Fault> GetIPAddressFilter(const RequestContext& ctx,
-                                                                    const tds::GetIPAddressFilter&) {
+Expected<tds::GetIPAddressFilterResponse, Fault> GetIPAddressFilter(
+    const RequestContext& ctx, const tds::GetIPAddressFilter&) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   tds::GetIPAddressFilterResponse r;
   *r.mutable_ipaddressfilter() = ctx.device.security->ip_filter();
@@ -332,17 +336,21 @@ Expected<tds::RemoveIPAddressFilterResponse, Fault> RemoveIPAddressFilter(
   tt::IPAddressFilter f = ctx.device.security->ip_filter();
   for (const auto& a : rm.ipv4address()) {
     auto* list = f.mutable_ipv4address();
-    auto it = std::find_if(list->begin(), list->end(), [&](const auto& e) { return SameEntry(e, a); });
+    auto it =
+        std::find_if(list->begin(), list->end(), [&](const auto& e) { return SameEntry(e, a); });
     if (it == list->end()) {
-      return MakeUnexpected(soap::InvalidArgVal("Not in the filter: " + a.address(), "NoIPv4Address"));
+      return MakeUnexpected(
+          soap::InvalidArgVal("Not in the filter: " + a.address(), "NoIPv4Address"));
     }
     list->erase(it);
   }
   for (const auto& a : rm.ipv6address()) {
     auto* list = f.mutable_ipv6address();
-    auto it = std::find_if(list->begin(), list->end(), [&](const auto& e) { return SameEntry(e, a); });
+    auto it =
+        std::find_if(list->begin(), list->end(), [&](const auto& e) { return SameEntry(e, a); });
     if (it == list->end()) {
-      return MakeUnexpected(soap::InvalidArgVal("Not in the filter: " + a.address(), "NoIPv6Address"));
+      return MakeUnexpected(
+          soap::InvalidArgVal("Not in the filter: " + a.address(), "NoIPv6Address"));
     }
     list->erase(it);
   }
@@ -396,7 +404,8 @@ Expected<tds::SetPasswordComplexityConfigurationResponse, Fault> SetPasswordComp
   if (req.has_uppercase()) c.uppercase = req.uppercase();
   if (req.has_number()) c.number = req.number();
   if (req.has_specialchars()) c.special_chars = req.specialchars();
-  if (req.has_blockusernameoccurrence()) c.block_username_occurrence = req.blockusernameoccurrence();
+  if (req.has_blockusernameoccurrence())
+    c.block_username_occurrence = req.blockusernameoccurrence();
   if (req.has_policyconfigurationlocked()) {
     c.policy_configuration_locked = req.policyconfigurationlocked();
   }
@@ -420,9 +429,10 @@ Expected<tds::GetPasswordHistoryConfigurationResponse, Fault> GetPasswordHistory
 Expected<tds::SetPasswordHistoryConfigurationResponse, Fault> SetPasswordHistoryConfiguration(
     const RequestContext& ctx, const tds::SetPasswordHistoryConfiguration& req) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
-  if (req.length() < 0 || req.length() > kMaxPasswordHistory || (req.enabled() && req.length() < 1)) {
-    return MakeUnexpected(soap::InvalidArgVal("Length must be 1.." +
-                                              std::to_string(kMaxPasswordHistory)));
+  if (req.length() < 0 || req.length() > kMaxPasswordHistory ||
+      (req.enabled() && req.length() < 1)) {
+    return MakeUnexpected(
+        soap::InvalidArgVal("Length must be 1.." + std::to_string(kMaxPasswordHistory)));
   }
   if (auto st = ctx.device.security->SetHistory({req.enabled(), req.length()}); !st) {
     return MakeUnexpected(st.error());
@@ -442,9 +452,8 @@ Expected<tds::GetAuthFailureWarningOptionsResponse, Fault> GetAuthFailureWarning
   return r;
 }
 
-Expected<tds::GetAuthFailureWarningConfigurationResponse, Fault>
-GetAuthFailureWarningConfiguration(const RequestContext& ctx,
-                                   const tds::GetAuthFailureWarningConfiguration&) {
+Expected<tds::GetAuthFailureWarningConfigurationResponse, Fault> GetAuthFailureWarningConfiguration(
+    const RequestContext& ctx, const tds::GetAuthFailureWarningConfiguration&) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   const AuthFailureWarning w = ctx.device.security->auth_failure_warning();
   tds::GetAuthFailureWarningConfigurationResponse r;
@@ -454,9 +463,8 @@ GetAuthFailureWarningConfiguration(const RequestContext& ctx,
   return r;
 }
 
-Expected<tds::SetAuthFailureWarningConfigurationResponse, Fault>
-SetAuthFailureWarningConfiguration(const RequestContext& ctx,
-                                   const tds::SetAuthFailureWarningConfiguration& req) {
+Expected<tds::SetAuthFailureWarningConfigurationResponse, Fault> SetAuthFailureWarningConfiguration(
+    const RequestContext& ctx, const tds::SetAuthFailureWarningConfiguration& req) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   if (req.monitorperiod() < 1 || req.monitorperiod() > kMaxMonitorPeriod ||
       req.maxauthfailures() < 1 || req.maxauthfailures() > kMaxAuthFailures) {
@@ -468,6 +476,35 @@ SetAuthFailureWarningConfiguration(const RequestContext& ctx,
     return MakeUnexpected(st.error());
   }
   return tds::SetAuthFailureWarningConfigurationResponse{};
+}
+
+// tt:StringList of algorithm names (commas tolerated: Core's own example
+// writes "MD5,SHA-256"). Only what HashingAlgorithms advertises, each once.
+Expected<tds::SetHashingAlgorithmResponse, Fault> SetHashingAlgorithm(
+    const RequestContext& ctx, const tds::SetHashingAlgorithm& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  std::vector<security::DigestAlgorithm> algorithms;
+  std::string list = req.algorithm();
+  std::replace(list.begin(), list.end(), ',', ' ');
+  std::istringstream words(list);
+  for (std::string word; words >> word;) {
+    auto a = security::ParseDigestAlgorithm(word);
+    if (!a || (*a != security::DigestAlgorithm::kMd5 && *a != security::DigestAlgorithm::kSha256)) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("Unsupported hashing algorithm (use MD5, SHA-256)"));
+    }
+    if (std::find(algorithms.begin(), algorithms.end(), *a) != algorithms.end()) {
+      return MakeUnexpected(soap::InvalidArgVal("A hashing algorithm is listed twice"));
+    }
+    algorithms.push_back(*a);
+  }
+  if (algorithms.empty()) {
+    return MakeUnexpected(soap::InvalidArgVal("At least one hashing algorithm is required"));
+  }
+  if (auto st = ctx.device.security->SetDigestAlgorithms(std::move(algorithms)); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tds::SetHashingAlgorithmResponse{};
 }
 
 }  // namespace
@@ -497,6 +534,7 @@ std::vector<Operation> SecurityOperations() {
       SyncOperation(ns, AC::kReadSystem, GetAuthFailureWarningOptions),
       SyncOperation(ns, AC::kReadSystem, GetAuthFailureWarningConfiguration),
       SyncOperation(ns, AC::kWriteSystem, SetAuthFailureWarningConfiguration),
+      SyncOperation(ns, AC::kWriteSystem, SetHashingAlgorithm),
   };
 }
 

@@ -11,8 +11,8 @@ std::string StripPrefixes(std::string_view expr) {
   std::size_t start = 0;
   while (start <= expr.size()) {
     std::size_t slash = expr.find('/', start);
-    std::string_view seg =
-        expr.substr(start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
+    std::string_view seg = expr.substr(
+        start, slash == std::string_view::npos ? std::string_view::npos : slash - start);
     if (auto colon = seg.find(':'); colon != std::string_view::npos) seg.remove_prefix(colon + 1);
     if (!out.empty() || start > 0) out += '/';
     out += seg;
@@ -92,8 +92,8 @@ Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
   const auto now = Clock::now();
   Clock::time_point term = termination.value_or(now + limits_.default_termination);
   if (term <= now) {
-    return MakeUnexpected(soap::InvalidArgVal("The termination time is in the past",
-                                              "InvalidTerminationTime"));
+    return MakeUnexpected(
+        soap::InvalidArgVal("The termination time is in the past", "InvalidTerminationTime"));
   }
   term = std::min(term, now + limits_.max_termination);
   std::lock_guard lock(mu_);
@@ -102,8 +102,9 @@ Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
         "Too many subscriptions; let one expire or unsubscribe first", "TooManySubscriptions"));
   }
   const uint64_t id = next_id_++;
-  Subscription s{device, std::move(filter), term,
-                 std::chrono::duration_cast<std::chrono::milliseconds>(term - now), {}, {}};
+  Subscription s{device, std::move(filter),
+                 term,   std::chrono::duration_cast<std::chrono::milliseconds>(term - now),
+                 {},     {}};
   QueueState(s);
   subscriptions_.emplace(Key{device, id}, std::move(s));
   cv_.notify_all();
@@ -143,7 +144,8 @@ void EventHub::QueueState(Subscription& s) {
 PullResult EventHub::Take(Subscription& s, int limit) {
   PullResult r;
   r.termination = s.termination;
-  const std::size_t n = std::min<std::size_t>(s.queue.size(), static_cast<std::size_t>(std::max(limit, 1)));
+  const std::size_t n =
+      std::min<std::size_t>(s.queue.size(), static_cast<std::size_t>(std::max(limit, 1)));
   for (std::size_t i = 0; i < n; ++i) {
     r.messages.push_back(std::move(s.queue.front()));
     s.queue.pop_front();
@@ -200,8 +202,8 @@ Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& devi
                                                          Clock::time_point termination) {
   const auto now = Clock::now();
   if (termination <= now) {
-    return MakeUnexpected(soap::InvalidArgVal("The termination time is in the past",
-                                              "InvalidTerminationTime"));
+    return MakeUnexpected(
+        soap::InvalidArgVal("The termination time is in the past", "InvalidTerminationTime"));
   }
   termination = std::min(termination, now + limits_.max_termination);
   std::lock_guard lock(mu_);
@@ -220,9 +222,8 @@ Status<soap::Fault> EventHub::Unsubscribe(const std::string& device, uint64_t id
     Subscription* s = FindLive(device, id);
     if (s == nullptr) return MakeUnexpected(UnknownSubscription());
     if (s->waiter) {
-      ready.push_back([w = std::move(*s->waiter)] {
-        w.done(MakeUnexpected(UnknownSubscription()));
-      });
+      ready.push_back(
+          [w = std::move(*s->waiter)] { w.done(MakeUnexpected(UnknownSubscription())); });
     }
     subscriptions_.erase(Key{device, id});
   }
@@ -253,7 +254,7 @@ void EventHub::Publish(const std::string& device, Notification n) {
   std::vector<Completion> ready;
   {
     std::lock_guard lock(mu_);
-    state_[device][n.topic + '\n' + n.source_value] = n;
+    if (n.is_property()) state_[device][n.topic + '\n' + n.source_value] = n;
     for (auto& [key, s] : subscriptions_) {
       if (key.first == device) Enqueue(s, n, ready);
     }

@@ -25,16 +25,20 @@ namespace onvifgw::services::events {
 
 using Clock = std::chrono::system_clock;
 
-/// One notification of a property event (tt:Message with one Source item and
-/// one Data item).
+/// One notification (tt:Message with one Source item and one Data item): of
+/// a property event (`operation` "Initialized" or "Changed"; its latest
+/// value is kept as state), or of a plain event (`operation` empty: not
+/// kept, only queued to the subscriptions that exist when it happens).
 struct Notification {
   std::string topic;  ///< "tns1:VideoSource/MotionAlarm"
   Clock::time_point time;
-  std::string operation;  ///< "Initialized" or "Changed"
+  std::string operation;  ///< "Initialized", "Changed", or empty: not a property
   std::string source_name;
   std::string source_value;
   std::string data_name;
   std::string data_value;
+
+  bool is_property() const { return !operation.empty(); }
 };
 
 /// Topic expressions of a subscription filter; empty = every topic.
@@ -94,6 +98,7 @@ class EventHub {
   Status<soap::Fault> Synchronize(const std::string& device, uint64_t id);
 
   /// A property changed on `device`: remembered and queued to subscribers.
+  /// A plain event (not a property) is only queued.
   void Publish(const std::string& device, Notification n);
 
   std::size_t subscription_count(const std::string& device) const;

@@ -40,7 +40,7 @@ wsnt::NotificationMessage ToMessage(const Notification& n) {
   m.mutable_topic()->set_expression(n.topic);
   auto* msg = m.mutable_message()->mutable_message();
   msg->set_utctime(FormatDateTime(n.time));
-  msg->set_propertyoperation(n.operation);
+  if (n.is_property()) msg->set_propertyoperation(n.operation);
   auto* src = msg->mutable_source()->add_simpleitem();
   src->set_name(n.source_name);
   src->set_value(n.source_value);
@@ -72,9 +72,23 @@ Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
   auto* data = desc->mutable_data()->add_simpleitemdescription();
   data->set_name("State");
   data->set_type("xs:boolean");
+  auto* failed =
+      r.mutable_topicset()->mutable_device()->mutable_securitypolicy()->mutable_authfailed();
+  failed->set_topic(true);
+  auto* fdesc = failed->mutable_messagedescription();
+  fdesc->set_isproperty(false);
+  auto* fsrc = fdesc->mutable_source()->add_simpleitemdescription();
+  fsrc->set_name("NetworkInterface");
+  fsrc->set_type("tt:ReferenceToken");
+  for (const char* name : {"SourceIPv4", "SourceIPv6"}) {
+    auto* d = fdesc->mutable_data()->add_simpleitemdescription();
+    d->set_name(name);
+    d->set_type(std::string_view(name) == "SourceIPv4" ? "tt:IPv4Address" : "tt:IPv6Address");
+  }
   r.add_topicexpressiondialect(kConcreteSetDialect);
   r.add_topicexpressiondialect("http://docs.oasis-open.org/wsn/t-1/TopicExpression/Concrete");
-  r.add_messagecontentfilterdialect("http://www.onvif.org/ver10/tev/messageContentFilter/ItemFilter");
+  r.add_messagecontentfilterdialect(
+      "http://www.onvif.org/ver10/tev/messageContentFilter/ItemFilter");
   r.add_messagecontentschemalocation("http://www.onvif.org/onvif/ver10/schema/onvif.xsd");
   return r;
 }
@@ -93,8 +107,8 @@ Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscri
   }
   std::vector<std::string> expressions;
   for (const auto& e : req.filter().topicexpression()) expressions.push_back(e.expression());
-  auto created = ctx.device.events->Subscribe(ctx.device.config.id, TopicFilter(expressions),
-                                              termination);
+  auto created =
+      ctx.device.events->Subscribe(ctx.device.config.id, TopicFilter(expressions), termination);
   if (!created) return MakeUnexpected(created.error());
   tev::CreatePullPointSubscriptionResponse r;
   r.mutable_subscriptionreference()->set_address(
@@ -115,16 +129,16 @@ void PullMessages(const RequestContext& ctx, const tev::PullMessages& req, Compl
   if (req.messagelimit() < 1) {
     return done(MakeUnexpected(soap::InvalidArgVal("MessageLimit must be at least 1")));
   }
-  ctx.device.events->Pull(
-      ctx.device.config.id, *id, *timeout, req.messagelimit(),
-      [done = std::move(done)](Expected<PullResult, Fault> result) {
-        if (!result) return done(MakeUnexpected(result.error()));
-        tev::PullMessagesResponse r;
-        r.set_currenttime(FormatDateTime(Clock::now()));
-        r.set_terminationtime(FormatDateTime(result->termination));
-        for (const auto& n : result->messages) *r.add_notificationmessage() = ToMessage(n);
-        done(Ok(std::move(r)));
-      });
+  ctx.device.events->Pull(ctx.device.config.id, *id, *timeout, req.messagelimit(),
+                          [done = std::move(done)](Expected<PullResult, Fault> result) {
+                            if (!result) return done(MakeUnexpected(result.error()));
+                            tev::PullMessagesResponse r;
+                            r.set_currenttime(FormatDateTime(Clock::now()));
+                            r.set_terminationtime(FormatDateTime(result->termination));
+                            for (const auto& n : result->messages)
+                              *r.add_notificationmessage() = ToMessage(n);
+                            done(Ok(std::move(r)));
+                          });
 }
 
 Expected<wsnt::RenewResponse, Fault> Renew(const RequestContext& ctx, const wsnt::Renew& req) {
@@ -134,8 +148,8 @@ Expected<wsnt::RenewResponse, Fault> Renew(const RequestContext& ctx, const wsnt
   const auto now = Clock::now();
   auto termination = ParseAbsoluteOrRelative(req.terminationtime(), now);
   if (!termination) {
-    return MakeUnexpected(soap::InvalidArgVal("TerminationTime is not a duration or time",
-                                              "InvalidTerminationTime"));
+    return MakeUnexpected(
+        soap::InvalidArgVal("TerminationTime is not a duration or time", "InvalidTerminationTime"));
   }
   auto renewed = ctx.device.events->Renew(ctx.device.config.id, *id, *termination);
   if (!renewed) return MakeUnexpected(renewed.error());

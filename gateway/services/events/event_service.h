@@ -1,7 +1,8 @@
 #pragma once
 // The ONVIF Event service (event.wsdl): real-time pull points (Core §9.1-9.5),
 // backed by events::EventHub. The adapters' events become ONVIF topics here:
-// motion -> tns1:VideoSource/MotionAlarm (State, per video source).
+// motion -> tns1:VideoSource/MotionAlarm (State, per video source); the
+// gateway's own tns1:Device/SecurityPolicy/AuthFailed.
 // Operations not declared in event_service.cc answer ter:ActionNotSupported.
 
 #include <string>
@@ -17,6 +18,12 @@ inline constexpr std::string_view kPath = "/onvif/events_service";
 /// Subscription managers live at kSubscriptionPathPrefix + id.
 inline constexpr std::string_view kSubscriptionPathPrefix = "/onvif/subscription/";
 inline constexpr std::string_view kMotionAlarmTopic = "tns1:VideoSource/MotionAlarm";
+/// Core §8.4 (authentication failure warning): more than MaxAuthFailures
+/// failures within MonitorPeriod. Source NetworkInterface; Data SourceIPv4
+/// or SourceIPv6, the address the last failure came from.
+inline constexpr std::string_view kAuthFailedTopic = "tns1:Device/SecurityPolicy/AuthFailed";
+/// The token of the one network interface GetNetworkInterfaces reports.
+inline constexpr std::string_view kNetworkInterfaceToken = "eth0";
 
 std::vector<Operation> Operations();
 
