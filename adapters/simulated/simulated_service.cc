@@ -279,15 +279,27 @@ grpc::Status SimulatedService::GetSnapshot(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
+grpc::Status SimulatedService::FindWithRelays(const std::string& camera_id,
+                                              SimulatedCamera** camera) const {
+  grpc::Status status = FindUp(camera_id, camera);
+  if (status.ok() && (*camera)->config().relay_outputs == 0) {
+    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
+  }
+  return status;
+}
+
+grpc::Status SimulatedService::NoSuchRelay(const SimulatedCamera& camera,
+                                           const std::string& relay_id) {
+  return {grpc::StatusCode::NOT_FOUND,
+          "camera " + Quote(camera.config().id) + " has no relay " + Quote(relay_id)};
+}
+
 grpc::Status SimulatedService::ListRelayOutputs(grpc::ServerContext* /*context*/,
                                                 const v1::CameraRef* request,
                                                 v1::RelayOutputList* response) {
   SimulatedCamera* camera = nullptr;
-  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+  if (grpc::Status status = FindWithRelays(request->camera_id(), &camera); !status.ok()) {
     return status;
-  }
-  if (camera->config().relay_outputs == 0) {
-    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
   }
   for (v1::RelayOutput& relay : camera->Relays()) {
     *response->add_relays() = std::move(relay);
@@ -299,11 +311,8 @@ grpc::Status SimulatedService::SetRelayOutputSettings(
     grpc::ServerContext* /*context*/, const v1::SetRelayOutputSettingsRequest* request,
     v1::RelayOutput* response) {
   SimulatedCamera* camera = nullptr;
-  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+  if (grpc::Status status = FindWithRelays(request->camera_id(), &camera); !status.ok()) {
     return status;
-  }
-  if (camera->config().relay_outputs == 0) {
-    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
   }
   if (request->mode() != v1::RELAY_MODE_BISTABLE && request->mode() != v1::RELAY_MODE_MONOSTABLE) {
     return {grpc::StatusCode::INVALID_ARGUMENT, "mode must be bistable or monostable"};
@@ -322,8 +331,7 @@ grpc::Status SimulatedService::SetRelayOutputSettings(
   if (!camera->ConfigureRelay(request->relay_id(), request->mode(),
                               std::min(delay, SimulatedCamera::kMaxRelayDelay),
                               request->idle_state())) {
-    return {grpc::StatusCode::NOT_FOUND,
-            "camera " + Quote(camera->config().id) + " has no relay " + Quote(request->relay_id())};
+    return NoSuchRelay(*camera, request->relay_id());
   }
   adapter_sdk::LogInfo("camera ", camera->config().id, ": relay ", request->relay_id(), " set to ",
                        v1::RelayMode_Name(request->mode()), " ", delay.count(), " ms, idle ",
@@ -336,15 +344,11 @@ grpc::Status SimulatedService::SetRelayOutputState(grpc::ServerContext* /*contex
                                                    const v1::SetRelayOutputStateRequest* request,
                                                    v1::RelayOutput* response) {
   SimulatedCamera* camera = nullptr;
-  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+  if (grpc::Status status = FindWithRelays(request->camera_id(), &camera); !status.ok()) {
     return status;
   }
-  if (camera->config().relay_outputs == 0) {
-    return {grpc::StatusCode::UNIMPLEMENTED, "camera has no relay outputs"};
-  }
   if (!camera->SetRelayActive(request->relay_id(), request->active())) {
-    return {grpc::StatusCode::NOT_FOUND,
-            "camera " + Quote(camera->config().id) + " has no relay " + Quote(request->relay_id())};
+    return NoSuchRelay(*camera, request->relay_id());
   }
   adapter_sdk::LogInfo("camera ", camera->config().id, ": relay ", request->relay_id(), " ",
                        request->active() ? "activated" : "deactivated");

@@ -79,6 +79,9 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status Find(const std::string& camera_id, SimulatedCamera** camera) const;
   // Like Find, and UNAVAILABLE while the camera reboots.
   grpc::Status FindUp(const std::string& camera_id, SimulatedCamera** camera) const;
+  // Like FindUp, and UNIMPLEMENTED for a camera without relay outputs.
+  grpc::Status FindWithRelays(const std::string& camera_id, SimulatedCamera** camera) const;
+  static grpc::Status NoSuchRelay(const SimulatedCamera& camera, const std::string& relay_id);
   std::chrono::steady_clock::time_point NextMotionToggle(
       std::chrono::steady_clock::time_point now) const;
 

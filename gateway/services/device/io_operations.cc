@@ -57,6 +57,32 @@ bool KnownRelay(const RequestContext& ctx, const std::string& token) {
                      [&](const v1::RelayOutput& r) { return r.relay_id() == token; });
 }
 
+// The adapter for a change to relay `token`, or the fault to answer: an
+// unknown token is refused from the cached relay ids, without a round trip.
+Expected<adapters::AdapterClient*, Fault> RelayTarget(const RequestContext& ctx,
+                                                      const std::string& token) {
+  auto adapter = RelayAdapter(ctx);
+  if (adapter && !KnownRelay(ctx, token)) return MakeUnexpected(RelayTokenFault());
+  return adapter;
+}
+
+// Completes a relay change: the adapter's NOT_FOUND is ter:RelayToken and,
+// for settings, INVALID_ARGUMENT is ter:ModeError.
+template <typename Response>
+adapters::AdapterClient::Done<v1::RelayOutput> AfterRelayChange(Completion done, bool settings) {
+  return [done = std::move(done), settings](const grpc::Status& st, const v1::RelayOutput&) {
+    if (settings && st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+      done(MakeUnexpected(ModeError(st.error_message())));
+    } else if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
+      done(MakeUnexpected(RelayTokenFault()));
+    } else if (!st.ok()) {
+      done(MakeUnexpected(adapters::FaultFromStatus(st)));
+    } else {
+      done(Ok(Response()));
+    }
+  };
+}
+
 tt::RelayOutput ToOnvif(const v1::RelayOutput& r) {
   tt::RelayOutput out;
   out.set_token(r.relay_id());
@@ -88,13 +114,9 @@ void GetRelayOutputs(const RequestContext& ctx, const tds::GetRelayOutputs&, Com
 
 void SetRelayOutputSettings(const RequestContext& ctx, const tds::SetRelayOutputSettings& req,
                             Completion done) {
-  auto adapter = RelayAdapter(ctx);
+  auto adapter = RelayTarget(ctx, req.relayoutputtoken());
   if (!adapter) {
     done(MakeUnexpected(adapter.error()));
-    return;
-  }
-  if (!KnownRelay(ctx, req.relayoutputtoken())) {
-    done(MakeUnexpected(RelayTokenFault()));
     return;
   }
   const tt::RelayOutputSettings& p = req.properties();
@@ -131,32 +153,15 @@ void SetRelayOutputSettings(const RequestContext& ctx, const tds::SetRelayOutput
   call.set_delay_ms(
       static_cast<uint32_t>(std::clamp(*delay, std::chrono::milliseconds(0), kMaxDelay).count()));
   (*adapter)->SetRelayOutputSettings(
-      std::move(call), [done = std::move(done)](const grpc::Status& st, const v1::RelayOutput&) {
-        if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
-          done(MakeUnexpected(ModeError(st.error_message())));
-          return;
-        }
-        if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
-          done(MakeUnexpected(RelayTokenFault()));
-          return;
-        }
-        if (!st.ok()) {
-          done(MakeUnexpected(adapters::FaultFromStatus(st)));
-          return;
-        }
-        done(Ok(tds::SetRelayOutputSettingsResponse()));
-      });
+      std::move(call),
+      AfterRelayChange<tds::SetRelayOutputSettingsResponse>(std::move(done), true));
 }
 
 void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputState& req,
                          Completion done) {
-  auto adapter = RelayAdapter(ctx);
+  auto adapter = RelayTarget(ctx, req.relayoutputtoken());
   if (!adapter) {
     done(MakeUnexpected(adapter.error()));
-    return;
-  }
-  if (!KnownRelay(ctx, req.relayoutputtoken())) {
-    done(MakeUnexpected(RelayTokenFault()));
     return;
   }
   if (req.logicalstate() != "active" && req.logicalstate() != "inactive") {
@@ -171,17 +176,7 @@ void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputSta
   log::Info("io", "device " + ctx.device.config.id + ": relay " + req.relayoutputtoken() + " " +
                       req.logicalstate() + " (by '" + who + "')");
   (*adapter)->SetRelayOutputState(
-      std::move(call), [done = std::move(done)](const grpc::Status& st, const v1::RelayOutput&) {
-        if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
-          done(MakeUnexpected(RelayTokenFault()));
-          return;
-        }
-        if (!st.ok()) {
-          done(MakeUnexpected(adapters::FaultFromStatus(st)));
-          return;
-        }
-        done(Ok(tds::SetRelayOutputStateResponse()));
-      });
+      std::move(call), AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false));
 }
 
 }  // namespace
