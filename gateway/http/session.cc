@@ -96,10 +96,13 @@ void Session::Dispatch() {
   r.remote_address = remote_address_;
   const bool keep_alive = request_.keep_alive();
   (*handler_)(r, [self = shared_from_this(), keep_alive](Response resp) {
-    // Back onto this connection's strand, whatever thread answered.
-    asio::post(self->stream_.get_executor(), [self, keep_alive, resp = std::move(resp)]() mutable {
-      self->Send(std::move(resp), keep_alive);
-    });
+    // Back onto this connection's strand, whatever thread answered. A
+    // handler that answered at once is still on the strand: dispatch then
+    // sends inline instead of queueing (and waking a thread for) a post.
+    asio::dispatch(self->stream_.get_executor(),
+                   [self, keep_alive, resp = std::move(resp)]() mutable {
+                     self->Send(std::move(resp), keep_alive);
+                   });
   });
 }
 
