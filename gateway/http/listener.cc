@@ -5,6 +5,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "core/log.h"
+#include "http/peer_address.h"
 #include "http/session.h"
 
 namespace onvifgw::http {
@@ -55,10 +56,7 @@ void Listener::Accept() {
     if (!ec && self->admit_) {
       boost::system::error_code rec;
       auto remote = socket.remote_endpoint(rec);
-      auto addr = remote.address();
-      if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
-        addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-      }
+      const auto addr = WithoutV4Mapping(remote.address());
       if (rec || !self->admit_(addr.to_string())) {
         // Refused by the IP address filter: close before reading a byte.
         log::Debug("http", self->name_ + ": connection from " +

@@ -1,7 +1,8 @@
 #include "http/session.h"
 
 #include <boost/asio/dispatch.hpp>
-#include <boost/asio/post.hpp>
+
+#include "http/peer_address.h"
 
 namespace onvifgw::http {
 namespace asio = boost::asio;
@@ -24,15 +25,11 @@ Session::Session(asio::ip::tcp::socket&& socket, const Limits& limits,
   boost::system::error_code ec;
   auto local = stream_.socket().local_endpoint(ec);
   if (!ec) {
-    auto addr = local.address();
-    if (addr.is_v6() && addr.to_v6().is_v4_mapped()) {
-      addr = asio::ip::make_address_v4(asio::ip::v4_mapped, addr.to_v6());
-    }
-    local_address_ = addr.to_string();
+    local_address_ = WithoutV4Mapping(local.address()).to_string();
     local_port_ = local.port();
   }
   auto remote = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_address_ = remote.address().to_string();
+  if (!ec) remote_address_ = WithoutV4Mapping(remote.address()).to_string();
 }
 
 Session::~Session() { --*open_; }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { Gateway, binDir, tempDir, writeConfig } from './lib/harness.mjs';
+import { Gateway, binDir, soap, tempDir, writeConfig } from './lib/harness.mjs';
 
 const BODY = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body>' +
   '<GetSystemDateAndTime xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>';
@@ -173,4 +173,22 @@ test('a bad configuration is refused with file, line, column and reason', () => 
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, new RegExp(`${file.replace(/[/.]/g, '\\$&')}:8:14: unknown adapter 'nowhere'`));
   assert.equal(fs.existsSync(path.join(dir, 'state')), false, 'nothing started');
+});
+
+test('on a dual-stack address an IPv4 client is seen as IPv4 (addresses, logs, limiter)', async () => {
+  const cfg = await writeConfig(tempDir(), { devices: 1, address: '"::"' });
+  const gw = new Gateway(cfg.file);
+  try {
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    const port = cfg.ports[0];
+    const caps = await soap(port, '<tds:GetCapabilities/>', { auth: null });
+    assert.equal(caps.status, 200, caps.text);
+    assert.match(caps.text, /<tt:XAddr>http:\/\/127\.0\.0\.1:\d+\/onvif\/device_service<\/tt:XAddr>/);
+    const logged = gw.waitFor(/authentication failed for 'nobody' from 127\.0\.0\.1 /);
+    const r = await soap(port, '<tds:GetScopes/>', { auth: { username: 'nobody', password: 'wrong-password' } });
+    assert.equal(r.status, 401);
+    await logged;
+  } finally {
+    await gw.stop();
+  }
 });
