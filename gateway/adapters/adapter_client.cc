@@ -82,33 +82,30 @@ Status<std::string> AdapterClient::Refresh() {
     cf.description = cam;
     v1::CameraRef ref;
     ref.set_camera_id(cam.camera_id());
-    if (cam.capabilities().device_information()) {
+    // The cached facts: one call each, for what the camera claims.
+    using Stub = v1::Adapter::Stub;
+    auto fetch = [&](bool claimed, const char* rpc, auto method, auto* out) -> Status<std::string> {
+      if (!claimed) return {};
       grpc::ClientContext ctx;
       SetDeadline(ctx, call_deadline_);
-      grpc::Status st = s->GetDeviceInformation(&ctx, ref, &cf.information);
-      if (!st.ok()) {
-        return MakeUnexpected("GetDeviceInformation(" + cam.camera_id() +
+      if (grpc::Status st = ((*s).*method)(&ctx, ref, out); !st.ok()) {
+        return MakeUnexpected(std::string(rpc) + "(" + cam.camera_id() +
                               ") failed: " + st.error_message());
       }
+      return {};
+    };
+    const v1::Capabilities& caps = cam.capabilities();
+    Status<std::string> st = fetch(caps.device_information(), "GetDeviceInformation",
+                                   &Stub::GetDeviceInformation, &cf.information);
+    if (st) {
+      st = fetch(caps.video_sources(), "ListVideoSources", &Stub::ListVideoSources,
+                 &cf.video_sources);
     }
-    if (cam.capabilities().video_sources()) {
-      grpc::ClientContext ctx;
-      SetDeadline(ctx, call_deadline_);
-      grpc::Status st = s->ListVideoSources(&ctx, ref, &cf.video_sources);
-      if (!st.ok()) {
-        return MakeUnexpected("ListVideoSources(" + cam.camera_id() +
-                              ") failed: " + st.error_message());
-      }
+    if (st) {
+      st = fetch(caps.relay_outputs(), "ListRelayOutputs", &Stub::ListRelayOutputs,
+                 &cf.relay_outputs);
     }
-    if (cam.capabilities().relay_outputs()) {
-      grpc::ClientContext ctx;
-      SetDeadline(ctx, call_deadline_);
-      grpc::Status st = s->ListRelayOutputs(&ctx, ref, &cf.relay_outputs);
-      if (!st.ok()) {
-        return MakeUnexpected("ListRelayOutputs(" + cam.camera_id() +
-                              ") failed: " + st.error_message());
-      }
-    }
+    if (!st) return st;
     facts->cameras.emplace(cam.camera_id(), std::move(cf));
   }
   facts->fetched_at = std::chrono::system_clock::now();

@@ -9,13 +9,6 @@ namespace {
 
 std::int64_t Ticks(ReplayCache::TimePoint t) { return t.time_since_epoch().count(); }
 
-void RaiseTo(std::atomic<std::int64_t>& value, std::int64_t candidate) {
-  std::int64_t current = value.load(std::memory_order_relaxed);
-  while (current < candidate &&
-         !value.compare_exchange_weak(current, candidate, std::memory_order_relaxed)) {
-  }
-}
-
 }  // namespace
 
 ReplayCache::ReplayCache(std::size_t capacity) {
@@ -37,7 +30,6 @@ ReplayCache::ReplayCache(std::size_t capacity) {
 ReplayCache::Outcome ReplayCache::Insert(const Key& key, TimePoint expires, TimePoint now) {
   const std::int64_t now_ticks = Ticks(now);
   const std::int64_t exp_ticks = Ticks(expires);
-  RaiseTo(last_now_, now_ticks);
   if (!slots_) return Outcome::kNew;
 
   const std::size_t set = static_cast<std::size_t>(key.hi) & set_mask_;
@@ -66,9 +58,9 @@ ReplayCache::Outcome ReplayCache::Insert(const Key& key, TimePoint expires, Time
   return Outcome::kNew;
 }
 
-std::size_t ReplayCache::size() const {
+std::size_t ReplayCache::size(TimePoint now_point) const {
   if (!slots_) return 0;
-  const std::int64_t now = last_now_.load();
+  const std::int64_t now = Ticks(now_point);
   std::size_t n = 0;
   for (std::size_t set = 0; set <= set_mask_; ++set) {
     std::lock_guard lock(stripes_[set & stripe_mask_]);

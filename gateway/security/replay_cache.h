@@ -14,7 +14,6 @@
 // second would refuse fresh tokens. Sets are guarded by striped locks, so
 // threads verifying tokens for one device rarely wait for each other.
 
-#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <cstdlib>
@@ -48,8 +47,8 @@ class ReplayCache {
   /// (nothing to remember if `expires <= now`).
   Outcome Insert(const Key& key, TimePoint expires, TimePoint now);
 
-  /// Entries live as of the latest Insert (for tests and metrics; O(size)).
-  std::size_t size() const;
+  /// Entries live at `now` (for tests and metrics; O(capacity)).
+  std::size_t size(TimePoint now) const;
 
  private:
   struct Slot {
@@ -70,7 +69,6 @@ class ReplayCache {
   std::size_t stripe_mask_ = 0;
   /// Per set: entries expiring at or before this were evicted while live.
   std::unique_ptr<std::int64_t[]> floors_;
-  std::atomic<std::int64_t> last_now_{INT64_MIN};
 };
 
 }  // namespace onvifgw::security

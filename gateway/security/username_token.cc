@@ -164,7 +164,9 @@ std::string ComputePasswordDigest(std::string_view nonce_bytes, std::string_view
 UsernameTokenVerifier::UsernameTokenVerifier(Options options)
     : options_(options), seen_(options.max_remembered_nonces) {}
 
-std::size_t UsernameTokenVerifier::remembered() const { return seen_.size(); }
+std::size_t UsernameTokenVerifier::remembered(std::chrono::system_clock::time_point now) const {
+  return seen_.size(now);
+}
 
 TokenCheck UsernameTokenVerifier::Verify(const UsernameToken& token,
                                          std::string_view expected_password,

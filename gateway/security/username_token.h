@@ -104,8 +104,8 @@ class UsernameTokenVerifier {
   TokenCheck Verify(const UsernameToken& token, std::string_view expected_password,
                     std::chrono::system_clock::time_point now);
 
-  /// Entries currently held by the replay cache (for tests and metrics).
-  std::size_t remembered() const;
+  /// Entries the replay cache holds at `now` (for tests and metrics).
+  std::size_t remembered(std::chrono::system_clock::time_point now) const;
 
  private:
   const Options options_;

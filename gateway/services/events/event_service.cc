@@ -1,6 +1,8 @@
 #include "services/events/event_service.h"
 
 #include <charconv>
+#include <initializer_list>
+#include <utility>
 
 #include "onvif/events.pb.h"
 #include "onvif/notification.pb.h"
@@ -57,34 +59,34 @@ Expected<tev::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
   return r;
 }
 
+// One leaf of the topic set: its message description's items (name, type).
+using ItemDescriptions = std::initializer_list<std::pair<const char*, const char*>>;
+void Describe(tev::EventTopic* topic, bool is_property, ItemDescriptions source,
+              ItemDescriptions data) {
+  topic->set_topic(true);
+  auto* desc = topic->mutable_messagedescription();
+  desc->set_isproperty(is_property);
+  for (auto [items, list] :
+       {std::pair{source, desc->mutable_source()}, std::pair{data, desc->mutable_data()}}) {
+    for (const auto& [name, type] : items) {
+      auto* item = list->add_simpleitemdescription();
+      item->set_name(name);
+      item->set_type(type);
+    }
+  }
+}
+
 Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
     const RequestContext&, const tev::GetEventProperties&) {
   tev::GetEventPropertiesResponse r;
   r.add_topicnamespacelocation("http://www.onvif.org/onvif/ver10/topics/topicns.xml");
   r.set_fixedtopicset(true);
-  auto* alarm = r.mutable_topicset()->mutable_videosource()->mutable_motionalarm();
-  alarm->set_topic(true);
-  auto* desc = alarm->mutable_messagedescription();
-  desc->set_isproperty(true);
-  auto* src = desc->mutable_source()->add_simpleitemdescription();
-  src->set_name("Source");
-  src->set_type("tt:ReferenceToken");
-  auto* data = desc->mutable_data()->add_simpleitemdescription();
-  data->set_name("State");
-  data->set_type("xs:boolean");
-  auto* failed =
-      r.mutable_topicset()->mutable_device()->mutable_securitypolicy()->mutable_authfailed();
-  failed->set_topic(true);
-  auto* fdesc = failed->mutable_messagedescription();
-  fdesc->set_isproperty(false);
-  auto* fsrc = fdesc->mutable_source()->add_simpleitemdescription();
-  fsrc->set_name("NetworkInterface");
-  fsrc->set_type("tt:ReferenceToken");
-  for (const char* name : {"SourceIPv4", "SourceIPv6"}) {
-    auto* d = fdesc->mutable_data()->add_simpleitemdescription();
-    d->set_name(name);
-    d->set_type(std::string_view(name) == "SourceIPv4" ? "tt:IPv4Address" : "tt:IPv6Address");
-  }
+  auto& topics = *r.mutable_topicset();
+  Describe(topics.mutable_videosource()->mutable_motionalarm(), true,
+           {{"Source", "tt:ReferenceToken"}}, {{"State", "xs:boolean"}});
+  Describe(topics.mutable_device()->mutable_securitypolicy()->mutable_authfailed(), false,
+           {{"NetworkInterface", "tt:ReferenceToken"}},
+           {{"SourceIPv4", "tt:IPv4Address"}, {"SourceIPv6", "tt:IPv6Address"}});
   r.add_topicexpressiondialect(kConcreteSetDialect);
   r.add_topicexpressiondialect("http://docs.oasis-open.org/wsn/t-1/TopicExpression/Concrete");
   r.add_messagecontentfilterdialect(

@@ -317,7 +317,7 @@ TEST(UsernameTokenVerifier, ReplayKeyIncludesUserNonceAndCreated) {
   t.username = "other";  // same nonce/created, other user: not a replay
   t.password = kDigest;
   EXPECT_EQ(v.Verify(t, "userpassword", ExampleTime()), TokenCheck::kOk);
-  EXPECT_EQ(v.remembered(), 2u);
+  EXPECT_EQ(v.remembered(ExampleTime()), 2u);
 }
 
 TEST(UsernameTokenVerifier, CacheBoundedAndExpiring) {
@@ -335,7 +335,7 @@ TEST(UsernameTokenVerifier, CacheBoundedAndExpiring) {
   }
   // A ninth, created a second later, evicts the oldest...
   EXPECT_EQ(v.Verify(token(8, "2010-09-16T07:50:46Z"), "x", now), TokenCheck::kBadCredentials);
-  EXPECT_LE(v.remembered(), 8u);
+  EXPECT_LE(v.remembered(now), 8u);
   // ...which can then not be replayed: tokens created at or before an
   // evicted one are refused as stale.
   EXPECT_EQ(v.Verify(token(0, "2010-09-16T07:50:45Z"), "x", now), TokenCheck::kStale);
@@ -345,7 +345,7 @@ TEST(UsernameTokenVerifier, CacheBoundedAndExpiring) {
   EXPECT_EQ(v.Verify(token(9, "2010-09-16T07:50:47Z"), "x", now), TokenCheck::kBadCredentials);
   // Entries whose Created + window has passed are dropped.
   v.Verify(token(100, "2010-09-16T08:00:00Z"), "x", now + seconds(600));
-  EXPECT_EQ(v.remembered(), 1u);
+  EXPECT_EQ(v.remembered(now + seconds(600)), 1u);
 }
 
 TEST(UsernameTokenVerifier, AlternativePasswordCheckedWithoutTheReplayCache) {
@@ -356,7 +356,7 @@ TEST(UsernameTokenVerifier, AlternativePasswordCheckedWithoutTheReplayCache) {
   UsernameToken text{"u", "secret", UsernameToken::PasswordType::kText, kNonce, kCreated};
   EXPECT_TRUE(TokenPasswordMatches(text, "secret"));
   EXPECT_FALSE(TokenPasswordMatches(text, "secret2"));
-  EXPECT_EQ(v.remembered(), 1u);
+  EXPECT_EQ(v.remembered(ExampleTime()), 1u);
 }
 
 TEST(UsernameTokenVerifier, ConcurrentVerifiesSeeEachTokenOnce) {
