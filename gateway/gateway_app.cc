@@ -2,15 +2,13 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/signal_set.hpp>
-
 #include <filesystem>
 
 #include "core/log.h"
 #include "services/device/device_service.h"
-#include "services/device/io_operations.h"
-#include "services/device/security_operations.h"
 #include "services/events/event_service.h"
 #include "services/http_binding.h"
+#include "services/served_services.h"
 
 namespace onvifgw {
 namespace asio = boost::asio;
@@ -46,12 +44,10 @@ Status<std::string> GatewayApp::Start() {
   limiter.lockout = config_.security.lockout;
   authenticator_ = std::make_unique<services::RequestAuthenticator>(limiter);
 
+  registry_ = std::make_unique<services::ServiceRegistry>();
+  if (auto st = services::ServeAll(*registry_); !st) return st;
   endpoint_ = std::make_unique<services::SoapEndpoint>(
-      soap::XmlLimits{config_.http.max_body_bytes, 64}, authenticator_.get());
-  endpoint_->Register(services::device::Operations());
-  endpoint_->Register(services::device::SecurityOperations());
-  endpoint_->Register(services::device::IoOperations());
-  endpoint_->Register(services::events::Operations());
+      *registry_, soap::XmlLimits{config_.http.max_body_bytes, 64}, authenticator_.get());
   events_ = std::make_unique<services::events::EventHub>();
 
   const http::Limits limits{config_.http.max_header_bytes, config_.http.max_body_bytes,

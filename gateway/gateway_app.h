@@ -4,7 +4,6 @@
 // WS-Discovery responder, and the I/O threads.
 
 #include <boost/asio/io_context.hpp>
-
 #include <memory>
 #include <string>
 #include <thread>
@@ -47,6 +46,7 @@ class GatewayApp {
   std::unique_ptr<security::SecretBox> secrets_;
   std::unique_ptr<services::RequestAuthenticator> authenticator_;
   std::vector<std::unique_ptr<services::DeviceSecurity>> security_;
+  std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;

@@ -30,6 +30,13 @@ fi
 echo "== npm test client (tests/e2e, pinned by package-lock.json)"
 (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
 
+echo "== generated ONVIF declarations are up to date (proto/onvif/generate.py --check)"
+/usr/bin/python3 proto/onvif/generate.py --check
+if [ -d ../shared/onvif/doc ]; then
+  echo "== access classes match the ONVIF spec documents (proto/onvif/extract_access_classes.py --check)"
+  /usr/bin/python3 proto/onvif/extract_access_classes.py --check
+fi
+
 echo "== build ($build, $jobs jobs)"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$build" -j "$jobs"

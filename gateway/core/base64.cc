@@ -1,9 +1,9 @@
-#include "security/base64.h"
+#include "core/base64.h"
 
 #include <array>
 #include <cstdint>
 
-namespace onvifgw::security {
+namespace onvifgw {
 namespace {
 
 constexpr std::string_view kStd =
@@ -90,4 +90,4 @@ std::optional<std::string> Base64UrlDecode(std::string_view text) {
   return DecodeUnpadded(text, table);
 }
 
-}  // namespace onvifgw::security
+}  // namespace onvifgw

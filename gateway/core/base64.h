@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-namespace onvifgw::security {
+namespace onvifgw {
 
 /// Standard alphabet with '=' padding.
 std::string Base64Encode(std::string_view bytes);
@@ -21,4 +21,4 @@ std::string Base64UrlEncode(std::string_view bytes);
 /// Strict decode of Base64UrlEncode's output (no padding accepted).
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 
-}  // namespace onvifgw::security
+}  // namespace onvifgw

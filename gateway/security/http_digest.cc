@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "security/base64.h"
+#include "core/base64.h"
 #include "security/crypto_util.h"
 
 namespace onvifgw::security {

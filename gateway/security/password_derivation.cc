@@ -2,7 +2,7 @@
 
 #include <openssl/crypto.h>
 
-#include "security/base64.h"
+#include "core/base64.h"
 #include "security/crypto_util.h"
 
 namespace onvifgw::security {

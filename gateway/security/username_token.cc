@@ -4,7 +4,7 @@
 
 #include <cstring>
 
-#include "security/base64.h"
+#include "core/base64.h"
 #include "security/crypto_util.h"
 #include "security/date_time.h"
 #include "soap/namespaces.h"

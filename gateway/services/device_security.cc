@@ -1,10 +1,13 @@
 #include "services/device_security.h"
 
+#include <google/protobuf/unknown_field_set.h>
 #include <openssl/rand.h>
 
 #include <algorithm>
 
 #include "core/log.h"
+#include "soap/codec.h"
+#include "soap/xml_document.h"
 
 namespace onvifgw::services {
 namespace {
@@ -61,6 +64,33 @@ std::vector<std::string> DecodeList(const std::string& in) {
   return out;
 }
 
+// Settings of ONVIF types are stored as the XML the schema defines, which
+// stays readable whatever numbers the generated messages get. Values written
+// by earlier versions are binary protobuf of the then hand-written
+// declarations: same numbers, except tt:IPAddressFilter's Type, then a string.
+std::string StoredForm(const google::protobuf::Message& m) {
+  return soap::EncodeFragment(m, "", "Stored");
+}
+
+bool Restore(const std::string& blob, google::protobuf::Message* m) {
+  if (blob.empty() || blob.front() != '<') return m->ParseFromString(blob);
+  auto doc = soap::ParseXmlDocument(blob, soap::XmlLimits{});
+  if (!doc) return false;
+  return soap::DecodeElement(xmlDocGetRootElement(doc->get()), m).ok();
+}
+
+void RestoreLegacyFilterType(tt::IPAddressFilter* f) {
+  const auto& unknown = f->GetReflection()->GetUnknownFields(*f);
+  for (int i = 0; i < unknown.field_count(); ++i) {
+    const auto& u = unknown.field(i);
+    if (u.number() == 1 && u.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
+      f->set_type(u.length_delimited() == "Deny" ? tt::IPAddressFilterType_Deny
+                                                 : tt::IPAddressFilterType_Allow);
+    }
+  }
+  f->GetReflection()->MutableUnknownFields(f)->Clear();
+}
+
 std::vector<security::IpPrefix> PrefixesOf(const tt::IPAddressFilter& f) {
   std::vector<security::IpPrefix> out;
   for (const auto& a : f.ipv4address()) {
@@ -74,9 +104,10 @@ std::vector<security::IpPrefix> PrefixesOf(const tt::IPAddressFilter& f) {
 
 std::shared_ptr<const security::IpFilter> BuildFilter(const tt::IPAddressFilter& f) {
   if (f.ipv4address_size() == 0 && f.ipv6address_size() == 0) return nullptr;  // no filter
-  return std::make_shared<const security::IpFilter>(
-      f.type() == "Deny" ? security::IpFilter::Type::kDeny : security::IpFilter::Type::kAllow,
-      PrefixesOf(f));
+  return std::make_shared<const security::IpFilter>(f.type() == tt::IPAddressFilterType_Deny
+                                                        ? security::IpFilter::Type::kDeny
+                                                        : security::IpFilter::Type::kAllow,
+                                                    PrefixesOf(f));
 }
 
 }  // namespace
@@ -185,15 +216,16 @@ Status<std::string> DeviceSecurity::LoadSettings() {
     policy_ = *p;
   }
   if (auto v = get(kIpFilterKey); v && *v) {
-    ip_filter_proto_.ParseFromString(**v);
+    if (!Restore(**v, &ip_filter_proto_))
+      return MakeUnexpected(std::string("stored IP filter: unreadable"));
+    RestoreLegacyFilterType(&ip_filter_proto_);
     ip_filter_ = BuildFilter(ip_filter_proto_);
   }
-  if (ip_filter_proto_.type().empty()) {
-    ip_filter_proto_.set_type("Allow");
-  }
+  if (!ip_filter_proto_.has_type()) ip_filter_proto_.set_type(tt::IPAddressFilterType_Allow);
   if (auto v = get(kComplexityKey); v && *v) {
     tds::SetPasswordComplexityConfiguration c;
-    c.ParseFromString(**v);
+    if (!Restore(**v, &c))
+      return MakeUnexpected(std::string("stored password/warning settings: unreadable"));
     complexity_ = {c.minlen(),
                    c.uppercase(),
                    c.number(),
@@ -203,12 +235,14 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   }
   if (auto v = get(kHistoryKey); v && *v) {
     tds::SetPasswordHistoryConfiguration h;
-    h.ParseFromString(**v);
+    if (!Restore(**v, &h))
+      return MakeUnexpected(std::string("stored password/warning settings: unreadable"));
     history_ = {h.enabled(), h.length()};
   }
   if (auto v = get(kWarningKey); v && *v) {
     tds::SetAuthFailureWarningConfiguration w;
-    w.ParseFromString(**v);
+    if (!Restore(**v, &w))
+      return MakeUnexpected(std::string("stored password/warning settings: unreadable"));
     warning_ = {w.enabled(), w.monitorperiod(), w.maxauthfailures()};
   }
   if (auto v = get(kDigestAlgorithmsKey); v && *v) {
@@ -226,7 +260,7 @@ Status<std::string> DeviceSecurity::LoadSettings() {
     auto plain = box_.Open(**v, Aad(device_id_, kRemoteUserKey));
     if (!plain) return MakeUnexpected("stored remote user cannot be decrypted");
     tt::RemoteUser r;
-    r.ParseFromString(*plain);
+    if (!Restore(*plain, &r)) return MakeUnexpected(std::string("stored remote user: unreadable"));
     remote_user_ = r;
   }
   return {};
@@ -321,7 +355,7 @@ onvif::tt::IPAddressFilter DeviceSecurity::ip_filter() const {
 Status<soap::Fault> DeviceSecurity::SetIpFilter(const onvif::tt::IPAddressFilter& filter) {
   auto built = BuildFilter(filter);
   std::unique_lock lock(mu_);
-  if (auto st = Persist(kIpFilterKey, filter.SerializeAsString()); !st) return st;
+  if (auto st = Persist(kIpFilterKey, StoredForm(filter)); !st) return st;
   ip_filter_proto_ = filter;
   ip_filter_ = std::move(built);
   return {};
@@ -358,7 +392,7 @@ Status<soap::Fault> DeviceSecurity::SetComplexity(
     return MakeUnexpected(soap::Fault{
         soap::FaultCode::kSender, {"OperationProhibited"}, "The password policy is locked"});
   }
-  if (auto st = Persist(kComplexityKey, p.SerializeAsString()); !st) return st;
+  if (auto st = Persist(kComplexityKey, StoredForm(p)); !st) return st;
   complexity_ = c;
   return {};
 }
@@ -377,7 +411,7 @@ Status<soap::Fault> DeviceSecurity::SetHistory(const PasswordHistory& h) {
     return MakeUnexpected(soap::Fault{
         soap::FaultCode::kSender, {"OperationProhibited"}, "The password policy is locked"});
   }
-  if (auto st = Persist(kHistoryKey, p.SerializeAsString()); !st) return st;
+  if (auto st = Persist(kHistoryKey, StoredForm(p)); !st) return st;
   history_ = h;
   return {};
 }
@@ -406,7 +440,7 @@ Status<soap::Fault> DeviceSecurity::SetAuthFailureWarning(const AuthFailureWarni
   p.set_monitorperiod(w.monitor_period_s);
   p.set_maxauthfailures(w.max_failures);
   std::unique_lock lock(mu_);
-  if (auto st = Persist(kWarningKey, p.SerializeAsString()); !st) return st;
+  if (auto st = Persist(kWarningKey, StoredForm(p)); !st) return st;
   warning_ = w;
   return {};
 }
@@ -435,7 +469,7 @@ Status<soap::Fault> DeviceSecurity::SetRemoteUser(
     const std::optional<onvif::tt::RemoteUser>& user) {
   std::string value;
   if (user) {
-    auto sealed = box_.Seal(user->SerializeAsString(), Aad(device_id_, kRemoteUserKey));
+    auto sealed = box_.Seal(StoredForm(*user), Aad(device_id_, kRemoteUserKey));
     if (!sealed) return MakeUnexpected(StorageFault());
     value = *sealed;
   }

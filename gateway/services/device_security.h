@@ -19,7 +19,7 @@
 
 #include "config/gateway_config.h"
 #include "core/expected.h"
-#include "onvif/device.pb.h"
+#include "onvif/generated/tds.pb.h"
 #include "security/access_policy.h"
 #include "security/credential_rules.h"
 #include "security/http_digest.h"

@@ -10,6 +10,8 @@
 
 namespace onvifgw::services {
 
+class ServiceRegistry;
+
 /// The authenticated caller (set by the SOAP endpoint for operations above
 /// PRE_AUTH; absent for PRE_AUTH operations and when auth is off).
 struct Principal {
@@ -36,6 +38,8 @@ struct RequestContext {
   /// The client's IP address (brute-force accounting, logs).
   std::string remote_address;
   std::optional<Principal> principal;
+  /// The services the gateway serves (set by the SOAP endpoint).
+  const ServiceRegistry* services = nullptr;
 
   std::string ServiceUrl(std::string_view service_path) const {
     return scheme + "://" + authority + std::string(service_path);

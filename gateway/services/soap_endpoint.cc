@@ -1,6 +1,5 @@
 #include "services/soap_endpoint.h"
 
-#include <cassert>
 #include <memory>
 
 #include "soap/codec.h"
@@ -9,26 +8,14 @@
 namespace onvifgw::services {
 namespace {
 
-std::string Key(std::string_view ns, std::string_view name) {
-  std::string k(ns);
-  k += ' ';
-  k += name;
-  return k;
-}
-
-// The response's wsa:Action: the WSDL output action, i.e. the request's
-// action (or namespace/operation) followed by "Response".
-soap::ResponseAddressing Addressing(const soap::SoapRequest& req, bool fault) {
+// The response's wsa:Action is the WSDL's output action (explicit, or the
+// WS-Addressing default); written only when the request had a MessageID.
+soap::ResponseAddressing Addressing(const soap::SoapRequest& req, const Operation* op) {
   soap::ResponseAddressing a;
   if (req.message_id.empty()) return a;
   a.relates_to = req.message_id;
-  if (fault) {
-    a.action = "http://www.w3.org/2005/08/addressing/soap/fault";
-  } else {
-    std::string base = std::string(req.operation_ns);
-    if (!base.empty() && base.back() != '/') base += '/';
-    a.action = base + std::string(req.operation_name) + "Response";
-  }
+  a.action = op != nullptr ? std::string(op->schema->output_action)
+                           : "http://www.w3.org/2005/08/addressing/soap/fault";
   return a;
 }
 
@@ -45,27 +32,14 @@ SoapReply FaultReply(const soap::Fault& f, const soap::ResponseAddressing& a) {
 
 }  // namespace
 
-void SoapEndpoint::Register(std::vector<Operation> operations) {
-  for (auto& op : operations) {
-    auto [it, inserted] = operations_.emplace(Key(op.ns, op.name), std::move(op));
-    assert(inserted && "operation registered twice");
-    (void)it;
-    (void)inserted;
-  }
-}
-
-const Operation* SoapEndpoint::Find(std::string_view ns, std::string_view name) const {
-  auto it = operations_.find(Key(ns, name));
-  return it == operations_.end() ? nullptr : &it->second;
-}
-
 void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
                           std::function<void(SoapReply)> done) const {
   // `curl --digest` and similar clients first send an empty POST to get the
   // challenge: answer it as such rather than as malformed XML.
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos && ctx.authorization.empty() &&
       authenticator_ != nullptr && ctx.device.security != nullptr) {
-    AuthRejection c = authenticator_->Challenge(*ctx.device.security, false, "Sender not authorized");
+    AuthRejection c =
+        authenticator_->Challenge(*ctx.device.security, false, "Sender not authorized");
     SoapReply r = FaultReply(c.fault, {});
     r.http_status = c.http_status;
     r.headers = std::move(c.headers);
@@ -79,16 +53,18 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
   }
   // The request (and its libxml2 tree) must outlive an asynchronous handler.
   auto req = std::make_shared<soap::SoapRequest>(std::move(parsed).value());
-  const Operation* op = Find(req->operation_ns, req->operation_name);
-  if (op == nullptr) {
+  const ServedService* service = registry_.ForPath(ctx.path);
+  const Operation* op = registry_.Find(service, req->operation_ns, req->operation_name);
+  if (op == nullptr || !op->handler) {
     done(FaultReply(soap::ActionNotSupported("The operation " + std::string(req->operation_name) +
                                              " is not supported by this device"),
-                    Addressing(*req, true)));
+                    Addressing(*req, nullptr)));
     return;
   }
   // Authentication and the access class come before anything else, even
   // before the body is decoded (FACTS §1.4).
   RequestContext effective = ctx;
+  effective.services = &registry_;
   if (op->access != AccessClass::kPreAuth && authenticator_ != nullptr &&
       ctx.device.security != nullptr) {
     auto who = authenticator_->Authenticate(ctx, req->header, *ctx.device.security);
@@ -99,7 +75,7 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
       who = Principal{"", security::UserLevel::kAnonymous};
     }
     if (!who) {
-      SoapReply r = FaultReply(who.error().fault, Addressing(*req, true));
+      SoapReply r = FaultReply(who.error().fault, Addressing(*req, nullptr));
       r.http_status = who.error().http_status;
       r.headers = who.error().headers;
       r.delay = who.error().delay;
@@ -108,26 +84,26 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
     }
     if (!policy.Allows(who->level, op->access)) {
       done(FaultReply(soap::NotAuthorized("The user's level does not permit this operation"),
-                      Addressing(*req, true)));
+                      Addressing(*req, nullptr)));
       return;
     }
     effective.principal = *who;
   }
-  std::unique_ptr<google::protobuf::Message> typed(op->request_prototype->New());
+  std::unique_ptr<google::protobuf::Message> typed(op->schema->request->New());
   if (auto st = soap::DecodeElement(req->operation, typed.get()); !st) {
-    done(FaultReply(soap::InvalidArgs("Invalid value in " + st.error().path),
-                    Addressing(*req, true)));
+    done(FaultReply(soap::DecodeFault(st.error()), Addressing(*req, nullptr)));
     return;
   }
   std::shared_ptr<const google::protobuf::Message> request(std::move(typed));
-  op->handler(effective, *request,
-              [req, request, done = std::move(done)](OperationResult result) {
-                if (!result) {
-                  done(FaultReply(result.error(), Addressing(*req, true)));
-                  return;
-                }
-                done(Reply(200, soap::WriteResponseEnvelope(**result, Addressing(*req, false))));
-              });
+  op->handler(
+      effective, *request, [req, request, op, done = std::move(done)](OperationResult result) {
+        if (!result) {
+          done(FaultReply(result.error(), Addressing(*req, nullptr)));
+          return;
+        }
+        done(Reply(
+            200, soap::WriteResponseEnvelope(**result, op->schema->output, Addressing(*req, op))));
+      });
 }
 
 }  // namespace onvifgw::services

@@ -14,6 +14,7 @@
 
 #include "services/authentication.h"
 #include "services/operation.h"
+#include "services/service_registry.h"
 #include "soap/xml_document.h"
 
 namespace onvifgw::services {
@@ -29,23 +30,22 @@ struct SoapReply {
 
 class SoapEndpoint {
  public:
-  /// `authenticator` may be nullptr (no authentication: unit tests).
-  explicit SoapEndpoint(soap::XmlLimits limits, RequestAuthenticator* authenticator = nullptr)
-      : limits_(limits), authenticator_(authenticator) {}
+  /// `registry` must be sealed and outlive the endpoint; `authenticator`
+  /// may be nullptr (no authentication: unit tests).
+  SoapEndpoint(const ServiceRegistry& registry, soap::XmlLimits limits,
+               RequestAuthenticator* authenticator = nullptr)
+      : registry_(registry), limits_(limits), authenticator_(authenticator) {}
 
-  /// Adds operations; a duplicate (namespace, name) is a programming error.
-  void Register(std::vector<Operation> operations);
-
-  /// Handles one request; `done` may run on another thread.
+  /// Handles one request posted to ctx.path; `done` may run on another thread.
   void Handle(std::string_view body, const RequestContext& ctx,
               std::function<void(SoapReply)> done) const;
 
-  const Operation* Find(std::string_view ns, std::string_view name) const;
+  const ServiceRegistry& registry() const { return registry_; }
 
  private:
+  const ServiceRegistry& registry_;
   soap::XmlLimits limits_;
   RequestAuthenticator* authenticator_;
-  std::unordered_map<std::string, Operation> operations_;  // key: ns + ' ' + name
 };
 
 }  // namespace onvifgw::services

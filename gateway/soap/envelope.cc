@@ -11,10 +11,14 @@ constexpr std::string_view kXmlDecl = R"(<?xml version="1.0" encoding="UTF-8"?>)
 
 std::string_view CodeValue(FaultCode c) {
   switch (c) {
-    case FaultCode::kVersionMismatch: return "env:VersionMismatch";
-    case FaultCode::kMustUnderstand: return "env:MustUnderstand";
-    case FaultCode::kSender: return "env:Sender";
-    case FaultCode::kReceiver: return "env:Receiver";
+    case FaultCode::kVersionMismatch:
+      return "env:VersionMismatch";
+    case FaultCode::kMustUnderstand:
+      return "env:MustUnderstand";
+    case FaultCode::kSender:
+      return "env:Sender";
+    case FaultCode::kReceiver:
+      return "env:Receiver";
   }
   return "env:Receiver";
 }
@@ -122,10 +126,11 @@ Expected<SoapRequest, Fault> ParseEnvelope(std::string_view bytes, const XmlLimi
 }
 
 std::string WriteResponseEnvelope(const google::protobuf::Message& body,
+                                  const onvif::QualifiedName& element,
                                   const ResponseAddressing& addressing) {
   std::string content;
   XmlWriter w(content);
-  EncodeTopLevel(body, w);
+  EncodeElement(body, ns::PrefixForUri(element.ns).value_or(""), element.name, w);
   return Assemble(content, w, addressing);
 }
 

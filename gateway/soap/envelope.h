@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "core/expected.h"
+#include "onvif/operation_table.h"
 #include "soap/fault.h"
 #include "soap/xml_document.h"
 
@@ -41,7 +42,9 @@ struct ResponseAddressing {
   std::string action;      ///< wsa:Action of the response
 };
 
+/// `body` written as the element `element` (the operation's output element).
 std::string WriteResponseEnvelope(const google::protobuf::Message& body,
+                                  const onvif::QualifiedName& element,
                                   const ResponseAddressing& addressing);
 std::string WriteFaultEnvelope(const Fault& fault, const ResponseAddressing& addressing);
 

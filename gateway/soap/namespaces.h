@@ -32,8 +32,16 @@ inline constexpr std::string_view kWsnt = "http://docs.oasis-open.org/wsn/b-2";
 inline constexpr std::string_view kWstop = "http://docs.oasis-open.org/wsn/t-1";
 inline constexpr std::string_view kTns1 = "http://www.onvif.org/ver10/topics";
 inline constexpr std::string_view kXs = "http://www.w3.org/2001/XMLSchema";
+inline constexpr std::string_view kWsrfBf = "http://docs.oasis-open.org/wsrf/bf-2";
+inline constexpr std::string_view kWsrfR = "http://docs.oasis-open.org/wsrf/r-2";
+inline constexpr std::string_view kXmime = "http://www.w3.org/2005/05/xmlmime";
+inline constexpr std::string_view kXop = "http://www.w3.org/2004/08/xop/include";
 
 /// URI for one of our prefixes ("tt", "tds", ...), or nullopt if unknown.
+/// The generated ONVIF files name their namespace with the same prefixes
+/// (a unit test checks every (xml_ns, xml_uri) pair against this table).
 std::optional<std::string_view> UriForPrefix(std::string_view prefix);
+/// Our prefix for a namespace URI, or nullopt if unknown.
+std::optional<std::string_view> PrefixForUri(std::string_view uri);
 
 }  // namespace onvifgw::soap::ns

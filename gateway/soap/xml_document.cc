@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "soap/xml_writer.h"
+
 namespace onvifgw::soap {
 namespace {
 
@@ -126,6 +128,50 @@ std::string TrimmedText(const xmlNode* node) {
   while (b < e && is_ws(text[b])) ++b;
   while (e > b && is_ws(text[e - 1])) --e;
   return text.substr(b, e - b);
+}
+
+std::string SerializeElement(const xmlNode* element) {
+  // A copy in a document of its own: libxml2 declares on the copy's root the
+  // namespaces that were declared on the original's ancestors.
+  XmlDocPtr doc(xmlNewDoc(reinterpret_cast<const xmlChar*>("1.0")));
+  xmlNode* copy = xmlDocCopyNode(const_cast<xmlNode*>(element), doc.get(), 1);
+  if (copy == nullptr) return {};
+  xmlDocSetRootElement(doc.get(), copy);
+  xmlReconciliateNs(doc.get(), copy);
+  // A prefix used only in text (a QName such as a topic expression) keeps its
+  // meaning: a namespace in scope at the original whose prefix appears in the
+  // text as "prefix:" is declared on the copy too.
+  if (xmlNsPtr* in_scope = xmlGetNsList(element->doc, element)) {
+    xmlChar* content = xmlNodeGetContent(element);
+    const std::string_view text = content ? reinterpret_cast<const char*>(content) : "";
+    for (xmlNsPtr* n = in_scope; *n != nullptr; ++n) {
+      if ((*n)->prefix == nullptr || xmlSearchNs(doc.get(), copy, (*n)->prefix) != nullptr) {
+        continue;
+      }
+      const std::string qualified = std::string(reinterpret_cast<const char*>((*n)->prefix)) + ":";
+      if (text.find(qualified) != std::string_view::npos) xmlNewNs(copy, (*n)->href, (*n)->prefix);
+    }
+    xmlFree(content);
+    xmlFree(in_scope);
+  }
+  xmlBufferPtr buf = xmlBufferCreate();
+  xmlNodeDump(buf, doc.get(), copy, 0, 0);
+  std::string out(reinterpret_cast<const char*>(xmlBufferContent(buf)),
+                  static_cast<std::size_t>(xmlBufferLength(buf)));
+  xmlBufferFree(buf);
+  return out;
+}
+
+std::string SerializeContent(const xmlNode* element) {
+  std::string out;
+  for (const xmlNode* c = element->children; c != nullptr; c = c->next) {
+    if (c->type == XML_ELEMENT_NODE) {
+      out += SerializeElement(c);
+    } else if ((c->type == XML_TEXT_NODE || c->type == XML_CDATA_SECTION_NODE) && c->content) {
+      XmlWriter::AppendEscaped(out, reinterpret_cast<const char*>(c->content), false);
+    }
+  }
+  return out;
 }
 
 }  // namespace onvifgw::soap

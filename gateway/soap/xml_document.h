@@ -43,4 +43,11 @@ xmlNode* NextElementSibling(xmlNode* node);
 /// Concatenated text content with surrounding XML whitespace removed.
 std::string TrimmedText(const xmlNode* node);
 
+/// The element as XML text that stands on its own: every namespace it uses
+/// is declared on it (for xs:any content kept and written back later).
+std::string SerializeElement(const xmlNode* element);
+/// The element's content (child elements and text) as XML text, each child
+/// element standing on its own.
+std::string SerializeContent(const xmlNode* element);
+
 }  // namespace onvifgw::soap

@@ -5,9 +5,15 @@ namespace onvifgw::soap {
 void XmlWriter::AppendEscaped(std::string& out, std::string_view text, bool attribute) {
   for (char c : text) {
     switch (c) {
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '&': out += "&amp;"; break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '&':
+        out += "&amp;";
+        break;
       case '"':
         if (attribute) {
           out += "&quot;";
@@ -15,7 +21,9 @@ void XmlWriter::AppendEscaped(std::string& out, std::string_view text, bool attr
           out += c;
         }
         break;
-      case '\r': out += "&#13;"; break;
+      case '\r':
+        out += "&#13;";
+        break;
       case '\n':
       case '\t':
         if (attribute) {
@@ -62,6 +70,12 @@ void XmlWriter::Text(std::string_view text) {
   if (text.empty()) return;  // keeps <a/> for empty content
   CloseStartTag();
   AppendEscaped(out_, text, false);
+}
+
+void XmlWriter::Raw(std::string_view xml) {
+  if (xml.empty()) return;
+  CloseStartTag();
+  out_ += xml;
 }
 
 void XmlWriter::End(std::string_view prefix, std::string_view name) {

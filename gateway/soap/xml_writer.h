@@ -12,11 +12,15 @@ class XmlWriter {
  public:
   explicit XmlWriter(std::string& out) : out_(out) {}
 
-  /// Opens <prefix:name (or <name for an empty prefix: no namespace); attributes may follow until the next Content/Start/End.
+  /// Opens <prefix:name (or <name for an empty prefix: no namespace); attributes may follow until
+  /// the next Content/Start/End.
   void Start(std::string_view prefix, std::string_view name);
   void Attribute(std::string_view name, std::string_view value);
   /// Character data inside the current element.
   void Text(std::string_view text);
+  /// Appends XML that is already well-formed and self-contained (a kept
+  /// xs:any element, or one EncodeFragment wrote).
+  void Raw(std::string_view xml);
   /// Closes the innermost element (self-closing when it is still empty).
   void End(std::string_view prefix, std::string_view name);
 

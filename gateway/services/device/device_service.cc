@@ -8,12 +8,15 @@
 #include <ctime>
 
 #include "adapters/fault_map.h"
-#include "onvif/device.pb.h"
+#include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
+#include "services/device/io_operations.h"
 #include "services/device/security_operations.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/events/event_service.h"
+#include "services/service_registry.h"
+#include "soap/codec.h"
 #include "soap/namespaces.h"
 
 namespace onvifgw::services::device {
@@ -64,7 +67,7 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sec->set_defaultaccesspolicy(secured);
   sec->set_dot1x(false);
   sec->set_remoteuserhandling(secured);
-  sec->set_x509token(false);
+  sec->set_x_509token(false);
   sec->set_samltoken(false);
   sec->set_kerberostoken(false);
   sec->set_usernametoken(secured);
@@ -74,9 +77,12 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
     sec->set_maxusers(kMaxUsers);
     sec->set_maxusernamelength(static_cast<int>(security::CredentialLimits{}.max_username));
     sec->set_maxpasswordlength(static_cast<int>(security::CredentialLimits{}.max_password));
-    sec->set_securitypolicies("PasswordComplexity PasswordHistory AuthFailureWarning");
+    for (const char* p : {"PasswordComplexity", "PasswordHistory", "AuthFailureWarning"}) {
+      sec->add_securitypolicies(p);
+    }
     sec->set_maxpasswordhistory(kMaxPasswordHistory);
-    sec->set_hashingalgorithms("MD5 SHA-256");
+    sec->add_hashingalgorithms("MD5");
+    sec->add_hashingalgorithms("SHA-256");
   }
   auto* sys = caps.mutable_system();
   sys->set_discoveryresolve(ctx.device.discovery_enabled);
@@ -92,7 +98,7 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_discoverynotsupported(!ctx.device.discovery_enabled);
   sys->set_networkconfignotsupported(true);
   sys->set_userconfignotsupported(!secured);
-  caps.mutable_misc()->set_auxiliarycommands("");
+  caps.mutable_misc();  // no auxiliary commands
   return caps;
 }
 
@@ -146,7 +152,7 @@ Expected<tds::GetSystemDateAndTimeResponse, Fault> GetSystemDateAndTime(
   gmtime_r(&now, &utc);
   tds::GetSystemDateAndTimeResponse r;
   auto* sdt = r.mutable_systemdateandtime();
-  sdt->set_datetimetype("Manual");
+  sdt->set_datetimetype(tt::SetDateTimeType_Manual);
   sdt->set_daylightsavings(false);
   sdt->mutable_timezone()->set_tz("UTC0");
   FillDateTime(utc, sdt->mutable_utcdatetime());
@@ -173,26 +179,22 @@ Expected<tds::GetDeviceInformationResponse, Fault> GetDeviceInformation(
   return r;
 }
 
+// Derived from the registered services: each one the device offers, with its
+// XAddr and, when asked, its capabilities element (Core §8.1.2.2).
 Expected<tds::GetServicesResponse, Fault> GetServices(const RequestContext& ctx,
                                                       const tds::GetServices& req) {
   tds::GetServicesResponse r;
-  auto* device = r.add_service();
-  device->set_namespace_(std::string(soap::ns::kTds));
-  device->set_xaddr(ctx.ServiceUrl(kPath));
-  if (req.includecapability()) {
-    *device->mutable_capabilities()->mutable_capabilities() = ServiceCapabilities(ctx);
-  }
-  device->mutable_version()->set_major(kVersionMajor);
-  device->mutable_version()->set_minor(kVersionMinor);
-  if (ctx.device.events != nullptr) {
-    auto* ev = r.add_service();
-    ev->set_namespace_(std::string(soap::ns::kTev));
-    ev->set_xaddr(ctx.ServiceUrl(events::kPath));
-    if (req.includecapability()) {
-      *ev->mutable_capabilities()->mutable_eventcapabilities() = events::ServiceCapabilities();
+  if (ctx.services == nullptr) return r;
+  for (const auto& served : ctx.services->services()) {
+    if (!served->Available(ctx)) continue;
+    auto* service = r.add_service();
+    service->set_namespace_(std::string(served->schema->ns));
+    service->set_xaddr(ctx.ServiceUrl(served->description.path));
+    if (req.includecapability() && served->description.capabilities) {
+      service->mutable_capabilities()->add_xml_any(served->description.capabilities(ctx));
     }
-    ev->mutable_version()->set_major(kVersionMajor);
-    ev->mutable_version()->set_minor(kVersionMinor);
+    service->mutable_version()->set_major(kVersionMajor);
+    service->mutable_version()->set_minor(kVersionMinor);
   }
   return r;
 }
@@ -204,43 +206,47 @@ Expected<tds::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
   return r;
 }
 
+// Derived from the registered services: a category is answered by the
+// service that registered it; one nobody serves is NoSuchService (Core §8.1.2.4).
 Expected<tds::GetCapabilitiesResponse, Fault> GetCapabilities(const RequestContext& ctx,
                                                               const tds::GetCapabilities& req) {
-  const bool have_events = ctx.device.events != nullptr;
-  bool device = req.category().empty();
-  bool events = req.category().empty() && have_events;
-  for (const std::string& c : req.category()) {
-    if (c == "All") {
-      device = true;
-      events = have_events;
-    } else if (c == "Device") {
-      device = true;
-    } else if (c == "Events" && have_events) {
-      events = true;
-    } else if (c == "Analytics" || c == "Events" || c == "Imaging" || c == "Media" || c == "PTZ") {
-      // Core §8.1.2.4: a category whose service the device lacks.
-      return MakeUnexpected(soap::ActionNotSupported(
-          "The device does not provide the " + c + " service", "NoSuchService"));
-    } else {
-      return MakeUnexpected(soap::InvalidArgVal("Unknown capability category '" + c + "'"));
-    }
-  }
   tds::GetCapabilitiesResponse r;
   auto* caps = r.mutable_capabilities();
-  if (device) *caps->mutable_device() = LegacyDeviceCapabilities(ctx);
-  if (events) {
-    auto* ev = caps->mutable_events();
-    ev->set_xaddr(ctx.ServiceUrl(events::kPath));
-    ev->set_wssubscriptionpolicysupport(false);
-    ev->set_wspullpointsupport(true);
-    ev->set_wspausablesubscriptionmanagerinterfacesupport(false);
+  if (ctx.services == nullptr) return r;
+  const bool all =
+      req.category().empty() || std::find(req.category().begin(), req.category().end(),
+                                          tt::CapabilityCategory_All) != req.category().end();
+  for (int c : req.category()) {
+    if (c == tt::CapabilityCategory_All) continue;
+    const std::string name = tt::CapabilityCategory_Name(static_cast<tt::CapabilityCategory>(c))
+                                 .substr(std::string_view("CapabilityCategory_").size());
+    bool served = false;
+    for (const auto& s : ctx.services->services()) {
+      if (s->description.legacy_category == name && s->Available(ctx)) served = true;
+    }
+    if (!served) {
+      return MakeUnexpected(soap::ActionNotSupported(
+          "The device does not provide the " + name + " service", "NoSuchService"));
+    }
+  }
+  for (const auto& s : ctx.services->services()) {
+    const auto& d = s->description;
+    if (!d.legacy_capabilities || !s->Available(ctx)) continue;
+    const bool wanted =
+        all || std::any_of(req.category().begin(), req.category().end(), [&](int c) {
+          return tt::CapabilityCategory_Name(static_cast<tt::CapabilityCategory>(c)) ==
+                 "CapabilityCategory_" + d.legacy_category;
+        });
+    if (wanted) d.legacy_capabilities(ctx, caps);
   }
   return r;
 }
 
-Expected<tds::GetWsdlUrlResponse, Fault> GetWsdlUrl(const RequestContext&, const tds::GetWsdlUrl&) {
+Expected<tds::GetWsdlUrlResponse, Fault> GetWsdlUrl(const RequestContext& ctx,
+                                                    const tds::GetWsdlUrl&) {
   tds::GetWsdlUrlResponse r;
-  r.set_wsdlurl("http://www.onvif.org/ver10/device/wsdl/devicemgmt.wsdl");
+  const ServedService* device = ctx.services ? ctx.services->Get("tds") : nullptr;
+  r.set_wsdlurl(device ? std::string(device->schema->wsdl_url) : std::string());
   return r;
 }
 
@@ -256,7 +262,7 @@ Expected<tds::GetScopesResponse, Fault> GetScopes(const RequestContext& ctx,
   tds::GetScopesResponse r;
   for (const std::string& s : ctx.device.scopes) {
     auto* scope = r.add_scopes();
-    scope->set_scopedef("Fixed");
+    scope->set_scopedef(tt::ScopeDefinition_Fixed);
     scope->set_scopeitem(s);
   }
   return r;
@@ -333,22 +339,102 @@ void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completio
 
 }  // namespace
 
-std::vector<Operation> Operations() {
-  const std::string_view ns = soap::ns::kTds;
-  using AC = AccessClass;
-  return {
-      SyncOperation(ns, AC::kPreAuth, GetSystemDateAndTime),
-      SyncOperation(ns, AC::kReadSystem, GetDeviceInformation),
-      SyncOperation(ns, AC::kPreAuth, GetServices),
-      SyncOperation(ns, AC::kPreAuth, GetServiceCapabilities),
-      SyncOperation(ns, AC::kPreAuth, GetCapabilities),
-      SyncOperation(ns, AC::kPreAuth, GetWsdlUrl),
-      SyncOperation(ns, AC::kPreAuth, GetEndpointReference),
-      SyncOperation(ns, AC::kReadSystem, GetScopes),
-      SyncOperation(ns, AC::kPreAuth, GetHostname),
-      SyncOperation(ns, AC::kReadSystem, GetNetworkInterfaces),
-      AsyncOperation(ns, AC::kUnrecoverable, SystemReboot),
+void Serve(ServiceRegistry& registry) {
+  ServiceDescription d;
+  d.path = std::string(kPath);
+  d.capabilities = [](const RequestContext& ctx) {
+    return soap::EncodeFragment(ServiceCapabilities(ctx), "tds", "Capabilities");
   };
+  d.legacy_category = "Device";
+  d.legacy_capabilities = [](const RequestContext& ctx, tt::Capabilities* caps) {
+    *caps->mutable_device() = LegacyDeviceCapabilities(ctx);
+  };
+  ServiceBinder b = registry.Serve("tds", std::move(d));
+  b.Bind("GetSystemDateAndTime", GetSystemDateAndTime)
+      .Bind("GetDeviceInformation", GetDeviceInformation)
+      .Bind("GetServices", GetServices)
+      .Bind("GetServiceCapabilities", GetServiceCapabilities)
+      .Bind("GetCapabilities", GetCapabilities)
+      .Bind("GetWsdlUrl", GetWsdlUrl)
+      .Bind("GetEndpointReference", GetEndpointReference)
+      .Bind("GetScopes", GetScopes)
+      .Bind("GetHostname", GetHostname)
+      .Bind("GetNetworkInterfaces", GetNetworkInterfaces)
+      .Bind("SystemReboot", SystemReboot);
+  BindSecurityOperations(b);
+  BindIoOperations(b);
+  // Not implemented yet (the complete Device service is its own piece of
+  // work); the capabilities above do not claim any of them.
+  b.Unsupported({
+      "SetSystemDateAndTime",
+      "SetSystemFactoryDefault",
+      "UpgradeSystemFirmware",
+      "RestoreSystem",
+      "GetSystemBackup",
+      "GetSystemLog",
+      "GetSystemSupportInformation",
+      "SetScopes",
+      "AddScopes",
+      "RemoveScopes",
+      "GetDiscoveryMode",
+      "SetDiscoveryMode",
+      "GetRemoteDiscoveryMode",
+      "SetRemoteDiscoveryMode",
+      "GetDPAddresses",
+      "SetDPAddresses",
+      "SetHostname",
+      "SetHostnameFromDHCP",
+      "GetDNS",
+      "SetDNS",
+      "GetNTP",
+      "SetNTP",
+      "GetDynamicDNS",
+      "SetDynamicDNS",
+      "SetNetworkInterfaces",
+      "GetNetworkProtocols",
+      "SetNetworkProtocols",
+      "GetNetworkDefaultGateway",
+      "SetNetworkDefaultGateway",
+      "GetZeroConfiguration",
+      "SetZeroConfiguration",
+      "CreateCertificate",
+      "GetCertificates",
+      "GetCertificatesStatus",
+      "SetCertificatesStatus",
+      "DeleteCertificates",
+      "GetPkcs10Request",
+      "LoadCertificates",
+      "GetClientCertificateMode",
+      "SetClientCertificateMode",
+      "SendAuxiliaryCommand",
+      "GetCACertificates",
+      "LoadCertificateWithPrivateKey",
+      "GetCertificateInformation",
+      "LoadCACertificates",
+      "CreateDot1XConfiguration",
+      "SetDot1XConfiguration",
+      "GetDot1XConfiguration",
+      "GetDot1XConfigurations",
+      "DeleteDot1XConfiguration",
+      "GetDot11Capabilities",
+      "GetDot11Status",
+      "ScanAvailableDot11Networks",
+      "GetSystemUris",
+      "StartFirmwareUpgrade",
+      "StartSystemRestore",
+      "GetStorageConfigurations",
+      "CreateStorageConfiguration",
+      "GetStorageConfiguration",
+      "SetStorageConfiguration",
+      "DeleteStorageConfiguration",
+      "GetGeoLocation",
+      "SetGeoLocation",
+      "DeleteGeoLocation",
+      "UpgradeFirmware",
+      "GetUserRoles",
+      "SetUserRole",
+      "DeleteUserRole",
+  });
 }
 
 }  // namespace onvifgw::services::device

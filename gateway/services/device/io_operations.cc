@@ -5,7 +5,7 @@
 #include "adapters/adapter_client.h"
 #include "adapters/fault_map.h"
 #include "core/log.h"
-#include "onvif/device.pb.h"
+#include "onvif/generated/tds.pb.h"
 #include "services/xml_time.h"
 #include "soap/namespaces.h"
 
@@ -87,9 +87,11 @@ tt::RelayOutput ToOnvif(const v1::RelayOutput& r) {
   tt::RelayOutput out;
   out.set_token(r.relay_id());
   auto* p = out.mutable_properties();
-  p->set_mode(r.mode() == v1::RELAY_MODE_MONOSTABLE ? "Monostable" : "Bistable");
+  p->set_mode(r.mode() == v1::RELAY_MODE_MONOSTABLE ? tt::RelayMode_Monostable
+                                                    : tt::RelayMode_Bistable);
   p->set_delaytime(FormatDuration(std::chrono::milliseconds(r.delay_ms())));
-  p->set_idlestate(r.idle_state() == v1::RELAY_IDLE_STATE_CLOSED ? "closed" : "open");
+  p->set_idlestate(r.idle_state() == v1::RELAY_IDLE_STATE_CLOSED ? tt::RelayIdleState_closed
+                                                                 : tt::RelayIdleState_open);
   return out;
 }
 
@@ -123,22 +125,12 @@ void SetRelayOutputSettings(const RequestContext& ctx, const tds::SetRelayOutput
   v1::SetRelayOutputSettingsRequest call;
   call.set_camera_id(ctx.device.config.camera);
   call.set_relay_id(req.relayoutputtoken());
-  if (p.mode() == "Bistable") {
-    call.set_mode(v1::RELAY_MODE_BISTABLE);
-  } else if (p.mode() == "Monostable") {
-    call.set_mode(v1::RELAY_MODE_MONOSTABLE);
-  } else {
-    done(MakeUnexpected(soap::InvalidArgVal("Mode must be Monostable or Bistable")));
-    return;
-  }
-  if (p.idlestate() == "open") {
-    call.set_idle_state(v1::RELAY_IDLE_STATE_OPEN);
-  } else if (p.idlestate() == "closed") {
-    call.set_idle_state(v1::RELAY_IDLE_STATE_CLOSED);
-  } else {
-    done(MakeUnexpected(soap::InvalidArgVal("IdleState must be open or closed")));
-    return;
-  }
+  // Mode and IdleState are schema enumerations: the codec has refused any
+  // other value already.
+  call.set_mode(p.mode() == tt::RelayMode_Bistable ? v1::RELAY_MODE_BISTABLE
+                                                   : v1::RELAY_MODE_MONOSTABLE);
+  call.set_idle_state(p.idlestate() == tt::RelayIdleState_open ? v1::RELAY_IDLE_STATE_OPEN
+                                                               : v1::RELAY_IDLE_STATE_CLOSED);
   const auto delay = ParseDuration(p.delaytime());
   if (!delay) {
     done(MakeUnexpected(soap::InvalidArgVal("DelayTime is not an xs:duration")));
@@ -164,31 +156,24 @@ void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputSta
     done(MakeUnexpected(adapter.error()));
     return;
   }
-  if (req.logicalstate() != "active" && req.logicalstate() != "inactive") {
-    done(MakeUnexpected(soap::InvalidArgVal("LogicalState must be active or inactive")));
-    return;
-  }
   v1::SetRelayOutputStateRequest call;
   call.set_camera_id(ctx.device.config.camera);
   call.set_relay_id(req.relayoutputtoken());
-  call.set_active(req.logicalstate() == "active");
+  const bool active = req.logicalstate() == tt::RelayLogicalState_active;
+  call.set_active(active);
   const std::string who = ctx.principal ? ctx.principal->username : std::string("anonymous");
   log::Info("io", "device " + ctx.device.config.id + ": relay " + req.relayoutputtoken() + " " +
-                      req.logicalstate() + " (by '" + who + "')");
+                      (active ? "active" : "inactive") + " (by '" + who + "')");
   (*adapter)->SetRelayOutputState(
       std::move(call), AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false));
 }
 
 }  // namespace
 
-std::vector<Operation> IoOperations() {
-  const std::string_view ns = soap::ns::kTds;
-  using AC = AccessClass;
-  return {
-      AsyncOperation(ns, AC::kReadMedia, GetRelayOutputs),
-      AsyncOperation(ns, AC::kActuate, SetRelayOutputSettings),
-      AsyncOperation(ns, AC::kActuate, SetRelayOutputState),
-  };
+void BindIoOperations(ServiceBinder& b) {
+  b.Bind("GetRelayOutputs", GetRelayOutputs)
+      .Bind("SetRelayOutputSettings", SetRelayOutputSettings)
+      .Bind("SetRelayOutputState", SetRelayOutputState);
 }
 
 }  // namespace onvifgw::services::device

@@ -7,10 +7,10 @@
 
 #include <vector>
 
-#include "services/operation.h"
+#include "services/service_registry.h"
 
 namespace onvifgw::services::device {
 
-std::vector<Operation> IoOperations();
+void BindIoOperations(ServiceBinder& binder);
 
 }  // namespace onvifgw::services::device

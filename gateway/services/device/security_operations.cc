@@ -4,11 +4,12 @@
 #include <set>
 #include <sstream>
 
-#include "onvif/device.pb.h"
-#include "security/base64.h"
+#include "core/base64.h"
+#include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
 #include "security/ip_filter.h"
 #include "services/device_security.h"
+#include "soap/codec.h"
 #include "soap/namespaces.h"
 
 namespace onvifgw::services::device {
@@ -84,7 +85,8 @@ Expected<tds::GetUsersResponse, Fault> GetUsers(const RequestContext& ctx, const
   for (const UserAccount& u : ctx.device.security->users()) {
     auto* user = r.add_user();
     user->set_username(u.username);  // never the password (Core §8.4.3)
-    user->set_userlevel(std::string(security::UserLevelName(u.level)));
+    user->set_userlevel(soap::FromXmlValue<tt::UserLevel>(security::UserLevelName(u.level))
+                            .value_or(tt::UserLevel_User));
   }
   return r;
 }
@@ -101,7 +103,7 @@ Expected<tds::CreateUsersResponse, Fault> CreateUsers(const RequestContext& ctx,
     std::vector<UserAccount> added;
     for (const tt::User& u : req.user()) {
       if (auto f = UsernameFault(u.username())) return MakeUnexpected(*f);
-      auto level = AssignableLevel(u.userlevel());
+      auto level = AssignableLevel(soap::XmlValue(u.userlevel()));
       if (!level) return MakeUnexpected(level.error());
       if (!names.insert(u.username()).second) {
         return MakeUnexpected(Prohibited("UsernameClash", "User '" + u.username() + "' exists"));
@@ -172,7 +174,7 @@ Expected<tds::SetUserResponse, Fault> SetUser(const RequestContext& ctx, const t
         return MakeUnexpected(soap::InvalidArgVal(
             "User '" + u.username() + "' is fixed (set in the configuration)", "FixedUser"));
       }
-      auto level = AssignableLevel(u.userlevel());
+      auto level = AssignableLevel(soap::XmlValue(u.userlevel()));
       if (!level) return MakeUnexpected(level.error());
       // Core §8.4.6: an omitted password means "clear it", which we refuse.
       if (auto f = PasswordFault(u.username(), u.has_password() ? &u.password() : nullptr,
@@ -198,17 +200,15 @@ Expected<tds::GetAccessPolicyResponse, Fault> GetAccessPolicy(const RequestConte
                                                               const tds::GetAccessPolicy&) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   tds::GetAccessPolicyResponse r;
-  r.mutable_policyfile()->set_data(
-      security::Base64Encode(ctx.device.security->policy().Serialize()));
+  r.mutable_policyfile()->set_data(ctx.device.security->policy().Serialize());
   return r;
 }
 
 Expected<tds::SetAccessPolicyResponse, Fault> SetAccessPolicy(const RequestContext& ctx,
                                                               const tds::SetAccessPolicy& req) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
-  auto raw = security::Base64Decode(req.policyfile().data());
-  if (!raw) return MakeUnexpected(soap::InvalidArgVal("PolicyFile is not base64", "PolicyFormat"));
-  auto policy = security::AccessPolicy::Parse(*raw);
+  // The codec has decoded the base64Binary already.
+  auto policy = security::AccessPolicy::Parse(req.policyfile().data());
   if (!policy) return MakeUnexpected(soap::InvalidArgVal(policy.error(), "PolicyFormat"));
   // A policy that locks every administrator out cannot be undone remotely.
   if (!policy->Allows(UserLevel::kAdministrator, AccessClass::kWriteSystem) ||
@@ -266,13 +266,6 @@ Expected<std::vector<security::IpPrefix>, Fault> ValidatePrefixes(const tt::IPAd
   return out;
 }
 
-Status<Fault> ValidateType(const std::string& type) {
-  if (type != "Allow" && type != "Deny") {
-    return MakeUnexpected(soap::InvalidArgVal("Type must be Allow or Deny"));
-  }
-  return {};
-}
-
 Expected<tds::GetIPAddressFilterResponse, Fault> GetIPAddressFilter(
     const RequestContext& ctx, const tds::GetIPAddressFilter&) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
@@ -285,7 +278,6 @@ Expected<tds::SetIPAddressFilterResponse, Fault> SetIPAddressFilter(
     const RequestContext& ctx, const tds::SetIPAddressFilter& req) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   const tt::IPAddressFilter& f = req.ipaddressfilter();
-  if (auto st = ValidateType(f.type()); !st) return MakeUnexpected(st.error());
   if (auto p = ValidatePrefixes(f); !p) return MakeUnexpected(p.error());
   if (f.ipv4address_size() + f.ipv6address_size() > kMaxIpFilterEntries) {
     return MakeUnexpected(soap::ActionFailed("Too many filter entries", "IPFilterListIsFull"));
@@ -305,10 +297,7 @@ Expected<tds::AddIPAddressFilterResponse, Fault> AddIPAddressFilter(
   const tt::IPAddressFilter& add = req.ipaddressfilter();
   if (auto p = ValidatePrefixes(add); !p) return MakeUnexpected(p.error());
   tt::IPAddressFilter f = ctx.device.security->ip_filter();
-  if (!add.type().empty()) {
-    if (auto st = ValidateType(add.type()); !st) return MakeUnexpected(st.error());
-    f.set_type(add.type());
-  }
+  f.set_type(add.type());
   for (const auto& a : add.ipv4address()) {
     if (std::none_of(f.ipv4address().begin(), f.ipv4address().end(),
                      [&](const auto& e) { return SameEntry(e, a); })) {
@@ -484,7 +473,8 @@ Expected<tds::SetHashingAlgorithmResponse, Fault> SetHashingAlgorithm(
     const RequestContext& ctx, const tds::SetHashingAlgorithm& req) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
   std::vector<security::DigestAlgorithm> algorithms;
-  std::string list = req.algorithm();
+  std::string list;
+  for (const std::string& item : req.algorithm()) list += item + " ";
   std::replace(list.begin(), list.end(), ',', ' ');
   std::istringstream words(list);
   for (std::string word; words >> word;) {
@@ -509,33 +499,28 @@ Expected<tds::SetHashingAlgorithmResponse, Fault> SetHashingAlgorithm(
 
 }  // namespace
 
-std::vector<Operation> SecurityOperations() {
-  const std::string_view ns = soap::ns::kTds;
-  using AC = AccessClass;
-  // Access classes: Core §8.2.18-21, §8.4, §8.5 (FACTS §1.4).
-  return {
-      SyncOperation(ns, AC::kReadSystemSecret, GetUsers),
-      SyncOperation(ns, AC::kWriteSystem, CreateUsers),
-      SyncOperation(ns, AC::kWriteSystem, DeleteUsers),
-      SyncOperation(ns, AC::kWriteSystem, SetUser),
-      SyncOperation(ns, AC::kReadSystemSecret, GetAccessPolicy),
-      SyncOperation(ns, AC::kWriteSystem, SetAccessPolicy),
-      SyncOperation(ns, AC::kReadSystem, GetRemoteUser),
-      SyncOperation(ns, AC::kWriteSystem, SetRemoteUser),
-      SyncOperation(ns, AC::kReadSystem, GetIPAddressFilter),
-      SyncOperation(ns, AC::kWriteSystem, SetIPAddressFilter),
-      SyncOperation(ns, AC::kWriteSystem, AddIPAddressFilter),
-      SyncOperation(ns, AC::kWriteSystem, RemoveIPAddressFilter),
-      SyncOperation(ns, AC::kReadSystem, GetPasswordComplexityOptions),
-      SyncOperation(ns, AC::kReadSystem, GetPasswordComplexityConfiguration),
-      SyncOperation(ns, AC::kWriteSystem, SetPasswordComplexityConfiguration),
-      SyncOperation(ns, AC::kReadSystem, GetPasswordHistoryConfiguration),
-      SyncOperation(ns, AC::kWriteSystem, SetPasswordHistoryConfiguration),
-      SyncOperation(ns, AC::kReadSystem, GetAuthFailureWarningOptions),
-      SyncOperation(ns, AC::kReadSystem, GetAuthFailureWarningConfiguration),
-      SyncOperation(ns, AC::kWriteSystem, SetAuthFailureWarningConfiguration),
-      SyncOperation(ns, AC::kWriteSystem, SetHashingAlgorithm),
-  };
+void BindSecurityOperations(ServiceBinder& b) {
+  b.Bind("GetUsers", GetUsers)
+      .Bind("CreateUsers", CreateUsers)
+      .Bind("DeleteUsers", DeleteUsers)
+      .Bind("SetUser", SetUser)
+      .Bind("GetAccessPolicy", GetAccessPolicy)
+      .Bind("SetAccessPolicy", SetAccessPolicy)
+      .Bind("GetRemoteUser", GetRemoteUser)
+      .Bind("SetRemoteUser", SetRemoteUser)
+      .Bind("GetIPAddressFilter", GetIPAddressFilter)
+      .Bind("SetIPAddressFilter", SetIPAddressFilter)
+      .Bind("AddIPAddressFilter", AddIPAddressFilter)
+      .Bind("RemoveIPAddressFilter", RemoveIPAddressFilter)
+      .Bind("GetPasswordComplexityOptions", GetPasswordComplexityOptions)
+      .Bind("GetPasswordComplexityConfiguration", GetPasswordComplexityConfiguration)
+      .Bind("SetPasswordComplexityConfiguration", SetPasswordComplexityConfiguration)
+      .Bind("GetPasswordHistoryConfiguration", GetPasswordHistoryConfiguration)
+      .Bind("SetPasswordHistoryConfiguration", SetPasswordHistoryConfiguration)
+      .Bind("GetAuthFailureWarningOptions", GetAuthFailureWarningOptions)
+      .Bind("GetAuthFailureWarningConfiguration", GetAuthFailureWarningConfiguration)
+      .Bind("SetAuthFailureWarningConfiguration", SetAuthFailureWarningConfiguration)
+      .Bind("SetHashingAlgorithm", SetHashingAlgorithm);
 }
 
 }  // namespace onvifgw::services::device

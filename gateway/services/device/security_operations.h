@@ -1,17 +1,15 @@
 #pragma once
 // Device-service operations that manage security (Core §8.2.18-21, §8.4,
 // §8.5): users, access policy, remote user, IP address filter, password
-// complexity and history, authentication failure warning. Each is declared
-// once with its access class; all are backed by DeviceSecurity and change
-// nothing unless the whole request is valid (all-or-nothing).
+// complexity and history, authentication failure warning. All are backed by
+// DeviceSecurity and change nothing unless the whole request is valid
+// (all-or-nothing).
 
-#include <vector>
-
-#include "services/operation.h"
+#include "services/service_registry.h"
 
 namespace onvifgw::services::device {
 
-std::vector<Operation> SecurityOperations();
+void BindSecurityOperations(ServiceBinder& binder);
 
 /// Limits advertised in the capabilities and enforced.
 inline constexpr int kMaxUsers = 32;

@@ -4,16 +4,20 @@
 #include <initializer_list>
 #include <utility>
 
-#include "onvif/events.pb.h"
-#include "onvif/notification.pb.h"
+#include "onvif/generated/tev.pb.h"
+#include "onvif/generated/tt.pb.h"
+#include "onvif/generated/wsnt.pb.h"
 #include "services/events/event_hub.h"
 #include "services/xml_time.h"
+#include "soap/codec.h"
 #include "soap/namespaces.h"
+#include "soap/xml_writer.h"
 
 namespace onvifgw::services::events {
 namespace {
 
 namespace tev = ::onvifgw::onvif::tev;
+namespace tt = ::onvifgw::onvif::tt;
 namespace wsnt = ::onvifgw::onvif::wsnt;
 using soap::Fault;
 
@@ -36,19 +40,24 @@ Fault NotASubscription() {
   return soap::InvalidArgVal("Send this request to the subscription's address", "NoSubscription");
 }
 
-wsnt::NotificationMessage ToMessage(const Notification& n) {
-  wsnt::NotificationMessage m;
+// The notification's payload, tt:Message, sits in wsnt:Message's xs:any.
+wsnt::NotificationMessageHolderType ToMessage(const Notification& n) {
+  wsnt::NotificationMessageHolderType m;
   m.mutable_topic()->set_dialect(kConcreteSetDialect);
-  m.mutable_topic()->set_expression(n.topic);
-  auto* msg = m.mutable_message()->mutable_message();
-  msg->set_utctime(FormatDateTime(n.time));
-  if (n.is_property()) msg->set_propertyoperation(n.operation);
-  auto* src = msg->mutable_source()->add_simpleitem();
+  m.mutable_topic()->set_xml_text(n.topic);
+  tt::Message msg;
+  msg.set_utctime(FormatDateTime(n.time));
+  if (n.is_property()) {
+    msg.set_propertyoperation(soap::FromXmlValue<tt::PropertyOperation>(n.operation)
+                                  .value_or(tt::PropertyOperation_Changed));
+  }
+  auto* src = msg.mutable_source()->add_simpleitem();
   src->set_name(n.source_name);
   src->set_value(n.source_value);
-  auto* data = msg->mutable_data()->add_simpleitem();
+  auto* data = msg.mutable_data()->add_simpleitem();
   data->set_name(n.data_name);
   data->set_value(n.data_value);
+  m.mutable_message()->add_xml_any(soap::EncodeFragment(msg, "tt", "Message"));
   return m;
 }
 
@@ -59,21 +68,39 @@ Expected<tev::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
   return r;
 }
 
-// One leaf of the topic set: its message description's items (name, type).
-using ItemDescriptions = std::initializer_list<std::pair<const char*, const char*>>;
-void Describe(tev::EventTopic* topic, bool is_property, ItemDescriptions source,
-              ItemDescriptions data) {
-  topic->set_topic(true);
-  auto* desc = topic->mutable_messagedescription();
-  desc->set_isproperty(is_property);
-  for (auto [items, list] :
-       {std::pair{source, desc->mutable_source()}, std::pair{data, desc->mutable_data()}}) {
-    for (const auto& [name, type] : items) {
+// One leaf of the topic set: wstop:topic="true" and its tt:MessageDescription.
+struct TopicLeaf {
+  bool is_property;
+  std::vector<std::pair<const char*, const char*>> source, data;  // (name, type)
+};
+
+// Writes <tns1:Root><Branch>...<Leaf wstop:topic="true">description</Leaf>...
+// The topic tree is open content (xs:any) in wstop:TopicSet: the levels
+// below the root are unqualified, as ONVIF devices write them.
+std::string TopicTree(std::string_view root, const std::vector<std::string_view>& branches,
+                      const TopicLeaf& leaf) {
+  std::string out;
+  soap::XmlWriter w(out);
+  w.Start("tns1", root);
+  w.Attribute("xmlns:tns1", soap::ns::kTns1);
+  w.Attribute("xmlns:wstop", soap::ns::kWstop);
+  for (std::size_t i = 0; i + 1 < branches.size(); ++i) w.Start("", branches[i]);
+  w.Start("", branches.back());
+  w.Attribute("wstop:topic", "true");
+  tt::MessageDescription desc;
+  desc.set_isproperty(leaf.is_property);
+  for (auto [items, list] : {std::pair{&leaf.source, desc.mutable_source()},
+                             std::pair{&leaf.data, desc.mutable_data()}}) {
+    for (const auto& [name, type] : *items) {
       auto* item = list->add_simpleitemdescription();
       item->set_name(name);
       item->set_type(type);
     }
   }
+  w.Raw(soap::EncodeFragment(desc, "tt", "MessageDescription"));
+  for (std::size_t i = branches.size(); i-- > 0;) w.End("", branches[i]);
+  w.End("tns1", root);
+  return out;
 }
 
 Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
@@ -82,11 +109,14 @@ Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
   r.add_topicnamespacelocation("http://www.onvif.org/onvif/ver10/topics/topicns.xml");
   r.set_fixedtopicset(true);
   auto& topics = *r.mutable_topicset();
-  Describe(topics.mutable_videosource()->mutable_motionalarm(), true,
-           {{"Source", "tt:ReferenceToken"}}, {{"State", "xs:boolean"}});
-  Describe(topics.mutable_device()->mutable_securitypolicy()->mutable_authfailed(), false,
-           {{"NetworkInterface", "tt:ReferenceToken"}},
-           {{"SourceIPv4", "tt:IPv4Address"}, {"SourceIPv6", "tt:IPv6Address"}});
+  topics.add_xml_any(
+      TopicTree("VideoSource", {"MotionAlarm"},
+                {true, {{"Source", "tt:ReferenceToken"}}, {{"State", "xs:boolean"}}}));
+  topics.add_xml_any(
+      TopicTree("Device", {"SecurityPolicy", "AuthFailed"},
+                {false,
+                 {{"NetworkInterface", "tt:ReferenceToken"}},
+                 {{"SourceIPv4", "tt:IPv4Address"}, {"SourceIPv6", "tt:IPv6Address"}}}));
   r.add_topicexpressiondialect(kConcreteSetDialect);
   r.add_topicexpressiondialect("http://docs.oasis-open.org/wsn/t-1/TopicExpression/Concrete");
   r.add_messagecontentfilterdialect(
@@ -100,20 +130,27 @@ Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscri
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   const auto now = Clock::now();
   std::optional<Clock::time_point> termination;
-  if (req.has_initialterminationtime() && !req.initialterminationtime().empty()) {
+  if (req.has_initialterminationtime()) {
     termination = ParseAbsoluteOrRelative(req.initialterminationtime(), now);
     if (!termination) {
       return MakeUnexpected(soap::InvalidArgVal("InitialTerminationTime is not a duration or time",
                                                 "InvalidTerminationTime"));
     }
   }
+  // The filter's content is open (xs:any): its wsnt:TopicExpression
+  // elements are decoded here; other filters are not applied yet.
   std::vector<std::string> expressions;
-  for (const auto& e : req.filter().topicexpression()) expressions.push_back(e.expression());
+  for (const std::string& kept : req.filter().xml_any()) {
+    wsnt::TopicExpressionType e;
+    auto decoded = soap::DecodeKept(kept, soap::ns::kWsnt, "TopicExpression", &e);
+    if (!decoded) return MakeUnexpected(soap::DecodeFault(decoded.error()));
+    if (*decoded) expressions.push_back(e.xml_text());
+  }
   auto created =
       ctx.device.events->Subscribe(ctx.device.config.id, TopicFilter(expressions), termination);
   if (!created) return MakeUnexpected(created.error());
   tev::CreatePullPointSubscriptionResponse r;
-  r.mutable_subscriptionreference()->set_address(
+  r.mutable_subscriptionreference()->mutable_address()->set_xml_text(
       ctx.ServiceUrl(std::string(kSubscriptionPathPrefix) + std::to_string(created->id)));
   r.set_currenttime(FormatDateTime(now));
   r.set_terminationtime(FormatDateTime(created->termination));
@@ -197,20 +234,36 @@ tev::Capabilities ServiceCapabilities() {
 
 std::string VideoSourceToken(const std::string& source_id) { return "VideoSource_" + source_id; }
 
-std::vector<Operation> Operations() {
-  using AC = AccessClass;
-  const std::string_view tev_ns = soap::ns::kTev;
-  const std::string_view wsnt_ns = soap::ns::kWsnt;
-  // Access classes: Core §9 (GetServiceCapabilities PRE_AUTH, the rest READ_MEDIA).
-  return {
-      SyncOperation(tev_ns, AC::kPreAuth, GetServiceCapabilities),
-      SyncOperation(tev_ns, AC::kReadMedia, GetEventProperties),
-      SyncOperation(tev_ns, AC::kReadMedia, CreatePullPointSubscription),
-      AsyncOperation(tev_ns, AC::kReadMedia, PullMessages),
-      SyncOperation(tev_ns, AC::kReadMedia, SetSynchronizationPoint),
-      SyncOperation(wsnt_ns, AC::kReadMedia, Renew),
-      SyncOperation(wsnt_ns, AC::kReadMedia, Unsubscribe),
+void Serve(ServiceRegistry& registry) {
+  ServiceDescription d;
+  d.path = std::string(kPath);
+  d.path_prefix = std::string(kSubscriptionPathPrefix);
+  d.available = [](const RequestContext& ctx) { return ctx.device.events != nullptr; };
+  d.capabilities = [](const RequestContext&) {
+    return soap::EncodeFragment(ServiceCapabilities(), "tev", "Capabilities");
   };
+  d.legacy_category = "Events";
+  d.legacy_capabilities = [](const RequestContext& ctx, tt::Capabilities* caps) {
+    auto* ev = caps->mutable_events();
+    ev->set_xaddr(ctx.ServiceUrl(kPath));
+    ev->set_wssubscriptionpolicysupport(false);
+    ev->set_wspullpointsupport(true);
+    ev->set_wspausablesubscriptionmanagerinterfacesupport(false);
+  };
+  registry.Serve("tev", std::move(d))
+      .Bind("GetServiceCapabilities", GetServiceCapabilities)
+      .Bind("GetEventProperties", GetEventProperties)
+      .Bind("CreatePullPointSubscription", CreatePullPointSubscription)
+      .Bind("PullMessages", PullMessages)
+      .Bind("SetSynchronizationPoint", SetSynchronizationPoint)
+      .Bind("Renew", Renew)
+      .Bind("Unsubscribe", Unsubscribe)
+      // Basic Notification, Seek, event brokers and the WS-BaseNotification
+      // pull point are not implemented: WSSubscriptionPolicySupport and
+      // WSPausableSubscriptionManagerInterfaceSupport say false.
+      .Unsupported({"Seek", "AddEventBroker", "DeleteEventBroker", "GetEventBrokers", "Subscribe",
+                    "GetCurrentMessage", "GetMessages", "DestroyPullPoint", "CreatePullPoint",
+                    "PauseSubscription", "ResumeSubscription"});
 }
 
 }  // namespace onvifgw::services::events

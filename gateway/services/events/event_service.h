@@ -3,14 +3,15 @@
 // backed by events::EventHub. The adapters' events become ONVIF topics here:
 // motion -> tns1:VideoSource/MotionAlarm (State, per video source); the
 // gateway's own tns1:Device/SecurityPolicy/AuthFailed.
-// Operations not declared in event_service.cc answer ter:ActionNotSupported.
+// Serve() registers it: every operation of the served port types of
+// event.wsdl is bound or declared unsupported.
 
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "onvif/events.pb.h"
-#include "services/operation.h"
+#include "onvif/generated/tev.pb.h"
+#include "services/service_registry.h"
 
 namespace onvifgw::services::events {
 
@@ -25,7 +26,7 @@ inline constexpr std::string_view kAuthFailedTopic = "tns1:Device/SecurityPolicy
 /// The token of the one network interface GetNetworkInterfaces reports.
 inline constexpr std::string_view kNetworkInterfaceToken = "eth0";
 
-std::vector<Operation> Operations();
+void Serve(ServiceRegistry& registry);
 
 /// What the event service advertises (GetServiceCapabilities and the
 /// device's GetServices).

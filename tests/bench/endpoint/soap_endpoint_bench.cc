@@ -18,14 +18,13 @@
 #include <string>
 #include <vector>
 
+#include "core/base64.h"
 #include "core/log.h"
-#include "security/base64.h"
 #include "security/secret_box.h"
 #include "security/username_token.h"
 #include "services/authentication.h"
-#include "services/device/device_service.h"
-#include "services/device/security_operations.h"
 #include "services/device_security.h"
+#include "services/served_services.h"
 #include "services/soap_endpoint.h"
 #include "store/state_store.h"
 
@@ -56,10 +55,9 @@ std::string TokenHeader(std::chrono::system_clock::time_point now) {
          "oasis-200401-wss-username-token-profile-1.0#PasswordDigest\">" +
          security::ComputePasswordDigest(nonce_bytes, created, kPassword) +
          "</Password><Nonce EncodingType=\"" + w +
-         "oasis-200401-wss-soap-message-security-1.0#Base64Binary\">" +
-         security::Base64Encode(nonce_bytes) + "</Nonce><Created xmlns=\"" + w +
-         "oasis-200401-wss-wssecurity-utility-1.0.xsd\">" + created +
-         "</Created></UsernameToken></Security></s:Header>";
+         "oasis-200401-wss-soap-message-security-1.0#Base64Binary\">" + Base64Encode(nonce_bytes) +
+         "</Nonce><Created xmlns=\"" + w + "oasis-200401-wss-wssecurity-utility-1.0.xsd\">" +
+         created + "</Created></UsernameToken></Security></s:Header>";
 }
 
 }  // namespace
@@ -86,9 +84,12 @@ int main(int argc, char** argv) {
     return 1;
   }
   services::RequestAuthenticator authenticator;
-  services::SoapEndpoint endpoint(soap::XmlLimits{}, &authenticator);
-  endpoint.Register(services::device::Operations());
-  endpoint.Register(services::device::SecurityOperations());
+  services::ServiceRegistry registry;
+  if (auto st = services::ServeAll(registry); !st) {
+    std::fprintf(stderr, "services: %s\n", st.error().c_str());
+    return 1;
+  }
+  services::SoapEndpoint endpoint(registry, soap::XmlLimits{}, &authenticator);
   services::VirtualDevice device;
   device.config.id = "bench";
   device.config.name = "Bench";

@@ -9,8 +9,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "onvif/device.pb.h"
-
 namespace onvifgw::soap {
 namespace {
 
@@ -28,9 +26,10 @@ Fault ParseFault(const std::string& xml, XmlLimits limits = {}) {
 
 TEST(Envelope, FindsOperationByBodyElement) {
   auto r = ParseEnvelope(
-      Envelope("<GetDeviceInformation xmlns=\"http://www.onvif.org/ver10/device/wsdl\"/>",
-               "<a:MessageID xmlns:a=\"http://www.w3.org/2005/08/addressing\">urn:uuid:1</a:MessageID>"
-               "<a:Action xmlns:a=\"http://www.w3.org/2005/08/addressing\">x</a:Action>"),
+      Envelope(
+          "<GetDeviceInformation xmlns=\"http://www.onvif.org/ver10/device/wsdl\"/>",
+          "<a:MessageID xmlns:a=\"http://www.w3.org/2005/08/addressing\">urn:uuid:1</a:MessageID>"
+          "<a:Action xmlns:a=\"http://www.w3.org/2005/08/addressing\">x</a:Action>"),
       {});
   ASSERT_TRUE(r.has_value());
   EXPECT_EQ(r->operation_ns, "http://www.onvif.org/ver10/device/wsdl");
@@ -94,8 +93,9 @@ TEST(Envelope, BillionLaughsIsRejected) {
 }
 
 TEST(Envelope, ExternalEntityIsRejected) {
-  std::string xml = "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" +
-                    Envelope("<x>&xxe;</x>");
+  std::string xml =
+      "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>" +
+      Envelope("<x>&xxe;</x>");
   Fault f = ParseFault(xml);
   EXPECT_NE(f.reason.find("DTD"), std::string::npos);
 }

@@ -10,6 +10,7 @@
 #include "check_soap.h"
 #include "services/device/device_service.h"
 #include "services/events/event_hub.h"
+#include "services/served_services.h"
 #include "services/soap_endpoint.h"
 
 namespace onvifgw::services::events {
@@ -25,7 +26,8 @@ Notification Motion(bool on, const std::string& source = "VideoSource_0") {
 
 TEST(TopicFilter, ConcreteSetExpressions) {
   EXPECT_TRUE(TopicFilter().Matches("tns1:VideoSource/MotionAlarm"));
-  EXPECT_TRUE(TopicFilter({"tns1:VideoSource/MotionAlarm"}).Matches("tns1:VideoSource/MotionAlarm"));
+  EXPECT_TRUE(
+      TopicFilter({"tns1:VideoSource/MotionAlarm"}).Matches("tns1:VideoSource/MotionAlarm"));
   EXPECT_TRUE(TopicFilter({"x:VideoSource/x:MotionAlarm"}).Matches("tns1:VideoSource/MotionAlarm"));
   EXPECT_TRUE(TopicFilter({"tns1:VideoSource//."}).Matches("tns1:VideoSource/MotionAlarm"));
   EXPECT_TRUE(TopicFilter({"tns1:Device/Trigger|tns1:VideoSource/MotionAlarm"})
@@ -85,12 +87,10 @@ TEST(EventHub, FilterAndMessageLimit) {
   auto mine = hub.Subscribe("d", TopicFilter({"tns1:VideoSource/MotionAlarm"}), std::nullopt);
   for (int i = 0; i < 5; ++i) hub.Publish("d", Motion(i % 2 == 0));
   std::size_t n_other = 99, n_mine = 99;
-  hub.Pull("d", other->id, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
-    n_other = r->messages.size();
-  });
-  hub.Pull("d", mine->id, 0ms, 3, [&](Expected<PullResult, soap::Fault> r) {
-    n_mine = r->messages.size();
-  });
+  hub.Pull("d", other->id, 0ms, 10,
+           [&](Expected<PullResult, soap::Fault> r) { n_other = r->messages.size(); });
+  hub.Pull("d", mine->id, 0ms, 3,
+           [&](Expected<PullResult, soap::Fault> r) { n_mine = r->messages.size(); });
   EXPECT_EQ(n_other, 0u);
   EXPECT_EQ(n_mine, 3u);
 }
@@ -132,9 +132,7 @@ TEST(EventHub, SubscriptionLimitIsEnforced) {
 
 class EventServiceTest : public ::testing::Test {
  protected:
-  EventServiceTest() : endpoint_(soap::XmlLimits{}) {
-    endpoint_.Register(Operations());
-    endpoint_.Register(device::Operations());
+  EventServiceTest() : endpoint_(Registry(), soap::XmlLimits{}) {
     device_.config.id = "front";
     device_.events = &hub_;
   }
@@ -146,12 +144,23 @@ class EventServiceTest : public ::testing::Test {
         "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
         "xmlns:wsnt=\"http://docs.oasis-open.org/wsn/b-2\"><s:Body>" +
         body + "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path, "", "POST", "192.0.2.99", std::nullopt};
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
+                       "",      "POST", "192.0.2.99",      std::nullopt};
     std::promise<SoapReply> p;
     endpoint_.Handle(xml, ctx, [&](SoapReply r) { p.set_value(std::move(r)); });
     auto f = p.get_future();
     EXPECT_EQ(f.wait_for(10s), std::future_status::ready);
     return f.get();
+  }
+
+  static const ServiceRegistry& Registry() {
+    static ServiceRegistry* registry = [] {
+      auto* r = new ServiceRegistry;
+      auto st = ServeAll(*r);
+      EXPECT_TRUE(st.ok()) << (st ? "" : st.error());
+      return r;
+    }();
+    return *registry;
   }
 
   EventHub hub_;
@@ -175,15 +184,17 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
   EXPECT_NE(pulled.body.find("PropertyOperation=\"Initialized\""), std::string::npos);
   EXPECT_NE(pulled.body.find("tns1:VideoSource/MotionAlarm"), std::string::npos);
   std::vector<SoapReply> replies = {
-      created, pulled,
+      created,
+      pulled,
       Call("/onvif/events_service", "<tev:GetServiceCapabilities/>"),
       Call("/onvif/events_service", "<tev:GetEventProperties/>"),
       Call("/onvif/subscription/1", "<tev:SetSynchronizationPoint/>"),
       Call("/onvif/subscription/1",
            "<wsnt:Renew><wsnt:TerminationTime>PT120S</wsnt:TerminationTime></wsnt:Renew>"),
       Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>"),
-      Call("/onvif/device_service",
-           "<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>"),
+      Call(
+          "/onvif/device_service",
+          "<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>"),
       Call("/onvif/device_service",
            "<tds:GetCapabilities><tds:Category>Events</tds:Category></tds:GetCapabilities>"),
   };
@@ -207,7 +218,8 @@ TEST_F(EventServiceTest, BadArgumentsAreFaults) {
            "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout><tev:MessageLimit>1"
            "</tev:MessageLimit></tev:PullMessages>");
   EXPECT_EQ(r.http_status, 400) << "PullMessages must go to a subscription address";
-  r = Call("/onvif/events_service", "<tev:Seek><tev:UtcTime>2026-01-01T00:00:00Z</tev:UtcTime></tev:Seek>");
+  r = Call("/onvif/events_service",
+           "<tev:Seek><tev:UtcTime>2026-01-01T00:00:00Z</tev:UtcTime></tev:Seek>");
   EXPECT_EQ(r.http_status, 500);
   EXPECT_NE(r.body.find("ter:ActionNotSupported"), std::string::npos);
 }

@@ -8,7 +8,7 @@
 #include <sstream>
 #include <thread>
 
-#include "security/base64.h"
+#include "core/base64.h"
 #include "security/date_time.h"
 #include "soap/namespaces.h"
 #include "soap/xml_document.h"

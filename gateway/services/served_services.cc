@@ -1,0 +1,14 @@
+#include "services/served_services.h"
+
+#include "services/device/device_service.h"
+#include "services/events/event_service.h"
+
+namespace onvifgw::services {
+
+Status<std::string> ServeAll(ServiceRegistry& registry) {
+  device::Serve(registry);
+  events::Serve(registry);
+  return registry.Seal();
+}
+
+}  // namespace onvifgw::services
