@@ -21,34 +21,13 @@
 #include <thread>
 
 #include "adapter/v1/adapter.grpc.pb.h"
+#include "adapters/camera_adapter.h"
 #include "core/expected.h"
 
 namespace onvifgw::adapters {
 
-namespace v1 = ::onvifgw::adapter::v1;
-
-struct CameraFacts {
-  v1::CameraDescription description;
-  v1::DeviceInformation information;
-  v1::VideoSourceList video_sources;
-  /// The relays as first listed: their ids (the ONVIF tokens) and count.
-  /// Their settings and state are read live.
-  v1::RelayOutputList relay_outputs;
-};
-
-/// An immutable snapshot; replaced as a whole on refresh.
-struct AdapterFacts {
-  v1::DescribeResponse describe;
-  std::map<std::string, CameraFacts> cameras;
-  std::chrono::system_clock::time_point fetched_at;
-
-  const CameraFacts* Camera(const std::string& id) const {
-    auto it = cameras.find(id);
-    return it == cameras.end() ? nullptr : &it->second;
-  }
-};
-
-class AdapterClient {
+/// The gRPC implementation of CameraAdapter.
+class AdapterClient final : public CameraAdapter {
  public:
   /// `target` is a gRPC address: "unix:/path" or "host:port".
   AdapterClient(std::string id, std::string target, std::chrono::milliseconds call_deadline);
@@ -69,22 +48,19 @@ class AdapterClient {
 
   /// The last facts fetched, or nullptr if the adapter was never reached.
   /// Stays available while the adapter is down (served from cache).
-  std::shared_ptr<const AdapterFacts> facts() const;
+  std::shared_ptr<const AdapterFacts> facts() const override;
 
   /// Whether the adapter is believed up (set by the supervisor).
-  bool available() const { return available_.load(); }
+  bool available() const override { return available_.load(); }
   void set_available(bool up) { available_.store(up); }
 
-  template <typename Response>
-  using Done = std::function<void(const grpc::Status&, const Response&)>;
-  /// Asynchronous Reboot with the call deadline; `done` runs on a gRPC thread.
-  void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done);
-  /// Relay outputs, asynchronous with the call deadline; `done` runs on a
-  /// gRPC thread.
-  void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done);
+  /// Asynchronous, with the call deadline; `done` runs on a gRPC thread.
+  void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) override;
+  void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) override;
   void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
-                              Done<v1::RelayOutput> done);
-  void SetRelayOutputState(v1::SetRelayOutputStateRequest request, Done<v1::RelayOutput> done);
+                              Done<v1::RelayOutput> done) override;
+  void SetRelayOutputState(v1::SetRelayOutputStateRequest request,
+                           Done<v1::RelayOutput> done) override;
 
   /// Reads StreamEvents on a thread of its own until StopEvents(); a
   /// FactsChanged event triggers Refresh(); every event goes to `sink`.

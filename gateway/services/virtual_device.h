@@ -6,8 +6,9 @@
 #include <string>
 #include <vector>
 
-#include "adapters/adapter_client.h"
+#include "adapters/camera_adapter.h"
 #include "config/gateway_config.h"
+#include "core/clock.h"
 #include "store/state_store.h"
 
 namespace onvifgw::services {
@@ -20,7 +21,7 @@ class DeviceSecurity;
 struct VirtualDevice {
   config::DeviceConfig config;
   store::DeviceIdentity identity;
-  adapters::AdapterClient* adapter = nullptr;
+  adapters::CameraAdapter* adapter = nullptr;
   bool discovery_enabled = true;
   /// Fixed scopes (Core §7.3.2.2), computed once from the config.
   std::vector<std::string> scopes;
@@ -28,6 +29,8 @@ struct VirtualDevice {
   events::EventHub* events = nullptr;
   /// Users, policy, IP filter; nullptr = no authentication (unit tests).
   DeviceSecurity* security = nullptr;
+  /// The device's clock (GetSystemDateAndTime); tests may use a ManualClock.
+  const Clock* clock = &SystemClock::Instance();
 };
 
 /// A device's `advertised_address` split into host (IPv6 without brackets)

@@ -144,10 +144,10 @@ void FillDateTime(const std::tm& tm, tt::DateTime* out) {
 // ---------------------------------------------------------------- handlers
 
 Expected<tds::GetSystemDateAndTimeResponse, Fault> GetSystemDateAndTime(
-    const RequestContext&, const tds::GetSystemDateAndTime&) {
+    const RequestContext& ctx, const tds::GetSystemDateAndTime&) {
   // The gateway's own clock, in true UTC (INTEROP §2.9): clients derive the
   // UsernameToken Created offset from it.
-  const std::time_t now = std::time(nullptr);
+  const std::time_t now = std::chrono::system_clock::to_time_t(ctx.device.clock->Now());
   std::tm utc{};
   gmtime_r(&now, &utc);
   tds::GetSystemDateAndTimeResponse r;
@@ -268,6 +268,16 @@ Expected<tds::GetScopesResponse, Fault> GetScopes(const RequestContext& ctx,
   return r;
 }
 
+// Core §8.3.17: whether the device answers WS-Discovery (the gateway's
+// discovery setting; SetDiscoveryMode is not supported yet).
+Expected<tds::GetDiscoveryModeResponse, Fault> GetDiscoveryMode(const RequestContext& ctx,
+                                                                const tds::GetDiscoveryMode&) {
+  tds::GetDiscoveryModeResponse r;
+  r.set_discoverymode(ctx.device.discovery_enabled ? tt::DiscoveryMode_Discoverable
+                                                   : tt::DiscoveryMode_NonDiscoverable);
+  return r;
+}
+
 Expected<tds::GetHostnameResponse, Fault> GetHostname(const RequestContext& ctx,
                                                       const tds::GetHostname&) {
   tds::GetHostnameResponse r;
@@ -319,7 +329,7 @@ Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
 }
 
 void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completion done) {
-  adapters::AdapterClient* adapter = ctx.device.adapter;
+  adapters::CameraAdapter* adapter = ctx.device.adapter;
   if (adapter == nullptr || !adapter->available()) {
     done(MakeUnexpected(soap::ActionFailed("The camera is not reachable at the moment")));
     return;
@@ -358,6 +368,7 @@ void Serve(ServiceRegistry& registry) {
       .Bind("GetWsdlUrl", GetWsdlUrl)
       .Bind("GetEndpointReference", GetEndpointReference)
       .Bind("GetScopes", GetScopes)
+      .Bind("GetDiscoveryMode", GetDiscoveryMode)
       .Bind("GetHostname", GetHostname)
       .Bind("GetNetworkInterfaces", GetNetworkInterfaces)
       .Bind("SystemReboot", SystemReboot);
@@ -376,7 +387,6 @@ void Serve(ServiceRegistry& registry) {
       "SetScopes",
       "AddScopes",
       "RemoveScopes",
-      "GetDiscoveryMode",
       "SetDiscoveryMode",
       "GetRemoteDiscoveryMode",
       "SetRemoteDiscoveryMode",

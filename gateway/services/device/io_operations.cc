@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "adapters/adapter_client.h"
+#include "adapters/camera_adapter.h"
 #include "adapters/fault_map.h"
 #include "core/log.h"
 #include "onvif/generated/tds.pb.h"
@@ -29,8 +29,8 @@ Fault ModeError(std::string reason) { return soap::InvalidArgVal(std::move(reaso
 
 // The adapter behind the device, when its cached facts say the camera has
 // relays; otherwise the fault to answer.
-Expected<adapters::AdapterClient*, Fault> RelayAdapter(const RequestContext& ctx) {
-  adapters::AdapterClient* adapter = ctx.device.adapter;
+Expected<adapters::CameraAdapter*, Fault> RelayAdapter(const RequestContext& ctx) {
+  adapters::CameraAdapter* adapter = ctx.device.adapter;
   if (adapter == nullptr) {
     return MakeUnexpected(soap::ActionNotSupported("This device has no relay outputs"));
   }
@@ -59,7 +59,7 @@ bool KnownRelay(const RequestContext& ctx, const std::string& token) {
 
 // The adapter for a change to relay `token`, or the fault to answer: an
 // unknown token is refused from the cached relay ids, without a round trip.
-Expected<adapters::AdapterClient*, Fault> RelayTarget(const RequestContext& ctx,
+Expected<adapters::CameraAdapter*, Fault> RelayTarget(const RequestContext& ctx,
                                                       const std::string& token) {
   auto adapter = RelayAdapter(ctx);
   if (adapter && !KnownRelay(ctx, token)) return MakeUnexpected(RelayTokenFault());
@@ -69,7 +69,7 @@ Expected<adapters::AdapterClient*, Fault> RelayTarget(const RequestContext& ctx,
 // Completes a relay change: the adapter's NOT_FOUND is ter:RelayToken and,
 // for settings, INVALID_ARGUMENT is ter:ModeError.
 template <typename Response>
-adapters::AdapterClient::Done<v1::RelayOutput> AfterRelayChange(Completion done, bool settings) {
+adapters::CameraAdapter::Done<v1::RelayOutput> AfterRelayChange(Completion done, bool settings) {
   return [done = std::move(done), settings](const grpc::Status& st, const v1::RelayOutput&) {
     if (settings && st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
       done(MakeUnexpected(ModeError(st.error_message())));

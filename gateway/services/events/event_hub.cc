@@ -64,7 +64,8 @@ bool TopicFilter::Matches(const std::string& topic) const {
   return false;
 }
 
-EventHub::EventHub(HubLimits limits) : limits_(limits) {
+EventHub::EventHub(HubLimits limits, const ::onvifgw::Clock& clock)
+    : limits_(limits), clock_(clock) {
   thread_ = std::thread([this] { Loop(); });
 }
 
@@ -89,7 +90,7 @@ EventHub::~EventHub() {
 
 Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
     const std::string& device, TopicFilter filter, std::optional<Clock::time_point> termination) {
-  const auto now = Clock::now();
+  const auto now = clock_.Now();
   Clock::time_point term = termination.value_or(now + limits_.default_termination);
   if (term <= now) {
     return MakeUnexpected(
@@ -112,7 +113,7 @@ Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
 }
 
 std::size_t EventHub::subscription_count_locked(const std::string& device) const {
-  const auto now = Clock::now();
+  const auto now = clock_.Now();
   std::size_t n = 0;
   for (const auto& [key, s] : subscriptions_) n += key.first == device && s.termination > now;
   return n;
@@ -121,7 +122,7 @@ std::size_t EventHub::subscription_count_locked(const std::string& device) const
 EventHub::Subscription* EventHub::FindLive(const std::string& device, uint64_t id) {
   auto it = subscriptions_.find(Key{device, id});
   // An expired subscription is gone even before the hub's thread collects it.
-  if (it == subscriptions_.end() || it->second.termination <= Clock::now()) return nullptr;
+  if (it == subscriptions_.end() || it->second.termination <= clock_.Now()) return nullptr;
   return &it->second;
 }
 
@@ -175,7 +176,7 @@ void EventHub::Pull(const std::string& device, uint64_t id, std::chrono::millise
       ready.push_back([done] { done(MakeUnexpected(UnknownSubscription())); });
     } else {
       Subscription& s = *found;
-      const auto now = Clock::now();
+      const auto now = clock_.Now();
       // Polling keeps a pull point alive for another lifetime.
       s.termination = std::max(s.termination, now + s.lifetime);
       if (s.waiter) {
@@ -200,7 +201,7 @@ void EventHub::Pull(const std::string& device, uint64_t id, std::chrono::millise
 
 Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& device, uint64_t id,
                                                          Clock::time_point termination) {
-  const auto now = Clock::now();
+  const auto now = clock_.Now();
   if (termination <= now) {
     return MakeUnexpected(
         soap::InvalidArgVal("The termination time is in the past", "InvalidTerminationTime"));
@@ -265,7 +266,7 @@ void EventHub::Publish(const std::string& device, Notification n) {
 void EventHub::Loop() {
   std::unique_lock lock(mu_);
   while (!stop_) {
-    const auto now = Clock::now();
+    const auto now = clock_.Now();
     std::vector<Completion> ready;
     auto next = now + std::chrono::hours(1);
     for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
@@ -290,7 +291,7 @@ void EventHub::Loop() {
       lock.lock();
       continue;
     }
-    cv_.wait_until(lock, next);
+    clock_.WaitUntil(lock, cv_, next);
   }
 }
 

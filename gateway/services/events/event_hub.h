@@ -18,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "core/clock.h"
 #include "core/expected.h"
 #include "soap/fault.h"
 
@@ -73,7 +74,9 @@ struct PullResult {
 
 class EventHub {
  public:
-  explicit EventHub(HubLimits limits = {});
+  /// `clock` tells the time and paces timeouts and expiry (tests pass a
+  /// ManualClock); it must outlive the hub.
+  explicit EventHub(HubLimits limits = {}, const ::onvifgw::Clock& clock = SystemClock::Instance());
   ~EventHub();
   EventHub(const EventHub&) = delete;
   EventHub& operator=(const EventHub&) = delete;
@@ -103,6 +106,8 @@ class EventHub {
 
   std::size_t subscription_count(const std::string& device) const;
 
+  const ::onvifgw::Clock& clock() const { return clock_; }
+
  private:
   struct Waiter {
     Clock::time_point deadline;
@@ -128,6 +133,7 @@ class EventHub {
   void Loop();
 
   const HubLimits limits_;
+  const ::onvifgw::Clock& clock_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;

@@ -128,7 +128,7 @@ Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
 Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscription(
     const RequestContext& ctx, const tev::CreatePullPointSubscription& req) {
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
-  const auto now = Clock::now();
+  const auto now = ctx.device.events->clock().Now();
   std::optional<Clock::time_point> termination;
   if (req.has_initialterminationtime()) {
     termination = ParseAbsoluteOrRelative(req.initialterminationtime(), now);
@@ -168,11 +168,12 @@ void PullMessages(const RequestContext& ctx, const tev::PullMessages& req, Compl
   if (req.messagelimit() < 1) {
     return done(MakeUnexpected(soap::InvalidArgVal("MessageLimit must be at least 1")));
   }
+  const ::onvifgw::Clock& clock = ctx.device.events->clock();
   ctx.device.events->Pull(ctx.device.config.id, *id, *timeout, req.messagelimit(),
-                          [done = std::move(done)](Expected<PullResult, Fault> result) {
+                          [done = std::move(done), &clock](Expected<PullResult, Fault> result) {
                             if (!result) return done(MakeUnexpected(result.error()));
                             tev::PullMessagesResponse r;
-                            r.set_currenttime(FormatDateTime(Clock::now()));
+                            r.set_currenttime(FormatDateTime(clock.Now()));
                             r.set_terminationtime(FormatDateTime(result->termination));
                             for (const auto& n : result->messages)
                               *r.add_notificationmessage() = ToMessage(n);
@@ -184,7 +185,7 @@ Expected<wsnt::RenewResponse, Fault> Renew(const RequestContext& ctx, const wsnt
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   auto id = SubscriptionId(ctx);
   if (!id) return MakeUnexpected(NotASubscription());
-  const auto now = Clock::now();
+  const auto now = ctx.device.events->clock().Now();
   auto termination = ParseAbsoluteOrRelative(req.terminationtime(), now);
   if (!termination) {
     return MakeUnexpected(

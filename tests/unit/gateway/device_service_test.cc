@@ -79,7 +79,7 @@ TEST_F(DeviceServiceTest, ReadOnlyOperationsValidate) {
         "<tds:GetCapabilities><tds:Category>All</tds:Category></tds:GetCapabilities>",
         "<tds:GetCapabilities><tds:Category>Device</tds:Category></tds:GetCapabilities>",
         "<tds:GetWsdlUrl/>", "<tds:GetEndpointReference/>", "<tds:GetScopes/>",
-        "<tds:GetHostname/>", "<tds:GetNetworkInterfaces/>"}) {
+        "<tds:GetHostname/>", "<tds:GetNetworkInterfaces/>", "<tds:GetDiscoveryMode/>"}) {
     SoapReply r = Call(body);
     EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
     EXPECT_EQ(CheckSoap(r.body), "") << body << "\n" << r.body;
@@ -96,6 +96,15 @@ TEST_F(DeviceServiceTest, AddressesComeFromTheRequest) {
   EXPECT_NE(r.body.find("<tds:XAddr>http://192.0.2.10:8080/onvif/device_service</tds:XAddr>"),
             std::string::npos);
   EXPECT_EQ(r.body.find("<tds:Capabilities>"), std::string::npos);  // not asked for
+}
+
+TEST_F(DeviceServiceTest, DiscoveryModeFollowsTheDiscoverySetting) {
+  device_.discovery_enabled = true;
+  EXPECT_NE(Call("<tds:GetDiscoveryMode/>").body.find("<tds:DiscoveryMode>Discoverable<"),
+            std::string::npos);
+  device_.discovery_enabled = false;
+  EXPECT_NE(Call("<tds:GetDiscoveryMode/>").body.find("<tds:DiscoveryMode>NonDiscoverable<"),
+            std::string::npos);
 }
 
 TEST_F(DeviceServiceTest, IdentityAndScopes) {

@@ -1,0 +1,65 @@
+#pragma once
+// What the ONVIF services need from the adapter behind a virtual device: the
+// camera's cached facts and the calls that act on it. AdapterClient is the
+// gRPC implementation; unit tests give services a fake (tests/unit/gateway/
+// fake_camera_adapter.h) and so test them without processes.
+//
+// Thread-safety: every method may be called from any thread; completions may
+// run on any thread.
+
+#include <grpcpp/support/status.h>
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+
+#include "adapter/v1/adapter.pb.h"
+
+namespace onvifgw::adapters {
+
+namespace v1 = ::onvifgw::adapter::v1;
+
+struct CameraFacts {
+  v1::CameraDescription description;
+  v1::DeviceInformation information;
+  v1::VideoSourceList video_sources;
+  /// The relays as first listed: their ids (the ONVIF tokens) and count.
+  /// Their settings and state are read live.
+  v1::RelayOutputList relay_outputs;
+};
+
+/// An immutable snapshot; replaced as a whole on refresh.
+struct AdapterFacts {
+  v1::DescribeResponse describe;
+  std::map<std::string, CameraFacts> cameras;
+  std::chrono::system_clock::time_point fetched_at;
+
+  const CameraFacts* Camera(const std::string& id) const {
+    auto it = cameras.find(id);
+    return it == cameras.end() ? nullptr : &it->second;
+  }
+};
+
+class CameraAdapter {
+ public:
+  virtual ~CameraAdapter() = default;
+
+  template <typename Response>
+  using Done = std::function<void(const grpc::Status&, const Response&)>;
+
+  /// The last facts fetched, or nullptr if the adapter was never reached.
+  virtual std::shared_ptr<const AdapterFacts> facts() const = 0;
+  /// Whether the adapter is believed up.
+  virtual bool available() const = 0;
+
+  virtual void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) = 0;
+  virtual void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) = 0;
+  virtual void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
+                                      Done<v1::RelayOutput> done) = 0;
+  virtual void SetRelayOutputState(v1::SetRelayOutputStateRequest request,
+                                   Done<v1::RelayOutput> done) = 0;
+};
+
+}  // namespace onvifgw::adapters

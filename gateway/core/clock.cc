@@ -1,0 +1,10 @@
+#include "core/clock.h"
+
+namespace onvifgw {
+
+const SystemClock& SystemClock::Instance() {
+  static const SystemClock clock;
+  return clock;
+}
+
+}  // namespace onvifgw

@@ -1,0 +1,157 @@
+// Device-service operations that reach the camera, tested against a fake
+// adapter (no adapter process): what the adapter's facts become in the
+// response, what reaches the adapter, and how its errors become faults.
+// GetSystemDateAndTime reads the device's clock (a ManualClock here).
+
+#include <gtest/gtest.h>
+
+#include "check_soap.h"
+#include "core/clock.h"
+#include "fake_camera_adapter.h"
+#include "services/served_services.h"
+#include "services/soap_endpoint.h"
+
+namespace onvifgw::services {
+namespace {
+
+using onvifgw::testing::CheckSoap;
+using onvifgw::testing::FakeCameraAdapter;
+
+class AdapterBackedTest : public ::testing::Test {
+ protected:
+  AdapterBackedTest() : endpoint_(Registry(), soap::XmlLimits{}), adapter_("cam-1", {"relay-a"}) {
+    device_.config.id = "front";
+    device_.config.camera = "cam-1";
+    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
+                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
+    device_.adapter = &adapter_;
+    device_.clock = &clock_;
+  }
+
+  static const ServiceRegistry& Registry() {
+    static ServiceRegistry* registry = [] {
+      auto* r = new ServiceRegistry;
+      EXPECT_TRUE(ServeAll(*r).ok());
+      return r;
+    }();
+    return *registry;
+  }
+
+  SoapReply Call(const std::string& body) {
+    const std::string xml =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
+        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
+        body + "</s:Body></s:Envelope>";
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service",
+                       "",      "POST", "192.0.2.99",      std::nullopt};
+    SoapReply reply;
+    bool called = false;
+    endpoint_.Handle(xml, ctx, [&](SoapReply r) {
+      reply = std::move(r);
+      called = true;
+    });
+    EXPECT_TRUE(called);  // the fake adapter answers at once
+    if (onvifgw::testing::CheckSoapAvailable()) {
+      EXPECT_EQ(CheckSoap(reply.body), "") << body;
+    }
+    return reply;
+  }
+
+  SoapEndpoint endpoint_;
+  FakeCameraAdapter adapter_;
+  ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
+  VirtualDevice device_;
+};
+
+TEST_F(AdapterBackedTest, DeviceInformationComesFromTheCameraIdentityFromTheDevice) {
+  SoapReply r = Call("<tds:GetDeviceInformation/>");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_NE(r.body.find("<tds:Manufacturer>Fake Cameras</tds:Manufacturer>"), std::string::npos);
+  EXPECT_NE(r.body.find("<tds:FirmwareVersion>1.2.3</tds:FirmwareVersion>"), std::string::npos);
+  EXPECT_NE(r.body.find("<tds:SerialNumber>GW0011223344</tds:SerialNumber>"), std::string::npos);
+}
+
+TEST_F(AdapterBackedTest, RebootReachesTheCameraAndItsErrorsAreFaults) {
+  SoapReply r = Call("<tds:SystemReboot/>");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_NE(r.body.find("Rebooting in 42 seconds"), std::string::npos);
+  EXPECT_EQ(adapter_.calls, std::vector<std::string>{"Reboot cam-1"});
+  adapter_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "camera offline");
+  r = Call("<tds:SystemReboot/>");
+  EXPECT_EQ(r.http_status, 500);
+  adapter_.available_ = false;
+  r = Call("<tds:SystemReboot/>");
+  EXPECT_EQ(r.http_status, 500);
+  EXPECT_EQ(adapter_.calls.size(), 2u) << "an unavailable adapter is not called";
+}
+
+TEST_F(AdapterBackedTest, RelayOutputsMapBothWays) {
+  SoapReply r = Call("<tds:GetRelayOutputs/>");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_NE(r.body.find("token=\"relay-a\""), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("<tt:Mode>Bistable</tt:Mode>"), std::string::npos);
+  r = Call(
+      "<tds:SetRelayOutputSettings><tds:RelayOutputToken>relay-a</tds:RelayOutputToken>"
+      "<tds:Properties><tt:Mode>Monostable</tt:Mode><tt:DelayTime>PT1.5S</tt:DelayTime>"
+      "<tt:IdleState>closed</tt:IdleState></tds:Properties></tds:SetRelayOutputSettings>");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_EQ(adapter_.calls.back(), "SetRelayOutputSettings relay-a mode=" +
+                                       std::to_string(adapters::v1::RELAY_MODE_MONOSTABLE) +
+                                       " delay_ms=1500");
+  r = Call(
+      "<tds:SetRelayOutputState><tds:RelayOutputToken>relay-a</tds:RelayOutputToken>"
+      "<tds:LogicalState>active</tds:LogicalState></tds:SetRelayOutputState>");
+  ASSERT_EQ(r.http_status, 200) << r.body;
+  EXPECT_EQ(adapter_.calls.back(), "SetRelayOutputState relay-a active");
+}
+
+TEST_F(AdapterBackedTest, BadRelayRequestsNeverReachTheCamera) {
+  const std::size_t before = adapter_.calls.size();
+  // An unknown token: refused from the cached ids.
+  SoapReply r = Call(
+      "<tds:SetRelayOutputState><tds:RelayOutputToken>nope</tds:RelayOutputToken>"
+      "<tds:LogicalState>active</tds:LogicalState></tds:SetRelayOutputState>");
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_NE(r.body.find("ter:RelayToken"), std::string::npos) << r.body;
+  // A value outside the schema's enumeration: refused by the codec.
+  r = Call(
+      "<tds:SetRelayOutputState><tds:RelayOutputToken>relay-a</tds:RelayOutputToken>"
+      "<tds:LogicalState>on</tds:LogicalState></tds:SetRelayOutputState>");
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_NE(r.body.find("ter:InvalidArgVal"), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("SetRelayOutputState/LogicalState"), std::string::npos) << r.body;
+  // A missing required element.
+  r = Call(
+      "<tds:SetRelayOutputState><tds:RelayOutputToken>relay-a</tds:RelayOutputToken>"
+      "</tds:SetRelayOutputState>");
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_NE(r.body.find("ter:InvalidArgs"), std::string::npos) << r.body;
+  // A duration that is not one.
+  r = Call(
+      "<tds:SetRelayOutputSettings><tds:RelayOutputToken>relay-a</tds:RelayOutputToken>"
+      "<tds:Properties><tt:Mode>Monostable</tt:Mode><tt:DelayTime>1.5</tt:DelayTime>"
+      "<tt:IdleState>closed</tt:IdleState></tds:Properties></tds:SetRelayOutputSettings>");
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(adapter_.calls.size(), before) << "nothing reached the adapter";
+}
+
+TEST_F(AdapterBackedTest, SystemDateAndTimeIsTheDeviceClock) {
+  SoapReply r = Call("<tds:GetSystemDateAndTime/>");
+  ASSERT_EQ(r.http_status, 200);
+  // 1767225600 = 2026-01-01T00:00:00Z
+  EXPECT_NE(r.body.find("<tt:UTCDateTime><tt:Time><tt:Hour>0</tt:Hour><tt:Minute>0</tt:Minute>"
+                        "<tt:Second>0</tt:Second></tt:Time><tt:Date><tt:Year>2026</tt:Year>"
+                        "<tt:Month>1</tt:Month><tt:Day>1</tt:Day></tt:Date></tt:UTCDateTime>"),
+            std::string::npos)
+      << r.body;
+  clock_.Advance(std::chrono::hours(25) + std::chrono::seconds(61));
+  r = Call("<tds:GetSystemDateAndTime/>");
+  EXPECT_NE(r.body.find("<tt:Hour>1</tt:Hour><tt:Minute>1</tt:Minute><tt:Second>1</tt:Second>"),
+            std::string::npos)
+      << r.body;
+  EXPECT_NE(r.body.find("<tt:Day>2</tt:Day>"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace onvifgw::services
