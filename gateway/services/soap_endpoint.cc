@@ -14,8 +14,16 @@ soap::ResponseAddressing Addressing(const soap::SoapRequest& req, const Operatio
   soap::ResponseAddressing a;
   if (req.message_id.empty()) return a;
   a.relates_to = req.message_id;
-  a.action = op != nullptr ? std::string(op->schema->output_action)
-                           : "http://www.w3.org/2005/08/addressing/soap/fault";
+  if (op == nullptr) {
+    a.action = "http://www.w3.org/2005/08/addressing/soap/fault";
+    return a;
+  }
+  a.action = std::string(op->schema->output_action);
+  // A client that addressed another port type binding the same element
+  // (its wsa:Action says which) gets that port type's output action.
+  for (const auto& [in, out] : op->schema->other_actions) {
+    if (req.action == in) a.action = std::string(out);
+  }
   return a;
 }
 

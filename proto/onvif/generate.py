@@ -813,18 +813,24 @@ def collect_operations(schemas, access):
                 out_msg = schemas.wsdl_messages[qname(out, out.get("message"))]
                 in_el = qname(in_msg.find(q(WSDL, "part")), in_msg.find(q(WSDL, "part")).get("element"))
                 out_el = qname(out_msg.find(q(WSDL, "part")), out_msg.find(q(WSDL, "part")).get("element"))
+                name = op.get("name")
+                in_action = explicit_action(inp) or default_action(
+                    tns, pt_name, name, inp.get("name"), "Request")
+                out_action = explicit_action(out) or default_action(
+                    tns, pt_name, name, out.get("name"), "Response")
                 if in_el in seen:
+                    # The same element bound again by a later port type: its
+                    # actions answer a client that addressed that port type.
+                    first = [o for o in ops if o["service"] == prefix and o["input"] == in_el][0]
+                    first["aliases"].append((in_action, out_action))
                     continue
                 seen.add(in_el)
-                name = op.get("name")
                 cls = access.get((prefix, name))
                 if cls is None:
                     raise SystemExit("no access class for %s %s (access_classes.tsv)" % (prefix, name))
                 ops.append(dict(
                     service=prefix, port_type=pt_name, name=name, input=in_el, output=out_el,
-                    input_action=explicit_action(inp) or default_action(tns, pt_name, name, inp.get("name"), "Request"),
-                    output_action=explicit_action(out) or default_action(tns, pt_name, name, out.get("name"), "Response"),
-                    access=cls))
+                    input_action=in_action, output_action=out_action, access=cls, aliases=[]))
     return ops
 
 
@@ -867,7 +873,8 @@ def write_operations(gen, ops):
             op["output"][0], op["output"][1], cpp_message(gen, op["output"])))
         lines.append('       "%s",' % op["input_action"])
         lines.append('       "%s",' % op["output_action"])
-        lines.append('       "%s"},' % op["access"])
+        lines.append('       "%s",' % op["access"])
+        lines.append('       {%s}},' % ", ".join('{"%s", "%s"}' % a for a in op["aliases"]))
     lines += ["  };", "  return operations;", "}", "", "}  // namespace onvifgw::onvif", ""]
     return "\n".join(lines)
 

@@ -7,6 +7,7 @@
 #include <google/protobuf/message.h>
 
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace onvifgw::onvif {
@@ -37,6 +38,11 @@ struct OperationSchema {
   std::string_view output_action;             ///< wsa:Action of the response
   /// ONVIF access class ("READ_MEDIA"), from access_classes.tsv.
   std::string_view access_class;
+  /// Other port types of the same service that bind the same element
+  /// (wsnt:Renew in SubscriptionManager and PausableSubscriptionManager):
+  /// their (input, output) actions, so a reply names the port type the
+  /// client addressed.
+  std::vector<std::pair<std::string_view, std::string_view>> other_actions;
 };
 
 const std::vector<ServiceSchema>& ServiceSchemas();

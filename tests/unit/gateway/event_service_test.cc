@@ -70,14 +70,18 @@ TEST(EventHub, LongPollAnswersWhenAnEventArrives) {
 }
 
 TEST(EventHub, LongPollEndsEmptyAtItsTimeout) {
-  EventHub hub;
+  ManualClock clock;
+  EventHub hub({}, clock);
   auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
   std::promise<std::size_t> got;
   hub.Pull("d", sub->id, 50ms, 10, [&](Expected<PullResult, soap::Fault> r) {
     got.set_value(r.has_value() ? r->messages.size() : 99);
   });
   auto fut = got.get_future();
-  ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);
+  clock.Advance(49ms);
+  EXPECT_EQ(fut.wait_for(0ms), std::future_status::timeout);  // not yet
+  clock.Advance(1ms);
+  ASSERT_EQ(fut.wait_for(5s), std::future_status::ready);  // bound, not a delay
   EXPECT_EQ(fut.get(), 0u);
 }
 
@@ -106,15 +110,17 @@ TEST(EventHub, UnsubscribeAffectsOnlyItsOwnSubscription) {
 }
 
 TEST(EventHub, ExpiredSubscriptionsAreGone) {
-  EventHub hub;
-  const auto termination = Clock::now() + 20ms;
+  ManualClock clock;
+  EventHub hub({}, clock);
+  const auto termination = clock.Now() + 20ms;
   auto a = hub.Subscribe("d", TopicFilter(), termination);
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(hub.subscription_count("d"), 1u);
-  // Expiry is a matter of time, not of an event: wait for the deadline itself.
-  std::this_thread::sleep_until(termination + 1ms);
+  clock.Advance(19ms);
+  EXPECT_EQ(hub.subscription_count("d"), 1u);
+  clock.Advance(1ms);
   EXPECT_EQ(hub.subscription_count("d"), 0u);
-  EXPECT_FALSE(hub.Renew("d", a->id, Clock::now() + 10s).has_value());
+  EXPECT_FALSE(hub.Renew("d", a->id, clock.Now() + 10s).has_value());
   EXPECT_FALSE(hub.Unsubscribe("d", a->id).ok());
 }
 
@@ -137,13 +143,14 @@ class EventServiceTest : public ::testing::Test {
     device_.events = &hub_;
   }
 
-  SoapReply Call(const std::string& path, const std::string& body) {
+  SoapReply Call(const std::string& path, const std::string& body, const std::string& header = "") {
     const std::string xml =
         "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
         "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
         "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
-        "xmlns:wsnt=\"http://docs.oasis-open.org/wsn/b-2\"><s:Body>" +
-        body + "</s:Body></s:Envelope>";
+        "xmlns:wsnt=\"http://docs.oasis-open.org/wsn/b-2\">" +
+        (header.empty() ? "" : "<s:Header>" + header + "</s:Header>") + "<s:Body>" + body +
+        "</s:Body></s:Envelope>";
     RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
                        "",      "POST", "192.0.2.99",      std::nullopt};
     std::promise<SoapReply> p;
@@ -207,6 +214,44 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
   replies.push_back(gone);
   SKIP_WITHOUT_CHECK_SOAP();
   for (const auto& r : replies) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
+}
+
+// The reply's wsa:Action is the WSDL's, for the port type the client named.
+TEST_F(EventServiceTest, RepliesCarryThePortTypesAction) {
+  auto header = [](const std::string& action) {
+    return "<a:MessageID xmlns:a=\"http://www.w3.org/2005/08/addressing\">urn:uuid:1</a:MessageID>"
+           "<a:Action xmlns:a=\"http://www.w3.org/2005/08/addressing\">" +
+           action + "</a:Action>";
+  };
+  SoapReply created =
+      Call("/onvif/events_service", "<tev:CreatePullPointSubscription/>", header("x"));
+  EXPECT_NE(created.body.find("http://www.onvif.org/ver10/events/wsdl/EventPortType/"
+                              "CreatePullPointSubscriptionResponse"),
+            std::string::npos)
+      << created.body;
+  SoapReply pulled = Call("/onvif/subscription/1",
+                          "<tev:PullMessages><tev:Timeout>PT0S</tev:Timeout>"
+                          "<tev:MessageLimit>1</tev:MessageLimit></tev:PullMessages>",
+                          header("x"));
+  EXPECT_NE(pulled.body.find("http://www.onvif.org/ver10/events/wsdl/PullPointSubscription/"
+                             "PullMessagesResponse"),
+            std::string::npos)
+      << pulled.body;
+  SoapReply renewed =
+      Call("/onvif/subscription/1",
+           "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>",
+           header("http://docs.oasis-open.org/wsn/bw-2/PausableSubscriptionManager/RenewRequest"));
+  EXPECT_NE(renewed.body.find(
+                "http://docs.oasis-open.org/wsn/bw-2/PausableSubscriptionManager/RenewResponse"),
+            std::string::npos)
+      << renewed.body;
+  SoapReply gone =
+      Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>",
+           header("http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest"));
+  EXPECT_NE(
+      gone.body.find("http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeResponse"),
+      std::string::npos)
+      << gone.body;
 }
 
 TEST_F(EventServiceTest, BadArgumentsAreFaults) {
