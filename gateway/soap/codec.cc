@@ -426,10 +426,14 @@ bool ParseInteger(std::string_view s, T* out) {
 
 std::optional<ValueError> CheckRange(const FieldPlan& fp, double v) {
   if ((fp.min_value && v < *fp.min_value) || (fp.max_value && v > *fp.max_value)) {
-    std::string range = "[" + (fp.min_value ? FormatFloat(*fp.min_value) : std::string("-INF")) +
-                        ", " + (fp.max_value ? FormatFloat(*fp.max_value) : std::string("INF")) +
-                        "]";
-    return ValueError{Kinds::kInvalidArgVal, "out of range " + range};
+    // Appended piecewise: GCC 12 at -O3 flags `"[" + std::string` with a
+    // bogus -Wrestrict (GCC bug 105329).
+    std::string reason = "out of range [";
+    reason += fp.min_value ? FormatFloat(*fp.min_value) : "-INF";
+    reason += ", ";
+    reason += fp.max_value ? FormatFloat(*fp.max_value) : "INF";
+    reason += ']';
+    return ValueError{Kinds::kInvalidArgVal, std::move(reason)};
   }
   return std::nullopt;
 }
