@@ -1,6 +1,7 @@
 #pragma once
-// ONVIF access classes (Core §5.9.4.3). Every operation declares one, next to
-// its handler; the security room enforces them before dispatch.
+// ONVIF access classes (Core §5.9.4.3). Every operation has one in the
+// generated operations table (proto/onvif/access_classes.tsv, from the spec
+// documents); SoapEndpoint enforces it before the body is decoded.
 
 #include <string_view>
 

@@ -217,7 +217,7 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   }
   if (auto v = get(kIpFilterKey); v && *v) {
     if (!Restore(**v, &ip_filter_proto_))
-      return MakeUnexpected(std::string("stored IP filter: unreadable"));
+      return MakeUnexpected("device " + device_id_ + ": stored IP filter is unreadable");
     RestoreLegacyFilterType(&ip_filter_proto_);
     ip_filter_ = BuildFilter(ip_filter_proto_);
   }
@@ -225,7 +225,7 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   if (auto v = get(kComplexityKey); v && *v) {
     tds::SetPasswordComplexityConfiguration c;
     if (!Restore(**v, &c))
-      return MakeUnexpected(std::string("stored password/warning settings: unreadable"));
+      return MakeUnexpected("device " + device_id_ + ": stored password or warning settings are unreadable");
     complexity_ = {c.minlen(),
                    c.uppercase(),
                    c.number(),
@@ -236,13 +236,13 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   if (auto v = get(kHistoryKey); v && *v) {
     tds::SetPasswordHistoryConfiguration h;
     if (!Restore(**v, &h))
-      return MakeUnexpected(std::string("stored password/warning settings: unreadable"));
+      return MakeUnexpected("device " + device_id_ + ": stored password or warning settings are unreadable");
     history_ = {h.enabled(), h.length()};
   }
   if (auto v = get(kWarningKey); v && *v) {
     tds::SetAuthFailureWarningConfiguration w;
     if (!Restore(**v, &w))
-      return MakeUnexpected(std::string("stored password/warning settings: unreadable"));
+      return MakeUnexpected("device " + device_id_ + ": stored password or warning settings are unreadable");
     warning_ = {w.enabled(), w.monitorperiod(), w.maxauthfailures()};
   }
   if (auto v = get(kDigestAlgorithmsKey); v && *v) {
@@ -260,7 +260,7 @@ Status<std::string> DeviceSecurity::LoadSettings() {
     auto plain = box_.Open(**v, Aad(device_id_, kRemoteUserKey));
     if (!plain) return MakeUnexpected("stored remote user cannot be decrypted");
     tt::RemoteUser r;
-    if (!Restore(*plain, &r)) return MakeUnexpected(std::string("stored remote user: unreadable"));
+    if (!Restore(*plain, &r)) return MakeUnexpected("device " + device_id_ + ": stored remote user is unreadable");
     remote_user_ = r;
   }
   return {};

@@ -472,7 +472,10 @@ std::optional<ValueError> CheckString(const FieldPlan& fp, const std::string& s)
       break;
   }
   if (fp.min_length || fp.max_length) {
-    const std::size_t n = xsd::CharacterCount(s);
+    // Characters for text, octets for binary (XSD length facets).
+    const std::size_t n = fp.field->type() == pb::FieldDescriptor::TYPE_BYTES
+                              ? s.size()
+                              : xsd::CharacterCount(s);
     if ((fp.min_length && n < *fp.min_length) || (fp.max_length && n > *fp.max_length)) {
       return ValueError{Kinds::kInvalidArgVal,
                         "length " + std::to_string(n) + " outside [" +

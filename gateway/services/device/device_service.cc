@@ -268,7 +268,7 @@ Expected<tds::GetScopesResponse, Fault> GetScopes(const RequestContext& ctx,
   return r;
 }
 
-// Core §8.3.17: whether the device answers WS-Discovery (the gateway's
+// Core §8.3.18: whether the device answers WS-Discovery (the gateway's
 // discovery setting; SetDiscoveryMode is not supported yet).
 Expected<tds::GetDiscoveryModeResponse, Fault> GetDiscoveryMode(const RequestContext& ctx,
                                                                 const tds::GetDiscoveryMode&) {
