@@ -9,6 +9,8 @@
 #include <cstdlib>
 #include <memory>
 
+#include "core/hex.h"
+
 namespace onvifgw::security {
 namespace {
 
@@ -82,16 +84,7 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
   return Hmac(Sha256Md(), key, message);
 }
 
-std::string HexLower(std::string_view bytes) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(bytes.size() * 2);
-  for (unsigned char c : bytes) {
-    out += kHex[c >> 4];
-    out += kHex[c & 15];
-  }
-  return out;
-}
+std::string HexLower(std::string_view bytes) { return HexEncode(bytes, HexCase::kLower); }
 
 std::string RandomBytes(std::size_t n) {
   std::string out(n, '\0');

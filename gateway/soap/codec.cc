@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/base64.h"
+#include "core/hex.h"
 #include "onvif/xml.pb.h"
 #include "soap/namespaces.h"
 #include "soap/xml_document.h"
@@ -270,7 +271,7 @@ std::string ScalarToString(const pb::Message& m, const FieldPlan& fp, int index)
     case pb::FieldDescriptor::CPPTYPE_STRING: {
       std::string s = rep ? r->GetRepeatedString(m, f, index) : r->GetString(m, f);
       if (f->type() != pb::FieldDescriptor::TYPE_BYTES) return s;
-      return fp.lexical == Lexical::kHex ? xsd::HexEncode(s) : Base64Encode(s);
+      return fp.lexical == Lexical::kHex ? HexEncode(s, HexCase::kUpper) : Base64Encode(s);
     }
     case pb::FieldDescriptor::CPPTYPE_ENUM: {
       const pb::EnumValueDescriptor* v = rep ? r->GetRepeatedEnum(m, f, index) : r->GetEnum(m, f);
@@ -473,9 +474,8 @@ std::optional<ValueError> CheckString(const FieldPlan& fp, const std::string& s)
   }
   if (fp.min_length || fp.max_length) {
     // Characters for text, octets for binary (XSD length facets).
-    const std::size_t n = fp.field->type() == pb::FieldDescriptor::TYPE_BYTES
-                              ? s.size()
-                              : xsd::CharacterCount(s);
+    const std::size_t n =
+        fp.field->type() == pb::FieldDescriptor::TYPE_BYTES ? s.size() : xsd::CharacterCount(s);
     if ((fp.min_length && n < *fp.min_length) || (fp.max_length && n > *fp.max_length)) {
       return ValueError{Kinds::kInvalidArgVal,
                         "length " + std::to_string(n) + " outside [" +
@@ -553,7 +553,7 @@ std::optional<ValueError> SetScalar(pb::Message* m, const FieldPlan& fp, const s
     }
     case pb::FieldDescriptor::CPPTYPE_STRING: {
       if (f->type() == pb::FieldDescriptor::TYPE_BYTES) {
-        auto bytes = fp.lexical == Lexical::kHex ? xsd::HexDecode(s) : xsd::Base64BinaryDecode(s);
+        auto bytes = fp.lexical == Lexical::kHex ? HexDecode(s) : xsd::Base64BinaryDecode(s);
         if (!bytes) return not_a(fp.lexical == Lexical::kHex ? "xs:hexBinary" : "xs:base64Binary");
         if (auto e = CheckString(fp, *bytes)) return e;
         rep ? r->AddString(m, f, std::move(*bytes)) : r->SetString(m, f, std::move(*bytes));

@@ -27,9 +27,6 @@ bool IsDecimal(std::string_view s);
 /// xs:float/xs:double lexical forms, INF, -INF and NaN included.
 std::optional<double> ParseDouble(std::string_view s);
 
-/// xs:hexBinary <-> bytes.
-std::optional<std::string> HexDecode(std::string_view s);
-std::string HexEncode(std::string_view bytes);
 /// xs:base64Binary: whitespace between groups allowed (it is collapsed).
 std::optional<std::string> Base64BinaryDecode(std::string_view s);
 

@@ -8,7 +8,7 @@
 #include "check_soap.h"
 #include "core/clock.h"
 #include "fake_camera_adapter.h"
-#include "services/served_services.h"
+#include "served_registry.h"
 #include "services/soap_endpoint.h"
 
 namespace onvifgw::services {
@@ -19,22 +19,15 @@ using onvifgw::testing::FakeCameraAdapter;
 
 class AdapterBackedTest : public ::testing::Test {
  protected:
-  AdapterBackedTest() : endpoint_(Registry(), soap::XmlLimits{}), adapter_("cam-1", {"relay-a"}) {
+  AdapterBackedTest()
+      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
+        adapter_("cam-1", {"relay-a"}) {
     device_.config.id = "front";
     device_.config.camera = "cam-1";
     device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
                         "02:11:22:33:44:55", "GW-A1B2C3D4"};
     device_.adapter = &adapter_;
     device_.clock = &clock_;
-  }
-
-  static const ServiceRegistry& Registry() {
-    static ServiceRegistry* registry = [] {
-      auto* r = new ServiceRegistry;
-      EXPECT_TRUE(ServeAll(*r).ok());
-      return r;
-    }();
-    return *registry;
   }
 
   SoapReply Call(const std::string& body) {

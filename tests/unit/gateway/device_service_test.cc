@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "check_soap.h"
-#include "services/served_services.h"
+#include "served_registry.h"
 #include "services/soap_endpoint.h"
 
 namespace onvifgw::services {
@@ -17,7 +17,7 @@ using onvifgw::testing::CheckSoap;
 
 class DeviceServiceTest : public ::testing::Test {
  protected:
-  DeviceServiceTest() : endpoint_(Registry(), soap::XmlLimits{}) {
+  DeviceServiceTest() : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}) {
     device_.config.id = "front";
     device_.config.name = "Front door";
     device_.config.hardware = "SIM-1000";
@@ -45,16 +45,6 @@ class DeviceServiceTest : public ::testing::Test {
     });
     EXPECT_TRUE(called);  // every operation used here completes synchronously
     return reply;
-  }
-
-  static const ServiceRegistry& Registry() {
-    static ServiceRegistry* registry = [] {
-      auto* r = new ServiceRegistry;
-      auto st = ServeAll(*r);
-      EXPECT_TRUE(st.ok()) << (st ? "" : st.error());
-      return r;
-    }();
-    return *registry;
   }
 
   SoapEndpoint endpoint_;

@@ -8,9 +8,9 @@
 #include <future>
 
 #include "check_soap.h"
+#include "served_registry.h"
 #include "services/device/device_service.h"
 #include "services/events/event_hub.h"
-#include "services/served_services.h"
 #include "services/soap_endpoint.h"
 
 namespace onvifgw::services::events {
@@ -138,7 +138,7 @@ TEST(EventHub, SubscriptionLimitIsEnforced) {
 
 class EventServiceTest : public ::testing::Test {
  protected:
-  EventServiceTest() : endpoint_(Registry(), soap::XmlLimits{}) {
+  EventServiceTest() : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}) {
     device_.config.id = "front";
     device_.events = &hub_;
   }
@@ -158,16 +158,6 @@ class EventServiceTest : public ::testing::Test {
     auto f = p.get_future();
     EXPECT_EQ(f.wait_for(10s), std::future_status::ready);
     return f.get();
-  }
-
-  static const ServiceRegistry& Registry() {
-    static ServiceRegistry* registry = [] {
-      auto* r = new ServiceRegistry;
-      auto st = ServeAll(*r);
-      EXPECT_TRUE(st.ok()) << (st ? "" : st.error());
-      return r;
-    }();
-    return *registry;
   }
 
   EventHub hub_;

@@ -34,11 +34,11 @@
 #include "check_soap.h"
 #include "config/gateway_config.h"
 #include "security/secret_box.h"
+#include "served_registry.h"
 #include "services/device/device_service.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/events/event_service.h"
-#include "services/served_services.h"
 #include "services/soap_endpoint.h"
 #include "store/state_store.h"
 
@@ -333,19 +333,9 @@ events::Notification Motion(bool on, std::chrono::seconds after) {
           on ? "true" : "false"};
 }
 
-const ServiceRegistry& Registry() {
-  static ServiceRegistry* registry = [] {
-    auto* r = new ServiceRegistry;
-    auto st = ServeAll(*r);
-    EXPECT_TRUE(st.ok()) << (st ? "" : st.error());
-    return r;
-  }();
-  return *registry;
-}
-
 class GoldenTest : public ::testing::TestWithParam<Case> {
  protected:
-  GoldenTest() : endpoint_(Registry(), soap::XmlLimits{}) {
+  GoldenTest() : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}) {
     // The same device as device_service_test.cc, plus events and security.
     device_.config.id = "front";
     device_.config.name = "Front door";
@@ -471,7 +461,7 @@ INSTANTIATE_TEST_SUITE_P(Soap, GoldenTest, ::testing::ValuesIn(Cases()), CaseNam
 TEST(GoldenCoverage, EveryBoundOperationHasItsOwnRequest) {
   std::size_t bound = 0;
   for (const char* prefix : {"tds", "tev"}) {
-    const ServedService* service = Registry().Get(prefix);
+    const ServedService* service = onvifgw::testing::ServedRegistry().Get(prefix);
     ASSERT_NE(service, nullptr) << prefix;
     for (const auto& [key, op] : service->operations) {
       if (!op.handler) continue;
@@ -491,7 +481,7 @@ TEST(GoldenCoverage, EveryBoundOperationHasItsOwnRequest) {
 TEST(GoldenCoverage, CasesNameRealOperations) {
   for (const Case& c : Cases()) {
     if (c.service.empty()) continue;  // the unknown element
-    const ServedService* service = Registry().Get(c.service);
+    const ServedService* service = onvifgw::testing::ServedRegistry().Get(c.service);
     ASSERT_NE(service, nullptr) << c.service;
     const bool known =
         std::any_of(service->operations.begin(), service->operations.end(),
@@ -500,7 +490,7 @@ TEST(GoldenCoverage, CasesNameRealOperations) {
   }
   // The unsupported ones are pinned on purpose: they must stay unbound.
   for (auto [prefix, name] : {std::pair{"tds", "SetNTP"}, std::pair{"tev", "Seek"}}) {
-    for (const auto& [key, op] : Registry().Get(prefix)->operations) {
+    for (const auto& [key, op] : onvifgw::testing::ServedRegistry().Get(prefix)->operations) {
       if (op.schema->name == name) {
         EXPECT_TRUE(op.declared_unsupported) << name;
       }
