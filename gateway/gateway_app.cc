@@ -75,6 +75,10 @@ Status<std::string> GatewayApp::Start() {
     for (auto& c : clients_) {
       if (c->id() == dc.adapter) dev->adapter = c.get();
     }
+    auto media = std::make_unique<services::media::MediaProfileStore>(dc.id, store_.get());
+    if (auto st = media->Load(); !st) return MakeUnexpected(st.error());
+    dev->media = media.get();
+    media_.push_back(std::move(media));
     auto listener = std::make_shared<http::Listener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
     // The device's IP address filter applies on accept, on every port of it.

@@ -19,6 +19,7 @@
 #include "services/authentication.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
+#include "services/media/media_profile_store.h"
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
 #include "store/state_store.h"
@@ -46,6 +47,7 @@ class GatewayApp {
   std::unique_ptr<security::SecretBox> secrets_;
   std::unique_ptr<services::RequestAuthenticator> authenticator_;
   std::vector<std::unique_ptr<services::DeviceSecurity>> security_;
+  std::vector<std::unique_ptr<services::media::MediaProfileStore>> media_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;

@@ -1,11 +1,15 @@
 #include "adapters/simulated/simulated_camera.h"
 
+#include <algorithm>
+
+#include "adapters/simulated/video_streams.h"
+
 namespace onvifgw::simulated {
 
 namespace v1 = onvifgw::adapter::v1;
 
 SimulatedCamera::SimulatedCamera(CameraConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock) {
+    : config_(std::move(config)), clock_(clock), video_streams_(DefaultVideoStreams(config_)) {
   for (uint32_t i = 1; i <= config_.relay_outputs; ++i) {
     RelayState relay;
     relay.settings.set_relay_id("relay-" + std::to_string(i));
@@ -107,6 +111,33 @@ bool SimulatedCamera::SetRelayActive(const std::string& relay_id, bool active) {
       clock_.SteadyNow() + (active ? std::chrono::milliseconds(relay->settings.delay_ms())
                                    : std::chrono::milliseconds(0));
   return true;
+}
+
+std::vector<v1::VideoStream> SimulatedCamera::VideoStreams() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return video_streams_;
+}
+
+bool SimulatedCamera::HasVideoStream(const std::string& stream_id) const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return std::any_of(video_streams_.begin(), video_streams_.end(),
+                     [&stream_id](const v1::VideoStream& s) { return s.stream_id() == stream_id; });
+}
+
+adapter_sdk::Result<v1::VideoStream> SimulatedCamera::ApplyVideoEncoder(
+    const v1::ApplyVideoEncoderConfigurationRequest& request) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  for (v1::VideoStream& stream : video_streams_) {
+    if (stream.stream_id() != request.stream_id()) {
+      continue;
+    }
+    adapter_sdk::Result<v1::VideoStream> updated = ApplyEncoderRequest(stream, request);
+    if (updated.ok()) {
+      stream = updated.value();
+    }
+    return updated;
+  }
+  return adapter_sdk::Error{"no such video stream"};
 }
 
 }  // namespace onvifgw::simulated

@@ -7,13 +7,15 @@
 #include <vector>
 
 #include "adapter/v1/adapter.pb.h"
+#include "adapters/sdk/result.h"
 #include "adapters/simulated/clock.h"
 #include "adapters/simulated/simulated_config.h"
 
 namespace onvifgw::simulated {
 
 /// The state of one simulated camera: its clock (real UTC plus an offset that SetTime changes),
-/// its time zone, its relay outputs, and whether it is rebooting. Thread-safe.
+/// its time zone, its relay outputs, its video streams' encoder settings, and whether it is
+/// rebooting. Everything lives in memory: a new camera starts from the defaults. Thread-safe.
 class SimulatedCamera {
  public:
   /// The state of the camera's clock at one instant.
@@ -57,6 +59,17 @@ class SimulatedCamera {
   /// Activates or deactivates a relay; false if there is no such relay.
   bool SetRelayActive(const std::string& relay_id, bool active);
 
+  /// The streams of video source "0" as they are encoded now, "main" then "sub"; they start as
+  /// DefaultVideoStreams(config).
+  std::vector<onvifgw::adapter::v1::VideoStream> VideoStreams() const;
+  /// Whether source "0" has this stream (the set of streams never changes).
+  bool HasVideoStream(const std::string& stream_id) const;
+  /// Re-encodes the stream `request.stream_id()` (see ApplyEncoderRequest) and returns it as it is
+  /// now; an Error, and no change, for an unknown stream or values outside its options. Checked
+  /// and stored under one lock so that concurrent changes cannot interleave.
+  adapter_sdk::Result<onvifgw::adapter::v1::VideoStream> ApplyVideoEncoder(
+      const onvifgw::adapter::v1::ApplyVideoEncoderConfigurationRequest& request);
+
  private:
   const CameraConfig config_;
   const Clock& clock_;
@@ -73,7 +86,8 @@ class SimulatedCamera {
   };
   RelayState* FindRelayLocked(const std::string& relay_id);
   onvifgw::adapter::v1::RelayOutput ViewLocked(const RelayState& relay) const;
-  std::vector<RelayState> relays_;  // Guarded by mutex_.
+  std::vector<RelayState> relays_;                                // Guarded by mutex_.
+  std::vector<onvifgw::adapter::v1::VideoStream> video_streams_;  // Guarded by mutex_.
 };
 
 }  // namespace onvifgw::simulated

@@ -10,6 +10,7 @@
 #include "adapters/sdk/logger.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
+#include "adapters/simulated/video_streams.h"
 
 namespace onvifgw::simulated {
 namespace {
@@ -19,7 +20,6 @@ using std::chrono::steady_clock;
 using std::chrono::system_clock;
 
 constexpr const char* kSourceId = "0";
-constexpr const char* kRtspBase = "rtsp://127.0.0.1:8554/";
 constexpr size_t kMaxQuotedLength = 64;
 constexpr size_t kMaxTimezoneLength = 64;
 // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as google.protobuf.Timestamp allows.
@@ -37,15 +37,6 @@ std::string Quote(std::string_view text) {
     out += "...";
   }
   return out + "\"";
-}
-
-v1::Resolution SubResolution(const CameraConfig& camera) {
-  v1::Resolution resolution;
-  uint32_t width = std::min<uint32_t>(640, camera.width);
-  uint32_t height = static_cast<uint32_t>(uint64_t{camera.height} * width / camera.width);
-  resolution.set_width(width & ~1u);
-  resolution.set_height(std::max<uint32_t>(height & ~1u, 2));
-  return resolution;
 }
 
 google::protobuf::Timestamp ToTimestamp(system_clock::time_point time) {
@@ -136,6 +127,7 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_snapshot(true);
     capabilities->set_events(true);
     capabilities->set_relay_outputs(camera->config().relay_outputs > 0);
+    capabilities->set_video_encoder_configuration(true);
   }
   return grpc::Status::OK;
 }
@@ -223,32 +215,44 @@ grpc::Status SimulatedService::ListVideoSources(grpc::ServerContext* /*context*/
     return status;
   }
   const CameraConfig& config = camera->config();
-  const auto framerate = static_cast<float>(config.framerate);
   v1::VideoSource* source = response->add_sources();
   source->set_source_id(kSourceId);
   source->mutable_resolution()->set_width(config.width);
   source->mutable_resolution()->set_height(config.height);
-  source->set_framerate(framerate);
+  source->set_framerate(static_cast<float>(config.framerate));
+  for (v1::VideoStream& stream : camera->VideoStreams()) {
+    *source->add_streams() = std::move(stream);
+  }
+  return grpc::Status::OK;
+}
 
-  v1::VideoStream* main = source->add_streams();
-  main->set_stream_id("main");
-  main->set_uri(kRtspBase + config.id + "/main");
-  main->set_codec(v1::VIDEO_CODEC_H264);
-  *main->mutable_resolution() = source->resolution();
-  main->set_framerate(framerate);
-  main->set_bitrate_kbps(4096);
-  main->set_gop_length(static_cast<uint32_t>(config.framerate * 2));
-  main->set_codec_profile("Main");
-
-  v1::VideoStream* sub = source->add_streams();
-  sub->set_stream_id("sub");
-  sub->set_uri(kRtspBase + config.id + "/sub");
-  sub->set_codec(v1::VIDEO_CODEC_H264);
-  *sub->mutable_resolution() = SubResolution(config);
-  sub->set_framerate(framerate);
-  sub->set_bitrate_kbps(512);
-  sub->set_gop_length(static_cast<uint32_t>(config.framerate * 2));
-  sub->set_codec_profile("Main");
+grpc::Status SimulatedService::ApplyVideoEncoderConfiguration(
+    grpc::ServerContext* /*context*/, const v1::ApplyVideoEncoderConfigurationRequest* request,
+    v1::VideoStream* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  const std::string camera_name = "camera " + Quote(camera->config().id);
+  if (request->source_id() != kSourceId) {
+    return {grpc::StatusCode::NOT_FOUND,
+            camera_name + " has no video source " + Quote(request->source_id())};
+  }
+  if (!camera->HasVideoStream(request->stream_id())) {
+    return {grpc::StatusCode::NOT_FOUND, camera_name + " has no stream " +
+                                             Quote(request->stream_id()) + " in video source " +
+                                             Quote(request->source_id())};
+  }
+  adapter_sdk::Result<v1::VideoStream> stream = camera->ApplyVideoEncoder(*request);
+  if (!stream.ok()) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, stream.error().message};
+  }
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": stream ", stream->stream_id(), " set to ",
+                       v1::VideoCodec_Name(stream->codec()), " ", stream->resolution().width(), "x",
+                       stream->resolution().height(), " ", stream->framerate(), " fps ",
+                       stream->bitrate_kbps(), " kbit/s GOP ", stream->gop_length(), " profile ",
+                       stream->codec_profile(), " quality ", stream->quality());
+  *response = std::move(stream).value();
   return grpc::Status::OK;
 }
 

@@ -17,7 +17,8 @@
 namespace onvifgw::simulated {
 
 /// A software camera behind the adapter API v1: every RPC is implemented, with data that is
-/// consistent across RPCs and changes over time (clock, snapshot, motion).
+/// consistent across RPCs and changes over time (clock, snapshot, motion). Settings changed by RPCs
+/// (clock, relays, stream encoders) live in memory only: a restarted adapter starts from defaults.
 ///
 /// Motion of every camera toggles inactive -> active -> inactive... every motion_interval, counted
 /// from the service's construction; snapshots show the same state. A rebooting camera answers
@@ -60,6 +61,10 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status GetSnapshot(grpc::ServerContext* context,
                            const onvifgw::adapter::v1::SnapshotRequest* request,
                            onvifgw::adapter::v1::Snapshot* response) override;
+  grpc::Status ApplyVideoEncoderConfiguration(
+      grpc::ServerContext* context,
+      const onvifgw::adapter::v1::ApplyVideoEncoderConfigurationRequest* request,
+      onvifgw::adapter::v1::VideoStream* response) override;
   grpc::Status ListRelayOutputs(grpc::ServerContext* context,
                                 const onvifgw::adapter::v1::CameraRef* request,
                                 onvifgw::adapter::v1::RelayOutputList* response) override;

@@ -163,6 +163,38 @@ void AdapterClient::SetRelayOutputState(v1::SetRelayOutputStateRequest request,
         std::move(done));
 }
 
+void AdapterClient::GetSnapshot(v1::SnapshotRequest request, Done<v1::Snapshot> done) {
+  Unary(&v1::Adapter::Stub::async_interface::GetSnapshot, std::move(request), std::move(done));
+}
+
+void AdapterClient::ApplyVideoEncoderConfiguration(
+    v1::ApplyVideoEncoderConfigurationRequest request, Done<v1::VideoStream> done) {
+  const std::string camera_id = request.camera_id();
+  const std::string source_id = request.source_id();
+  Unary(&v1::Adapter::Stub::async_interface::ApplyVideoEncoderConfiguration, std::move(request),
+        Done<v1::VideoStream>([this, camera_id, source_id, done = std::move(done)](
+                                  const grpc::Status& st, const v1::VideoStream& stream) {
+          if (st.ok()) CacheStream(camera_id, source_id, stream);
+          done(st, stream);
+        }));
+}
+
+void AdapterClient::CacheStream(const std::string& camera_id, const std::string& source_id,
+                                const v1::VideoStream& stream) {
+  std::lock_guard lock(mu_);
+  if (!facts_) return;
+  auto next = std::make_shared<AdapterFacts>(*facts_);
+  auto cam = next->cameras.find(camera_id);
+  if (cam == next->cameras.end()) return;
+  for (auto& source : *cam->second.video_sources.mutable_sources()) {
+    if (source.source_id() != source_id) continue;
+    for (auto& s : *source.mutable_streams()) {
+      if (s.stream_id() == stream.stream_id()) s = stream;
+    }
+  }
+  facts_ = std::move(next);
+}
+
 void AdapterClient::StartEvents(std::function<void(const v1::Event&)> sink) {
   StopEvents();
   std::lock_guard lock(events_mu_);

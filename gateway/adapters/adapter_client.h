@@ -61,6 +61,9 @@ class AdapterClient final : public CameraAdapter {
                               Done<v1::RelayOutput> done) override;
   void SetRelayOutputState(v1::SetRelayOutputStateRequest request,
                            Done<v1::RelayOutput> done) override;
+  void GetSnapshot(v1::SnapshotRequest request, Done<v1::Snapshot> done) override;
+  void ApplyVideoEncoderConfiguration(v1::ApplyVideoEncoderConfigurationRequest request,
+                                      Done<v1::VideoStream> done) override;
 
   /// Reads StreamEvents on a thread of its own until StopEvents(); a
   /// FactsChanged event triggers Refresh(); every event goes to `sink`.
@@ -77,6 +80,9 @@ class AdapterClient final : public CameraAdapter {
              Request request, Done<Response> done);
 
   std::shared_ptr<v1::Adapter::Stub> stub() const;
+  /// Replaces one stream in the cached facts (copy on write).
+  void CacheStream(const std::string& camera_id, const std::string& source_id,
+                   const v1::VideoStream& stream);
   std::shared_ptr<grpc::Channel> channel() const;
 
   const std::string id_;

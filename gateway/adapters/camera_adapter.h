@@ -60,6 +60,12 @@ class CameraAdapter {
                                       Done<v1::RelayOutput> done) = 0;
   virtual void SetRelayOutputState(v1::SetRelayOutputStateRequest request,
                                    Done<v1::RelayOutput> done) = 0;
+  /// One JPEG of a video source, taken now.
+  virtual void GetSnapshot(v1::SnapshotRequest request, Done<v1::Snapshot> done) = 0;
+  /// Re-encodes one stream; on success the cached facts hold the returned
+  /// stream before `done` runs, so the next read sees the new values.
+  virtual void ApplyVideoEncoderConfiguration(v1::ApplyVideoEncoderConfigurationRequest request,
+                                              Done<v1::VideoStream> done) = 0;
 };
 
 }  // namespace onvifgw::adapters

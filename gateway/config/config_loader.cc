@@ -130,7 +130,7 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   ExpectMap(n, "a device");
   OnlyKeys(n, "device",
            {"id", "name", "location", "hardware", "address", "port", "advertised_address",
-            "adapter", "camera", "mac", "admin"});
+            "adapter", "camera", "mac", "admin", "stream_uri_credentials"});
   DeviceConfig d;
   for (const char* required : {"id", "port", "adapter", "camera"}) {
     if (!n[required]) Fail(n, std::string("device needs '") + required + "'");
@@ -151,6 +151,9 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   }
   d.adapter = NonEmptyString(n["adapter"], "adapter");
   d.camera = NonEmptyString(n["camera"], "camera");
+  if (n["stream_uri_credentials"]) {
+    d.stream_uri_credentials = Boolean(n["stream_uri_credentials"], "stream_uri_credentials");
+  }
   if (n["mac"]) {
     d.mac = NonEmptyString(n["mac"], "mac");
     if (!IsMac(d.mac)) Fail(n["mac"], "mac must look like 02:00:5e:10:00:01");

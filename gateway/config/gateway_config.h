@@ -44,6 +44,9 @@ struct DeviceConfig {
   /// Fixed MAC for GetNetworkInterfaces; empty = generated once and persisted.
   std::string mac;
   std::optional<AdminConfig> admin;
+  /// Stream URIs handed to clients carry the camera's own credentials (when
+  /// the adapter's URI has them). Off: they are removed.
+  bool stream_uri_credentials = false;
 };
 
 struct DiscoveryConfig {

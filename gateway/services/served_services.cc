@@ -2,12 +2,15 @@
 
 #include "services/device/device_service.h"
 #include "services/events/event_service.h"
+#include "services/media/media_service.h"
 
 namespace onvifgw::services {
 
 Status<std::string> ServeAll(ServiceRegistry& registry) {
   device::Serve(registry);
   events::Serve(registry);
+  media::ServeMedia(registry);
+  media::ServeMedia2(registry);
   return registry.Seal();
 }
 

@@ -17,6 +17,9 @@ namespace events {
 class EventHub;
 }
 class DeviceSecurity;
+namespace media {
+class MediaProfileStore;
+}
 
 struct VirtualDevice {
   config::DeviceConfig config;
@@ -29,6 +32,9 @@ struct VirtualDevice {
   events::EventHub* events = nullptr;
   /// Users, policy, IP filter; nullptr = no authentication (unit tests).
   DeviceSecurity* security = nullptr;
+  /// Media profiles and configurations; nullptr = the device offers no
+  /// media (Media and Media2 not available).
+  media::MediaProfileStore* media = nullptr;
   /// The device's clock (GetSystemDateAndTime); tests may use a ManualClock.
   const Clock* clock = &SystemClock::Instance();
 };

@@ -1,15 +1,20 @@
 // The simulated camera adapter, served in-process and called through a real gRPC stub.
 
+#include <google/protobuf/util/message_differencer.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <memory>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "adapter/v1/adapter.grpc.pb.h"
 #include "adapters/simulated/frame_renderer.h"
@@ -21,6 +26,7 @@ namespace onvifgw::simulated {
 namespace {
 
 namespace v1 = onvifgw::adapter::v1;
+using google::protobuf::util::MessageDifferencer;
 using google::protobuf::util::TimeUtil;
 using std::chrono::milliseconds;
 using std::chrono::seconds;
@@ -117,7 +123,7 @@ TEST_F(SimulatedAdapterTest, DescribeListsDefaultCamerasWithAllCapabilities) {
   const v1::Capabilities& caps = response.cameras(0).capabilities();
   EXPECT_TRUE(caps.device_information() && caps.system_time() && caps.set_system_time() &&
               caps.reboot() && caps.video_sources() && caps.snapshot() && caps.events() &&
-              caps.relay_outputs());
+              caps.relay_outputs() && caps.video_encoder_configuration());
 }
 
 TEST_F(SimulatedAdapterTest, InventoryMatchesDescribedCapabilities) {
@@ -382,6 +388,286 @@ TEST_F(SimulatedAdapterTest, StreamEventsEndsCleanlyOnShutdown) {
   EXPECT_FALSE(reader->Read(&event));
   EXPECT_TRUE(reader->Finish().ok());
   EXPECT_LT(steady_clock::now() - before, seconds(1));
+}
+
+v1::VideoSourceList VideoSources(v1::Adapter::Stub& stub, const std::string& camera_id) {
+  grpc::ClientContext context;
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  v1::VideoSourceList list;
+  grpc::Status status = stub.ListVideoSources(&context, ref, &list);
+  EXPECT_TRUE(status.ok()) << status.error_message();
+  return list;
+}
+
+grpc::Status ApplyEncoder(v1::Adapter::Stub& stub,
+                          const v1::ApplyVideoEncoderConfigurationRequest& request,
+                          v1::VideoStream* applied = nullptr) {
+  grpc::ClientContext context;
+  v1::VideoStream out;
+  grpc::Status status = stub.ApplyVideoEncoderConfiguration(&context, request, &out);
+  if (applied != nullptr) *applied = out;
+  return status;
+}
+
+// A valid change of cam-1's main stream (1280x720 at 25 fps by default).
+v1::ApplyVideoEncoderConfigurationRequest MainStreamRequest() {
+  v1::ApplyVideoEncoderConfigurationRequest request;
+  request.set_camera_id("cam-1");
+  request.set_source_id("0");
+  request.set_stream_id("main");
+  request.set_codec(v1::VIDEO_CODEC_H265);
+  request.mutable_resolution()->set_width(640);
+  request.mutable_resolution()->set_height(360);
+  request.set_framerate(12.5f);
+  request.set_bitrate_kbps(2000);
+  request.set_gop_length(25);
+  request.set_codec_profile("Main");
+  request.set_quality(90);
+  return request;
+}
+
+std::vector<std::string> SizeNames(const v1::CodecOptions& codec) {
+  std::vector<std::string> out;
+  for (const v1::Resolution& r : codec.resolutions()) {
+    out.push_back(std::to_string(r.width()) + "x" + std::to_string(r.height()));
+  }
+  return out;
+}
+
+// The stream's current values are among those its options offer for its current codec.
+void ExpectInsideOptions(const v1::VideoStream& stream) {
+  SCOPED_TRACE("stream " + stream.stream_id());
+  const v1::CodecOptions* codec = nullptr;
+  for (const v1::CodecOptions& offered : stream.options().codecs()) {
+    if (offered.codec() == stream.codec()) codec = &offered;
+  }
+  ASSERT_NE(codec, nullptr);
+  bool size_offered = false;
+  for (const v1::Resolution& r : codec->resolutions()) {
+    size_offered |=
+        r.width() == stream.resolution().width() && r.height() == stream.resolution().height();
+  }
+  EXPECT_TRUE(size_offered);
+  EXPECT_GE(stream.framerate(), codec->framerate().min());
+  EXPECT_LE(stream.framerate(), codec->framerate().max());
+  EXPECT_GE(stream.bitrate_kbps(), codec->bitrate_kbps().min());
+  EXPECT_LE(stream.bitrate_kbps(), codec->bitrate_kbps().max());
+  EXPECT_GE(stream.gop_length(), codec->gop_length().min());
+  EXPECT_LE(stream.gop_length(), codec->gop_length().max());
+  EXPECT_GE(stream.quality(), codec->quality().min());
+  EXPECT_LE(stream.quality(), codec->quality().max());
+  const auto& profiles = codec->codec_profiles();
+  if (profiles.empty()) {
+    EXPECT_EQ(stream.codec_profile(), "");
+  } else {
+    EXPECT_NE(std::find(profiles.begin(), profiles.end(), stream.codec_profile()), profiles.end());
+  }
+}
+
+TEST_F(SimulatedAdapterTest, StreamsDescribeEncoderOptionsHoldingTheirDefaults) {
+  StartWithFakeClock();
+  const v1::VideoSource source = VideoSources(stub(), "cam-1").sources(0);
+  EXPECT_EQ(source.imaging_id(), "");
+  ASSERT_EQ(source.streams_size(), 2);
+
+  const v1::VideoStream& main = source.streams(0);
+  EXPECT_EQ(main.transport(), v1::STREAM_TRANSPORT_RTSP);
+  EXPECT_FLOAT_EQ(main.quality(), 70);
+  ASSERT_EQ(main.options().codecs_size(), 3);
+  const v1::CodecOptions& h264 = main.options().codecs(0);
+  EXPECT_EQ(h264.codec(), v1::VIDEO_CODEC_H264);
+  EXPECT_EQ(SizeNames(h264), (std::vector<std::string>{"1280x720", "640x360"}));
+  EXPECT_FLOAT_EQ(h264.framerate().min(), 1);
+  EXPECT_FLOAT_EQ(h264.framerate().max(), 25);
+  EXPECT_EQ(h264.bitrate_kbps().min(), 256u);
+  EXPECT_EQ(h264.bitrate_kbps().max(), 8192u);
+  EXPECT_EQ(h264.gop_length().min(), 1u);
+  EXPECT_EQ(h264.gop_length().max(), 300u);
+  EXPECT_EQ(std::vector<std::string>(h264.codec_profiles().begin(), h264.codec_profiles().end()),
+            (std::vector<std::string>{"Baseline", "Main", "High"}));
+  EXPECT_FLOAT_EQ(h264.quality().min(), 0);
+  EXPECT_FLOAT_EQ(h264.quality().max(), 100);
+  const v1::CodecOptions& h265 = main.options().codecs(1);
+  EXPECT_EQ(h265.codec(), v1::VIDEO_CODEC_H265);
+  ASSERT_EQ(h265.codec_profiles_size(), 1);
+  EXPECT_EQ(h265.codec_profiles(0), "Main");
+  const v1::CodecOptions& jpeg = main.options().codecs(2);
+  EXPECT_EQ(jpeg.codec(), v1::VIDEO_CODEC_JPEG);
+  EXPECT_EQ(jpeg.bitrate_kbps().min(), 512u);
+  EXPECT_EQ(jpeg.bitrate_kbps().max(), 16384u);
+  EXPECT_EQ(jpeg.gop_length().max(), 0u);
+  EXPECT_EQ(jpeg.codec_profiles_size(), 0);
+
+  const v1::VideoStream& sub = source.streams(1);
+  EXPECT_EQ(sub.transport(), v1::STREAM_TRANSPORT_RTSP);
+  EXPECT_FLOAT_EQ(sub.quality(), 50);
+  ASSERT_EQ(sub.options().codecs_size(), 2);
+  EXPECT_EQ(sub.options().codecs(0).codec(), v1::VIDEO_CODEC_H264);
+  EXPECT_EQ(SizeNames(sub.options().codecs(0)), (std::vector<std::string>{"640x360", "320x180"}));
+  EXPECT_EQ(sub.options().codecs(0).bitrate_kbps().max(), 2048u);
+  EXPECT_EQ(sub.options().codecs(1).codec(), v1::VIDEO_CODEC_JPEG);
+  EXPECT_EQ(sub.options().codecs(1).bitrate_kbps().min(), 128u);
+
+  ExpectInsideOptions(main);
+  ExpectInsideOptions(sub);
+}
+
+TEST_F(SimulatedAdapterTest, EncoderOptionsFollowTheSensorSize) {
+  StartWithFakeClock(ParseOrDie(R"(
+cameras:
+  - {id: big, width: 3840, height: 2160, framerate: 120}
+  - {id: tiny, width: 160, height: 120, framerate: 1}
+)"));
+  const v1::VideoSource big = VideoSources(stub(), "big").sources(0);
+  EXPECT_EQ(SizeNames(big.streams(0).options().codecs(0)),
+            (std::vector<std::string>{"3840x2160", "1920x1080", "1280x720", "640x360"}));
+  const v1::VideoSource tiny = VideoSources(stub(), "tiny").sources(0);
+  EXPECT_EQ(SizeNames(tiny.streams(0).options().codecs(0)), (std::vector<std::string>{"160x120"}));
+  EXPECT_EQ(SizeNames(tiny.streams(1).options().codecs(0)), (std::vector<std::string>{"160x120"}));
+  for (const v1::VideoSource* source : {&big, &tiny}) {
+    for (const v1::VideoStream& stream : source->streams()) {
+      ExpectInsideOptions(stream);
+    }
+  }
+}
+
+TEST_F(SimulatedAdapterTest, ApplyVideoEncoderConfigurationChangesOnlyThatStream) {
+  StartWithFakeClock();
+  const v1::VideoSourceList before = VideoSources(stub(), "cam-1");
+  const std::string snapshot_before = Snap("cam-1").jpeg();
+  v1::VideoStream applied;
+  grpc::Status status = ApplyEncoder(stub(), MainStreamRequest(), &applied);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(applied.stream_id(), "main");
+  EXPECT_EQ(applied.uri(), "rtsp://127.0.0.1:8554/cam-1/main");
+  EXPECT_EQ(applied.codec(), v1::VIDEO_CODEC_H265);
+  EXPECT_EQ(applied.resolution().width(), 640u);
+  EXPECT_EQ(applied.resolution().height(), 360u);
+  EXPECT_FLOAT_EQ(applied.framerate(), 12.5f);
+  EXPECT_EQ(applied.bitrate_kbps(), 2000u);
+  EXPECT_EQ(applied.gop_length(), 25u);
+  EXPECT_EQ(applied.codec_profile(), "Main");
+  EXPECT_FLOAT_EQ(applied.quality(), 90);
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(applied.options(), before.sources(0).streams(0).options()));
+
+  const v1::VideoSourceList after = VideoSources(stub(), "cam-1");
+  EXPECT_TRUE(MessageDifferencer::Equals(after.sources(0).streams(0), applied));
+  EXPECT_TRUE(
+      MessageDifferencer::Equals(after.sources(0).streams(1), before.sources(0).streams(1)));
+  EXPECT_EQ(VideoSources(stub(), "cam-2").sources(0).streams(0).codec(), v1::VIDEO_CODEC_H264);
+  EXPECT_EQ(Snap("cam-1").jpeg(), snapshot_before);
+}
+
+TEST_F(SimulatedAdapterTest, ApplyVideoEncoderConfigurationRejectsValuesOutsideOptions) {
+  StartWithFakeClock();
+  const v1::VideoSourceList before = VideoSources(stub(), "cam-1");
+  struct BadCase {
+    std::string expected_in_message;
+    std::function<void(v1::ApplyVideoEncoderConfigurationRequest&)> spoil;
+  };
+  const std::vector<BadCase> cases = {
+      {"codec MPEG4", [](auto& r) { r.set_codec(v1::VIDEO_CODEC_MPEG4); }},
+      {"codec H265", [](auto& r) { r.set_stream_id("sub"); }},  // sub offers H264 and JPEG
+      {"resolution 1920x1080 is not offered for H265 on stream \"main\"; offered: 1280x720, "
+       "640x360",
+       [](auto& r) {
+         r.mutable_resolution()->set_width(1920);
+         r.mutable_resolution()->set_height(1080);
+       }},
+      {"resolution 1280x360", [](auto& r) { r.mutable_resolution()->set_width(1280); }},
+      {"resolution 0x0", [](auto& r) { r.clear_resolution(); }},
+      {"framerate 0 is outside 1..25", [](auto& r) { r.set_framerate(0); }},
+      {"framerate 25.5", [](auto& r) { r.set_framerate(25.5f); }},
+      {"framerate nan", [](auto& r) { r.set_framerate(std::nanf("")); }},
+      {"bitrate_kbps 255 is outside 256..8192", [](auto& r) { r.set_bitrate_kbps(255); }},
+      {"bitrate_kbps 8193", [](auto& r) { r.set_bitrate_kbps(8193); }},
+      {"gop_length 0 is outside 1..300", [](auto& r) { r.set_gop_length(0); }},
+      {"gop_length 301", [](auto& r) { r.set_gop_length(301); }},
+      {"quality -1 is outside 0..100", [](auto& r) { r.set_quality(-1); }},
+      {"quality 100.5", [](auto& r) { r.set_quality(100.5f); }},
+      {"codec_profile must be one of Main for H265", [](auto& r) { r.set_codec_profile("High"); }},
+      {"codec_profile must be one of Baseline, Main, High for H264",
+       [](auto& r) {
+         r.set_codec(v1::VIDEO_CODEC_H264);
+         r.set_codec_profile("Extended");
+       }},
+      {"codec_profile must be empty for JPEG",
+       [](auto& r) {
+         r.set_codec(v1::VIDEO_CODEC_JPEG);
+         r.set_codec_profile("Main");
+       }},
+  };
+  for (const BadCase& bad : cases) {
+    v1::ApplyVideoEncoderConfigurationRequest request = MainStreamRequest();
+    bad.spoil(request);
+    grpc::Status status = ApplyEncoder(stub(), request);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad.expected_in_message;
+    EXPECT_NE(status.error_message().find(bad.expected_in_message), std::string::npos)
+        << status.error_message();
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals(VideoSources(stub(), "cam-1"), before));
+}
+
+TEST_F(SimulatedAdapterTest, ApplyVideoEncoderConfigurationNamesWhatIsMissing) {
+  StartWithFakeClock();
+  struct MissingCase {
+    std::string camera_id, source_id, stream_id, expected_in_message;
+  };
+  for (const MissingCase& missing : std::vector<MissingCase>{
+           {"cam-9", "0", "main", "\"cam-9\""},
+           {"cam-1", "1", "main", "no video source \"1\""},
+           {"cam-1", "", "main", "no video source \"\""},
+           {"cam-1", "0", "third", "no stream \"third\""},
+       }) {
+    v1::ApplyVideoEncoderConfigurationRequest request = MainStreamRequest();
+    request.set_camera_id(missing.camera_id);
+    request.set_source_id(missing.source_id);
+    request.set_stream_id(missing.stream_id);
+    grpc::Status status = ApplyEncoder(stub(), request);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << missing.expected_in_message;
+    EXPECT_NE(status.error_message().find(missing.expected_in_message), std::string::npos)
+        << status.error_message();
+  }
+
+  grpc::ClientContext context;
+  v1::CameraRef ref;
+  ref.set_camera_id("cam-1");
+  v1::RebootResponse rebooted;
+  ASSERT_TRUE(stub().Reboot(&context, ref, &rebooted).ok());
+  EXPECT_EQ(ApplyEncoder(stub(), MainStreamRequest()).error_code(), grpc::StatusCode::UNAVAILABLE);
+}
+
+TEST_F(SimulatedAdapterTest, JpegStoresNoGopNorProfileAndEmptyProfileKeepsOrPicks) {
+  StartWithFakeClock();
+  v1::ApplyVideoEncoderConfigurationRequest request = MainStreamRequest();
+  request.set_codec(v1::VIDEO_CODEC_JPEG);
+  request.set_bitrate_kbps(16384);
+  request.set_gop_length(9999);  // Ignored for JPEG, even out of every range.
+  request.set_codec_profile("");
+  v1::VideoStream applied;
+  ASSERT_TRUE(ApplyEncoder(stub(), request, &applied).ok());
+  EXPECT_EQ(applied.codec(), v1::VIDEO_CODEC_JPEG);
+  EXPECT_EQ(applied.gop_length(), 0u);
+  EXPECT_EQ(applied.codec_profile(), "");
+  EXPECT_EQ(VideoSources(stub(), "cam-1").sources(0).streams(0).gop_length(), 0u);
+
+  // From JPEG (no profile) back to H.264 without a profile: the codec's first.
+  request = MainStreamRequest();
+  request.set_codec(v1::VIDEO_CODEC_H264);
+  request.set_codec_profile("");
+  ASSERT_TRUE(ApplyEncoder(stub(), request, &applied).ok());
+  EXPECT_EQ(applied.codec_profile(), "Baseline");
+
+  // An empty profile keeps the current one when the codec offers it.
+  request.set_codec_profile("High");
+  ASSERT_TRUE(ApplyEncoder(stub(), request).ok());
+  request.set_codec_profile("");
+  request.set_bitrate_kbps(300);
+  ASSERT_TRUE(ApplyEncoder(stub(), request, &applied).ok());
+  EXPECT_EQ(applied.codec_profile(), "High");
+  EXPECT_EQ(applied.bitrate_kbps(), 300u);
 }
 
 v1::RelayOutputList Relays(v1::Adapter::Stub& stub, const std::string& camera_id,

@@ -58,6 +58,109 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     done(status, {});
   }
 
+  void GetSnapshot(adapters::v1::SnapshotRequest request,
+                   Done<adapters::v1::Snapshot> done) override {
+    calls.push_back("GetSnapshot " + request.camera_id() + " " + request.source_id());
+    adapters::v1::Snapshot snap;
+    snap.set_jpeg(snapshot_jpeg);
+    done(status, snap);
+  }
+  void ApplyVideoEncoderConfiguration(adapters::v1::ApplyVideoEncoderConfigurationRequest request,
+                                      Done<adapters::v1::VideoStream> done) override {
+    calls.push_back("ApplyVideoEncoderConfiguration " + request.stream_id() +
+                    " codec=" + std::to_string(request.codec()) + " " +
+                    std::to_string(request.resolution().width()) + "x" +
+                    std::to_string(request.resolution().height()));
+    adapters::v1::VideoStream applied;
+    if (status.ok()) {
+      // As a camera would: the stream now encodes as asked.
+      auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+      for (auto& [id, cam] : next->cameras) {
+        for (auto& src : *cam.video_sources.mutable_sources()) {
+          for (auto& st : *src.mutable_streams()) {
+            if (st.stream_id() != request.stream_id()) continue;
+            st.set_codec(request.codec());
+            *st.mutable_resolution() = request.resolution();
+            st.set_framerate(request.framerate());
+            st.set_bitrate_kbps(request.bitrate_kbps());
+            st.set_gop_length(request.gop_length());
+            st.set_codec_profile(request.codec_profile());
+            st.set_quality(request.quality());
+            applied = st;
+          }
+        }
+      }
+      facts_ = next;
+    }
+    done(status, applied);
+  }
+
+  /// Gives the camera one video source "0" (1280x720 at 25 fps) with a main
+  /// stream (H.264, configurable: H.264, H.265 and JPEG) and a sub stream
+  /// (JPEG 640x360, fixed), and the snapshot and encoder capabilities.
+  void AddVideo() {
+    namespace v1 = adapters::v1;
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto& cam = next->cameras.begin()->second;
+    auto* caps = cam.description.mutable_capabilities();
+    caps->set_video_sources(true);
+    caps->set_snapshot(true);
+    caps->set_video_encoder_configuration(true);
+    cam.description.set_label("Fake camera");
+    auto* src = cam.video_sources.add_sources();
+    src->set_source_id("0");
+    src->mutable_resolution()->set_width(1280);
+    src->mutable_resolution()->set_height(720);
+    src->set_framerate(25);
+    auto* main = src->add_streams();
+    main->set_stream_id("main");
+    main->set_uri("rtsp://admin:secret@127.0.0.1:8554/fake/main");
+    main->set_codec(v1::VIDEO_CODEC_H264);
+    main->mutable_resolution()->set_width(1280);
+    main->mutable_resolution()->set_height(720);
+    main->set_framerate(25);
+    main->set_bitrate_kbps(4096);
+    main->set_gop_length(50);
+    main->set_codec_profile("Main");
+    main->set_transport(v1::STREAM_TRANSPORT_RTSP);
+    main->set_quality(70);
+    for (v1::VideoCodec codec :
+         {v1::VIDEO_CODEC_H264, v1::VIDEO_CODEC_H265, v1::VIDEO_CODEC_JPEG}) {
+      auto* o = main->mutable_options()->add_codecs();
+      o->set_codec(codec);
+      for (auto [w, h] : {std::pair{1280u, 720u}, std::pair{640u, 360u}}) {
+        auto* r = o->add_resolutions();
+        r->set_width(w);
+        r->set_height(h);
+      }
+      o->mutable_framerate()->set_min(1);
+      o->mutable_framerate()->set_max(25);
+      o->mutable_bitrate_kbps()->set_min(256);
+      o->mutable_bitrate_kbps()->set_max(8192);
+      if (codec != v1::VIDEO_CODEC_JPEG) {
+        o->mutable_gop_length()->set_min(1);
+        o->mutable_gop_length()->set_max(300);
+        o->add_codec_profiles("Main");
+        if (codec == v1::VIDEO_CODEC_H264) o->add_codec_profiles("High");
+      }
+      o->mutable_quality()->set_min(0);
+      o->mutable_quality()->set_max(100);
+    }
+    auto* sub = src->add_streams();
+    sub->set_stream_id("sub");
+    sub->set_uri("rtsp://127.0.0.1:8554/fake/sub");
+    sub->set_codec(v1::VIDEO_CODEC_JPEG);
+    sub->mutable_resolution()->set_width(640);
+    sub->mutable_resolution()->set_height(360);
+    sub->set_framerate(10);
+    sub->set_bitrate_kbps(1024);
+    sub->set_transport(v1::STREAM_TRANSPORT_RTSP);
+    sub->set_quality(50);
+    facts_ = next;
+  }
+
+  /// What GetSnapshot returns.
+  std::string snapshot_jpeg = std::string("\xFF\xD8") + "fake" + "\xFF\xD9";
   /// What every call answers with.
   grpc::Status status = grpc::Status::OK;
   bool available_ = true;

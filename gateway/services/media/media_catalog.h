@@ -1,0 +1,77 @@
+#pragma once
+// What a virtual device offers for media, as ONVIF names it, derived from
+// the adapter's cached facts: one video source per camera source, one video
+// source configuration per video source, one video encoder configuration per
+// stream the camera delivers, one metadata configuration per device.
+//
+// Tokens are derived from the adapter's stable ids (never from list
+// positions), so they survive restarts and camera reordering. A catalog is
+// an immutable value built per request: cheap (a few small copies), and
+// never half-updated while a FactsChanged refresh replaces the facts.
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "adapters/camera_adapter.h"
+
+namespace onvifgw::services::media {
+
+namespace v1 = ::onvifgw::adapter::v1;
+
+/// One camera presented by a virtual device.
+struct CameraBinding {
+  std::string camera_id;
+  /// Prepended to every token of the camera: empty when the device presents
+  /// one camera, "<n>_" when it presents several (an encoder/NVR).
+  std::string token_prefix;
+};
+
+struct VideoSourceEntry {
+  std::string token;                ///< tt:VideoSource token
+  std::string configuration_token;  ///< its (only) tt:VideoSourceConfiguration
+  std::string camera_id;
+  std::string label;  ///< the camera's label, for default names
+  v1::VideoSource source;
+};
+
+struct VideoEncoderEntry {
+  std::string token;  ///< tt:VideoEncoderConfiguration token
+  std::string source_token;
+  std::string camera_id;
+  std::string source_id;
+  v1::VideoStream stream;
+  /// The camera applies changes (capability and options both present).
+  bool configurable = false;
+};
+
+/// The device's only metadata configuration.
+inline constexpr std::string_view kMetadataToken = "meta";
+
+class MediaCatalog {
+ public:
+  /// Built from the adapter's cached facts; cameras the adapter does not
+  /// (yet) describe contribute nothing.
+  static MediaCatalog Build(const adapters::CameraAdapter* adapter,
+                            const std::vector<CameraBinding>& cameras);
+
+  const std::vector<VideoSourceEntry>& sources() const { return sources_; }
+  const std::vector<VideoEncoderEntry>& encoders() const { return encoders_; }
+
+  const VideoSourceEntry* Source(std::string_view token) const;
+  const VideoSourceEntry* SourceConfiguration(std::string_view token) const;
+  const VideoEncoderEntry* Encoder(std::string_view token) const;
+
+  /// Whether the adapter was reached and described at least one source.
+  bool empty() const { return sources_.empty(); }
+
+ private:
+  std::vector<VideoSourceEntry> sources_;
+  std::vector<VideoEncoderEntry> encoders_;
+};
+
+/// An adapter id made token-safe: [A-Za-z0-9_-] kept, anything else '-'.
+std::string TokenPart(std::string_view id);
+
+}  // namespace onvifgw::services::media

@@ -1,0 +1,483 @@
+#include "services/media/media_operations.h"
+
+#include <arpa/inet.h>
+
+#include <cmath>
+
+#include "adapters/fault_map.h"
+#include "services/media/stream_uri.h"
+#include "services/xml_time.h"
+
+namespace onvifgw::services::media {
+namespace {
+
+using soap::Fault;
+
+std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// Host part of the authority a client used, as it goes into a URL.
+std::string ClientHost(const RequestContext& ctx) {
+  const AdvertisedAddress a = ParseAdvertisedAddress(ctx.authority);
+  if (a.host.find(':') != std::string::npos) return "[" + a.host + "]";
+  return a.host;
+}
+
+Status<Fault> CheckMulticast(const tt::MulticastConfiguration& m) {
+  const auto& a = m.address();
+  const bool v6 = a.type() == tt::IPType_IPv6;
+  const std::string& text = v6 ? a.ipv6address() : a.ipv4address();
+  unsigned char buf[16];
+  if (inet_pton(v6 ? AF_INET6 : AF_INET, text.c_str(), buf) != 1) {
+    return MakeUnexpected(ConfigModify("Multicast address " + Quoted(text) + " is not an " +
+                                       (v6 ? "IPv6" : "IPv4") + " address"));
+  }
+  if (m.port() < 0 || m.port() > 65535) {
+    return MakeUnexpected(ConfigModify("Multicast port must be 0..65535"));
+  }
+  if (m.ttl() < 0 || m.ttl() > 255)
+    return MakeUnexpected(ConfigModify("Multicast TTL must be 0..255"));
+  if (m.autostart()) {
+    return MakeUnexpected(ConfigModify("The device does not start multicast streams by itself"));
+  }
+  return {};
+}
+
+Status<Fault> CheckSessionTimeout(const std::string& text) {
+  if (text.empty()) return {};
+  auto d = ParseDuration(text);
+  if (!d || d->count() <= 0) {
+    return MakeUnexpected(
+        ConfigModify("SessionTimeout " + Quoted(text) + " is not a positive duration"));
+  }
+  return {};
+}
+
+void StoreMulticast(const tt::MulticastConfiguration& m, StoredConfiguration* c) {
+  auto* s = c->mutable_multicast();
+  s->set_address(m.address().type() == tt::IPType_IPv6 ? m.address().ipv6address()
+                                                       : m.address().ipv4address());
+  s->set_port(static_cast<uint32_t>(m.port()));
+  s->set_ttl(static_cast<uint32_t>(m.ttl()));
+  s->set_auto_start(m.autostart());
+}
+
+std::string Range(float min, float max) {
+  auto f = [](float v) {
+    std::string s = std::to_string(v);
+    s.erase(s.find_last_not_of('0') + 1);
+    if (!s.empty() && s.back() == '.') s.pop_back();
+    return s;
+  };
+  return f(min) + ".." + f(max);
+}
+
+// The change against the encoder's options: a fault naming what is outside.
+Status<Fault> CheckAgainstOptions(const VideoEncoderEntry& enc, const EncoderChange& c) {
+  const v1::EncoderOptions options = EffectiveOptions(enc);
+  const v1::CodecOptions* o = CodecOptionsFor(options, c.codec);
+  if (o == nullptr) {
+    return MakeUnexpected(
+        ConfigModify("Encoder " + enc.token + " cannot encode " + MimeName(c.codec)));
+  }
+  bool resolution_ok = false;
+  for (const auto& r : o->resolutions()) {
+    if (r.width() == c.width && r.height() == c.height) resolution_ok = true;
+  }
+  if (!resolution_ok) {
+    return MakeUnexpected(ConfigModify("Resolution " + std::to_string(c.width) + "x" +
+                                       std::to_string(c.height) + " is not offered for " +
+                                       MimeName(c.codec)));
+  }
+  // Frame rates travel as integers in ver10: allow the rounding.
+  if (c.framerate < std::floor(o->framerate().min()) - 0.01f ||
+      c.framerate > o->framerate().max() + 0.5f) {
+    return MakeUnexpected(ConfigModify("Frame rate must be within " +
+                                       Range(o->framerate().min(), o->framerate().max())));
+  }
+  if (c.bitrate_kbps < o->bitrate_kbps().min() || c.bitrate_kbps > o->bitrate_kbps().max()) {
+    return MakeUnexpected(ConfigModify("Bitrate must be within " +
+                                       std::to_string(o->bitrate_kbps().min()) + ".." +
+                                       std::to_string(o->bitrate_kbps().max()) + " kbit/s"));
+  }
+  if (c.codec != v1::VIDEO_CODEC_JPEG &&
+      (c.gop_length < o->gop_length().min() || c.gop_length > o->gop_length().max())) {
+    return MakeUnexpected(ConfigModify("GovLength must be within " +
+                                       std::to_string(o->gop_length().min()) + ".." +
+                                       std::to_string(o->gop_length().max())));
+  }
+  if (c.quality < o->quality().min() || c.quality > o->quality().max()) {
+    return MakeUnexpected(
+        ConfigModify("Quality must be within " + Range(o->quality().min(), o->quality().max())));
+  }
+  if (!c.codec_profile.empty() && o->codec_profiles_size() > 0 &&
+      std::find(o->codec_profiles().begin(), o->codec_profiles().end(), c.codec_profile) ==
+          o->codec_profiles().end()) {
+    return MakeUnexpected(
+        ConfigModify("Profile " + c.codec_profile + " is not offered for " + MimeName(c.codec)));
+  }
+  return {};
+}
+
+// Whether the camera would have to change anything.
+bool EncodesDifferently(const v1::VideoStream& s, const EncoderChange& c) {
+  return s.codec() != c.codec || s.resolution().width() != c.width ||
+         s.resolution().height() != c.height || std::fabs(s.framerate() - c.framerate) > 0.5f ||
+         s.bitrate_kbps() != c.bitrate_kbps ||
+         (c.codec != v1::VIDEO_CODEC_JPEG && s.gop_length() != c.gop_length) ||
+         (!c.codec_profile.empty() && s.codec_profile() != c.codec_profile) ||
+         std::fabs(s.quality() - c.quality) > 0.001f;
+}
+
+}  // namespace
+
+bool MediaAvailable(const RequestContext& ctx) {
+  return ctx.device.media != nullptr && !ctx.device.config.camera.empty();
+}
+
+std::vector<CameraBinding> CamerasOf(const RequestContext& ctx) {
+  return {CameraBinding{ctx.device.config.camera, ""}};
+}
+
+Expected<MediaView, Fault> ViewOf(const RequestContext& ctx) {
+  if (!MediaAvailable(ctx)) {
+    return MakeUnexpected(soap::ActionNotSupported("The device offers no media"));
+  }
+  MediaView v;
+  v.catalog = MediaCatalog::Build(ctx.device.adapter, CamerasOf(ctx));
+  v.store = ctx.device.media;
+  v.state = v.store->Current(v.catalog);
+  return v;
+}
+
+Fault NoProfile(std::string_view token) {
+  return soap::InvalidArgVal("No profile " + Quoted(token), "NoProfile");
+}
+Fault NoConfig(std::string_view token) {
+  return soap::InvalidArgVal("No configuration " + Quoted(token), "NoConfig");
+}
+Fault ConfigModify(std::string reason) {
+  return soap::InvalidArgVal(std::move(reason), "ConfigModify");
+}
+Fault ConfigurationConflict(std::string reason) {
+  return soap::ActionFailed(std::move(reason), "ConfigurationConflict");
+}
+
+ConfigurationKind KindOf(std::string_view type) {
+  if (type == "VideoSource") return ConfigurationKind::kVideoSource;
+  if (type == "VideoEncoder") return ConfigurationKind::kVideoEncoder;
+  if (type == "Metadata") return ConfigurationKind::kMetadata;
+  return ConfigurationKind::kOther;
+}
+
+namespace {
+
+// One configuration into a profile held in `s` (inside an Update).
+std::optional<Fault> AddTo(const MediaCatalog& catalog, StoredProfile* p,
+                           const ConfigurationRef& ref) {
+  switch (ref.kind) {
+    case ConfigurationKind::kVideoSource: {
+      const VideoSourceEntry* src = ref.token.empty() && !catalog.sources().empty()
+                                        ? &catalog.sources().front()
+                                        : catalog.SourceConfiguration(ref.token);
+      if (src == nullptr) return NoConfig(ref.token);
+      const VideoEncoderEntry* enc = catalog.Encoder(p->video_encoder());
+      if (enc != nullptr && enc->source_token != src->token) {
+        return ConfigurationConflict("The profile's video encoder belongs to another source");
+      }
+      p->set_video_source(src->configuration_token);
+      return std::nullopt;
+    }
+    case ConfigurationKind::kVideoEncoder: {
+      const VideoSourceEntry* src = catalog.SourceConfiguration(p->video_source());
+      const VideoEncoderEntry* enc = catalog.Encoder(ref.token);
+      if (ref.token.empty()) {
+        for (const auto& e : catalog.encoders()) {
+          if (src == nullptr || e.source_token == src->token) {
+            enc = &e;
+            break;
+          }
+        }
+      }
+      if (enc == nullptr) return NoConfig(ref.token);
+      if (src != nullptr && enc->source_token != src->token) {
+        return ConfigurationConflict("Encoder " + Quoted(enc->token) +
+                                     " encodes another video source than the profile's");
+      }
+      p->set_video_encoder(enc->token);
+      return std::nullopt;
+    }
+    case ConfigurationKind::kMetadata:
+      if (!ref.token.empty() && ref.token != kMetadataToken) return NoConfig(ref.token);
+      p->set_metadata(std::string(kMetadataToken));
+      return std::nullopt;
+    case ConfigurationKind::kOther:
+      break;
+  }
+  return NoConfig(ref.token);
+}
+
+}  // namespace
+
+Expected<std::string, Fault> CreateProfile(const RequestContext& ctx, const std::string& name,
+                                           const std::string& token,
+                                           const std::vector<ConfigurationRef>& configurations) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const MediaCatalog& catalog = view->catalog;
+  std::string created;
+  auto r = view->store->Update(catalog, [&](MediaState& s) -> std::optional<Fault> {
+    if (!token.empty() && FindProfile(s, token) != nullptr) {
+      return soap::InvalidArgVal("A profile " + Quoted(token) + " already exists", "ProfileExists");
+    }
+    if (s.profiles_size() >= MediaProfileStore::kMaxProfiles) {
+      return soap::ActionFailed("The device holds at most " +
+                                    std::to_string(MediaProfileStore::kMaxProfiles) + " profiles",
+                                "MaxNVTProfiles");
+    }
+    created = token;
+    while (created.empty() || FindProfile(s, created) != nullptr) {
+      s.set_next_profile_number(s.next_profile_number() + 1);
+      created = "profile_" + std::to_string(s.next_profile_number());
+    }
+    StoredProfile* p = s.add_profiles();
+    p->set_token(created);
+    p->set_name(name);
+    p->set_fixed(false);
+    for (const ConfigurationRef& ref : configurations) {
+      if (auto fault = AddTo(catalog, p, ref)) return fault;
+    }
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return created;
+}
+
+Status<Fault> DeleteProfile(const RequestContext& ctx, const std::string& token) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  auto r = view->store->Update(view->catalog, [&](MediaState& s) -> std::optional<Fault> {
+    auto* profiles = s.mutable_profiles();
+    for (int i = 0; i < profiles->size(); ++i) {
+      if (profiles->Get(i).token() != token) continue;
+      if (profiles->Get(i).fixed()) {
+        return soap::ActionFailed("Profile " + Quoted(token) + " is fixed",
+                                  "DeletionOfFixedProfile");
+      }
+      profiles->DeleteSubrange(i, 1);
+      return std::nullopt;
+    }
+    return NoProfile(token);
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+Status<Fault> AddConfigurations(const RequestContext& ctx, const std::string& profile,
+                                const std::vector<ConfigurationRef>& configurations,
+                                const std::string& name) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const MediaCatalog& catalog = view->catalog;
+  auto r = view->store->Update(catalog, [&](MediaState& s) -> std::optional<Fault> {
+    StoredProfile* p = FindProfile(s, profile);
+    if (p == nullptr) return NoProfile(profile);
+    if (!name.empty()) p->set_name(name);
+    for (const ConfigurationRef& ref : configurations) {
+      if (auto fault = AddTo(catalog, p, ref)) return fault;
+    }
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+Status<Fault> RemoveConfigurations(const RequestContext& ctx, const std::string& profile,
+                                   const std::vector<ConfigurationKind>& kinds) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  auto r = view->store->Update(view->catalog, [&](MediaState& s) -> std::optional<Fault> {
+    StoredProfile* p = FindProfile(s, profile);
+    if (p == nullptr) return NoProfile(profile);
+    // Removing what is not there has no effect (Media §5.3: the NoConfig
+    // fault for it is obsolete).
+    for (ConfigurationKind kind : kinds) {
+      switch (kind) {
+        case ConfigurationKind::kVideoSource:
+          p->clear_video_source();
+          break;
+        case ConfigurationKind::kVideoEncoder:
+          p->clear_video_encoder();
+          break;
+        case ConfigurationKind::kMetadata:
+          p->clear_metadata();
+          break;
+        case ConfigurationKind::kOther:
+          break;
+      }
+    }
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+Expected<std::string, Fault> StreamUri(const RequestContext& ctx, const std::string& profile,
+                                       StreamTransport transport) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const StoredProfile* p = view->Profile(profile);
+  if (p == nullptr) return MakeUnexpected(NoProfile(profile));
+  const VideoEncoderEntry* enc = view->catalog.Encoder(p->video_encoder());
+  if (enc == nullptr) {
+    return MakeUnexpected(soap::ActionFailed("The profile has no video encoder configuration",
+                                             "IncompleteConfiguration"));
+  }
+  if (transport == StreamTransport::kMulticast) {
+    return MakeUnexpected(
+        soap::InvalidArgVal("The device does not stream multicast", "InvalidStreamSetup"));
+  }
+  if (transport == StreamTransport::kRtspOverHttp) {
+    return MakeUnexpected(soap::InvalidArgVal(
+        "RTSP over HTTP is not offered: clients use RTSP directly", "InvalidStreamSetup"));
+  }
+  if (enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY || enc->stream.uri().empty()) {
+    return MakeUnexpected(soap::InvalidArgVal("This camera takes pictures only: use GetSnapshotUri",
+                                              "InvalidStreamSetup"));
+  }
+  return UpstreamUriForClient(enc->stream.uri(), ClientHost(ctx),
+                              ctx.device.config.stream_uri_credentials);
+}
+
+Expected<std::string, Fault> SnapshotUri(const RequestContext& ctx, const std::string& profile) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const StoredProfile* p = view->Profile(profile);
+  if (p == nullptr) return MakeUnexpected(NoProfile(profile));
+  const VideoSourceEntry* src = view->catalog.SourceConfiguration(p->video_source());
+  if (src == nullptr) {
+    return MakeUnexpected(soap::ActionFailed("The profile has no video source configuration",
+                                             "IncompleteConfiguration"));
+  }
+  const auto facts = ctx.device.adapter->facts();
+  const adapters::CameraFacts* cam = facts ? facts->Camera(src->camera_id) : nullptr;
+  if (cam == nullptr || !cam->description.capabilities().snapshot()) {
+    return MakeUnexpected(soap::ActionNotSupported("The camera takes no snapshots"));
+  }
+  return ctx.ServiceUrl(std::string(kSnapshotPath) + src->token);
+}
+
+void SetVideoEncoder(const RequestContext& ctx, EncoderChange change,
+                     std::function<void(Status<Fault>)> done) {
+  auto view = ViewOf(ctx);
+  if (!view) return done(MakeUnexpected(view.error()));
+  const VideoEncoderEntry* enc = view->catalog.Encoder(change.token);
+  if (enc == nullptr) return done(MakeUnexpected(NoConfig(change.token)));
+  if (change.codec_profile.empty() && change.codec == enc->stream.codec()) {
+    change.codec_profile = enc->stream.codec_profile();
+  }
+  if (auto st = CheckAgainstOptions(*enc, change); !st) return done(st);
+  if (change.multicast) {
+    if (auto st = CheckMulticast(*change.multicast); !st) return done(st);
+  }
+  if (auto st = CheckSessionTimeout(change.session_timeout); !st) return done(st);
+
+  MediaProfileStore* store = view->store;
+  // The stored parts, written once the camera has the new encoding.
+  auto persist = [store, catalog = view->catalog, change]() -> Status<Fault> {
+    auto r = store->Update(catalog, [&](MediaState& s) -> std::optional<Fault> {
+      StoredConfiguration& c = (*s.mutable_configurations())[change.token];
+      c.set_name(change.name);
+      if (!change.session_timeout.empty()) c.set_session_timeout(change.session_timeout);
+      if (change.multicast) StoreMulticast(*change.multicast, &c);
+      return std::nullopt;
+    });
+    if (!r) return MakeUnexpected(r.error());
+    return {};
+  };
+  if (!EncodesDifferently(enc->stream, change)) return done(persist());
+  if (!enc->configurable) {
+    return done(MakeUnexpected(ConfigModify("The camera's encoder settings cannot be changed")));
+  }
+  v1::ApplyVideoEncoderConfigurationRequest req;
+  req.set_camera_id(enc->camera_id);
+  req.set_source_id(enc->source_id);
+  req.set_stream_id(enc->stream.stream_id());
+  req.set_codec(change.codec);
+  req.mutable_resolution()->set_width(change.width);
+  req.mutable_resolution()->set_height(change.height);
+  req.set_framerate(change.framerate);
+  req.set_bitrate_kbps(change.bitrate_kbps);
+  req.set_gop_length(change.codec == v1::VIDEO_CODEC_JPEG ? 0 : change.gop_length);
+  req.set_codec_profile(change.codec_profile);
+  req.set_quality(change.quality);
+  ctx.device.adapter->ApplyVideoEncoderConfiguration(
+      std::move(req),
+      [persist, done = std::move(done)](const grpc::Status& st, const v1::VideoStream&) {
+        if (!st.ok()) {
+          Fault f = adapters::FaultFromStatus(st);
+          if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) f = ConfigModify(f.reason);
+          return done(MakeUnexpected(std::move(f)));
+        }
+        done(persist());
+      });
+}
+
+Status<Fault> SetVideoSourceConfiguration(const RequestContext& ctx,
+                                          const tt::VideoSourceConfiguration& c) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const VideoSourceEntry* src = view->catalog.SourceConfiguration(c.token());
+  if (src == nullptr) return MakeUnexpected(NoConfig(c.token()));
+  if (c.sourcetoken() != src->token) {
+    return MakeUnexpected(ConfigModify("SourceToken must be " + Quoted(src->token)));
+  }
+  const auto& b = c.bounds();
+  if (b.x() != 0 || b.y() != 0 || b.width() != static_cast<int>(src->source.resolution().width()) ||
+      b.height() != static_cast<int>(src->source.resolution().height())) {
+    return MakeUnexpected(ConfigModify("Bounds must be the whole picture (no cropping)"));
+  }
+  auto r = view->store->Update(view->catalog, [&](MediaState& s) -> std::optional<Fault> {
+    (*s.mutable_configurations())[c.token()].set_name(c.name());
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+Status<Fault> SetMetadataConfiguration(const RequestContext& ctx,
+                                       const tt::MetadataConfiguration& c) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  if (c.token() != kMetadataToken) return MakeUnexpected(NoConfig(c.token()));
+  if (c.analytics()) {
+    return MakeUnexpected(ConfigModify("The device has no analytics to include"));
+  }
+  if (c.has_ptzstatus() && (c.ptzstatus().status() || c.ptzstatus().position())) {
+    return MakeUnexpected(ConfigModify("The device has no PTZ status to include"));
+  }
+  if (auto st = CheckMulticast(c.multicast()); !st) return st;
+  if (auto st = CheckSessionTimeout(c.sessiontimeout()); !st) return st;
+  auto r = view->store->Update(view->catalog, [&](MediaState& s) -> std::optional<Fault> {
+    StoredConfiguration& stored = (*s.mutable_configurations())[c.token()];
+    stored.set_name(c.name());
+    stored.set_session_timeout(c.sessiontimeout());
+    StoreMulticast(c.multicast(), &stored);
+    stored.set_analytics(false);
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+std::vector<const VideoEncoderEntry*> CompatibleEncoders(const MediaView& view,
+                                                         const StoredProfile* profile) {
+  const VideoSourceEntry* src =
+      profile != nullptr ? view.catalog.SourceConfiguration(profile->video_source()) : nullptr;
+  std::vector<const VideoEncoderEntry*> out;
+  for (const auto& e : view.catalog.encoders()) {
+    if (src == nullptr || e.source_token == src->token) out.push_back(&e);
+  }
+  return out;
+}
+
+}  // namespace onvifgw::services::media

@@ -1,0 +1,102 @@
+#include "services/media/media_profile_store.h"
+
+#include "core/log.h"
+
+namespace onvifgw::services::media {
+namespace {
+
+constexpr const char* kSettingKey = "media";
+
+}  // namespace
+
+Status<std::string> MediaProfileStore::Load() {
+  if (store_ == nullptr) return {};
+  auto stored = store_->Setting(device_id_, kSettingKey);
+  if (!stored) return MakeUnexpected(stored.error());
+  std::lock_guard lock(mu_);
+  if (!*stored) return {};
+  MediaState state;
+  if (!state.ParseFromString(**stored)) {
+    return MakeUnexpected("device " + device_id_ + ": stored media profiles are unreadable");
+  }
+  state_ = std::move(state);
+  return {};
+}
+
+MediaState MediaProfileStore::Current(const MediaCatalog& catalog) {
+  std::lock_guard lock(mu_);
+  EnsureDefaultsLocked(catalog);
+  return state_;
+}
+
+Expected<MediaState, soap::Fault> MediaProfileStore::Update(const MediaCatalog& catalog,
+                                                            const Change& change) {
+  std::lock_guard lock(mu_);
+  EnsureDefaultsLocked(catalog);
+  MediaState next = state_;
+  if (auto fault = change(next)) return MakeUnexpected(std::move(*fault));
+  if (auto st = PersistLocked(next); !st) {
+    log::Error("media", st.error());
+    return MakeUnexpected(soap::ActionFailed("The change could not be stored"));
+  }
+  state_ = std::move(next);
+  return state_;
+}
+
+void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
+  if (state_.defaults_created() || catalog.encoders().empty()) return;
+  MediaState next = state_;
+  next.set_defaults_created(true);
+  for (const VideoEncoderEntry& enc : catalog.encoders()) {
+    if (static_cast<int>(next.profiles_size()) >= kMaxProfiles) break;
+    const VideoSourceEntry* source = catalog.Source(enc.source_token);
+    StoredProfile* p = next.add_profiles();
+    // "prof_" + the encoder's token without its "enc_".
+    p->set_token("prof_" + enc.token.substr(4));
+    p->set_name(enc.stream.stream_id());
+    if (catalog.sources().size() > 1 && source != nullptr) {
+      p->set_name(source->token.substr(4) + " " + enc.stream.stream_id());
+    }
+    p->set_fixed(true);
+    p->set_video_source(source != nullptr ? source->configuration_token : std::string());
+    p->set_video_encoder(enc.token);
+    p->set_metadata(std::string(kMetadataToken));
+  }
+  if (auto st = PersistLocked(next); !st) {
+    // Served from memory this time; tried again on the next request.
+    log::Error("media", st.error());
+    return;
+  }
+  log::Info("media", "device " + device_id_ + ": created " + std::to_string(next.profiles_size()) +
+                         " default media profiles");
+  state_ = std::move(next);
+}
+
+Status<std::string> MediaProfileStore::PersistLocked(const MediaState& state) {
+  if (store_ == nullptr) return {};
+  return store_->PutSetting(device_id_, kSettingKey, state.SerializeAsString());
+}
+
+const StoredProfile* FindProfile(const MediaState& state, std::string_view token) {
+  for (const auto& p : state.profiles()) {
+    if (p.token() == token) return &p;
+  }
+  return nullptr;
+}
+
+StoredProfile* FindProfile(MediaState& state, std::string_view token) {
+  for (auto& p : *state.mutable_profiles()) {
+    if (p.token() == token) return &p;
+  }
+  return nullptr;
+}
+
+int UseCount(const MediaState& state, std::string_view token) {
+  int n = 0;
+  for (const auto& p : state.profiles()) {
+    if (p.video_source() == token || p.video_encoder() == token || p.metadata() == token) ++n;
+  }
+  return n;
+}
+
+}  // namespace onvifgw::services::media
