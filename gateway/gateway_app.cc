@@ -79,6 +79,8 @@ Status<std::string> GatewayApp::Start() {
     if (auto st = media->Load(); !st) return MakeUnexpected(st.error());
     dev->media = media.get();
     media_.push_back(std::move(media));
+    snapshots_.push_back(std::make_unique<services::media::SnapshotCache>());
+    dev->snapshots = snapshots_.back().get();
     auto listener = std::make_shared<http::Listener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
     // The device's IP address filter applies on accept, on every port of it.

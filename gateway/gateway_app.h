@@ -20,6 +20,7 @@
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/media/media_profile_store.h"
+#include "services/media/snapshot_endpoint.h"
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
 #include "store/state_store.h"
@@ -48,6 +49,7 @@ class GatewayApp {
   std::unique_ptr<services::RequestAuthenticator> authenticator_;
   std::vector<std::unique_ptr<services::DeviceSecurity>> security_;
   std::vector<std::unique_ptr<services::media::MediaProfileStore>> media_;
+  std::vector<std::unique_ptr<services::media::SnapshotCache>> snapshots_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;

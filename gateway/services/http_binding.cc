@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <cctype>
 
+#include "services/media/media_operations.h"
+#include "services/media/snapshot_endpoint.h"
+
 namespace onvifgw::services {
 namespace {
 
@@ -30,39 +33,50 @@ std::string AuthorityFor(const VirtualDevice& device, const http::Request& reque
 }
 
 http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpoint& endpoint) {
-  return
-      [&device, &endpoint](const http::Request& req, std::function<void(http::Response)> respond) {
-        std::string_view path = req.target.substr(0, req.target.find('?'));
-        // The path names a registered service (its XAddr or a path below its
-        // prefix); the operation is then chosen by the body element.
-        if (endpoint.registry().ForPath(path) == nullptr) {
-          respond(Plain(404, "Not found"));
-          return;
-        }
-        if (req.method != "POST") {
-          http::Response r = Plain(405, "Method not allowed: SOAP requests use POST");
-          r.headers.emplace_back("Allow", "POST");
-          respond(std::move(r));
-          return;
-        }
-        if (!AcceptableContentType(req.content_type)) {
-          respond(Plain(415, "Unsupported media type: send application/soap+xml"));
-          return;
-        }
-        RequestContext ctx{device,
-                           req.tls ? "https" : "http",
-                           AuthorityFor(device, req),
-                           req.local_address,
-                           std::string(path),
-                           std::string(req.authorization),
-                           std::string(req.method),
-                           req.remote_address,
-                           std::nullopt};
-        endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {
-          respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body),
-                                 std::move(reply.headers), reply.delay});
-        });
-      };
+  return [&device, &endpoint](const http::Request& req,
+                              std::function<void(http::Response)> respond) {
+    std::string_view path = req.target.substr(0, req.target.find('?'));
+    RequestContext ctx{device,
+                       req.tls ? "https" : "http",
+                       AuthorityFor(device, req),
+                       req.local_address,
+                       std::string(path),
+                       std::string(req.authorization),
+                       std::string(req.method),
+                       req.remote_address,
+                       std::nullopt};
+    // Pictures from GetSnapshotUri, on the same port as the services.
+    if (path.rfind(media::kSnapshotPath, 0) == 0 && device.snapshots != nullptr) {
+      if (req.method != "GET") {
+        http::Response r = Plain(405, "Method not allowed: snapshots use GET");
+        r.headers.emplace_back("Allow", "GET");
+        respond(std::move(r));
+        return;
+      }
+      media::ServeSnapshot(ctx, endpoint.authenticator(), *device.snapshots, std::move(respond));
+      return;
+    }
+    // The path names a registered service (its XAddr or a path below its
+    // prefix); the operation is then chosen by the body element.
+    if (endpoint.registry().ForPath(path) == nullptr) {
+      respond(Plain(404, "Not found"));
+      return;
+    }
+    if (req.method != "POST") {
+      http::Response r = Plain(405, "Method not allowed: SOAP requests use POST");
+      r.headers.emplace_back("Allow", "POST");
+      respond(std::move(r));
+      return;
+    }
+    if (!AcceptableContentType(req.content_type)) {
+      respond(Plain(415, "Unsupported media type: send application/soap+xml"));
+      return;
+    }
+    endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {
+      respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body),
+                             std::move(reply.headers), reply.delay});
+    });
+  };
 }
 
 }  // namespace onvifgw::services

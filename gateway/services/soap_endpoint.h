@@ -41,6 +41,7 @@ class SoapEndpoint {
               std::function<void(SoapReply)> done) const;
 
   const ServiceRegistry& registry() const { return registry_; }
+  RequestAuthenticator* authenticator() const { return authenticator_; }
 
  private:
   const ServiceRegistry& registry_;

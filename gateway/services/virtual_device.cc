@@ -71,10 +71,12 @@ std::vector<std::string> FixedScopes(const config::DeviceConfig& device,
   const std::string base = "onvif://www.onvif.org/";
   std::vector<std::string> scopes = {
       base + "type/video_encoder",
-      base + "Profile/Streaming",
       base + "name/" + EncodeSegment(device.name),
       base + "hardware/" + EncodeSegment(hardware),
   };
+  // Profile S needs the Media service, served for a device with a camera.
+  // Profile T is not claimed: it also needs Imaging and DeviceIO.
+  if (!device.camera.empty()) scopes.insert(scopes.begin() + 1, base + "Profile/Streaming");
   for (const auto& loc : device.locations) scopes.push_back(base + "location/" + EncodePath(loc));
   return scopes;
 }

@@ -19,7 +19,8 @@ class EventHub;
 class DeviceSecurity;
 namespace media {
 class MediaProfileStore;
-}
+class SnapshotCache;
+}  // namespace media
 
 struct VirtualDevice {
   config::DeviceConfig config;
@@ -35,6 +36,8 @@ struct VirtualDevice {
   /// Media profiles and configurations; nullptr = the device offers no
   /// media (Media and Media2 not available).
   media::MediaProfileStore* media = nullptr;
+  /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
+  media::SnapshotCache* snapshots = nullptr;
   /// The device's clock (GetSystemDateAndTime); tests may use a ManualClock.
   const Clock* clock = &SystemClock::Instance();
 };

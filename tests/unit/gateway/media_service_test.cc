@@ -1,0 +1,560 @@
+// Media (ver10) and Media2 (ver20) against a fake adapter whose camera has
+// one source with a configurable main stream and a fixed JPEG sub stream:
+// what a client checks for consistency, the documented faults (and that a
+// refused request changes nothing), encoder changes reaching the camera,
+// stream and snapshot URIs, persistence, and the snapshot cache. Every
+// response is validated with check-soap when it is present.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <regex>
+
+#include "check_soap.h"
+#include "core/clock.h"
+#include "fake_camera_adapter.h"
+#include "served_registry.h"
+#include "services/media/media_profile_store.h"
+#include "services/media/snapshot_endpoint.h"
+#include "services/soap_endpoint.h"
+#include "store/state_store.h"
+
+namespace onvifgw::services {
+namespace {
+
+using onvifgw::testing::CheckSoap;
+using onvifgw::testing::FakeCameraAdapter;
+
+constexpr const char* kMedia = "/onvif/media_service";
+constexpr const char* kMedia2 = "/onvif/media2_service";
+
+// Every element named `name` (with its content) in `xml`, in order.
+std::vector<std::string> Elements(const std::string& xml, const std::string& name) {
+  std::vector<std::string> out;
+  const std::regex re("<" + name + "[ >][\\s\\S]*?</" + name + ">");
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator();
+       ++it) {
+    out.push_back(it->str());
+  }
+  return out;
+}
+
+// An element's attributes and content, without its name: elements of
+// different names (Profiles/Profile, Configurations/Configuration) compare.
+std::string Unnamed(const std::string& element) {
+  const std::size_t start = element.find_first_of(" >");
+  return element.substr(start, element.rfind("</") - start);
+}
+
+std::vector<std::string> Tokens(const std::string& xml, const std::string& element) {
+  std::vector<std::string> out;
+  const std::regex re("<" + element + " token=\"([^\"]+)\"");
+  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator();
+       ++it) {
+    out.push_back((*it)[1]);
+  }
+  return out;
+}
+
+class MediaServiceTest : public ::testing::Test {
+ protected:
+  MediaServiceTest()
+      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
+        adapter_("cam-1"),
+        media_("front", nullptr) {
+    adapter_.AddVideo();
+    device_.config.id = "front";
+    device_.config.camera = "cam-1";
+    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
+                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
+    device_.adapter = &adapter_;
+    device_.clock = &clock_;
+    device_.media = &media_;
+    device_.snapshots = &snapshots_;
+  }
+
+  SoapReply Call(const std::string& body, const char* path = kMedia) {
+    const std::string xml =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+        "xmlns:trt=\"http://www.onvif.org/ver10/media/wsdl\" "
+        "xmlns:tr2=\"http://www.onvif.org/ver20/media/wsdl\" "
+        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
+        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
+        body + "</s:Body></s:Envelope>";
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
+                       "",      "POST", "192.0.2.99",      std::nullopt};
+    SoapReply reply;
+    bool called = false;
+    endpoint_.Handle(xml, ctx, [&](SoapReply r) {
+      reply = std::move(r);
+      called = true;
+    });
+    EXPECT_TRUE(called);
+    if (onvifgw::testing::CheckSoapAvailable()) {
+      EXPECT_EQ(CheckSoap(reply.body), "") << body;
+    }
+    return reply;
+  }
+
+  std::string Ok(const std::string& body, const char* path = kMedia) {
+    SoapReply r = Call(body, path);
+    EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
+    return r.body;
+  }
+
+  // The fault's specific subcode ("NoProfile"), or "" if not a fault.
+  std::string FaultOf(const std::string& body, const char* path = kMedia) {
+    SoapReply r = Call(body, path);
+    if (r.http_status == 200) return "";
+    std::smatch m;
+    std::string last;
+    std::string rest = r.body;
+    const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
+    while (std::regex_search(rest, m, re)) {
+      last = m[1];
+      rest = m.suffix();
+    }
+    return last;
+  }
+
+  SoapEndpoint endpoint_;
+  FakeCameraAdapter adapter_;
+  media::MediaProfileStore media_;
+  media::SnapshotCache snapshots_{std::chrono::milliseconds(1000)};
+  ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
+  VirtualDevice device_;
+};
+
+TEST_F(MediaServiceTest, DefaultProfilesOnePerStreamFixedAndConsistentAcrossServices) {
+  const std::string profiles = Ok("<trt:GetProfiles/>");
+  const auto tokens = Tokens(profiles, "trt:Profiles");
+  ASSERT_EQ(tokens, (std::vector<std::string>{"prof_0_main", "prof_0_sub"}));
+  EXPECT_NE(profiles.find("fixed=\"true\""), std::string::npos);
+  // Every profile token works in GetProfile and gives the same profile.
+  const auto listed = Elements(profiles, "trt:Profiles");
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    const std::string one = Ok("<trt:GetProfile><trt:ProfileToken>" + tokens[i] +
+                               "</trt:ProfileToken></trt:GetProfile>");
+    const auto got = Elements(one, "trt:Profile");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_EQ(Unnamed(got[0]), Unnamed(listed[i]));
+  }
+  // Media2 lists the same profiles.
+  EXPECT_EQ(Tokens(Ok("<tr2:GetProfiles/>", kMedia2), "tr2:Profiles"), tokens);
+  // Values never flap between calls.
+  EXPECT_EQ(Ok("<trt:GetProfiles/>"), profiles);
+}
+
+TEST_F(MediaServiceTest, ConfigurationsInProfilesAreInTheListsAndEqualTheirSingleGet) {
+  const std::string profiles = Ok("<trt:GetProfiles/>");
+  const std::string vscs = Ok("<trt:GetVideoSourceConfigurations/>");
+  const std::string vecs = Ok("<trt:GetVideoEncoderConfigurations/>");
+  std::vector<std::string> listed;
+  for (const auto& c : Elements(vecs, "trt:Configurations")) listed.push_back(Unnamed(c));
+  for (const auto& vec : Elements(profiles, "tt:VideoEncoderConfiguration")) {
+    EXPECT_NE(std::find(listed.begin(), listed.end(), Unnamed(vec)), listed.end()) << vec;
+  }
+  for (const std::string token : {"enc_0_main", "enc_0_sub"}) {
+    const std::string one =
+        Ok("<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>" + token +
+           "</trt:ConfigurationToken></trt:GetVideoEncoderConfiguration>");
+    const auto got = Elements(one, "trt:Configuration");
+    ASSERT_EQ(got.size(), 1u);
+    EXPECT_NE(std::find(listed.begin(), listed.end(), Unnamed(got[0])), listed.end()) << got[0];
+  }
+  const std::string vsc =
+      Ok("<trt:GetVideoSourceConfiguration><trt:ConfigurationToken>vsc_0</trt:ConfigurationToken>"
+         "</trt:GetVideoSourceConfiguration>");
+  EXPECT_NE(vsc.find("<tt:SourceToken>src_0</tt:SourceToken>"), std::string::npos);
+  EXPECT_NE(vscs.find("token=\"vsc_0\""), std::string::npos);
+  EXPECT_NE(vsc.find("<tt:UseCount>2</tt:UseCount>"), std::string::npos) << vsc;
+  // Media and Media2 agree on the video sources.
+  const std::string sources = Ok("<trt:GetVideoSources/>");
+  EXPECT_EQ(Tokens(sources, "trt:VideoSources"), std::vector<std::string>{"src_0"});
+  EXPECT_NE(sources.find("<tt:Width>1280</tt:Width>"), std::string::npos);
+  EXPECT_NE(Ok("<tr2:GetVideoSourceConfigurations/>", kMedia2).find("token=\"vsc_0\""),
+            std::string::npos);
+}
+
+TEST_F(MediaServiceTest, EncoderOptionsOfferJpegAndContainTheCurrentValues) {
+  const std::string o =
+      Ok("<trt:GetVideoEncoderConfigurationOptions><trt:ConfigurationToken>enc_0_main"
+         "</trt:ConfigurationToken></trt:GetVideoEncoderConfigurationOptions>");
+  EXPECT_NE(o.find("<tt:JPEG>"), std::string::npos) << o;
+  EXPECT_NE(o.find("<tt:H264>"), std::string::npos);
+  EXPECT_NE(o.find("<tt:H264ProfilesSupported>High</tt:H264ProfilesSupported>"), std::string::npos);
+  // The fixed sub stream offers exactly what it is.
+  const std::string sub =
+      Ok("<trt:GetVideoEncoderConfigurationOptions><trt:ConfigurationToken>enc_0_sub"
+         "</trt:ConfigurationToken></trt:GetVideoEncoderConfigurationOptions>");
+  EXPECT_EQ(sub.find("<tt:H264>"), std::string::npos);
+  EXPECT_NE(sub.find("<tt:FrameRateRange><tt:Min>10</tt:Min><tt:Max>10</tt:Max>"),
+            std::string::npos)
+      << sub;
+  // Media2 adds H.265 and lists frame rates.
+  const std::string o2 =
+      Ok("<tr2:GetVideoEncoderConfigurationOptions><tr2:ConfigurationToken>enc_0_main"
+         "</tr2:ConfigurationToken></tr2:GetVideoEncoderConfigurationOptions>",
+         kMedia2);
+  EXPECT_NE(o2.find("<tt:Encoding>H265</tt:Encoding>"), std::string::npos) << o2;
+  EXPECT_NE(o2.find("FrameRatesSupported=\"1 2 5 6.25 10 12.5 15 20 25\""), std::string::npos)
+      << o2;
+}
+
+TEST_F(MediaServiceTest, UnknownTokensGiveTheDocumentedFaultsAndChangeNothing) {
+  const std::string before = Ok("<trt:GetProfiles/>");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"<trt:GetProfile><trt:ProfileToken>nope</trt:ProfileToken></trt:GetProfile>", "NoProfile"},
+      {"<trt:DeleteProfile><trt:ProfileToken>nope</trt:ProfileToken></trt:DeleteProfile>",
+       "NoProfile"},
+      {"<trt:DeleteProfile><trt:ProfileToken>prof_0_main</trt:ProfileToken></trt:DeleteProfile>",
+       "DeletionOfFixedProfile"},
+      {"<trt:AddVideoEncoderConfiguration><trt:ProfileToken>nope</trt:ProfileToken>"
+       "<trt:ConfigurationToken>enc_0_main</trt:ConfigurationToken>"
+       "</trt:AddVideoEncoderConfiguration>",
+       "NoProfile"},
+      {"<trt:AddVideoEncoderConfiguration><trt:ProfileToken>prof_0_main</trt:ProfileToken>"
+       "<trt:ConfigurationToken>nope</trt:ConfigurationToken>"
+       "</trt:AddVideoEncoderConfiguration>",
+       "NoConfig"},
+      {"<trt:AddVideoSourceConfiguration><trt:ProfileToken>prof_0_main</trt:ProfileToken>"
+       "<trt:ConfigurationToken>nope</trt:ConfigurationToken>"
+       "</trt:AddVideoSourceConfiguration>",
+       "NoConfig"},
+      {"<trt:AddPTZConfiguration><trt:ProfileToken>prof_0_main</trt:ProfileToken>"
+       "<trt:ConfigurationToken>ptz</trt:ConfigurationToken></trt:AddPTZConfiguration>",
+       "NoConfig"},
+      {"<trt:RemoveVideoEncoderConfiguration><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:RemoveVideoEncoderConfiguration>",
+       "NoProfile"},
+      {"<trt:GetVideoSourceConfiguration><trt:ConfigurationToken>nope</trt:ConfigurationToken>"
+       "</trt:GetVideoSourceConfiguration>",
+       "NoConfig"},
+      {"<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>nope</trt:ConfigurationToken>"
+       "</trt:GetVideoEncoderConfiguration>",
+       "NoConfig"},
+      {"<trt:GetMetadataConfiguration><trt:ConfigurationToken>nope</trt:ConfigurationToken>"
+       "</trt:GetMetadataConfiguration>",
+       "NoConfig"},
+      {"<trt:GetCompatibleVideoEncoderConfigurations><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:GetCompatibleVideoEncoderConfigurations>",
+       "NoProfile"},
+      {"<trt:GetVideoEncoderConfigurationOptions><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:GetVideoEncoderConfigurationOptions>",
+       "NoProfile"},
+      {"<trt:GetGuaranteedNumberOfVideoEncoderInstances><trt:ConfigurationToken>nope"
+       "</trt:ConfigurationToken></trt:GetGuaranteedNumberOfVideoEncoderInstances>",
+       "NoConfig"},
+      {"<trt:GetVideoSourceModes><trt:VideoSourceToken>nope</trt:VideoSourceToken>"
+       "</trt:GetVideoSourceModes>",
+       "NoVideoSource"},
+      {"<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
+       "<tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup>"
+       "<trt:ProfileToken>nope</trt:ProfileToken></trt:GetStreamUri>",
+       "NoProfile"},
+      {"<trt:GetSnapshotUri><trt:ProfileToken>nope</trt:ProfileToken></trt:GetSnapshotUri>",
+       "NoProfile"},
+      {"<trt:GetOSDs><trt:ConfigurationToken>nope</trt:ConfigurationToken></trt:GetOSDs>",
+       "NoConfig"},
+      {"<trt:GetAudioSources/>", "AudioNotSupported"},
+      {"<trt:CreateProfile><trt:Name>x</trt:Name><trt:Token>prof_0_main</trt:Token>"
+       "</trt:CreateProfile>",
+       "ProfileExists"},
+      {"<trt:SetVideoSourceConfiguration><trt:Configuration token=\"vsc_0\"><tt:Name>n</tt:Name>"
+       "<tt:UseCount>2</tt:UseCount><tt:SourceToken>src_0</tt:SourceToken>"
+       "<tt:Bounds x=\"0\" y=\"0\" width=\"640\" height=\"360\"/></trt:Configuration>"
+       "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetVideoSourceConfiguration>",
+       "ConfigModify"},
+      {"<trt:SetMetadataConfiguration><trt:Configuration token=\"meta\"><tt:Name>m</tt:Name>"
+       "<tt:UseCount>0</tt:UseCount><tt:Analytics>true</tt:Analytics><tt:Multicast><tt:Address>"
+       "<tt:Type>IPv4</tt:Type><tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address>"
+       "<tt:Port>0</tt:Port><tt:TTL>1</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>"
+       "<tt:SessionTimeout>PT60S</tt:SessionTimeout></trt:Configuration>"
+       "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetMetadataConfiguration>",
+       "ConfigModify"},
+  };
+  for (const auto& [body, subcode] : cases) EXPECT_EQ(FaultOf(body), subcode) << body;
+  const std::vector<std::pair<std::string, std::string>> media2 = {
+      {"<tr2:GetProfiles><tr2:Token>nope</tr2:Token></tr2:GetProfiles>", "NoProfile"},
+      {"<tr2:DeleteProfile><tr2:Token>prof_0_sub</tr2:Token></tr2:DeleteProfile>",
+       "DeletionOfFixedProfile"},
+      {"<tr2:AddConfiguration><tr2:ProfileToken>prof_0_main</tr2:ProfileToken>"
+       "<tr2:Configuration><tr2:Type>VideoEncoder</tr2:Type><tr2:Token>nope</tr2:Token>"
+       "</tr2:Configuration></tr2:AddConfiguration>",
+       "NoConfig"},
+      {"<tr2:GetVideoEncoderConfigurations><tr2:ConfigurationToken>nope"
+       "</tr2:ConfigurationToken></tr2:GetVideoEncoderConfigurations>",
+       "NoConfig"},
+      {"<tr2:GetVideoEncoderInstances><tr2:ConfigurationToken>nope</tr2:ConfigurationToken>"
+       "</tr2:GetVideoEncoderInstances>",
+       "NoConfig"},
+      {"<tr2:GetStreamUri><tr2:Protocol>RtspUnicast</tr2:Protocol>"
+       "<tr2:ProfileToken>nope</tr2:ProfileToken></tr2:GetStreamUri>",
+       "NoProfile"},
+      {"<tr2:GetStreamUri><tr2:Protocol>Carrier-Pigeon</tr2:Protocol>"
+       "<tr2:ProfileToken>prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
+       "InvalidStreamSetup"},
+  };
+  for (const auto& [body, subcode] : media2) EXPECT_EQ(FaultOf(body, kMedia2), subcode) << body;
+  EXPECT_EQ(Ok("<trt:GetProfiles/>"), before);
+  EXPECT_TRUE(adapter_.calls.empty());
+}
+
+TEST_F(MediaServiceTest, AProfileIsCreatedConfiguredStreamedAndDeleted) {
+  std::string r = Ok("<trt:CreateProfile><trt:Name>VMS</trt:Name></trt:CreateProfile>");
+  const auto created = Tokens(r, "trt:Profile");
+  ASSERT_EQ(created.size(), 1u);
+  const std::string token = created[0];
+  EXPECT_NE(r.find("fixed=\"false\""), std::string::npos);
+  // Incomplete: no encoder yet.
+  EXPECT_EQ(FaultOf("<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream>"
+                    "<tt:Transport><tt:Protocol>UDP</tt:Protocol></tt:Transport></trt:StreamSetup>"
+                    "<trt:ProfileToken>" +
+                    token + "</trt:ProfileToken></trt:GetStreamUri>"),
+            "IncompleteConfiguration");
+  Ok("<trt:AddVideoSourceConfiguration><trt:ProfileToken>" + token +
+     "</trt:ProfileToken><trt:ConfigurationToken>vsc_0</trt:ConfigurationToken>"
+     "</trt:AddVideoSourceConfiguration>");
+  Ok("<trt:AddVideoEncoderConfiguration><trt:ProfileToken>" + token +
+     "</trt:ProfileToken><trt:ConfigurationToken>enc_0_sub</trt:ConfigurationToken>"
+     "</trt:AddVideoEncoderConfiguration>");
+  r =
+      Ok("<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
+         "<tt:Protocol>RTSP</tt:Protocol></tt:Transport></trt:StreamSetup><trt:ProfileToken>" +
+         token + "</trt:ProfileToken></trt:GetStreamUri>");
+  // The camera's URI, its loopback host replaced by the address the client used.
+  EXPECT_NE(r.find("<tt:Uri>rtsp://192.0.2.10:8554/fake/sub</tt:Uri>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:Timeout>PT0S</tt:Timeout>"), std::string::npos);
+  // The encoder is now used twice.
+  r =
+      Ok("<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>enc_0_sub"
+         "</trt:ConfigurationToken></trt:GetVideoEncoderConfiguration>");
+  EXPECT_NE(r.find("<tt:UseCount>2</tt:UseCount>"), std::string::npos);
+  // Compatible encoders are those of the profile's source, all in the list.
+  r = Ok("<trt:GetCompatibleVideoEncoderConfigurations><trt:ProfileToken>" + token +
+         "</trt:ProfileToken></trt:GetCompatibleVideoEncoderConfigurations>");
+  EXPECT_EQ(Tokens(r, "trt:Configurations"), (std::vector<std::string>{"enc_0_main", "enc_0_sub"}));
+  Ok("<trt:RemoveVideoEncoderConfiguration><trt:ProfileToken>" + token +
+     "</trt:ProfileToken></trt:RemoveVideoEncoderConfiguration>");
+  Ok("<trt:DeleteProfile><trt:ProfileToken>" + token + "</trt:ProfileToken></trt:DeleteProfile>");
+  EXPECT_EQ(Tokens(Ok("<trt:GetProfiles/>"), "trt:Profiles").size(), 2u);
+}
+
+TEST_F(MediaServiceTest, TheProfileLimitIsEnforced) {
+  for (int i = 2; i < media::MediaProfileStore::kMaxProfiles; ++i) {
+    Ok("<trt:CreateProfile><trt:Name>p" + std::to_string(i) + "</trt:Name></trt:CreateProfile>");
+  }
+  EXPECT_EQ(FaultOf("<trt:CreateProfile><trt:Name>one too many</trt:Name></trt:CreateProfile>"),
+            "MaxNVTProfiles");
+  EXPECT_EQ(
+      FaultOf("<tr2:CreateProfile><tr2:Name>one too many</tr2:Name></tr2:CreateProfile>", kMedia2),
+      "MaxNVTProfiles");
+}
+
+TEST_F(MediaServiceTest, EncoderChangesAreCheckedAppliedByTheCameraAndStored) {
+  const std::string vec =
+      "<trt:SetVideoEncoderConfiguration><trt:Configuration token=\"enc_0_main\">"
+      "<tt:Name>Main</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>"
+      "<tt:Resolution><tt:Width>640</tt:Width><tt:Height>360</tt:Height></tt:Resolution>"
+      "<tt:Quality>60</tt:Quality><tt:RateControl><tt:FrameRateLimit>15</tt:FrameRateLimit>"
+      "<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>BITRATE</tt:BitrateLimit>"
+      "</tt:RateControl><tt:H264><tt:GovLength>30</tt:GovLength><tt:H264Profile>High"
+      "</tt:H264Profile></tt:H264><tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type>"
+      "<tt:IPv4Address>239.1.2.3</tt:IPv4Address></tt:Address><tt:Port>5000</tt:Port>"
+      "<tt:TTL>4</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>"
+      "<tt:SessionTimeout>PT30S</tt:SessionTimeout></trt:Configuration>"
+      "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetVideoEncoderConfiguration>";
+  auto with = [&](const std::string& bitrate) {
+    return std::regex_replace(vec, std::regex("BITRATE"), bitrate);
+  };
+  // Outside the options: refused before the camera hears of it.
+  EXPECT_EQ(FaultOf(with("99999")), "ConfigModify");
+  EXPECT_TRUE(adapter_.calls.empty());
+  Ok(with("2048"));
+  ASSERT_EQ(adapter_.calls.size(), 1u);
+  EXPECT_EQ(adapter_.calls[0], "ApplyVideoEncoderConfiguration main codec=" +
+                                   std::to_string(adapters::v1::VIDEO_CODEC_H264) + " 640x360");
+  const std::string r =
+      Ok("<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>enc_0_main"
+         "</trt:ConfigurationToken></trt:GetVideoEncoderConfiguration>");
+  EXPECT_NE(r.find("<tt:Name>Main</tt:Name>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:Width>640</tt:Width>"), std::string::npos);
+  EXPECT_NE(r.find("<tt:BitrateLimit>2048</tt:BitrateLimit>"), std::string::npos);
+  EXPECT_NE(r.find("<tt:H264Profile>High</tt:H264Profile>"), std::string::npos);
+  EXPECT_NE(r.find("<tt:IPv4Address>239.1.2.3</tt:IPv4Address>"), std::string::npos);
+  EXPECT_NE(r.find("<tt:SessionTimeout>PT30S</tt:SessionTimeout>"), std::string::npos);
+  // The same again: nothing for the camera to do.
+  Ok(with("2048"));
+  EXPECT_EQ(adapter_.calls.size(), 1u);
+  // The camera refusing is a fault, and nothing is stored.
+  adapter_.status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no");
+  EXPECT_EQ(FaultOf(with("1024")), "ConfigModify");
+}
+
+TEST_F(MediaServiceTest, AFixedStreamTakesANameButNoEncodingChange) {
+  const std::string sub =
+      "<trt:SetVideoEncoderConfiguration><trt:Configuration token=\"enc_0_sub\">"
+      "<tt:Name>NAME</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>JPEG</tt:Encoding>"
+      "<tt:Resolution><tt:Width>640</tt:Width><tt:Height>360</tt:Height></tt:Resolution>"
+      "<tt:Quality>QUALITY</tt:Quality><tt:RateControl><tt:FrameRateLimit>10</tt:FrameRateLimit>"
+      "<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>1024</tt:BitrateLimit>"
+      "</tt:RateControl><tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type>"
+      "<tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port>"
+      "<tt:TTL>1</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>"
+      "<tt:SessionTimeout>PT60S</tt:SessionTimeout></trt:Configuration>"
+      "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetVideoEncoderConfiguration>";
+  auto with = [&](const std::string& name, const std::string& quality) {
+    return std::regex_replace(std::regex_replace(sub, std::regex("NAME"), name),
+                              std::regex("QUALITY"), quality);
+  };
+  Ok(with("Second", "50"));
+  EXPECT_NE(Ok("<trt:GetVideoEncoderConfigurations/>").find("<tt:Name>Second</tt:Name>"),
+            std::string::npos);
+  EXPECT_EQ(FaultOf(with("Second", "90")), "ConfigModify");
+  EXPECT_TRUE(adapter_.calls.empty());
+}
+
+TEST_F(MediaServiceTest, H265LivesInMedia2Only) {
+  Ok("<tr2:SetVideoEncoderConfiguration><tr2:Configuration token=\"enc_0_main\" GovLength=\"50\" "
+     "Profile=\"Main\"><tt:Name>main</tt:Name><tt:UseCount>1</tt:UseCount>"
+     "<tt:Encoding>H265</tt:Encoding><tt:Resolution><tt:Width>1280</tt:Width>"
+     "<tt:Height>720</tt:Height></tt:Resolution><tt:RateControl><tt:FrameRateLimit>25"
+     "</tt:FrameRateLimit><tt:BitrateLimit>4096</tt:BitrateLimit></tt:RateControl>"
+     "<tt:Quality>70</tt:Quality></tr2:Configuration></tr2:SetVideoEncoderConfiguration>",
+     kMedia2);
+  const std::string m2 = Ok("<tr2:GetVideoEncoderConfigurations/>", kMedia2);
+  EXPECT_NE(m2.find("<tt:Encoding>H265</tt:Encoding>"), std::string::npos) << m2;
+  const std::string m1 = Ok("<trt:GetVideoEncoderConfigurations/>");
+  EXPECT_EQ(Tokens(m1, "trt:Configurations"), std::vector<std::string>{"enc_0_sub"});
+  // The ver10 profile keeps its source but cannot show the H.265 encoder.
+  const std::string p =
+      Ok("<trt:GetProfile><trt:ProfileToken>prof_0_main</trt:ProfileToken></trt:GetProfile>");
+  EXPECT_EQ(p.find("VideoEncoderConfiguration"), std::string::npos);
+  EXPECT_NE(Ok("<tr2:GetProfiles><tr2:Type>All</tr2:Type></tr2:GetProfiles>", kMedia2)
+                .find("<tt:Encoding>H265</tt:Encoding>"),
+            std::string::npos);
+}
+
+TEST_F(MediaServiceTest, StreamUrisFollowTheTransportAndHideCameraCredentials) {
+  const std::string setup =
+      "<trt:GetStreamUri><trt:StreamSetup><tt:Stream>STREAM</tt:Stream><tt:Transport>"
+      "<tt:Protocol>PROTO</tt:Protocol></tt:Transport></trt:StreamSetup>"
+      "<trt:ProfileToken>prof_0_main</trt:ProfileToken></trt:GetStreamUri>";
+  auto with = [&](const std::string& stream, const std::string& proto) {
+    return std::regex_replace(std::regex_replace(setup, std::regex("STREAM"), stream),
+                              std::regex("PROTO"), proto);
+  };
+  for (const std::string proto : {"UDP", "TCP", "RTSP"}) {
+    const std::string r = Ok(with("RTP-Unicast", proto));
+    EXPECT_NE(r.find("<tt:Uri>rtsp://192.0.2.10:8554/fake/main</tt:Uri>"), std::string::npos) << r;
+  }
+  EXPECT_EQ(FaultOf(with("RTP-Unicast", "HTTP")), "InvalidStreamSetup");
+  EXPECT_EQ(FaultOf(with("RTP-Multicast", "UDP")), "InvalidStreamSetup");
+  device_.config.stream_uri_credentials = true;
+  EXPECT_NE(Ok(with("RTP-Unicast", "RTSP")).find("rtsp://admin:secret@192.0.2.10:8554/fake/main"),
+            std::string::npos);
+  const std::string m2 =
+      Ok("<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>prof_0_main"
+         "</tr2:ProfileToken></tr2:GetStreamUri>",
+         kMedia2);
+  EXPECT_NE(m2.find("<tr2:Uri>rtsp://admin:secret@192.0.2.10:8554/fake/main</tr2:Uri>"),
+            std::string::npos)
+      << m2;
+}
+
+TEST_F(MediaServiceTest, SnapshotUriPointsAtTheGatewayItself) {
+  const std::string r = Ok(
+      "<trt:GetSnapshotUri><trt:ProfileToken>prof_0_sub</trt:ProfileToken></trt:GetSnapshotUri>");
+  EXPECT_NE(r.find("<tt:Uri>http://192.0.2.10:8080/onvif/snapshot/src_0</tt:Uri>"),
+            std::string::npos)
+      << r;
+}
+
+TEST_F(MediaServiceTest, MediaIsAdvertisedOnlyWhereItIsServed) {
+  std::string s =
+      Ok("<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability>"
+         "</tds:GetServices>",
+         "/onvif/device_service");
+  EXPECT_NE(s.find("<tds:XAddr>http://192.0.2.10:8080/onvif/media_service</tds:XAddr>"),
+            std::string::npos);
+  EXPECT_NE(s.find("<tds:XAddr>http://192.0.2.10:8080/onvif/media2_service</tds:XAddr>"),
+            std::string::npos);
+  EXPECT_NE(s.find("SnapshotUri=\"true\""), std::string::npos);
+  s = Ok("<tds:GetCapabilities/>", "/onvif/device_service");
+  EXPECT_NE(s.find("<tt:Media><tt:XAddr>http://192.0.2.10:8080/onvif/media_service"),
+            std::string::npos)
+      << s;
+  device_.media = nullptr;
+  s = Ok("<tds:GetServices><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>",
+         "/onvif/device_service");
+  EXPECT_EQ(s.find("media"), std::string::npos);
+  EXPECT_EQ(FaultOf("<trt:GetProfiles/>"), "ActionNotSupported");
+}
+
+TEST(MediaProfileStoreTest, ProfilesAndTokensSurviveARestart) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("onvifgw-media-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  FakeCameraAdapter adapter("cam-1");
+  adapter.AddVideo();
+  const std::vector<media::CameraBinding> cameras = {{"cam-1", ""}};
+  const auto catalog = media::MediaCatalog::Build(&adapter, cameras);
+  {
+    auto store = store::StateStore::Open(dir.string());
+    ASSERT_TRUE(store.has_value());
+    media::MediaProfileStore media("front", store->get());
+    ASSERT_TRUE(media.Load().ok());
+    auto r = media.Update(catalog, [](media::MediaState& s) -> std::optional<soap::Fault> {
+      auto* p = s.add_profiles();
+      p->set_token("mine");
+      p->set_name("Mine");
+      p->set_video_encoder("enc_0_sub");
+      return std::nullopt;
+    });
+    ASSERT_TRUE(r.has_value());
+    // A refused change stores nothing.
+    auto refused = media.Update(catalog, [](media::MediaState& s) -> std::optional<soap::Fault> {
+      s.clear_profiles();
+      return soap::InvalidArgVal("no");
+    });
+    EXPECT_FALSE(refused.has_value());
+  }
+  auto store = store::StateStore::Open(dir.string());
+  ASSERT_TRUE(store.has_value());
+  media::MediaProfileStore media("front", store->get());
+  ASSERT_TRUE(media.Load().ok());
+  const auto state = media.Current(catalog);
+  ASSERT_EQ(state.profiles_size(), 3);
+  EXPECT_EQ(state.profiles(0).token(), "prof_0_main");
+  EXPECT_EQ(state.profiles(2).token(), "mine");
+  EXPECT_EQ(state.profiles(2).video_encoder(), "enc_0_sub");
+  std::filesystem::remove_all(dir);
+}
+
+TEST_F(MediaServiceTest, SnapshotsNeedReadMediaAndManyClientsCostOneCameraRequest) {
+  auto get = [&](const std::string& path) {
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
+                       "",      "GET",  "192.0.2.99",      std::nullopt};
+    http::Response out;
+    media::ServeSnapshot(ctx, nullptr, snapshots_, [&](http::Response r) { out = std::move(r); });
+    return out;
+  };
+  http::Response r = get("/onvif/snapshot/src_0");
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "image/jpeg");
+  EXPECT_EQ(r.body, adapter_.snapshot_jpeg);
+  get("/onvif/snapshot/src_0");
+  get("/onvif/snapshot/src_0");
+  EXPECT_EQ(snapshots_.fetches(), 1u);
+  clock_.Advance(std::chrono::seconds(2));
+  get("/onvif/snapshot/src_0");
+  EXPECT_EQ(snapshots_.fetches(), 2u);
+  EXPECT_EQ(get("/onvif/snapshot/nope").status, 404);
+  adapter_.snapshot_jpeg = "not a jpeg";
+  clock_.Advance(std::chrono::seconds(2));
+  EXPECT_EQ(get("/onvif/snapshot/src_0").status, 503);
+}
+
+}  // namespace
+}  // namespace onvifgw::services
