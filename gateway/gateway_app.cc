@@ -8,6 +8,7 @@
 #include "services/device/device_service.h"
 #include "services/events/event_service.h"
 #include "services/http_binding.h"
+#include "services/media/media_catalog.h"
 #include "services/served_services.h"
 
 namespace onvifgw {
@@ -146,11 +147,14 @@ void GatewayApp::OnAdapterEvent(const adapters::v1::Event& ev, const std::string
                                                  std::chrono::nanoseconds(ev.time().nanos()));
   }
   for (const auto& dev : devices_) {
-    if (dev->config.adapter != adapter_id || dev->config.camera != ev.camera_id()) continue;
+    if (dev->config.adapter != adapter_id) continue;
+    // The source's token as the device's media lists show it.
+    const std::string source =
+        services::media::VideoSourceToken(dev->config, ev.camera_id(), ev.motion().source_id());
+    if (source.empty()) continue;  // a camera this device does not present
     events_->Publish(dev->config.id,
                      {std::string(services::events::kMotionAlarmTopic), time, "Changed", "Source",
-                      services::events::VideoSourceToken(ev.motion().source_id()), "State",
-                      ev.motion().active() ? "true" : "false"});
+                      source, "State", ev.motion().active() ? "true" : "false"});
   }
 }
 

@@ -150,7 +150,17 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
     d.advertised_address = NonEmptyString(n["advertised_address"], "advertised_address");
   }
   d.adapter = NonEmptyString(n["adapter"], "adapter");
-  d.camera = NonEmptyString(n["camera"], "camera");
+  // One camera, or several presented as the video sources of one device
+  // (an encoder or NVR); the first one's identity is the device's.
+  d.cameras = StringOrList(n["camera"], "camera");
+  if (d.cameras.empty()) Fail(n["camera"], "camera needs at least one camera id");
+  for (std::size_t i = 0; i < d.cameras.size(); ++i) {
+    for (std::size_t j = 0; j < i; ++j) {
+      if (d.cameras[i] == d.cameras[j])
+        Fail(n["camera"], "camera " + d.cameras[i] + " is listed twice");
+    }
+  }
+  d.camera = d.cameras.front();
   if (n["stream_uri_credentials"]) {
     d.stream_uri_credentials = Boolean(n["stream_uri_credentials"], "stream_uri_credentials");
   }

@@ -40,7 +40,12 @@ struct DeviceConfig {
   /// request came in on (NAT, containers).
   std::string advertised_address;
   std::string adapter;
+  /// The camera whose identity the device presents (device information,
+  /// reboot, relay outputs): the first of `cameras`.
   std::string camera;
+  /// Every camera whose video sources the device presents, in order: one
+  /// (a camera) or several (an encoder/NVR presenting channels).
+  std::vector<std::string> cameras;
   /// Fixed MAC for GetNetworkInterfaces; empty = generated once and persisted.
   std::string mac;
   std::optional<AdminConfig> admin;

@@ -233,8 +233,6 @@ tev::Capabilities ServiceCapabilities() {
   return c;
 }
 
-std::string VideoSourceToken(const std::string& source_id) { return "VideoSource_" + source_id; }
-
 void Serve(ServiceRegistry& registry) {
   ServiceDescription d;
   d.path = std::string(kPath);

@@ -32,7 +32,4 @@ void Serve(ServiceRegistry& registry);
 /// device's GetServices).
 onvif::tev::Capabilities ServiceCapabilities();
 
-/// The token clients see for an adapter's video source.
-std::string VideoSourceToken(const std::string& source_id);
-
 }  // namespace onvifgw::services::events

@@ -342,7 +342,7 @@ Expected<tr2::GetVideoSourceModesResponse, Fault> GetVideoSourceModes(
   }
   tr2::GetVideoSourceModesResponse r;
   auto* m = r.add_videosourcemodes();
-  m->set_token("mode_" + s->token.substr(4));
+  m->set_token("mode_" + s->part);
   m->set_enabled(true);
   m->set_maxframerate(s->source.framerate());
   m->mutable_maxresolution()->set_width(static_cast<int>(s->source.resolution().width()));

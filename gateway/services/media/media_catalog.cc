@@ -11,10 +11,37 @@ std::string TokenPart(std::string_view id) {
     const bool safe = std::isalnum(static_cast<unsigned char>(c)) != 0 || c == '_' || c == '-';
     out.push_back(safe ? c : '-');
   }
-  // ReferenceToken is at most 64 characters; the longest token built from a
-  // part is "enc_" + source + "_" + stream, so parts are kept to 24.
-  if (out.size() > 24) out.resize(24);
+  // ReferenceToken is at most 64 characters; the longest token is
+  // "enc_" + camera + "_" + source + "_" + stream, so parts are kept to 16.
+  // A longer id keeps its start and a stable hash of the whole (FNV-1a), so
+  // two long ids that differ only at the end stay apart.
+  constexpr std::size_t kMax = 16;
+  if (out.size() > kMax) {
+    uint32_t h = 2166136261u;
+    for (char c : id) h = (h ^ static_cast<unsigned char>(c)) * 16777619u;
+    static constexpr char kHex[] = "0123456789abcdef";
+    out.resize(kMax - 5);
+    out.push_back('-');
+    for (int shift = 12; shift >= 0; shift -= 4) out.push_back(kHex[(h >> shift) & 0xF]);
+  }
   return out;
+}
+
+std::vector<CameraBinding> CameraBindings(const config::DeviceConfig& device) {
+  if (device.cameras.size() <= 1) return {CameraBinding{device.camera, ""}};
+  // Several cameras: every token names its camera, so that tokens stay the
+  // same when cameras are added to or removed from the list.
+  std::vector<CameraBinding> out;
+  for (const auto& id : device.cameras) out.push_back({id, TokenPart(id) + "_"});
+  return out;
+}
+
+std::string VideoSourceToken(const config::DeviceConfig& device, std::string_view camera_id,
+                             std::string_view source_id) {
+  for (const CameraBinding& b : CameraBindings(device)) {
+    if (b.camera_id == camera_id) return "VideoSource_" + b.token_prefix + TokenPart(source_id);
+  }
+  return {};
 }
 
 MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
@@ -30,7 +57,8 @@ MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
     for (const v1::VideoSource& source : camera->video_sources.sources()) {
       const std::string part = binding.token_prefix + TokenPart(source.source_id());
       VideoSourceEntry entry;
-      entry.token = "src_" + part;
+      entry.token = "VideoSource_" + part;
+      entry.part = part;
       entry.configuration_token = "vsc_" + part;
       entry.camera_id = binding.camera_id;
       entry.label =

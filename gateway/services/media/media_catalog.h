@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "adapters/camera_adapter.h"
+#include "config/gateway_config.h"
 
 namespace onvifgw::services::media {
 
@@ -29,7 +30,8 @@ struct CameraBinding {
 };
 
 struct VideoSourceEntry {
-  std::string token;                ///< tt:VideoSource token
+  std::string token;                ///< tt:VideoSource token: "VideoSource_" + part
+  std::string part;                 ///< camera prefix + token-safe source id
   std::string configuration_token;  ///< its (only) tt:VideoSourceConfiguration
   std::string camera_id;
   std::string label;  ///< the camera's label, for default names
@@ -71,7 +73,16 @@ class MediaCatalog {
   std::vector<VideoEncoderEntry> encoders_;
 };
 
-/// An adapter id made token-safe: [A-Za-z0-9_-] kept, anything else '-'.
+/// An adapter id made token-safe: [A-Za-z0-9_-] kept, anything else '-',
+/// at most 16 characters.
 std::string TokenPart(std::string_view id);
+
+/// The cameras a device presents, with their token prefixes.
+std::vector<CameraBinding> CameraBindings(const config::DeviceConfig& device);
+
+/// The tt:VideoSource token of a camera's source on a device (media lists,
+/// motion events' Source); empty if the device does not present the camera.
+std::string VideoSourceToken(const config::DeviceConfig& device, std::string_view camera_id,
+                             std::string_view source_id);
 
 }  // namespace onvifgw::services::media

@@ -135,7 +135,7 @@ bool MediaAvailable(const RequestContext& ctx) {
 }
 
 std::vector<CameraBinding> CamerasOf(const RequestContext& ctx) {
-  return {CameraBinding{ctx.device.config.camera, ""}};
+  return CameraBindings(ctx.device.config);
 }
 
 Expected<MediaView, Fault> ViewOf(const RequestContext& ctx) {

@@ -55,7 +55,8 @@ void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
     p->set_token("prof_" + enc.token.substr(4));
     p->set_name(enc.stream.stream_id());
     if (catalog.sources().size() > 1 && source != nullptr) {
-      p->set_name(source->token.substr(4) + " " + enc.stream.stream_id());
+      // Several sources: the camera's label tells the profiles apart.
+      p->set_name((source->label + " " + enc.stream.stream_id()).substr(0, 64));
     }
     p->set_fixed(true);
     p->set_video_source(source != nullptr ? source->configuration_token : std::string());

@@ -6,6 +6,7 @@ import { spawn, execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -48,9 +49,11 @@ export function freeUdpPort() {
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
                                         http = {}, security = {}, admin = ADMIN,
-                                        relays = [] } = {}) {
+                                        relays = [], encoderDevice = false } = {}) {
   const ports = [];
   for (let i = 0; i < devices; i++) ports.push(await freeTcpPort());
+  // One more device presenting every camera as its video sources (an NVR).
+  const encoderPort = encoderDevice ? await freeTcpPort() : undefined;
   const dport = discoveryPort ?? await freeUdpPort();
   const lines = [
     `state_dir: ${path.join(dir, 'state')}`,
@@ -96,9 +99,17 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       lines.push('    admin:', `      username: ${admin.username}`, `      password: ${admin.password}`);
     }
   }
+  if (encoderDevice) {
+    const cams = Array.from({ length: devices }, (_, i) => `cam-${i + 1}`).join(', ');
+    lines.push('  - id: nvr', '    name: E2E encoder', `    address: ${address}`,
+      `    port: ${encoderPort}`, '    adapter: sim', `    camera: [${cams}]`);
+    if (admin) {
+      lines.push('    admin:', `      username: ${admin.username}`, `      password: ${admin.password}`);
+    }
+  }
   const file = path.join(dir, 'gateway.yaml');
   fs.writeFileSync(file, lines.join('\n') + '\n');
-  return { file, ports, discoveryPort: dport };
+  return { file, ports, discoveryPort: dport, encoderPort };
 }
 
 /** A running gateway whose log lines can be awaited. */
@@ -170,21 +181,89 @@ export function usernameToken({ username, password, created = new Date().toISOSt
     '</UsernameToken></Security>';
 }
 
-/** POSTs a SOAP 1.2 envelope with `body` inside (as `auth`, by default the admin). */
-export async function soap(port, body, { header = '', host = '127.0.0.1', auth = ADMIN, headers = {} } = {}) {
+/**
+ * POSTs a SOAP 1.2 envelope with `body` inside (as `auth`, by default the
+ * admin) to `path`, by default the device service. The prefixes tds, trt
+ * (Media), tr2 (Media2) and tt are declared on the envelope.
+ */
+export async function soap(port, body, { header = '', host = '127.0.0.1', auth = ADMIN, headers = {},
+                                         path = '/onvif/device_service' } = {}) {
   if (auth) header = usernameToken(auth) + header;
   const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
     '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
-    'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema">' +
+    'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" ' +
+    'xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tr2="http://www.onvif.org/ver20/media/wsdl">' +
     (header ? `<s:Header>${header}</s:Header>` : '') + `<s:Body>${body}</s:Body></s:Envelope>`;
   const started = Date.now();
-  const res = await fetch(`http://${host}:${port}/onvif/device_service`, {
+  const res = await fetch(`http://${host}:${port}${path}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/soap+xml; charset=utf-8', ...headers },
     body: xml,
   });
   const text = await res.text();
   return { status: res.status, text, ms: Date.now() - started, headers: res.headers };
+}
+
+/** The WWW-Authenticate values of a node:http response, in order. */
+export function challengesOf(res) {
+  const out = [];
+  for (let i = 0; i < res.rawHeaders.length; i += 2) {
+    if (res.rawHeaders[i].toLowerCase() === 'www-authenticate') out.push(res.rawHeaders[i + 1]);
+  }
+  return out;
+}
+
+/** The parameters of one Digest challenge. */
+export function parseChallenge(value) {
+  const params = {};
+  for (const m of value.matchAll(/(\w+)=(?:"([^"]*)"|([^,\s]+))/g)) params[m[1]] = m[2] ?? m[3];
+  return params;
+}
+
+/** An RFC 7616 Authorization value (qop=auth) answering `challenge`. */
+export function digestAuthorization(challenge, { username, password }, { method = 'GET', uri, nc = 1 }) {
+  const c = parseChallenge(challenge);
+  const algo = c.algorithm === 'SHA-256' ? 'sha256' : 'md5';
+  const h = (s) => crypto.createHash(algo).update(s).digest('hex');
+  const cnonce = crypto.randomBytes(8).toString('hex');
+  const ncs = nc.toString(16).padStart(8, '0');
+  const response = h(`${h(`${username}:${c.realm}:${password}`)}:${c.nonce}:${ncs}:${cnonce}:auth:${h(`${method}:${uri}`)}`);
+  return `Digest username="${username}", realm="${c.realm}", nonce="${c.nonce}", uri="${uri}", ` +
+    `algorithm=${c.algorithm ?? 'MD5'}, qop=auth, nc=${ncs}, cnonce="${cnonce}", response="${response}"` +
+    (c.opaque ? `, opaque="${c.opaque}"` : '');
+}
+
+/** One GET on a fresh connection; resolves with status, headers and the body as a Buffer. */
+function getOnce(url, headers, timeoutMs) {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { headers, agent: false, timeout: timeoutMs }, (res) => {
+      const chunks = [];
+      res.on('data', (d) => chunks.push(d));
+      res.on('end', () => resolve({
+        status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders,
+        challenges: challengesOf(res), body: Buffer.concat(chunks),
+      }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
+}
+
+/**
+ * GET `url` as a plain HTTP client does (Node's fetch has no Digest): first
+ * without credentials; with `auth`, a 401's Digest challenge for `algorithm`
+ * (MD5 or SHA-256) is answered once. Resolves with the last response
+ * ({ status, headers, rawHeaders, challenges, body: Buffer }).
+ */
+export async function httpGet(url, { auth, algorithm = 'MD5', timeoutMs = 5000 } = {}) {
+  const first = await getOnce(url, {}, timeoutMs);
+  if (!auth || first.status !== 401) return first;
+  const challenge = first.challenges.find((c) => /^Digest /i.test(c) &&
+    (parseChallenge(c).algorithm ?? 'MD5').toUpperCase() === algorithm.toUpperCase());
+  if (!challenge) throw new Error(`no Digest ${algorithm} challenge in ${JSON.stringify(first.challenges)}`);
+  const u = new URL(url);
+  return getOnce(url, { Authorization: digestAuthorization(challenge, auth, { uri: u.pathname + u.search }) }, timeoutMs);
 }
 
 /** '' when check-soap says valid, else its report. */

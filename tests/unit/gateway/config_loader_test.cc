@@ -119,6 +119,19 @@ TEST(ConfigLoader, BadMac) {
   EXPECT_NE(e.reason.find("mac must look like"), std::string::npos) << e.reason;
 }
 
+TEST(ConfigLoader, SeveralCamerasMakeAnEncoderDevice) {
+  auto r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: [ch-1, ch-2]\n"), "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->devices[1].camera, "ch-1");
+  EXPECT_EQ(r->devices[1].cameras, (std::vector<std::string>{"ch-1", "ch-2"}));
+  EXPECT_EQ(r->devices[0].cameras, std::vector<std::string>{"cam-1"});
+  EXPECT_FALSE(r->devices[0].stream_uri_credentials);
+  ConfigError e = ErrorOf(Replace(kValid, "    camera: x\n", "    camera: [ch-1, ch-1]\n"));
+  EXPECT_NE(e.reason.find("camera ch-1 is listed twice"), std::string::npos) << e.reason;
+  e = ErrorOf(Replace(kValid, "    camera: x\n", "    camera: []\n"));
+  EXPECT_NE(e.reason.find("at least one camera"), std::string::npos) << e.reason;
+}
+
 TEST(ConfigLoader, MissingRequiredDeviceKey) {
   ConfigError e = ErrorOf(Replace(kValid, "    camera: x\n", ""));
   EXPECT_NE(e.reason.find("device needs 'camera'"), std::string::npos) << e.reason;

@@ -159,6 +159,16 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     facts_ = next;
   }
 
+  /// A second camera `camera_id`, a copy of the first one (an NVR's channels).
+  void AddCameraLikeTheFirst(const std::string& camera_id, const std::string& label) {
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    adapters::CameraFacts copy = next->cameras.begin()->second;
+    copy.description.set_camera_id(camera_id);
+    copy.description.set_label(label);
+    next->cameras[camera_id] = copy;
+    facts_ = next;
+  }
+
   /// What GetSnapshot returns.
   std::string snapshot_jpeg = std::string("\xFF\xD8") + "fake" + "\xFF\xD9";
   /// What every call answers with.

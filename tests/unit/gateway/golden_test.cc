@@ -328,7 +328,7 @@ events::Notification Motion(bool on, std::chrono::seconds after) {
           std::chrono::system_clock::from_time_t(1767268800) + after,  // 2026-01-01T12:00:00Z
           "Changed",
           "Source",
-          events::VideoSourceToken("0"),
+          "VideoSource_0",
           "State",
           on ? "true" : "false"};
 }

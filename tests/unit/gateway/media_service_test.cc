@@ -165,12 +165,12 @@ TEST_F(MediaServiceTest, ConfigurationsInProfilesAreInTheListsAndEqualTheirSingl
   const std::string vsc =
       Ok("<trt:GetVideoSourceConfiguration><trt:ConfigurationToken>vsc_0</trt:ConfigurationToken>"
          "</trt:GetVideoSourceConfiguration>");
-  EXPECT_NE(vsc.find("<tt:SourceToken>src_0</tt:SourceToken>"), std::string::npos);
+  EXPECT_NE(vsc.find("<tt:SourceToken>VideoSource_0</tt:SourceToken>"), std::string::npos);
   EXPECT_NE(vscs.find("token=\"vsc_0\""), std::string::npos);
   EXPECT_NE(vsc.find("<tt:UseCount>2</tt:UseCount>"), std::string::npos) << vsc;
   // Media and Media2 agree on the video sources.
   const std::string sources = Ok("<trt:GetVideoSources/>");
-  EXPECT_EQ(Tokens(sources, "trt:VideoSources"), std::vector<std::string>{"src_0"});
+  EXPECT_EQ(Tokens(sources, "trt:VideoSources"), std::vector<std::string>{"VideoSource_0"});
   EXPECT_NE(sources.find("<tt:Width>1280</tt:Width>"), std::string::npos);
   EXPECT_NE(Ok("<tr2:GetVideoSourceConfigurations/>", kMedia2).find("token=\"vsc_0\""),
             std::string::npos);
@@ -261,7 +261,7 @@ TEST_F(MediaServiceTest, UnknownTokensGiveTheDocumentedFaultsAndChangeNothing) {
        "</trt:CreateProfile>",
        "ProfileExists"},
       {"<trt:SetVideoSourceConfiguration><trt:Configuration token=\"vsc_0\"><tt:Name>n</tt:Name>"
-       "<tt:UseCount>2</tt:UseCount><tt:SourceToken>src_0</tt:SourceToken>"
+       "<tt:UseCount>2</tt:UseCount><tt:SourceToken>VideoSource_0</tt:SourceToken>"
        "<tt:Bounds x=\"0\" y=\"0\" width=\"640\" height=\"360\"/></trt:Configuration>"
        "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetVideoSourceConfiguration>",
        "ConfigModify"},
@@ -465,7 +465,7 @@ TEST_F(MediaServiceTest, StreamUrisFollowTheTransportAndHideCameraCredentials) {
 TEST_F(MediaServiceTest, SnapshotUriPointsAtTheGatewayItself) {
   const std::string r = Ok(
       "<trt:GetSnapshotUri><trt:ProfileToken>prof_0_sub</trt:ProfileToken></trt:GetSnapshotUri>");
-  EXPECT_NE(r.find("<tt:Uri>http://192.0.2.10:8080/onvif/snapshot/src_0</tt:Uri>"),
+  EXPECT_NE(r.find("<tt:Uri>http://192.0.2.10:8080/onvif/snapshot/VideoSource_0</tt:Uri>"),
             std::string::npos)
       << r;
 }
@@ -489,6 +489,39 @@ TEST_F(MediaServiceTest, MediaIsAdvertisedOnlyWhereItIsServed) {
          "/onvif/device_service");
   EXPECT_EQ(s.find("media"), std::string::npos);
   EXPECT_EQ(FaultOf("<trt:GetProfiles/>"), "ActionNotSupported");
+}
+
+TEST_F(MediaServiceTest, AnEncoderDevicePresentsSeveralCamerasAsItsVideoSources) {
+  adapter_.AddCameraLikeTheFirst("cam-2", "Back yard");
+  device_.config.cameras = {"cam-1", "cam-2"};
+  const std::string sources = Ok("<trt:GetVideoSources/>");
+  EXPECT_EQ(Tokens(sources, "trt:VideoSources"),
+            (std::vector<std::string>{"VideoSource_cam-1_0", "VideoSource_cam-2_0"}));
+  const std::string profiles = Ok("<trt:GetProfiles/>");
+  EXPECT_EQ(Tokens(profiles, "trt:Profiles"),
+            (std::vector<std::string>{"prof_cam-1_0_main", "prof_cam-1_0_sub", "prof_cam-2_0_main",
+                                      "prof_cam-2_0_sub"}));
+  EXPECT_NE(profiles.find("<tt:Name>Back yard main</tt:Name>"), std::string::npos) << profiles;
+  // An encoder of one camera does not fit a profile holding the other's source.
+  EXPECT_EQ(FaultOf("<trt:AddVideoEncoderConfiguration><trt:ProfileToken>prof_cam-1_0_main"
+                    "</trt:ProfileToken><trt:ConfigurationToken>enc_cam-2_0_main"
+                    "</trt:ConfigurationToken></trt:AddVideoEncoderConfiguration>"),
+            "ConfigurationConflict");
+  const std::string uri =
+      Ok("<trt:GetSnapshotUri><trt:ProfileToken>prof_cam-2_0_sub</trt:ProfileToken>"
+         "</trt:GetSnapshotUri>");
+  EXPECT_NE(uri.find("/onvif/snapshot/VideoSource_cam-2_0</tt:Uri>"), std::string::npos) << uri;
+  EXPECT_EQ(media::VideoSourceToken(device_.config, "cam-2", "0"), "VideoSource_cam-2_0");
+  EXPECT_EQ(media::VideoSourceToken(device_.config, "cam-9", "0"), "");
+}
+
+TEST(MediaTokensTest, LongIdsStayShortDistinctAndStable) {
+  const std::string a = media::TokenPart("a-very-long-camera-identifier-number-1");
+  const std::string b = media::TokenPart("a-very-long-camera-identifier-number-2");
+  EXPECT_EQ(a.size(), 16u);
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a, media::TokenPart("a-very-long-camera-identifier-number-1"));
+  EXPECT_EQ(media::TokenPart("ch 1/main"), "ch-1-main");
 }
 
 TEST(MediaProfileStoreTest, ProfilesAndTokensSurviveARestart) {
@@ -540,20 +573,20 @@ TEST_F(MediaServiceTest, SnapshotsNeedReadMediaAndManyClientsCostOneCameraReques
     media::ServeSnapshot(ctx, nullptr, snapshots_, [&](http::Response r) { out = std::move(r); });
     return out;
   };
-  http::Response r = get("/onvif/snapshot/src_0");
+  http::Response r = get("/onvif/snapshot/VideoSource_0");
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(r.content_type, "image/jpeg");
   EXPECT_EQ(r.body, adapter_.snapshot_jpeg);
-  get("/onvif/snapshot/src_0");
-  get("/onvif/snapshot/src_0");
+  get("/onvif/snapshot/VideoSource_0");
+  get("/onvif/snapshot/VideoSource_0");
   EXPECT_EQ(snapshots_.fetches(), 1u);
   clock_.Advance(std::chrono::seconds(2));
-  get("/onvif/snapshot/src_0");
+  get("/onvif/snapshot/VideoSource_0");
   EXPECT_EQ(snapshots_.fetches(), 2u);
   EXPECT_EQ(get("/onvif/snapshot/nope").status, 404);
   adapter_.snapshot_jpeg = "not a jpeg";
   clock_.Advance(std::chrono::seconds(2));
-  EXPECT_EQ(get("/onvif/snapshot/src_0").status, 503);
+  EXPECT_EQ(get("/onvif/snapshot/VideoSource_0").status, 503);
 }
 
 }  // namespace
