@@ -51,10 +51,21 @@ THREADS=${THREADS:-1}
 REPEATS=${REPEATS:-1}
 OUT=${OUT:-$SCRIPT_DIR/results/latest.json}
 READY_TIMEOUT=20                      # seconds, gateway + adapter start-up
-OPERATIONS=(GetSystemDateAndTime GetDeviceInformation)
+OPERATIONS=(GetSystemDateAndTime GetDeviceInformation GetProfiles)
 # Operations above PRE_AUTH need credentials: GetDeviceInformation is
-# READ_SYSTEM. 1 = every request carries a fresh UsernameToken (soap_auth.lua).
-declare -A OP_AUTH=([GetSystemDateAndTime]=0 [GetDeviceInformation]=1)
+# READ_SYSTEM, GetProfiles READ_MEDIA. 1 = every request carries a fresh
+# UsernameToken (soap_auth.lua).
+declare -A OP_AUTH=([GetSystemDateAndTime]=0 [GetDeviceInformation]=1 [GetProfiles]=1)
+# Where each operation is posted, and its namespace (default: the device service).
+declare -A OP_PATH=([GetProfiles]=/onvif/media_service)
+declare -A OP_NS=([GetProfiles]=http://www.onvif.org/ver10/media/wsdl)
+DEVICE_NS=http://www.onvif.org/ver10/device/wsdl
+# Snapshots: GET /onvif/snapshot/<source> on the gateway (cached 1 s per
+# source), the same JPEG as a static file on nginx. HTTP Basic is enabled for
+# the run so that wrk can send one static credential (Digest needs a fresh
+# response per request); Basic goes through the same user check and the
+# READ_MEDIA policy.
+SNAPSHOT_PATH=/onvif/snapshot/VideoSource_0
 # Every device gets this administrator (config `admin:`); the benchmark's
 # tokens authenticate as it. A throw-away credential for a loopback-only run.
 BENCH_USER=admin BENCH_PASSWORD=Bench-Passw0rd1
@@ -201,8 +212,11 @@ EOF
 envelope() {
   local header=''
   [[ ${2:-} == auth ]] && header=$(wsse_header)
-  printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">%s<s:Body><%s xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>' "$header" "$1"
+  printf '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">%s<s:Body><%s xmlns="%s"/></s:Body></s:Envelope>' "$header" "$1" "${OP_NS[$1]:-$DEVICE_NS}"
 }
+
+# gw_url OP: the first device's address for OP.
+gw_url() { echo "http://127.0.0.1:$DEV1_PORT${OP_PATH[$1]:-/onvif/device_service}"; }
 
 # auth_of OP: "auth" if OP needs credentials, else "".
 auth_of() { [[ ${OP_AUTH[$1]:-0} == 1 ]] && echo auth || true; }
@@ -232,6 +246,7 @@ cat >"$WORK/gateway.yaml" <<EOF
 state_dir: $WORK/state
 log_level: info
 discovery: {enabled: false}
+security: {allow_basic: true}
 adapters:
   - id: sim
     exec: $BIN_DIR/onvif-adapter-simulated
@@ -299,10 +314,18 @@ AD_RSS_IDLE=$([[ -n $ADAPTER_PID ]] && status_field "$ADAPTER_PID" VmRSS || echo
 mkdir -p "$WORK/nginx/html" "$WORK/nginx/tmp"
 declare -A RESP_BYTES
 for op in "${OPERATIONS[@]}"; do
-  read -r code bytes < <(soap_post "$GW_URL" "$op" "$WORK/nginx/html/$op.xml" "$(auth_of "$op")")
+  read -r code bytes < <(soap_post "$(gw_url "$op")" "$op" "$WORK/nginx/html/$op.xml" "$(auth_of "$op")")
   [[ $code == 200 ]] || die "gateway answered $op with HTTP $code"
   RESP_BYTES[$op]=$bytes
 done
+
+BASIC_AUTH="Basic $(printf '%s:%s' "$BENCH_USER" "$BENCH_PASSWORD" | base64 -w0)"
+SNAPSHOT_URL=http://127.0.0.1:$DEV1_PORT$SNAPSHOT_PATH
+read -r code bytes < <(curl -sS --max-time 5 -o "$WORK/nginx/html/Snapshot.jpg" \
+  -w '%{http_code} %{size_download}\n' -H "Authorization: $BASIC_AUTH" "$SNAPSHOT_URL" ||
+  echo "000 0")
+[[ $code == 200 ]] || die "gateway answered the snapshot GET with HTTP $code"
+RESP_BYTES[Snapshot]=$bytes
 
 # A POST to a static file is a 405 in nginx; `error_page 405 =200 $uri`
 # re-serves the same file with status 200. All paths stay inside $WORK.
@@ -322,7 +345,7 @@ http {
   fastcgi_temp_path $WORK/nginx/tmp/fastcgi;
   uwsgi_temp_path $WORK/nginx/tmp/uwsgi;
   scgi_temp_path $WORK/nginx/tmp/scgi;
-  types {}
+  types { image/jpeg jpg; }
   default_type "application/soap+xml; charset=utf-8";
   server {
     listen 127.0.0.1:$NGINX_PORT;
@@ -378,16 +401,18 @@ RSS_SAMPLES=$WORK/rss_samples.txt
 # and the gateway's brute-force limiter would lock the next runs out.
 run_wrk() {
   local server=$1 url=$2 op=$3 conns=$4 secs=$5 mode=$6 record=${7:-} threads line out
-  local script=soap_auth.lua soap_auth=1
+  local script=soap_auth.lua soap_auth=1 method=POST
   case $mode in
     static) script=soap_post.lua ;;
+    get) script=soap_post.lua method=GET ;;
     auth) ;;
     noauth) soap_auth=0 ;;
     *) die "run_wrk: bad mode '$mode'" ;;
   esac
   threads=$((THREADS < conns ? THREADS : conns))
   out=$WORK/wrk-$server-$op-c$conns-$(date +%s%N).txt
-  line=$(SOAP_OP=$op SOAP_AUTH=$soap_auth WSSE_USER=$BENCH_USER WSSE_PASSWORD=$BENCH_PASSWORD \
+  line=$(SOAP_OP=$op SOAP_NS=${OP_NS[$op]:-$DEVICE_NS} SOAP_AUTH=$soap_auth HTTP_METHOD=$method \
+           HTTP_AUTHORIZATION=$BASIC_AUTH WSSE_USER=$BENCH_USER WSSE_PASSWORD=$BENCH_PASSWORD \
            timeout --foreground -k 5 $((secs + 30)) \
            wrk -t"$threads" -c"$conns" -d"${secs}s" -s "$SCRIPT_DIR/$script" "$url" \
            2>&1 | tee "$out" | grep '^BENCH ') ||
@@ -425,14 +450,15 @@ for c in "${CONNS[@]}"; do
   [[ $c =~ ^[1-9][0-9]*$ ]] || die "bad connection count '$c'"
   ((c > max_conns)) && max_conns=$c
 done
-runs=$(((${#OPERATIONS[@]} + 1) * ${#CONNS[@]} * 2 * REPEATS))
+runs=$(((${#OPERATIONS[@]} + 2) * ${#CONNS[@]} * 2 * REPEATS))
 log "measuring: $runs runs of ${DURATION_S}s (about $((runs * DURATION_S))s)"
 
 # gateway_run SERVER OP CONNS MODE: one recorded gateway run, sampling its
 # memory during the max-connection runs, then a check that it is alive.
 gateway_run() {
   if (($3 == max_conns)); then rss_sampler & SAMPLER_PID=$!; fi
-  run_wrk "$1" "$GW_URL" "$2" "$3" "$DURATION_S" "$4" record
+  local url; url=$(gw_url "$2"); [[ $4 == get ]] && url=$SNAPSHOT_URL
+  run_wrk "$1" "$url" "$2" "$3" "$DURATION_S" "$4" record
   if [[ -n $SAMPLER_PID ]]; then stop_pid "$SAMPLER_PID" TERM; SAMPLER_PID=''; fi
   kill -0 "$GW_PID" 2>/dev/null || gateway_died "$2 at $3 connections ($4)"
 }
@@ -449,6 +475,16 @@ for op in "${OPERATIONS[@]}"; do
       gateway_run gateway "$op" "$c" "$mode"
       run_wrk nginx "http://127.0.0.1:$NGINX_PORT/$op.xml" "$op" "$c" "$DURATION_S" "$mode" record
     done
+  done
+done
+
+# Snapshots: the gateway's cached picture against nginx serving the same JPEG.
+for c in "${CONNS[@]}"; do
+  for ((rep = 1; rep <= REPEATS; rep++)); do
+    round=''; ((REPEATS > 1)) && round=", round $rep/$REPEATS"
+    log "Snapshot (GET, HTTP Basic), $c connection(s)$round"
+    gateway_run gateway Snapshot "$c" get
+    run_wrk nginx "http://127.0.0.1:$NGINX_PORT/Snapshot.jpg" Snapshot "$c" "$DURATION_S" get record
   done
 done
 

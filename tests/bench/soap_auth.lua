@@ -8,6 +8,7 @@
 --
 -- Environment (read when each wrk thread loads this script):
 --   SOAP_OP        operation (default GetDeviceInformation)
+--   SOAP_NS        its namespace (default the device service's)
 --   SOAP_AUTH      1 (default): add the token; 0: no Security header, but the
 --                  request is still built per request by the same request()
 --                  hook and every response goes through the same response()
@@ -217,7 +218,8 @@ wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/soap+xml; charset=utf-8"
 
 local ENV_OPEN = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope">'
-local BODY = '<s:Body><' .. op .. ' xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body>'
+local ns = os.getenv("SOAP_NS") or "http://www.onvif.org/ver10/device/wsdl"
+local BODY = '<s:Body><' .. op .. ' xmlns="' .. ns .. '"/></s:Body>'
     .. '</s:Envelope>'
 local T1 = '<s:Header><Security s:mustUnderstand="1"'
     .. ' xmlns="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd">'
