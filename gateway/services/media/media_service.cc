@@ -75,6 +75,8 @@ Expected<Resp, Fault> RemoveOther(const RequestContext& ctx, const Req& req) {
 
 template <ConfigurationKind kKind, typename Req, typename Resp>
 Expected<Resp, Fault> Add(const RequestContext& ctx, const Req& req) {
+  // Media ver10 names the configuration; only Media2 lets the device choose.
+  if (req.configurationtoken().empty()) return MakeUnexpected(NoConfig(""));
   if (auto st = AddConfigurations(ctx, req.profiletoken(), {{kKind, req.configurationtoken()}});
       !st) {
     return MakeUnexpected(st.error());

@@ -257,6 +257,42 @@ TEST_F(MediaServiceTest, UnknownTokensGiveTheDocumentedFaultsAndChangeNothing) {
       {"<trt:GetOSDs><trt:ConfigurationToken>nope</trt:ConfigurationToken></trt:GetOSDs>",
        "NoConfig"},
       {"<trt:GetAudioSources/>", "AudioNotSupported"},
+      {"<trt:AddVideoSourceConfiguration><trt:ProfileToken>prof_0_main</trt:ProfileToken>"
+       "<trt:ConfigurationToken></trt:ConfigurationToken></trt:AddVideoSourceConfiguration>",
+       "NoConfig"},
+      {"<trt:AddMetadataConfiguration><trt:ProfileToken>prof_0_main</trt:ProfileToken>"
+       "<trt:ConfigurationToken>nope</trt:ConfigurationToken></trt:AddMetadataConfiguration>",
+       "NoConfig"},
+      {"<trt:RemoveVideoSourceConfiguration><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:RemoveVideoSourceConfiguration>",
+       "NoProfile"},
+      {"<trt:GetVideoSourceConfigurationOptions><trt:ConfigurationToken>nope"
+       "</trt:ConfigurationToken></trt:GetVideoSourceConfigurationOptions>",
+       "NoConfig"},
+      {"<trt:GetMetadataConfigurationOptions><trt:ConfigurationToken>nope"
+       "</trt:ConfigurationToken></trt:GetMetadataConfigurationOptions>",
+       "NoConfig"},
+      {"<trt:GetCompatibleVideoSourceConfigurations><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:GetCompatibleVideoSourceConfigurations>",
+       "NoProfile"},
+      {"<trt:GetCompatibleMetadataConfigurations><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:GetCompatibleMetadataConfigurations>",
+       "NoProfile"},
+      {"<trt:GetOSD><trt:OSDToken>nope</trt:OSDToken></trt:GetOSD>", "NoConfig"},
+      {"<trt:GetOSDOptions><trt:ConfigurationToken>nope</trt:ConfigurationToken>"
+       "</trt:GetOSDOptions>",
+       "NoConfig"},
+      {"<trt:DeleteOSD><trt:OSDToken>nope</trt:OSDToken></trt:DeleteOSD>", "NoConfig"},
+      {"<trt:CreateOSD><trt:OSD token=\"o\"><tt:VideoSourceConfigurationToken>vsc_0"
+       "</tt:VideoSourceConfigurationToken><tt:Type>Text</tt:Type><tt:Position><tt:Type>UpperLeft"
+       "</tt:Type></tt:Position></trt:OSD></trt:CreateOSD>",
+       "MaxOSDs"},
+      {"<trt:GetVideoAnalyticsConfiguration><trt:ConfigurationToken>nope"
+       "</trt:ConfigurationToken></trt:GetVideoAnalyticsConfiguration>",
+       "NoConfig"},
+      {"<trt:GetCompatibleAudioOutputConfigurations><trt:ProfileToken>nope</trt:ProfileToken>"
+       "</trt:GetCompatibleAudioOutputConfigurations>",
+       "NoProfile"},
       {"<trt:CreateProfile><trt:Name>x</trt:Name><trt:Token>prof_0_main</trt:Token>"
        "</trt:CreateProfile>",
        "ProfileExists"},
@@ -291,6 +327,37 @@ TEST_F(MediaServiceTest, UnknownTokensGiveTheDocumentedFaultsAndChangeNothing) {
       {"<tr2:GetStreamUri><tr2:Protocol>RtspUnicast</tr2:Protocol>"
        "<tr2:ProfileToken>nope</tr2:ProfileToken></tr2:GetStreamUri>",
        "NoProfile"},
+      {"<tr2:RemoveConfiguration><tr2:ProfileToken>nope</tr2:ProfileToken><tr2:Configuration>"
+       "<tr2:Type>VideoEncoder</tr2:Type></tr2:Configuration></tr2:RemoveConfiguration>",
+       "NoProfile"},
+      {"<tr2:CreateProfile><tr2:Name>x</tr2:Name><tr2:Configuration><tr2:Type>AudioSource"
+       "</tr2:Type><tr2:Token>a</tr2:Token></tr2:Configuration></tr2:CreateProfile>",
+       "NoConfig"},
+      {"<tr2:GetVideoSourceModes><tr2:VideoSourceToken>nope</tr2:VideoSourceToken>"
+       "</tr2:GetVideoSourceModes>",
+       "NoVideoSource"},
+      {"<tr2:GetVideoSourceConfigurations><tr2:ProfileToken>nope</tr2:ProfileToken>"
+       "</tr2:GetVideoSourceConfigurations>",
+       "NoProfile"},
+      {"<tr2:GetMetadataConfigurations><tr2:ConfigurationToken>nope</tr2:ConfigurationToken>"
+       "</tr2:GetMetadataConfigurations>",
+       "NoConfig"},
+      {"<tr2:GetAudioSourceConfigurations><tr2:ConfigurationToken>nope"
+       "</tr2:ConfigurationToken></tr2:GetAudioSourceConfigurations>",
+       "NoConfig"},
+      {"<tr2:GetOSDOptions><tr2:ConfigurationToken>nope</tr2:ConfigurationToken>"
+       "</tr2:GetOSDOptions>",
+       "NoConfig"},
+      {"<tr2:SetVideoEncoderConfiguration><tr2:Configuration token=\"nope\"><tt:Name>n</tt:Name>"
+       "<tt:UseCount>0</tt:UseCount><tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>640"
+       "</tt:Width><tt:Height>360</tt:Height></tt:Resolution><tt:Quality>50</tt:Quality>"
+       "</tr2:Configuration></tr2:SetVideoEncoderConfiguration>",
+       "NoConfig"},
+      {"<tr2:SetVideoEncoderConfiguration><tr2:Configuration token=\"enc_0_main\">"
+       "<tt:Name>n</tt:Name><tt:UseCount>0</tt:UseCount><tt:Encoding>VP8</tt:Encoding>"
+       "<tt:Resolution><tt:Width>640</tt:Width><tt:Height>360</tt:Height></tt:Resolution>"
+       "<tt:Quality>50</tt:Quality></tr2:Configuration></tr2:SetVideoEncoderConfiguration>",
+       "ConfigModify"},
       {"<tr2:GetStreamUri><tr2:Protocol>Carrier-Pigeon</tr2:Protocol>"
        "<tr2:ProfileToken>prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
        "InvalidStreamSetup"},
