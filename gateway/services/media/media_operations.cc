@@ -13,7 +13,15 @@ namespace {
 
 using soap::Fault;
 
-std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+// Appended piecewise: GCC 12 -O3 warns falsely (-Wrestrict) on "lit" + string.
+std::string Quoted(std::string_view s) {
+  std::string out;
+  out.reserve(s.size() + 2);
+  out += '"';
+  out += s;
+  out += '"';
+  return out;
+}
 
 // Host part of the authority a client used, as it goes into a URL.
 std::string ClientHost(const RequestContext& ctx) {
