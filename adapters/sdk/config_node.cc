@@ -132,6 +132,22 @@ int64_t ConfigNode::AsInt(int64_t min, int64_t max, int64_t fallback) const {
   return IsSet() ? AsInt(min, max) : fallback;
 }
 
+bool ConfigNode::AsBool() const {
+  if (!IsSet()) {
+    Fail("is required");
+  }
+  ExpectScalar();
+  bool value = false;
+  try {
+    value = node_.as<bool>();
+  } catch (const YAML::Exception&) {
+    Fail("expected true or false, got \"" + node_.Scalar() + "\"");
+  }
+  return value;
+}
+
+bool ConfigNode::AsBool(bool fallback) const { return IsSet() ? AsBool() : fallback; }
+
 double ConfigNode::AsDouble(double min, double max) const {
   if (!IsSet()) {
     Fail("is required");

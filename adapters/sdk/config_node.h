@@ -61,6 +61,10 @@ class ConfigNode {
   int64_t AsInt(int64_t min, int64_t max) const;
   int64_t AsInt(int64_t min, int64_t max, int64_t fallback) const;
 
+  /// true or false (YAML's true/false, yes/no, on/off).
+  bool AsBool() const;
+  bool AsBool(bool fallback) const;
+
   /// A number in [min, max].
   double AsDouble(double min, double max) const;
   double AsDouble(double min, double max, double fallback) const;

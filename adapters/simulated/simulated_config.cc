@@ -31,7 +31,7 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     node.Fail("expected a map with at least an id");
   }
   node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
-                          "framerate", "relay_outputs"});
+                          "framerate", "relay_outputs", "audio"});
   CameraConfig camera;
   ConfigNode id = node["id"];
   camera.id = id.AsString();
@@ -52,6 +52,7 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.framerate = node["framerate"].AsDouble(1, 120, camera.framerate);
   camera.relay_outputs =
       static_cast<uint32_t>(node["relay_outputs"].AsInt(0, 8, camera.relay_outputs));
+  camera.audio = node["audio"].AsBool(camera.audio);
   return camera;
 }
 

@@ -22,6 +22,7 @@ struct CameraConfig {
   uint32_t height = 720;
   double framerate = 25;
   uint32_t relay_outputs = 1;  ///< Relays "relay-1".."relay-N" (0..8).
+  bool audio = false;          ///< A microphone "mic" whose G.711 the main stream carries.
 };
 
 /// The simulated adapter's config section:
@@ -36,6 +37,7 @@ struct CameraConfig {
 ///       height: 720          # 16..4320
 ///       framerate: 25        # 1..120
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
+///       audio: false         # true: a microphone "mic", G.711 in the main stream
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
 struct SimulatedConfig {
   std::vector<CameraConfig> cameras;

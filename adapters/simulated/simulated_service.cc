@@ -20,6 +20,9 @@ using std::chrono::steady_clock;
 using std::chrono::system_clock;
 
 constexpr const char* kSourceId = "0";
+// The microphone of a camera with `audio: true`, and its only encoding.
+constexpr const char* kAudioSourceId = "mic";
+constexpr const char* kAudioStreamId = "g711";
 constexpr size_t kMaxQuotedLength = 64;
 constexpr size_t kMaxTimezoneLength = 64;
 // 0001-01-01T00:00:00Z .. 9999-12-31T23:59:59Z, as google.protobuf.Timestamp allows.
@@ -128,6 +131,7 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_events(true);
     capabilities->set_relay_outputs(camera->config().relay_outputs > 0);
     capabilities->set_video_encoder_configuration(true);
+    capabilities->set_audio_sources(camera->config().audio);
   }
   return grpc::Status::OK;
 }
@@ -221,8 +225,34 @@ grpc::Status SimulatedService::ListVideoSources(grpc::ServerContext* /*context*/
   source->mutable_resolution()->set_height(config.height);
   source->set_framerate(static_cast<float>(config.framerate));
   for (v1::VideoStream& stream : camera->VideoStreams()) {
+    if (config.audio && stream.stream_id() == "main") {
+      stream.mutable_audio()->set_source_id(kAudioSourceId);
+      stream.mutable_audio()->set_stream_id(kAudioStreamId);
+    }
     *source->add_streams() = std::move(stream);
   }
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::ListAudioSources(grpc::ServerContext* /*context*/,
+                                                const v1::CameraRef* request,
+                                                v1::AudioSourceList* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (!camera->config().audio) {
+    return {grpc::StatusCode::UNIMPLEMENTED,
+            "camera " + Quote(camera->config().id) + " has no audio input"};
+  }
+  v1::AudioSource* mic = response->add_sources();
+  mic->set_source_id(kAudioSourceId);
+  mic->set_channels(1);
+  v1::AudioStream* g711 = mic->add_streams();
+  g711->set_stream_id(kAudioStreamId);
+  g711->set_codec(v1::AUDIO_CODEC_G711);
+  g711->set_bitrate_kbps(64);
+  g711->set_sample_rate_khz(8);
   return grpc::Status::OK;
 }
 

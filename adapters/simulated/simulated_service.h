@@ -58,6 +58,9 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status ListVideoSources(grpc::ServerContext* context,
                                 const onvifgw::adapter::v1::CameraRef* request,
                                 onvifgw::adapter::v1::VideoSourceList* response) override;
+  grpc::Status ListAudioSources(grpc::ServerContext* context,
+                                const onvifgw::adapter::v1::CameraRef* request,
+                                onvifgw::adapter::v1::AudioSourceList* response) override;
   grpc::Status GetSnapshot(grpc::ServerContext* context,
                            const onvifgw::adapter::v1::SnapshotRequest* request,
                            onvifgw::adapter::v1::Snapshot* response) override;

@@ -102,6 +102,10 @@ Status<std::string> AdapterClient::Refresh() {
                  &cf.video_sources);
     }
     if (st) {
+      st = fetch(caps.audio_sources(), "ListAudioSources", &Stub::ListAudioSources,
+                 &cf.audio_sources);
+    }
+    if (st) {
       st = fetch(caps.relay_outputs(), "ListRelayOutputs", &Stub::ListRelayOutputs,
                  &cf.relay_outputs);
     }

@@ -25,6 +25,7 @@ struct CameraFacts {
   v1::CameraDescription description;
   v1::DeviceInformation information;
   v1::VideoSourceList video_sources;
+  v1::AudioSourceList audio_sources;
   /// The relays as first listed: their ids (the ONVIF tokens) and count.
   /// Their settings and state are read live.
   v1::RelayOutputList relay_outputs;

@@ -70,7 +70,8 @@ describe('media with two simulated cameras', () => {
   let gw;
 
   before(async () => {
-    cfg = await writeConfig(tempDir(), { devices: 2, encoderDevice: true });
+    // cam-1 has a microphone, cam-2 none.
+    cfg = await writeConfig(tempDir(), { devices: 2, encoderDevice: true, audio: [true] });
     gw = new Gateway(cfg.file);
     await gw.waitFor(/\[adapter:sim\] ready/);
   });
@@ -238,6 +239,20 @@ describe('media with two simulated cameras', () => {
     const snap = await within(device.fetchSnapshot(), 10000, 'fetchSnapshot()');
     assert.equal(snap.headers['content-type'], 'image/jpeg');
     assertJpeg(snap.body, 'node-onvif snapshot');
+  });
+
+  test('a camera with a microphone shows it through the real adapter; one without has no audio', async () => {
+    const MEDIA = { path: '/onvif/media_service' };
+    let r = await soap(cfg.ports[0], '<trt:GetAudioSources/>', MEDIA);
+    assert.equal(r.status, 200, r.text);
+    assert.match(r.text, /<trt:AudioSources token="AudioSource_mic"><tt:Channels>1<\/tt:Channels>/);
+    if (haveCheckSoap) assert.equal(checkSoap(r.text), '', r.text);
+    r = await soap(cfg.ports[0], '<trt:GetProfile><trt:ProfileToken>prof_0_main</trt:ProfileToken></trt:GetProfile>', MEDIA);
+    assert.match(r.text, /<tt:AudioEncoderConfiguration token="aec_mic_g711">[\s\S]*<tt:Encoding>G711<\/tt:Encoding>/);
+    if (haveCheckSoap) assert.equal(checkSoap(r.text), '', r.text);
+    r = await soap(cfg.ports[1], '<trt:GetAudioSources/>', MEDIA);
+    assert.equal(r.status, 500);
+    assert.match(r.text, /ter:AudioNotSupported/);
   });
 
   test('an encoder device presents both cameras as its video sources', async () => {

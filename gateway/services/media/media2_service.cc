@@ -13,6 +13,7 @@ namespace {
 using soap::Fault;
 
 constexpr const char* kConfigurationsSupported[] = {"VideoSource", "VideoEncoder", "Metadata"};
+constexpr const char* kAudioConfigurationsSupported[] = {"AudioSource", "AudioEncoder"};
 
 // Configuration kinds the device has none of (audio, analytics, PTZ...).
 template <typename Req, typename Resp>
@@ -33,18 +34,21 @@ Expected<tr2::SetConfigurationResponse, Fault> NoSuchConfigurationToSet(const Re
   return MakeUnexpected(NoConfig(req.configuration().token()));
 }
 
-tr2::Capabilities2 ServiceCapabilities(const RequestContext&) {
+tr2::Capabilities2 ServiceCapabilities(const RequestContext& ctx) {
   tr2::Capabilities2 c;
   auto* p = c.mutable_profilecapabilities();
   p->set_maximumnumberofprofiles(MediaProfileStore::kMaxProfiles);
   for (const char* kind : kConfigurationsSupported) p->add_configurationssupported(kind);
+  if (MediaCatalog::Build(ctx.device.adapter, CamerasOf(ctx)).has_audio()) {
+    for (const char* kind : kAudioConfigurationsSupported) p->add_configurationssupported(kind);
+  }
   auto* s = c.mutable_streamingcapabilities();
   s->set_rtspstreaming(true);
   s->set_rtpmulticast(false);
   s->set_rtp_rtsp_tcp(true);
   s->set_nonaggregatecontrol(false);
   s->set_autostartmulticast(false);
-  c.set_snapshoturi(true);
+  c.set_snapshoturi(SnapshotsOffered(ctx));
   c.set_rotation(false);
   c.set_videosourcemode(false);
   c.set_osd(false);
@@ -363,6 +367,115 @@ Expected<tr2::GetVideoSourceModesResponse, Fault> GetVideoSourceModes(
   return r;
 }
 
+// --------------------------------------------------------------------- audio
+
+Expected<std::vector<const AudioSourceEntry*>, Fault> SelectAudioSources(
+    const MediaView& v, const tr2::GetConfiguration& req) {
+  if (req.has_configurationtoken()) {
+    const AudioSourceEntry* a = v.catalog.AudioSourceConfiguration(req.configurationtoken());
+    if (a == nullptr) return MakeUnexpected(NoConfig(req.configurationtoken()));
+    return std::vector<const AudioSourceEntry*>{a};
+  }
+  const StoredProfile* p = nullptr;
+  if (req.has_profiletoken()) {
+    p = v.Profile(req.profiletoken());
+    if (p == nullptr) return MakeUnexpected(NoProfile(req.profiletoken()));
+  }
+  return CompatibleAudioSources(v, p);
+}
+
+Expected<std::vector<const AudioEncoderEntry*>, Fault> SelectAudioEncoders(
+    const MediaView& v, const tr2::GetConfiguration& req) {
+  if (req.has_configurationtoken()) {
+    const AudioEncoderEntry* a = v.catalog.AudioEncoder(req.configurationtoken());
+    if (a == nullptr) return MakeUnexpected(NoConfig(req.configurationtoken()));
+    return std::vector<const AudioEncoderEntry*>{a};
+  }
+  const StoredProfile* p = nullptr;
+  if (req.has_profiletoken()) {
+    p = v.Profile(req.profiletoken());
+    if (p == nullptr) return MakeUnexpected(NoProfile(req.profiletoken()));
+  }
+  return CompatibleAudioEncoders(v, p);
+}
+
+Expected<tr2::GetAudioSourceConfigurationsResponse, Fault> GetAudioSourceConfigurations(
+    const RequestContext& ctx, const tr2::GetConfiguration& req) {
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  auto inputs = SelectAudioSources(*v, req);
+  if (!inputs) return MakeUnexpected(inputs.error());
+  tr2::GetAudioSourceConfigurationsResponse r;
+  for (const auto* a : *inputs) *r.add_configurations() = AudioSourceConfigurationOf(*a, v->state);
+  return r;
+}
+
+Expected<tr2::GetAudioSourceConfigurationOptionsResponse, Fault> GetAudioSourceConfigurationOptions(
+    const RequestContext& ctx, const tr2::GetConfiguration& req) {
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  if (!v->catalog.has_audio()) return MakeUnexpected(AudioNotSupported());
+  auto inputs = SelectAudioSources(*v, req);
+  if (!inputs) return MakeUnexpected(inputs.error());
+  tr2::GetAudioSourceConfigurationOptionsResponse r;
+  *r.mutable_options() = AudioSourceConfigurationOptionsOf(*inputs);
+  return r;
+}
+
+Expected<tr2::GetAudioEncoderConfigurationsResponse, Fault> GetAudioEncoderConfigurations(
+    const RequestContext& ctx, const tr2::GetConfiguration& req) {
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  auto encoders = SelectAudioEncoders(*v, req);
+  if (!encoders) return MakeUnexpected(encoders.error());
+  tr2::GetAudioEncoderConfigurationsResponse r;
+  for (const auto* a : *encoders) {
+    *r.add_configurations() = AudioEncoder2ConfigurationOf(*a, v->state);
+  }
+  return r;
+}
+
+Expected<tr2::GetAudioEncoderConfigurationOptionsResponse, Fault>
+GetAudioEncoderConfigurationOptions(const RequestContext& ctx, const tr2::GetConfiguration& req) {
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  if (!v->catalog.has_audio()) return MakeUnexpected(AudioNotSupported());
+  auto encoders = SelectAudioEncoders(*v, req);
+  if (!encoders) return MakeUnexpected(encoders.error());
+  tr2::GetAudioEncoderConfigurationOptionsResponse r;
+  for (auto& o : AudioEncoder2ConfigurationOptionsOf(*encoders)) *r.add_options() = std::move(o);
+  return r;
+}
+
+Expected<tr2::SetConfigurationResponse, Fault> SetAudioSourceConfigurationOp(
+    const RequestContext& ctx, const tr2::SetAudioSourceConfiguration& req) {
+  if (auto st = SetAudioSourceConfiguration(ctx, req.configuration()); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tr2::SetConfigurationResponse{};
+}
+
+Expected<tr2::SetConfigurationResponse, Fault> SetAudioEncoderConfigurationOp(
+    const RequestContext& ctx, const tr2::SetAudioEncoderConfiguration& req) {
+  const tt::AudioEncoder2Configuration& c = req.configuration();
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  if (v->catalog.AudioEncoder(c.token()) == nullptr) return MakeUnexpected(NoConfig(c.token()));
+  const auto codec = AudioCodecFromMimeName(c.encoding());
+  if (!codec) {
+    return MakeUnexpected(ConfigModify("Encoding " + c.encoding() + " is not offered"));
+  }
+  AudioEncoderChange change;
+  change.token = c.token();
+  change.name = c.name();
+  change.codec = *codec;
+  change.bitrate_kbps = static_cast<uint32_t>(std::max(0, c.bitrate()));
+  change.sample_rate_khz = static_cast<uint32_t>(std::max(0, c.samplerate()));
+  if (c.has_multicast()) change.multicast = c.multicast();
+  if (auto st = SetAudioEncoder(ctx, change); !st) return MakeUnexpected(st.error());
+  return tr2::SetConfigurationResponse{};
+}
+
 // ----------------------------------------------------------------- URIs
 
 Expected<tr2::GetStreamUriResponse, Fault> GetStreamUri(const RequestContext& ctx,
@@ -477,31 +590,28 @@ void ServeMedia2(ServiceRegistry& registry) {
       .Bind("SetOSD", SetOSD)
       .Bind("CreateOSD", CreateOSD)
       .Bind("DeleteOSD", DeleteOSD)
+      // Audio inputs and their encodings: empty lists without.
+      .Bind("GetAudioSourceConfigurations", GetAudioSourceConfigurations)
+      .Bind("GetAudioSourceConfigurationOptions", GetAudioSourceConfigurationOptions)
+      .Bind("SetAudioSourceConfiguration", SetAudioSourceConfigurationOp)
+      .Bind("GetAudioEncoderConfigurations", GetAudioEncoderConfigurations)
+      .Bind("GetAudioEncoderConfigurationOptions", GetAudioEncoderConfigurationOptions)
+      .Bind("SetAudioEncoderConfiguration", SetAudioEncoderConfigurationOp)
       // Kinds the device has none of: empty lists, unknown tokens.
-      .Bind("GetAudioSourceConfigurations",
-            EmptyList<tr2::GetConfiguration, tr2::GetAudioSourceConfigurationsResponse>)
-      .Bind("GetAudioEncoderConfigurations",
-            EmptyList<tr2::GetConfiguration, tr2::GetAudioEncoderConfigurationsResponse>)
       .Bind("GetAnalyticsConfigurations",
             EmptyList<tr2::GetConfiguration, tr2::GetAnalyticsConfigurationsResponse>)
       .Bind("GetAudioOutputConfigurations",
             EmptyList<tr2::GetConfiguration, tr2::GetAudioOutputConfigurationsResponse>)
       .Bind("GetAudioDecoderConfigurations",
             EmptyList<tr2::GetConfiguration, tr2::GetAudioDecoderConfigurationsResponse>)
-      .Bind("SetAudioSourceConfiguration",
-            NoSuchConfigurationToSet<tr2::SetAudioSourceConfiguration>)
-      .Bind("SetAudioEncoderConfiguration",
-            NoSuchConfigurationToSet<tr2::SetAudioEncoderConfiguration>)
       .Bind("SetAudioOutputConfiguration",
             NoSuchConfigurationToSet<tr2::SetAudioOutputConfiguration>)
       .Bind("SetAudioDecoderConfiguration",
             NoSuchConfigurationToSet<tr2::SetAudioDecoderConfiguration>);
-  // Not offered, and the capabilities say so: audio options (no audio),
-  // multicast, forcing an I-frame, source modes, masks, WebRTC, audio clips,
-  // multicast audio decoding, equalizer presets.
+  // Not offered, and the capabilities say so: audio output and decoder
+  // options (no audio outputs), multicast, forcing an I-frame, source modes, masks, WebRTC, audio
+  // clips, multicast audio decoding, equalizer presets.
   b.Unsupported({
-      "GetAudioSourceConfigurationOptions",
-      "GetAudioEncoderConfigurationOptions",
       "GetAudioOutputConfigurationOptions",
       "GetAudioDecoderConfigurationOptions",
       "StartMulticastStreaming",

@@ -53,6 +53,34 @@ MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
   for (const CameraBinding& binding : cameras) {
     const adapters::CameraFacts* camera = facts->Camera(binding.camera_id);
     if (camera == nullptr || !camera->description.capabilities().video_sources()) continue;
+    const std::string label =
+        camera->description.label().empty() ? binding.camera_id : camera->description.label();
+    // Audio first, so that video encoders can name the audio they carry.
+    std::vector<AudioEncoderEntry> camera_audio;
+    if (camera->description.capabilities().audio_sources()) {
+      for (const v1::AudioSource& source : camera->audio_sources.sources()) {
+        const std::string part = binding.token_prefix + TokenPart(source.source_id());
+        AudioSourceEntry entry;
+        entry.token = "AudioSource_" + part;
+        entry.part = part;
+        entry.configuration_token = "asc_" + part;
+        entry.camera_id = binding.camera_id;
+        entry.label = label;
+        entry.source = source;
+        entry.source.clear_streams();
+        for (const v1::AudioStream& stream : source.streams()) {
+          AudioEncoderEntry enc;
+          enc.token = "aec_" + part + "_" + TokenPart(stream.stream_id());
+          enc.source_token = entry.token;
+          enc.camera_id = binding.camera_id;
+          enc.source_id = source.source_id();
+          enc.stream = stream;
+          camera_audio.push_back(enc);
+          catalog.audio_encoders_.push_back(std::move(enc));
+        }
+        catalog.audio_sources_.push_back(std::move(entry));
+      }
+    }
     const bool can_apply = camera->description.capabilities().video_encoder_configuration();
     for (const v1::VideoSource& source : camera->video_sources.sources()) {
       const std::string part = binding.token_prefix + TokenPart(source.source_id());
@@ -61,8 +89,7 @@ MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
       entry.part = part;
       entry.configuration_token = "vsc_" + part;
       entry.camera_id = binding.camera_id;
-      entry.label =
-          camera->description.label().empty() ? binding.camera_id : camera->description.label();
+      entry.label = label;
       entry.source = source;
       entry.source.clear_streams();
       for (const v1::VideoStream& stream : source.streams()) {
@@ -73,6 +100,14 @@ MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
         enc.source_id = source.source_id();
         enc.stream = stream;
         enc.configurable = can_apply && stream.has_options() && stream.options().codecs_size() > 0;
+        if (stream.has_audio()) {
+          for (const AudioEncoderEntry& a : camera_audio) {
+            if (a.source_id == stream.audio().source_id() &&
+                a.stream.stream_id() == stream.audio().stream_id()) {
+              enc.audio_encoder_token = a.token;
+            }
+          }
+        }
         catalog.encoders_.push_back(std::move(enc));
       }
       catalog.sources_.push_back(std::move(entry));
@@ -97,6 +132,27 @@ const VideoSourceEntry* MediaCatalog::SourceConfiguration(std::string_view token
 
 const VideoEncoderEntry* MediaCatalog::Encoder(std::string_view token) const {
   for (const auto& e : encoders_) {
+    if (e.token == token) return &e;
+  }
+  return nullptr;
+}
+
+const AudioSourceEntry* MediaCatalog::AudioSource(std::string_view token) const {
+  for (const auto& s : audio_sources_) {
+    if (s.token == token) return &s;
+  }
+  return nullptr;
+}
+
+const AudioSourceEntry* MediaCatalog::AudioSourceConfiguration(std::string_view token) const {
+  for (const auto& s : audio_sources_) {
+    if (s.configuration_token == token) return &s;
+  }
+  return nullptr;
+}
+
+const AudioEncoderEntry* MediaCatalog::AudioEncoder(std::string_view token) const {
+  for (const auto& e : audio_encoders_) {
     if (e.token == token) return &e;
   }
   return nullptr;

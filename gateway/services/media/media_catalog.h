@@ -2,7 +2,9 @@
 // What a virtual device offers for media, as ONVIF names it, derived from
 // the adapter's cached facts: one video source per camera source, one video
 // source configuration per video source, one video encoder configuration per
-// stream the camera delivers, one metadata configuration per device.
+// stream the camera delivers, one metadata configuration per device; and,
+// for cameras with audio inputs, one audio source and audio source
+// configuration per input and one audio encoder configuration per encoding.
 //
 // Tokens are derived from the adapter's stable ids (never from list
 // positions), so they survive restarts and camera reordering. A catalog is
@@ -46,6 +48,25 @@ struct VideoEncoderEntry {
   v1::VideoStream stream;
   /// The camera applies changes (capability and options both present).
   bool configurable = false;
+  /// The audio encoder whose audio this stream carries; empty: none.
+  std::string audio_encoder_token;
+};
+
+struct AudioSourceEntry {
+  std::string token;                ///< tt:AudioSource token: "AudioSource_" + part
+  std::string part;                 ///< camera prefix + token-safe source id
+  std::string configuration_token;  ///< its (only) tt:AudioSourceConfiguration
+  std::string camera_id;
+  std::string label;  ///< the camera's label, for default names
+  v1::AudioSource source;
+};
+
+struct AudioEncoderEntry {
+  std::string token;  ///< tt:AudioEncoderConfiguration token
+  std::string source_token;
+  std::string camera_id;
+  std::string source_id;
+  v1::AudioStream stream;
 };
 
 /// The device's only metadata configuration.
@@ -60,10 +81,18 @@ class MediaCatalog {
 
   const std::vector<VideoSourceEntry>& sources() const { return sources_; }
   const std::vector<VideoEncoderEntry>& encoders() const { return encoders_; }
+  const std::vector<AudioSourceEntry>& audio_sources() const { return audio_sources_; }
+  const std::vector<AudioEncoderEntry>& audio_encoders() const { return audio_encoders_; }
 
   const VideoSourceEntry* Source(std::string_view token) const;
   const VideoSourceEntry* SourceConfiguration(std::string_view token) const;
   const VideoEncoderEntry* Encoder(std::string_view token) const;
+  const AudioSourceEntry* AudioSource(std::string_view token) const;
+  const AudioSourceEntry* AudioSourceConfiguration(std::string_view token) const;
+  const AudioEncoderEntry* AudioEncoder(std::string_view token) const;
+
+  /// Whether any camera of the device has an audio input.
+  bool has_audio() const { return !audio_sources_.empty(); }
 
   /// Whether the adapter was reached and described at least one source.
   bool empty() const { return sources_.empty(); }
@@ -71,6 +100,8 @@ class MediaCatalog {
  private:
   std::vector<VideoSourceEntry> sources_;
   std::vector<VideoEncoderEntry> encoders_;
+  std::vector<AudioSourceEntry> audio_sources_;
+  std::vector<AudioEncoderEntry> audio_encoders_;
 };
 
 /// An adapter id made token-safe: [A-Za-z0-9_-] kept, anything else '-',

@@ -361,6 +361,163 @@ std::vector<tt::VideoEncoder2ConfigurationOptions> VideoEncoder2ConfigurationOpt
   return out;
 }
 
+std::optional<tt::AudioEncoding> Ver10AudioEncoding(v1::AudioCodec codec) {
+  switch (codec) {
+    case v1::AUDIO_CODEC_G711:
+      return tt::AudioEncoding_G711;
+    case v1::AUDIO_CODEC_G726:
+      return tt::AudioEncoding_G726;
+    case v1::AUDIO_CODEC_AAC:
+      return tt::AudioEncoding_AAC;
+    default:
+      return std::nullopt;
+  }
+}
+
+v1::AudioCodec AudioCodecFromVer10(tt::AudioEncoding encoding) {
+  switch (encoding) {
+    case tt::AudioEncoding_G726:
+      return v1::AUDIO_CODEC_G726;
+    case tt::AudioEncoding_AAC:
+      return v1::AUDIO_CODEC_AAC;
+    default:
+      return v1::AUDIO_CODEC_G711;
+  }
+}
+
+std::string AudioMimeName(v1::AudioCodec codec) {
+  // Media2 §5.4 / tt:AudioEncodingMimeNames: G.711 travels as PCMU.
+  switch (codec) {
+    case v1::AUDIO_CODEC_G711:
+      return "PCMU";
+    case v1::AUDIO_CODEC_G726:
+      return "G726";
+    case v1::AUDIO_CODEC_AAC:
+      return "MP4A-LATM";
+    default:
+      return "";
+  }
+}
+
+std::optional<v1::AudioCodec> AudioCodecFromMimeName(std::string_view name) {
+  for (v1::AudioCodec c : {v1::AUDIO_CODEC_G711, v1::AUDIO_CODEC_G726, v1::AUDIO_CODEC_AAC}) {
+    if (AudioMimeName(c) == name) return c;
+  }
+  // The other name of AAC in tt:AudioEncodingMimeNames.
+  if (name == "mpeg4-generic") return v1::AUDIO_CODEC_AAC;
+  return std::nullopt;
+}
+
+tt::AudioSource AudioSourceOf(const AudioSourceEntry& source) {
+  tt::AudioSource a;
+  a.set_token(source.token);
+  a.set_channels(static_cast<int>(std::max(1u, source.source.channels())));
+  return a;
+}
+
+tt::AudioSourceConfiguration AudioSourceConfigurationOf(const AudioSourceEntry& source,
+                                                        const MediaState& state) {
+  tt::AudioSourceConfiguration c;
+  c.set_name(NameOr(state, source.configuration_token, source.label + " audio"));
+  c.set_usecount(UseCount(state, source.configuration_token));
+  c.set_token(source.configuration_token);
+  c.set_sourcetoken(source.token);
+  return c;
+}
+
+tt::AudioSourceConfigurationOptions AudioSourceConfigurationOptionsOf(
+    const std::vector<const AudioSourceEntry*>& sources) {
+  tt::AudioSourceConfigurationOptions o;
+  for (const AudioSourceEntry* s : sources) o.add_inputtokensavailable(s->token);
+  return o;
+}
+
+std::optional<tt::AudioEncoderConfiguration> AudioEncoderConfigurationOf(
+    const AudioEncoderEntry& encoder, const MediaState& state) {
+  const v1::AudioStream& s = encoder.stream;
+  const auto encoding = Ver10AudioEncoding(s.codec());
+  if (!encoding) return std::nullopt;
+  tt::AudioEncoderConfiguration c;
+  c.set_name(NameOr(state, encoder.token, s.stream_id()));
+  c.set_usecount(UseCount(state, encoder.token));
+  c.set_token(encoder.token);
+  c.set_encoding(*encoding);
+  c.set_bitrate(static_cast<int>(s.bitrate_kbps()));
+  c.set_samplerate(static_cast<int>(s.sample_rate_khz()));
+  *c.mutable_multicast() = MulticastOf(state, encoder.token);
+  c.set_sessiontimeout(SessionTimeout(state, encoder.token));
+  return c;
+}
+
+tt::AudioEncoder2Configuration AudioEncoder2ConfigurationOf(const AudioEncoderEntry& encoder,
+                                                            const MediaState& state) {
+  const v1::AudioStream& s = encoder.stream;
+  tt::AudioEncoder2Configuration c;
+  c.set_name(NameOr(state, encoder.token, s.stream_id()));
+  c.set_usecount(UseCount(state, encoder.token));
+  c.set_token(encoder.token);
+  c.set_encoding(AudioMimeName(s.codec()));
+  *c.mutable_multicast() = MulticastOf(state, encoder.token);
+  c.set_bitrate(static_cast<int>(s.bitrate_kbps()));
+  c.set_samplerate(static_cast<int>(s.sample_rate_khz()));
+  return c;
+}
+
+namespace {
+
+// Per codec, the bitrates and sample rates of the encoders given.
+struct AudioChoices {
+  v1::AudioCodec codec;
+  std::vector<int> bitrates;
+  std::vector<int> sample_rates;
+};
+
+std::vector<AudioChoices> ChoicesOf(const std::vector<const AudioEncoderEntry*>& encoders) {
+  std::vector<AudioChoices> out;
+  auto add_unique = [](std::vector<int>& v, int x) {
+    if (std::find(v.begin(), v.end(), x) == v.end()) v.push_back(x);
+  };
+  for (const AudioEncoderEntry* e : encoders) {
+    auto it = std::find_if(out.begin(), out.end(),
+                           [&](const AudioChoices& c) { return c.codec == e->stream.codec(); });
+    if (it == out.end()) it = out.insert(out.end(), AudioChoices{e->stream.codec(), {}, {}});
+    add_unique(it->bitrates, static_cast<int>(e->stream.bitrate_kbps()));
+    add_unique(it->sample_rates, static_cast<int>(e->stream.sample_rate_khz()));
+  }
+  return out;
+}
+
+}  // namespace
+
+tt::AudioEncoderConfigurationOptions AudioEncoderConfigurationOptionsOf(
+    const std::vector<const AudioEncoderEntry*>& encoders) {
+  tt::AudioEncoderConfigurationOptions o;
+  for (const AudioChoices& c : ChoicesOf(encoders)) {
+    const auto encoding = Ver10AudioEncoding(c.codec);
+    if (!encoding) continue;
+    auto* option = o.add_options();
+    option->set_encoding(*encoding);
+    for (int b : c.bitrates) option->mutable_bitratelist()->add_items(b);
+    for (int r : c.sample_rates) option->mutable_sampleratelist()->add_items(r);
+  }
+  return o;
+}
+
+std::vector<tt::AudioEncoder2ConfigurationOptions> AudioEncoder2ConfigurationOptionsOf(
+    const std::vector<const AudioEncoderEntry*>& encoders) {
+  std::vector<tt::AudioEncoder2ConfigurationOptions> out;
+  for (const AudioChoices& c : ChoicesOf(encoders)) {
+    const std::string name = AudioMimeName(c.codec);
+    if (name.empty()) continue;
+    tt::AudioEncoder2ConfigurationOptions option;
+    option.set_encoding(name);
+    for (int b : c.bitrates) option.mutable_bitratelist()->add_items(b);
+    for (int r : c.sample_rates) option.mutable_sampleratelist()->add_items(r);
+    out.push_back(std::move(option));
+  }
+  return out;
+}
+
 tt::MetadataConfiguration MetadataConfigurationOf(const MediaState& state) {
   const std::string token(kMetadataToken);
   tt::MetadataConfiguration c;
@@ -395,6 +552,14 @@ tt::Profile ProfileOf(const StoredProfile& profile, const MediaCatalog& catalog,
     if (auto c = VideoEncoderConfigurationOf(*e, state))
       *p.mutable_videoencoderconfiguration() = *c;
   }
+  if (const AudioSourceEntry* a = catalog.AudioSourceConfiguration(profile.audio_source())) {
+    *p.mutable_audiosourceconfiguration() = AudioSourceConfigurationOf(*a, state);
+  }
+  if (const AudioEncoderEntry* a = catalog.AudioEncoder(profile.audio_encoder())) {
+    if (auto c = AudioEncoderConfigurationOf(*a, state)) {
+      *p.mutable_audioencoderconfiguration() = *c;
+    }
+  }
   if (profile.metadata() == kMetadataToken) {
     *p.mutable_metadataconfiguration() = MetadataConfigurationOf(state);
   }
@@ -414,6 +579,12 @@ tr2::MediaProfile MediaProfileOf(const StoredProfile& profile, const MediaCatalo
   }
   if (const VideoEncoderEntry* e = catalog.Encoder(profile.video_encoder())) {
     *set->mutable_videoencoder() = VideoEncoder2ConfigurationOf(*e, state);
+  }
+  if (const AudioSourceEntry* a = catalog.AudioSourceConfiguration(profile.audio_source())) {
+    *set->mutable_audiosource() = AudioSourceConfigurationOf(*a, state);
+  }
+  if (const AudioEncoderEntry* a = catalog.AudioEncoder(profile.audio_encoder())) {
+    *set->mutable_audioencoder() = AudioEncoder2ConfigurationOf(*a, state);
   }
   if (profile.metadata() == kMetadataToken)
     *set->mutable_metadata() = MetadataConfigurationOf(state);

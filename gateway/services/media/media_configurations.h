@@ -52,6 +52,30 @@ tt::VideoEncoderConfigurationOptions VideoEncoderConfigurationOptionsOf(
 std::vector<tt::VideoEncoder2ConfigurationOptions> VideoEncoder2ConfigurationOptionsOf(
     const std::vector<const VideoEncoderEntry*>& encoders);
 
+/// Audio encodings: ver10 names, Media2 names (tt:AudioEncodingMimeNames).
+std::optional<tt::AudioEncoding> Ver10AudioEncoding(v1::AudioCodec codec);
+v1::AudioCodec AudioCodecFromVer10(tt::AudioEncoding encoding);
+std::string AudioMimeName(v1::AudioCodec codec);
+std::optional<v1::AudioCodec> AudioCodecFromMimeName(std::string_view name);
+
+tt::AudioSource AudioSourceOf(const AudioSourceEntry& source);
+tt::AudioSourceConfiguration AudioSourceConfigurationOf(const AudioSourceEntry& source,
+                                                        const MediaState& state);
+/// The inputs a configuration can take: the sources given.
+tt::AudioSourceConfigurationOptions AudioSourceConfigurationOptionsOf(
+    const std::vector<const AudioSourceEntry*>& sources);
+/// nullopt when the codec has no ver10 name.
+std::optional<tt::AudioEncoderConfiguration> AudioEncoderConfigurationOf(
+    const AudioEncoderEntry& encoder, const MediaState& state);
+tt::AudioEncoder2Configuration AudioEncoder2ConfigurationOf(const AudioEncoderEntry& encoder,
+                                                            const MediaState& state);
+/// Audio encodings are fixed as the camera describes them: the options are
+/// the encoders' current values, one entry per encoding.
+tt::AudioEncoderConfigurationOptions AudioEncoderConfigurationOptionsOf(
+    const std::vector<const AudioEncoderEntry*>& encoders);
+std::vector<tt::AudioEncoder2ConfigurationOptions> AudioEncoder2ConfigurationOptionsOf(
+    const std::vector<const AudioEncoderEntry*>& encoders);
+
 tt::MetadataConfiguration MetadataConfigurationOf(const MediaState& state);
 tt::MetadataConfigurationOptions MetadataConfigurationOptionsOf();
 

@@ -146,6 +146,17 @@ std::vector<CameraBinding> CamerasOf(const RequestContext& ctx) {
   return CameraBindings(ctx.device.config);
 }
 
+bool SnapshotsOffered(const RequestContext& ctx) {
+  if (ctx.device.adapter == nullptr) return false;
+  const auto facts = ctx.device.adapter->facts();
+  if (!facts) return false;
+  for (const CameraBinding& b : CamerasOf(ctx)) {
+    const adapters::CameraFacts* cam = facts->Camera(b.camera_id);
+    if (cam != nullptr && cam->description.capabilities().snapshot()) return true;
+  }
+  return false;
+}
+
 Expected<MediaView, Fault> ViewOf(const RequestContext& ctx) {
   if (!MediaAvailable(ctx)) {
     return MakeUnexpected(soap::ActionNotSupported("The device offers no media"));
@@ -170,9 +181,15 @@ Fault ConfigurationConflict(std::string reason) {
   return soap::ActionFailed(std::move(reason), "ConfigurationConflict");
 }
 
+Fault AudioNotSupported() {
+  return soap::ActionNotSupported("The device has no audio input", "AudioNotSupported");
+}
+
 ConfigurationKind KindOf(std::string_view type) {
   if (type == "VideoSource") return ConfigurationKind::kVideoSource;
   if (type == "VideoEncoder") return ConfigurationKind::kVideoEncoder;
+  if (type == "AudioSource") return ConfigurationKind::kAudioSource;
+  if (type == "AudioEncoder") return ConfigurationKind::kAudioEncoder;
   if (type == "Metadata") return ConfigurationKind::kMetadata;
   return ConfigurationKind::kOther;
 }
@@ -211,7 +228,66 @@ std::optional<Fault> AddTo(const MediaCatalog& catalog, StoredProfile* p,
         return ConfigurationConflict("Encoder " + Quoted(enc->token) +
                                      " encodes another video source than the profile's");
       }
+      if (!p->audio_encoder().empty() && enc->audio_encoder_token != p->audio_encoder()) {
+        return ConfigurationConflict("Stream " + Quoted(enc->token) +
+                                     " does not carry the profile's audio " +
+                                     Quoted(p->audio_encoder()));
+      }
       p->set_video_encoder(enc->token);
+      return std::nullopt;
+    }
+    case ConfigurationKind::kAudioSource: {
+      const AudioSourceEntry* input = ref.token.empty() && catalog.has_audio()
+                                          ? &catalog.audio_sources().front()
+                                          : catalog.AudioSourceConfiguration(ref.token);
+      if (ref.token.empty()) {
+        // The device chooses: the input whose audio the profile's stream carries.
+        const VideoEncoderEntry* video = catalog.Encoder(p->video_encoder());
+        if (const AudioEncoderEntry* carried =
+                video != nullptr ? catalog.AudioEncoder(video->audio_encoder_token) : nullptr) {
+          input = catalog.AudioSource(carried->source_token);
+        }
+      }
+      if (input == nullptr) return NoConfig(ref.token);
+      const AudioEncoderEntry* audio = catalog.AudioEncoder(p->audio_encoder());
+      if (audio != nullptr && audio->source_token != input->token) {
+        return ConfigurationConflict("The profile's audio encoder belongs to another input");
+      }
+      p->set_audio_source(input->configuration_token);
+      return std::nullopt;
+    }
+    case ConfigurationKind::kAudioEncoder: {
+      const AudioEncoderEntry* audio = catalog.AudioEncoder(ref.token);
+      const VideoEncoderEntry* video = catalog.Encoder(p->video_encoder());
+      const AudioSourceEntry* input = catalog.AudioSourceConfiguration(p->audio_source());
+      if (ref.token.empty()) {
+        if (video != nullptr) {
+          audio = catalog.AudioEncoder(video->audio_encoder_token);
+        } else {
+          for (const auto& a : catalog.audio_encoders()) {
+            if (input == nullptr || a.source_token == input->token) {
+              audio = &a;
+              break;
+            }
+          }
+        }
+      }
+      if (audio == nullptr) return NoConfig(ref.token);
+      if (input != nullptr && audio->source_token != input->token) {
+        return ConfigurationConflict("Audio encoder " + Quoted(audio->token) +
+                                     " encodes another input than the profile's");
+      }
+      if (video != nullptr && video->audio_encoder_token != audio->token) {
+        std::string reason = "The profile's stream " + Quoted(video->token);
+        if (video->audio_encoder_token.empty()) {
+          reason += " carries no audio";
+        } else {
+          reason += " carries ";
+          reason += Quoted(video->audio_encoder_token);
+        }
+        return ConfigurationConflict(std::move(reason));
+      }
+      p->set_audio_encoder(audio->token);
       return std::nullopt;
     }
     case ConfigurationKind::kMetadata:
@@ -316,6 +392,12 @@ Status<Fault> RemoveConfigurations(const RequestContext& ctx, const std::string&
         case ConfigurationKind::kVideoEncoder:
           p->clear_video_encoder();
           break;
+        case ConfigurationKind::kAudioSource:
+          p->clear_audio_source();
+          break;
+        case ConfigurationKind::kAudioEncoder:
+          p->clear_audio_encoder();
+          break;
         case ConfigurationKind::kMetadata:
           p->clear_metadata();
           break;
@@ -351,6 +433,13 @@ Expected<std::string, Fault> StreamUri(const RequestContext& ctx, const std::str
   if (enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY || enc->stream.uri().empty()) {
     return MakeUnexpected(soap::InvalidArgVal("This camera takes pictures only: use GetSnapshotUri",
                                               "InvalidStreamSetup"));
+  }
+  if (enc->stream.transport() == v1::STREAM_TRANSPORT_MJPEG_HTTP) {
+    // An http:// MJPEG URL is no RTSP stream: handing it out as one breaks
+    // RTSP clients. The media relay re-serves such streams over RTSP.
+    return MakeUnexpected(soap::InvalidArgVal(
+        "This camera streams MJPEG over HTTP only, which is not offered as RTSP",
+        "InvalidStreamSetup"));
   }
   return UpstreamUriForClient(enc->stream.uri(), ClientHost(ctx),
                               ctx.device.config.stream_uri_credentials);
@@ -484,6 +573,86 @@ std::vector<const VideoEncoderEntry*> CompatibleEncoders(const MediaView& view,
   std::vector<const VideoEncoderEntry*> out;
   for (const auto& e : view.catalog.encoders()) {
     if (src == nullptr || e.source_token == src->token) out.push_back(&e);
+  }
+  return out;
+}
+
+Status<Fault> SetAudioSourceConfiguration(const RequestContext& ctx,
+                                          const tt::AudioSourceConfiguration& c) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const AudioSourceEntry* input = view->catalog.AudioSourceConfiguration(c.token());
+  if (input == nullptr) return MakeUnexpected(NoConfig(c.token()));
+  if (c.sourcetoken() != input->token) {
+    return MakeUnexpected(ConfigModify("SourceToken must be " + Quoted(input->token)));
+  }
+  auto r = view->store->Update(view->catalog, [&](MediaState& s) -> std::optional<Fault> {
+    (*s.mutable_configurations())[c.token()].set_name(c.name());
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+Status<Fault> SetAudioEncoder(const RequestContext& ctx, const AudioEncoderChange& change) {
+  auto view = ViewOf(ctx);
+  if (!view) return MakeUnexpected(view.error());
+  const AudioEncoderEntry* audio = view->catalog.AudioEncoder(change.token);
+  if (audio == nullptr) return MakeUnexpected(NoConfig(change.token));
+  const v1::AudioStream& s = audio->stream;
+  if (change.codec != s.codec() || change.bitrate_kbps != s.bitrate_kbps() ||
+      change.sample_rate_khz != s.sample_rate_khz()) {
+    return MakeUnexpected(ConfigModify("The camera's audio encoding is fixed (" +
+                                       AudioMimeName(s.codec()) + ", " +
+                                       std::to_string(s.bitrate_kbps()) + " kbit/s, " +
+                                       std::to_string(s.sample_rate_khz()) + " kHz)"));
+  }
+  if (change.multicast) {
+    if (auto st = CheckMulticast(*change.multicast); !st) return st;
+  }
+  if (auto st = CheckSessionTimeout(change.session_timeout); !st) return st;
+  auto r = view->store->Update(view->catalog, [&](MediaState& state) -> std::optional<Fault> {
+    StoredConfiguration& c = (*state.mutable_configurations())[change.token];
+    c.set_name(change.name);
+    if (!change.session_timeout.empty()) c.set_session_timeout(change.session_timeout);
+    if (change.multicast) StoreMulticast(*change.multicast, &c);
+    return std::nullopt;
+  });
+  if (!r) return MakeUnexpected(r.error());
+  return {};
+}
+
+std::vector<const AudioSourceEntry*> CompatibleAudioSources(const MediaView& view,
+                                                            const StoredProfile* profile) {
+  const MediaCatalog& catalog = view.catalog;
+  const AudioEncoderEntry* audio = nullptr;
+  if (profile != nullptr) {
+    audio = catalog.AudioEncoder(profile->audio_encoder());
+    if (audio == nullptr) {
+      if (const VideoEncoderEntry* video = catalog.Encoder(profile->video_encoder())) {
+        audio = catalog.AudioEncoder(video->audio_encoder_token);
+      }
+    }
+  }
+  std::vector<const AudioSourceEntry*> out;
+  for (const auto& input : catalog.audio_sources()) {
+    if (audio == nullptr || audio->source_token == input.token) out.push_back(&input);
+  }
+  return out;
+}
+
+std::vector<const AudioEncoderEntry*> CompatibleAudioEncoders(const MediaView& view,
+                                                              const StoredProfile* profile) {
+  const MediaCatalog& catalog = view.catalog;
+  const VideoEncoderEntry* video =
+      profile != nullptr ? catalog.Encoder(profile->video_encoder()) : nullptr;
+  const AudioSourceEntry* input =
+      profile != nullptr ? catalog.AudioSourceConfiguration(profile->audio_source()) : nullptr;
+  std::vector<const AudioEncoderEntry*> out;
+  for (const auto& a : catalog.audio_encoders()) {
+    if (video != nullptr && video->audio_encoder_token != a.token) continue;
+    if (input != nullptr && a.source_token != input->token) continue;
+    out.push_back(&a);
   }
   return out;
 }

@@ -30,6 +30,8 @@ struct MediaView {
 bool MediaAvailable(const RequestContext& ctx);
 /// The cameras a device presents.
 std::vector<CameraBinding> CamerasOf(const RequestContext& ctx);
+/// Whether a camera of the device takes snapshots (SnapshotUri capability).
+bool SnapshotsOffered(const RequestContext& ctx);
 /// ter:Action when the device has no media.
 Expected<MediaView, soap::Fault> ViewOf(const RequestContext& ctx);
 
@@ -37,9 +39,18 @@ soap::Fault NoProfile(std::string_view token);
 soap::Fault NoConfig(std::string_view token);
 soap::Fault ConfigModify(std::string reason);
 soap::Fault ConfigurationConflict(std::string reason);
+/// ter:ActionNotSupported/ter:AudioNotSupported: the device has no audio input.
+soap::Fault AudioNotSupported();
 
 /// The kinds of configuration a profile holds, as Media2 names them.
-enum class ConfigurationKind { kVideoSource, kVideoEncoder, kMetadata, kOther };
+enum class ConfigurationKind {
+  kVideoSource,
+  kVideoEncoder,
+  kAudioSource,
+  kAudioEncoder,
+  kMetadata,
+  kOther
+};
 ConfigurationKind KindOf(std::string_view media2_type);
 
 /// One configuration a profile is to hold; an empty token lets the device
@@ -104,5 +115,31 @@ Status<soap::Fault> SetMetadataConfiguration(const RequestContext& ctx,
 /// Encoders that fit a profile: those of its video source, else all.
 std::vector<const VideoEncoderEntry*> CompatibleEncoders(const MediaView& view,
                                                          const StoredProfile* profile);
+
+/// An audio encoder configuration as a client asks for it. The camera's
+/// audio encodings are fixed: only the names, multicast and session timeout
+/// change; other values must be the current ones.
+struct AudioEncoderChange {
+  std::string token;
+  std::string name;
+  v1::AudioCodec codec = v1::AUDIO_CODEC_UNSPECIFIED;
+  uint32_t bitrate_kbps = 0;
+  uint32_t sample_rate_khz = 0;
+  std::optional<tt::MulticastConfiguration> multicast;
+  std::string session_timeout;  ///< empty: unchanged
+};
+Status<soap::Fault> SetAudioEncoder(const RequestContext& ctx, const AudioEncoderChange& change);
+Status<soap::Fault> SetAudioSourceConfiguration(const RequestContext& ctx,
+                                                const tt::AudioSourceConfiguration& c);
+
+/// Audio inputs that fit a profile: the input of its audio encoder, or of
+/// the audio its video stream carries, else all.
+std::vector<const AudioSourceEntry*> CompatibleAudioSources(const MediaView& view,
+                                                            const StoredProfile* profile);
+/// Audio encoders that fit a profile: a profile with a video encoder can
+/// only hold the audio that stream carries; one with an audio input only
+/// that input's encoders.
+std::vector<const AudioEncoderEntry*> CompatibleAudioEncoders(const MediaView& view,
+                                                              const StoredProfile* profile);
 
 }  // namespace onvifgw::services::media

@@ -62,6 +62,13 @@ void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
     p->set_video_source(source != nullptr ? source->configuration_token : std::string());
     p->set_video_encoder(enc.token);
     p->set_metadata(std::string(kMetadataToken));
+    // The audio the stream carries, so that a VMS hears what it plays.
+    if (const AudioEncoderEntry* audio = catalog.AudioEncoder(enc.audio_encoder_token)) {
+      if (const AudioSourceEntry* input = catalog.AudioSource(audio->source_token)) {
+        p->set_audio_source(input->configuration_token);
+        p->set_audio_encoder(audio->token);
+      }
+    }
   }
   if (auto st = PersistLocked(next); !st) {
     // Served from memory this time; tried again on the next request.
@@ -95,7 +102,10 @@ StoredProfile* FindProfile(MediaState& state, std::string_view token) {
 int UseCount(const MediaState& state, std::string_view token) {
   int n = 0;
   for (const auto& p : state.profiles()) {
-    if (p.video_source() == token || p.video_encoder() == token || p.metadata() == token) ++n;
+    if (p.video_source() == token || p.video_encoder() == token || p.metadata() == token ||
+        p.audio_source() == token || p.audio_encoder() == token) {
+      ++n;
+    }
   }
   return n;
 }

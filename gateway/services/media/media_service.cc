@@ -13,17 +13,6 @@ namespace {
 namespace trt = ::onvifgw::onvif::trt;
 using soap::Fault;
 
-// A device without audio answers every audio source/encoder operation with
-// the documented fault (Media §5.7, §5.8).
-Fault AudioNotSupported() {
-  return soap::ActionNotSupported("The device has no audio", "AudioNotSupported");
-}
-
-template <typename Req, typename Resp>
-Expected<Resp, Fault> NoAudio(const RequestContext&, const Req&) {
-  return MakeUnexpected(AudioNotSupported());
-}
-
 // Configuration kinds the device has none of (analytics, PTZ, audio
 // outputs and decoders): the lists are empty and any token is unknown.
 template <typename Req, typename Resp>
@@ -92,7 +81,7 @@ Expected<Resp, Fault> Remove(const RequestContext& ctx, const Req& req) {
   return Resp{};
 }
 
-trt::Capabilities ServiceCapabilities(const RequestContext&) {
+trt::Capabilities ServiceCapabilities(const RequestContext& ctx) {
   trt::Capabilities c;
   c.mutable_profilecapabilities()->set_maximumnumberofprofiles(MediaProfileStore::kMaxProfiles);
   auto* s = c.mutable_streamingcapabilities();
@@ -103,7 +92,7 @@ trt::Capabilities ServiceCapabilities(const RequestContext&) {
   s->set_rtp_rtsp_tcp(true);
   s->set_nonaggregatecontrol(false);
   s->set_nortspstreaming(false);
-  c.set_snapshoturi(true);
+  c.set_snapshoturi(SnapshotsOffered(ctx));
   c.set_rotation(false);
   c.set_videosourcemode(false);
   c.set_osd(false);
@@ -454,6 +443,180 @@ Expected<trt::SetMetadataConfigurationResponse, Fault> SetMetadataConfigurationO
   return trt::SetMetadataConfigurationResponse{};
 }
 
+// --------------------------------------------------------------------- audio
+// A device without audio inputs answers every audio source and encoder
+// operation with the documented ter:AudioNotSupported (Media §5.7, §5.8).
+
+Expected<MediaView, Fault> AudioViewOf(const RequestContext& ctx) {
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  if (!v->catalog.has_audio()) return MakeUnexpected(AudioNotSupported());
+  return v;
+}
+
+Expected<trt::GetAudioSourcesResponse, Fault> GetAudioSources(const RequestContext& ctx,
+                                                              const trt::GetAudioSources&) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  trt::GetAudioSourcesResponse r;
+  for (const auto& a : v->catalog.audio_sources()) *r.add_audiosources() = AudioSourceOf(a);
+  return r;
+}
+
+Expected<trt::GetAudioSourceConfigurationsResponse, Fault> GetAudioSourceConfigurations(
+    const RequestContext& ctx, const trt::GetAudioSourceConfigurations&) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  trt::GetAudioSourceConfigurationsResponse r;
+  for (const auto& a : v->catalog.audio_sources()) {
+    *r.add_configurations() = AudioSourceConfigurationOf(a, v->state);
+  }
+  return r;
+}
+
+Expected<trt::GetAudioSourceConfigurationResponse, Fault> GetAudioSourceConfiguration(
+    const RequestContext& ctx, const trt::GetAudioSourceConfiguration& req) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  const AudioSourceEntry* a = v->catalog.AudioSourceConfiguration(req.configurationtoken());
+  if (a == nullptr) return MakeUnexpected(NoConfig(req.configurationtoken()));
+  trt::GetAudioSourceConfigurationResponse r;
+  *r.mutable_configuration() = AudioSourceConfigurationOf(*a, v->state);
+  return r;
+}
+
+Expected<trt::GetCompatibleAudioSourceConfigurationsResponse, Fault>
+GetCompatibleAudioSourceConfigurations(const RequestContext& ctx,
+                                       const trt::GetCompatibleAudioSourceConfigurations& req) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  const StoredProfile* p = v->Profile(req.profiletoken());
+  if (p == nullptr) return MakeUnexpected(NoProfile(req.profiletoken()));
+  trt::GetCompatibleAudioSourceConfigurationsResponse r;
+  for (const AudioSourceEntry* a : CompatibleAudioSources(*v, p)) {
+    *r.add_configurations() = AudioSourceConfigurationOf(*a, v->state);
+  }
+  return r;
+}
+
+Expected<trt::GetAudioSourceConfigurationOptionsResponse, Fault> GetAudioSourceConfigurationOptions(
+    const RequestContext& ctx, const trt::GetAudioSourceConfigurationOptions& req) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  std::vector<const AudioSourceEntry*> inputs;
+  if (req.has_configurationtoken()) {
+    // A configuration shows one input, always the same.
+    const AudioSourceEntry* a = v->catalog.AudioSourceConfiguration(req.configurationtoken());
+    if (a == nullptr) return MakeUnexpected(NoConfig(req.configurationtoken()));
+    inputs.push_back(a);
+  } else if (req.has_profiletoken()) {
+    const StoredProfile* p = v->Profile(req.profiletoken());
+    if (p == nullptr) return MakeUnexpected(NoProfile(req.profiletoken()));
+    inputs = CompatibleAudioSources(*v, p);
+  } else {
+    inputs = CompatibleAudioSources(*v, nullptr);
+  }
+  trt::GetAudioSourceConfigurationOptionsResponse r;
+  *r.mutable_options() = AudioSourceConfigurationOptionsOf(inputs);
+  return r;
+}
+
+Expected<trt::SetAudioSourceConfigurationResponse, Fault> SetAudioSourceConfigurationOp(
+    const RequestContext& ctx, const trt::SetAudioSourceConfiguration& req) {
+  if (auto v = AudioViewOf(ctx); !v) return MakeUnexpected(v.error());
+  if (auto st = SetAudioSourceConfiguration(ctx, req.configuration()); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return trt::SetAudioSourceConfigurationResponse{};
+}
+
+Expected<trt::GetAudioEncoderConfigurationsResponse, Fault> GetAudioEncoderConfigurations(
+    const RequestContext& ctx, const trt::GetAudioEncoderConfigurations&) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  trt::GetAudioEncoderConfigurationsResponse r;
+  for (const auto& a : v->catalog.audio_encoders()) {
+    if (auto c = AudioEncoderConfigurationOf(a, v->state)) *r.add_configurations() = *c;
+  }
+  return r;
+}
+
+Expected<trt::GetAudioEncoderConfigurationResponse, Fault> GetAudioEncoderConfiguration(
+    const RequestContext& ctx, const trt::GetAudioEncoderConfiguration& req) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  const AudioEncoderEntry* a = v->catalog.AudioEncoder(req.configurationtoken());
+  auto c = a != nullptr ? AudioEncoderConfigurationOf(*a, v->state) : std::nullopt;
+  if (!c) return MakeUnexpected(NoConfig(req.configurationtoken()));
+  trt::GetAudioEncoderConfigurationResponse r;
+  *r.mutable_configuration() = *c;
+  return r;
+}
+
+Expected<trt::GetCompatibleAudioEncoderConfigurationsResponse, Fault>
+GetCompatibleAudioEncoderConfigurations(const RequestContext& ctx,
+                                        const trt::GetCompatibleAudioEncoderConfigurations& req) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  const StoredProfile* p = v->Profile(req.profiletoken());
+  if (p == nullptr) return MakeUnexpected(NoProfile(req.profiletoken()));
+  trt::GetCompatibleAudioEncoderConfigurationsResponse r;
+  for (const AudioEncoderEntry* a : CompatibleAudioEncoders(*v, p)) {
+    if (auto c = AudioEncoderConfigurationOf(*a, v->state)) *r.add_configurations() = *c;
+  }
+  return r;
+}
+
+Expected<trt::GetAudioEncoderConfigurationOptionsResponse, Fault>
+GetAudioEncoderConfigurationOptions(const RequestContext& ctx,
+                                    const trt::GetAudioEncoderConfigurationOptions& req) {
+  auto v = AudioViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  std::vector<const AudioEncoderEntry*> encoders;
+  if (req.has_configurationtoken()) {
+    const AudioEncoderEntry* a = v->catalog.AudioEncoder(req.configurationtoken());
+    if (a == nullptr) return MakeUnexpected(NoConfig(req.configurationtoken()));
+    encoders.push_back(a);
+  } else if (req.has_profiletoken()) {
+    const StoredProfile* p = v->Profile(req.profiletoken());
+    if (p == nullptr) return MakeUnexpected(NoProfile(req.profiletoken()));
+    encoders = CompatibleAudioEncoders(*v, p);
+  } else {
+    encoders = CompatibleAudioEncoders(*v, nullptr);
+  }
+  trt::GetAudioEncoderConfigurationOptionsResponse r;
+  *r.mutable_options() = AudioEncoderConfigurationOptionsOf(encoders);
+  return r;
+}
+
+Expected<trt::SetAudioEncoderConfigurationResponse, Fault> SetAudioEncoderConfigurationOp(
+    const RequestContext& ctx, const trt::SetAudioEncoderConfiguration& req) {
+  if (auto v = AudioViewOf(ctx); !v) return MakeUnexpected(v.error());
+  const tt::AudioEncoderConfiguration& c = req.configuration();
+  AudioEncoderChange change;
+  change.token = c.token();
+  change.name = c.name();
+  change.codec = AudioCodecFromVer10(c.encoding());
+  change.bitrate_kbps = static_cast<uint32_t>(std::max(0, c.bitrate()));
+  change.sample_rate_khz = static_cast<uint32_t>(std::max(0, c.samplerate()));
+  change.multicast = c.multicast();
+  change.session_timeout = c.sessiontimeout();
+  if (auto st = SetAudioEncoder(ctx, change); !st) return MakeUnexpected(st.error());
+  return trt::SetAudioEncoderConfigurationResponse{};
+}
+
+template <ConfigurationKind kKind, typename Req, typename Resp>
+Expected<Resp, Fault> AddAudio(const RequestContext& ctx, const Req& req) {
+  if (auto v = AudioViewOf(ctx); !v) return MakeUnexpected(v.error());
+  return Add<kKind, Req, Resp>(ctx, req);
+}
+
+template <ConfigurationKind kKind, typename Req, typename Resp>
+Expected<Resp, Fault> RemoveAudio(const RequestContext& ctx, const Req& req) {
+  if (auto v = AudioViewOf(ctx); !v) return MakeUnexpected(v.error());
+  return Remove<kKind, Req, Resp>(ctx, req);
+}
+
 // ----------------------------------------------------------------- URIs
 
 Expected<trt::GetStreamUriResponse, Fault> GetStreamUri(const RequestContext& ctx,
@@ -676,42 +839,30 @@ void ServeMedia(ServiceRegistry& registry) {
       .Bind("SetAudioDecoderConfiguration",
             NoSuchConfigurationToSet<trt::SetAudioDecoderConfiguration,
                                      trt::SetAudioDecoderConfigurationResponse>)
-      // Audio sources and encoders: the documented AudioNotSupported.
-      .Bind("GetAudioSources", NoAudio<trt::GetAudioSources, trt::GetAudioSourcesResponse>)
-      .Bind("GetAudioSourceConfigurations",
-            NoAudio<trt::GetAudioSourceConfigurations, trt::GetAudioSourceConfigurationsResponse>)
-      .Bind("GetAudioEncoderConfigurations",
-            NoAudio<trt::GetAudioEncoderConfigurations, trt::GetAudioEncoderConfigurationsResponse>)
-      .Bind("GetAudioSourceConfiguration",
-            NoAudio<trt::GetAudioSourceConfiguration, trt::GetAudioSourceConfigurationResponse>)
-      .Bind("GetAudioEncoderConfiguration",
-            NoAudio<trt::GetAudioEncoderConfiguration, trt::GetAudioEncoderConfigurationResponse>)
-      .Bind("GetCompatibleAudioSourceConfigurations",
-            NoAudio<trt::GetCompatibleAudioSourceConfigurations,
-                    trt::GetCompatibleAudioSourceConfigurationsResponse>)
-      .Bind("GetCompatibleAudioEncoderConfigurations",
-            NoAudio<trt::GetCompatibleAudioEncoderConfigurations,
-                    trt::GetCompatibleAudioEncoderConfigurationsResponse>)
-      .Bind("GetAudioSourceConfigurationOptions",
-            NoAudio<trt::GetAudioSourceConfigurationOptions,
-                    trt::GetAudioSourceConfigurationOptionsResponse>)
-      .Bind("GetAudioEncoderConfigurationOptions",
-            NoAudio<trt::GetAudioEncoderConfigurationOptions,
-                    trt::GetAudioEncoderConfigurationOptionsResponse>)
-      .Bind("SetAudioSourceConfiguration",
-            NoAudio<trt::SetAudioSourceConfiguration, trt::SetAudioSourceConfigurationResponse>)
-      .Bind("SetAudioEncoderConfiguration",
-            NoAudio<trt::SetAudioEncoderConfiguration, trt::SetAudioEncoderConfigurationResponse>)
+      // Audio inputs and their encodings (ter:AudioNotSupported without).
+      .Bind("GetAudioSources", GetAudioSources)
+      .Bind("GetAudioSourceConfigurations", GetAudioSourceConfigurations)
+      .Bind("GetAudioSourceConfiguration", GetAudioSourceConfiguration)
+      .Bind("GetCompatibleAudioSourceConfigurations", GetCompatibleAudioSourceConfigurations)
+      .Bind("GetAudioSourceConfigurationOptions", GetAudioSourceConfigurationOptions)
+      .Bind("SetAudioSourceConfiguration", SetAudioSourceConfigurationOp)
+      .Bind("GetAudioEncoderConfigurations", GetAudioEncoderConfigurations)
+      .Bind("GetAudioEncoderConfiguration", GetAudioEncoderConfiguration)
+      .Bind("GetCompatibleAudioEncoderConfigurations", GetCompatibleAudioEncoderConfigurations)
+      .Bind("GetAudioEncoderConfigurationOptions", GetAudioEncoderConfigurationOptions)
+      .Bind("SetAudioEncoderConfiguration", SetAudioEncoderConfigurationOp)
       .Bind("AddAudioSourceConfiguration",
-            NoAudio<trt::AddAudioSourceConfiguration, trt::AddAudioSourceConfigurationResponse>)
-      .Bind(
-          "RemoveAudioSourceConfiguration",
-          NoAudio<trt::RemoveAudioSourceConfiguration, trt::RemoveAudioSourceConfigurationResponse>)
+            AddAudio<K::kAudioSource, trt::AddAudioSourceConfiguration,
+                     trt::AddAudioSourceConfigurationResponse>)
+      .Bind("RemoveAudioSourceConfiguration",
+            RemoveAudio<K::kAudioSource, trt::RemoveAudioSourceConfiguration,
+                        trt::RemoveAudioSourceConfigurationResponse>)
       .Bind("AddAudioEncoderConfiguration",
-            NoAudio<trt::AddAudioEncoderConfiguration, trt::AddAudioEncoderConfigurationResponse>)
+            AddAudio<K::kAudioEncoder, trt::AddAudioEncoderConfiguration,
+                     trt::AddAudioEncoderConfigurationResponse>)
       .Bind("RemoveAudioEncoderConfiguration",
-            NoAudio<trt::RemoveAudioEncoderConfiguration,
-                    trt::RemoveAudioEncoderConfigurationResponse>);
+            RemoveAudio<K::kAudioEncoder, trt::RemoveAudioEncoderConfiguration,
+                        trt::RemoveAudioEncoderConfigurationResponse>);
   // Not offered, and the capabilities above say so: multicast (RTPMulticast
   // false), forcing an I-frame (the adapter API has no such call), changing
   // video source modes (VideoSourceMode false), audio output/decoder options.

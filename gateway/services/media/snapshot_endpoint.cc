@@ -1,5 +1,7 @@
 #include "services/media/snapshot_endpoint.h"
 
+#include <algorithm>
+
 #include "adapters/fault_map.h"
 #include "core/log.h"
 #include "services/media/media_operations.h"
@@ -45,7 +47,7 @@ void SnapshotCache::Get(adapters::CameraAdapter& adapter, const Clock& clock,
     if (!st.ok()) {
       result = MakeUnexpected(adapters::FaultFromStatus(st));
     } else if (!LooksLikeJpeg(snap.jpeg())) {
-      result = MakeUnexpected(soap::ActionFailed("The camera's picture is not a JPEG"));
+      result = MakeUnexpected(soap::ActionFailed("The camera's picture is not a JPEG", "NotJpeg"));
     } else {
       result = std::make_shared<const std::string>(snap.jpeg());
     }
@@ -101,18 +103,22 @@ void ServeSnapshot(const RequestContext& ctx, RequestAuthenticator* authenticato
     return respond(Text(503, "Service unavailable: the camera is not reachable"));
   }
   const std::string device_id = ctx.device.config.id;
-  cache.Get(*ctx.device.adapter, *ctx.device.clock, source->camera_id, source->source.source_id(),
-            [respond = std::move(respond), device_id](SnapshotCache::Result r) {
-              if (!r) {
-                log::Warn("media",
-                          "device " + device_id + ": snapshot failed: " + r.error().reason);
-                const bool unavailable = r.error().code == soap::FaultCode::kReceiver;
-                return respond(Text(unavailable ? 503 : 502, "The camera gave no picture"));
-              }
-              http::Response ok{200, "image/jpeg", **r, {}};
-              ok.headers.emplace_back("Cache-Control", "no-store");
-              respond(std::move(ok));
-            });
+  cache.Get(
+      *ctx.device.adapter, *ctx.device.clock, source->camera_id, source->source.source_id(),
+      [respond = std::move(respond), device_id](SnapshotCache::Result r) {
+        if (!r) {
+          log::Warn("media", "device " + device_id + ": snapshot failed: " + r.error().reason);
+          // Unreachable or busy: 503 (try again); an answer that is not
+          // a picture: 502 (the upstream is at fault).
+          const auto& sub = r.error().subcodes;
+          const bool bad_answer = std::find(sub.begin(), sub.end(), "NotJpeg") != sub.end();
+          const bool unavailable = !bad_answer && r.error().code == soap::FaultCode::kReceiver;
+          return respond(Text(unavailable ? 503 : 502, "The camera gave no picture"));
+        }
+        http::Response ok{200, "image/jpeg", **r, {}};
+        ok.headers.emplace_back("Cache-Control", "no-store");
+        respond(std::move(ok));
+      });
 }
 
 }  // namespace onvifgw::services::media

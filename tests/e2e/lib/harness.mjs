@@ -49,7 +49,7 @@ export function freeUdpPort() {
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
                                         http = {}, security = {}, admin = ADMIN,
-                                        relays = [], encoderDevice = false } = {}) {
+                                        relays = [], audio = [], encoderDevice = false } = {}) {
   const ports = [];
   for (let i = 0; i < devices; i++) ports.push(await freeTcpPort());
   // One more device presenting every camera as its video sources (an NVR).
@@ -82,6 +82,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
   for (let i = 0; i < devices; i++) {
     lines.push(`        - id: cam-${i + 1}`, `          model: SIM-${i + 1}000`);
     if (relays[i] !== undefined) lines.push(`          relay_outputs: ${relays[i]}`);
+    if (audio[i]) lines.push('          audio: true');
   }
   lines.push('devices:');
   for (let i = 0; i < devices; i++) {

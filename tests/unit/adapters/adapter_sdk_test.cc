@@ -86,6 +86,19 @@ TEST(ConfigNodeTest, ReportsPathAndPosition) {
   EXPECT_FALSE(ConfigNode(YAML::Node())["x"].IsSet());  // An empty section is an empty map.
 }
 
+TEST(ConfigNodeTest, BooleansAreTrueOrFalse) {
+  ConfigNode root(YAML::Load("on: true\noff: no\nbad: maybe\n"));
+  EXPECT_TRUE(root["on"].AsBool());
+  EXPECT_FALSE(root["off"].AsBool());
+  EXPECT_TRUE(root["absent"].AsBool(true));
+  try {
+    root["bad"].AsBool();
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    EXPECT_STREQ(e.what(), "bad (line 3, column 6): expected true or false, got \"maybe\"");
+  }
+}
+
 TEST(ConfigNodeTest, LoadConfigFileReportsSyntaxErrors) {
   char path[] = "/tmp/adapter_sdk_test_XXXXXX.yaml";
   int fd = mkstemps(path, 5);

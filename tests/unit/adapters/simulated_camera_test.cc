@@ -276,6 +276,50 @@ TEST(FrameRendererTest, IsAPureFunctionOfCameraAndTime) {
   EXPECT_EQ(jpeg->substr(0, 2), "\xFF\xD8");
 }
 
+TEST_F(SimulatedAdapterTest, AudioIsDescribedOnlyForCamerasConfiguredWithIt) {
+  StartWithFakeClock(ParseOrDie("cameras:\n  - id: quiet\n  - id: loud\n    audio: true\n"));
+  grpc::ClientContext describe_context;
+  v1::DescribeResponse described;
+  ASSERT_TRUE(stub().Describe(&describe_context, v1::DescribeRequest(), &described).ok());
+  ASSERT_EQ(described.cameras_size(), 2);
+  EXPECT_FALSE(described.cameras(0).capabilities().audio_sources());
+  EXPECT_TRUE(described.cameras(1).capabilities().audio_sources());
+
+  auto list_audio = [&](const std::string& camera_id, v1::AudioSourceList* out) {
+    grpc::ClientContext context;
+    v1::CameraRef ref;
+    ref.set_camera_id(camera_id);
+    return stub().ListAudioSources(&context, ref, out);
+  };
+  v1::AudioSourceList none;
+  EXPECT_EQ(list_audio("quiet", &none).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+  v1::AudioSourceList audio;
+  ASSERT_TRUE(list_audio("loud", &audio).ok());
+  ASSERT_EQ(audio.sources_size(), 1);
+  EXPECT_EQ(audio.sources(0).source_id(), "mic");
+  EXPECT_EQ(audio.sources(0).channels(), 1u);
+  ASSERT_EQ(audio.sources(0).streams_size(), 1);
+  EXPECT_EQ(audio.sources(0).streams(0).codec(), v1::AUDIO_CODEC_G711);
+  EXPECT_EQ(audio.sources(0).streams(0).sample_rate_khz(), 8u);
+
+  // The main stream names the audio it carries; the sub stream none, and a
+  // camera without audio none at all.
+  for (const std::string camera_id : {"quiet", "loud"}) {
+    grpc::ClientContext context;
+    v1::CameraRef ref;
+    ref.set_camera_id(camera_id);
+    v1::VideoSourceList video;
+    ASSERT_TRUE(stub().ListVideoSources(&context, ref, &video).ok());
+    ASSERT_EQ(video.sources(0).streams_size(), 2);
+    EXPECT_EQ(video.sources(0).streams(0).has_audio(), camera_id == "loud") << camera_id;
+    EXPECT_FALSE(video.sources(0).streams(1).has_audio());
+    if (camera_id == "loud") {
+      EXPECT_EQ(video.sources(0).streams(0).audio().source_id(), "mic");
+      EXPECT_EQ(video.sources(0).streams(0).audio().stream_id(), "g711");
+    }
+  }
+}
+
 TEST_F(SimulatedAdapterTest, ListVideoSourcesDescribesMainAndSubStreams) {
   StartWithFakeClock();
   grpc::ClientContext context;

@@ -159,6 +159,37 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     facts_ = next;
   }
 
+  /// Gives the camera (after AddVideo) a microphone "mic" encoded as G.711
+  /// (8 kHz, 64 kbit/s) and AAC (16 kHz, 32 kbit/s); the main stream carries
+  /// the G.711, the sub stream no audio.
+  void AddAudio() {
+    namespace v1 = adapters::v1;
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto& cam = next->cameras.begin()->second;
+    cam.description.mutable_capabilities()->set_audio_sources(true);
+    auto* mic = cam.audio_sources.add_sources();
+    mic->set_source_id("mic");
+    mic->set_channels(1);
+    auto* g711 = mic->add_streams();
+    g711->set_stream_id("g711");
+    g711->set_codec(v1::AUDIO_CODEC_G711);
+    g711->set_bitrate_kbps(64);
+    g711->set_sample_rate_khz(8);
+    auto* aac = mic->add_streams();
+    aac->set_stream_id("aac");
+    aac->set_codec(v1::AUDIO_CODEC_AAC);
+    aac->set_bitrate_kbps(32);
+    aac->set_sample_rate_khz(16);
+    for (auto& src : *cam.video_sources.mutable_sources()) {
+      for (auto& st : *src.mutable_streams()) {
+        if (st.stream_id() != "main") continue;
+        st.mutable_audio()->set_source_id("mic");
+        st.mutable_audio()->set_stream_id("g711");
+      }
+    }
+    facts_ = next;
+  }
+
   /// A second camera `camera_id`, a copy of the first one (an NVR's channels).
   void AddCameraLikeTheFirst(const std::string& camera_id, const std::string& label) {
     auto next = std::make_shared<adapters::AdapterFacts>(*facts_);

@@ -8,122 +8,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <regex>
 
-#include "check_soap.h"
-#include "core/clock.h"
-#include "fake_camera_adapter.h"
-#include "served_registry.h"
+#include "core/base64.h"
+#include "media_test_fixture.h"
+#include "security/secret_box.h"
+#include "services/authentication.h"
+#include "services/device_security.h"
 #include "services/media/media_profile_store.h"
-#include "services/media/snapshot_endpoint.h"
-#include "services/soap_endpoint.h"
 #include "store/state_store.h"
 
 namespace onvifgw::services {
 namespace {
-
-using onvifgw::testing::CheckSoap;
-using onvifgw::testing::FakeCameraAdapter;
-
-constexpr const char* kMedia = "/onvif/media_service";
-constexpr const char* kMedia2 = "/onvif/media2_service";
-
-// Every element named `name` (with its content) in `xml`, in order.
-std::vector<std::string> Elements(const std::string& xml, const std::string& name) {
-  std::vector<std::string> out;
-  const std::regex re("<" + name + "[ >][\\s\\S]*?</" + name + ">");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator();
-       ++it) {
-    out.push_back(it->str());
-  }
-  return out;
-}
-
-// An element's attributes and content, without its name: elements of
-// different names (Profiles/Profile, Configurations/Configuration) compare.
-std::string Unnamed(const std::string& element) {
-  const std::size_t start = element.find_first_of(" >");
-  return element.substr(start, element.rfind("</") - start);
-}
-
-std::vector<std::string> Tokens(const std::string& xml, const std::string& element) {
-  std::vector<std::string> out;
-  const std::regex re("<" + element + " token=\"([^\"]+)\"");
-  for (auto it = std::sregex_iterator(xml.begin(), xml.end(), re); it != std::sregex_iterator();
-       ++it) {
-    out.push_back((*it)[1]);
-  }
-  return out;
-}
-
-class MediaServiceTest : public ::testing::Test {
- protected:
-  MediaServiceTest()
-      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
-        adapter_("cam-1"),
-        media_("front", nullptr) {
-    adapter_.AddVideo();
-    device_.config.id = "front";
-    device_.config.camera = "cam-1";
-    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
-                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
-    device_.adapter = &adapter_;
-    device_.clock = &clock_;
-    device_.media = &media_;
-    device_.snapshots = &snapshots_;
-  }
-
-  SoapReply Call(const std::string& body, const char* path = kMedia) {
-    const std::string xml =
-        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
-        "xmlns:trt=\"http://www.onvif.org/ver10/media/wsdl\" "
-        "xmlns:tr2=\"http://www.onvif.org/ver20/media/wsdl\" "
-        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
-        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
-        body + "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
-                       "",      "POST", "192.0.2.99",      std::nullopt};
-    SoapReply reply;
-    bool called = false;
-    endpoint_.Handle(xml, ctx, [&](SoapReply r) {
-      reply = std::move(r);
-      called = true;
-    });
-    EXPECT_TRUE(called);
-    if (onvifgw::testing::CheckSoapAvailable()) {
-      EXPECT_EQ(CheckSoap(reply.body), "") << body;
-    }
-    return reply;
-  }
-
-  std::string Ok(const std::string& body, const char* path = kMedia) {
-    SoapReply r = Call(body, path);
-    EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
-    return r.body;
-  }
-
-  // The fault's specific subcode ("NoProfile"), or "" if not a fault.
-  std::string FaultOf(const std::string& body, const char* path = kMedia) {
-    SoapReply r = Call(body, path);
-    if (r.http_status == 200) return "";
-    std::smatch m;
-    std::string last;
-    std::string rest = r.body;
-    const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
-    while (std::regex_search(rest, m, re)) {
-      last = m[1];
-      rest = m.suffix();
-    }
-    return last;
-  }
-
-  SoapEndpoint endpoint_;
-  FakeCameraAdapter adapter_;
-  media::MediaProfileStore media_;
-  media::SnapshotCache snapshots_{std::chrono::milliseconds(1000)};
-  ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
-  VirtualDevice device_;
-};
 
 TEST_F(MediaServiceTest, DefaultProfilesOnePerStreamFixedAndConsistentAcrossServices) {
   const std::string profiles = Ok("<trt:GetProfiles/>");
@@ -653,7 +548,60 @@ TEST_F(MediaServiceTest, SnapshotsNeedReadMediaAndManyClientsCostOneCameraReques
   EXPECT_EQ(get("/onvif/snapshot/nope").status, 404);
   adapter_.snapshot_jpeg = "not a jpeg";
   clock_.Advance(std::chrono::seconds(2));
-  EXPECT_EQ(get("/onvif/snapshot/VideoSource_0").status, 503);
+  EXPECT_EQ(get("/onvif/snapshot/VideoSource_0").status, 502);
+}
+
+TEST_F(MediaServiceTest, SnapshotsAnswerOnlyTheUsersTheAccessPolicyAllowsMediaTo) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::temp_directory_path() / ("onvifgw-snapshot-auth-" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  auto store = store::StateStore::Open(dir.string());
+  ASSERT_TRUE(store.has_value()) << store.error();
+  auto box = security::SecretBox::OpenOrCreate((dir / "secret.key").string());
+  ASSERT_TRUE(box.has_value()) << box.error();
+  DeviceSecurity::Options options;
+  options.allow_basic = true;
+  auto security = DeviceSecurity::Load("front", device_.identity.endpoint_reference, **store, *box,
+                                       options, config::AdminConfig{"admin", "Snap-Passw0rd1"});
+  ASSERT_TRUE(security.has_value()) << security.error();
+  device_.security = security->get();
+  RequestAuthenticator authenticator;
+  auto get = [&](const std::string& authorization) {
+    RequestContext ctx{
+        device_,       "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/snapshot/VideoSource_0",
+        authorization, "GET",  "192.0.2.99",      std::nullopt};
+    http::Response out;
+    media::ServeSnapshot(ctx, &authenticator, snapshots_,
+                         [&](http::Response r) { out = std::move(r); });
+    return out;
+  };
+  const std::string admin = "Basic " + Base64Encode("admin:Snap-Passw0rd1");
+  const std::string wrong = "Basic " + Base64Encode("admin:wrong");
+
+  http::Response r = get("");
+  EXPECT_EQ(r.status, 401);
+  EXPECT_FALSE(r.headers.empty());
+  EXPECT_EQ(get(wrong).status, 401);
+  r = get(admin);
+  EXPECT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(r.content_type, "image/jpeg");
+
+  // READ_MEDIA revoked for administrators: authenticated, but forbidden.
+  security::AccessPolicy policy = security::AccessPolicy::Default();
+  policy.Set(security::UserLevel::kAdministrator, security::AccessClass::kReadMedia, false);
+  ASSERT_TRUE(static_cast<bool>((*security)->SetPolicy(policy)));
+  EXPECT_EQ(get(admin).status, 403);
+  // Granted to anonymous users: no credentials needed.
+  policy.Set(security::UserLevel::kAnonymous, security::AccessClass::kReadMedia, true);
+  ASSERT_TRUE(static_cast<bool>((*security)->SetPolicy(policy)));
+  EXPECT_EQ(get("").status, 200);
+
+  device_.security = nullptr;
+  security->reset();
+  store->reset();
+  fs::remove_all(dir);
 }
 
 }  // namespace
