@@ -100,6 +100,12 @@ std::optional<tt::H264Profile> H264ProfileOf(std::string_view name) {
   return std::nullopt;
 }
 
+std::optional<tt::Mpeg4Profile> Mpeg4ProfileOf(std::string_view name) {
+  if (name == "SP") return tt::Mpeg4Profile_SP;
+  if (name == "ASP") return tt::Mpeg4Profile_ASP;
+  return std::nullopt;
+}
+
 }  // namespace
 
 v1::EncoderOptions EffectiveOptions(const VideoEncoderEntry& encoder) {
@@ -251,6 +257,11 @@ std::optional<tt::VideoEncoderConfiguration> VideoEncoderConfigurationOf(
   rc->set_frameratelimit(std::max(1, Round(s.framerate())));
   rc->set_encodinginterval(1);
   rc->set_bitratelimit(static_cast<int>(s.bitrate_kbps()));
+  if (s.codec() == v1::VIDEO_CODEC_MPEG4) {
+    c.mutable_mpeg4()->set_govlength(static_cast<int>(s.gop_length()));
+    c.mutable_mpeg4()->set_mpeg4profile(
+        Mpeg4ProfileOf(s.codec_profile()).value_or(tt::Mpeg4Profile_SP));
+  }
   if (s.codec() == v1::VIDEO_CODEC_H264) {
     c.mutable_h264()->set_govlength(static_cast<int>(s.gop_length()));
     c.mutable_h264()->set_h264profile(
@@ -288,7 +299,7 @@ tt::VideoEncoderConfigurationOptions VideoEncoderConfigurationOptionsOf(
   tt::VideoEncoderConfigurationOptions o;
   float q_min = 0, q_max = 0;
   bool any = false;
-  for (v1::VideoCodec codec : {v1::VIDEO_CODEC_JPEG, v1::VIDEO_CODEC_H264}) {
+  for (v1::VideoCodec codec : {v1::VIDEO_CODEC_JPEG, v1::VIDEO_CODEC_MPEG4, v1::VIDEO_CODEC_H264}) {
     const MergedCodec m = Merge(encoders, codec);
     if (!m.present) continue;
     q_min = any ? std::min(q_min, m.q_min) : m.q_min;
@@ -306,6 +317,25 @@ tt::VideoEncoderConfigurationOptions VideoEncoderConfigurationOptionsOf(
       SetIntRange(j2->mutable_frameraterange(), fps_min, fps_max);
       SetIntRange(j2->mutable_encodingintervalrange(), 1, 1);
       SetIntRange(j2->mutable_bitraterange(), static_cast<int>(m.br_min),
+                  static_cast<int>(m.br_max));
+    } else if (codec == v1::VIDEO_CODEC_MPEG4) {
+      auto fill = [&](auto* m4) {
+        AddResolutions(m, m4->mutable_resolutionsavailable());
+        SetIntRange(m4->mutable_govlengthrange(), static_cast<int>(m.gov_min),
+                    static_cast<int>(m.gov_max));
+        SetIntRange(m4->mutable_frameraterange(), fps_min, fps_max);
+        SetIntRange(m4->mutable_encodingintervalrange(), 1, 1);
+        for (const auto& p : m.profiles) {
+          if (auto e = Mpeg4ProfileOf(p)) m4->add_mpeg4profilessupported(*e);
+        }
+        if (m4->mpeg4profilessupported_size() == 0) {
+          m4->add_mpeg4profilessupported(tt::Mpeg4Profile_SP);
+        }
+      };
+      fill(o.mutable_mpeg4());
+      auto* m2 = o.mutable_extension()->mutable_mpeg4();
+      fill(m2);
+      SetIntRange(m2->mutable_bitraterange(), static_cast<int>(m.br_min),
                   static_cast<int>(m.br_max));
     } else {
       auto fill = [&](auto* h) {

@@ -1,5 +1,7 @@
 #include "services/media/media_profile_store.h"
 
+#include <algorithm>
+
 #include "core/log.h"
 
 namespace onvifgw::services::media {
@@ -44,15 +46,42 @@ Expected<MediaState, soap::Fault> MediaProfileStore::Update(const MediaCatalog& 
 }
 
 void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
-  if (state_.defaults_created() || catalog.encoders().empty()) return;
-  MediaState next = state_;
-  next.set_defaults_created(true);
+  if (catalog.encoders().empty()) return;
+  auto done = [&](const MediaState& s, const std::string& camera_id) {
+    return std::find(s.default_cameras().begin(), s.default_cameras().end(), camera_id) !=
+           s.default_cameras().end();
+  };
+  // State stored before cameras were recorded: every camera described now
+  // had its defaults then.
+  const bool legacy = state_.defaults_created() && state_.default_cameras_size() == 0;
+  // The cameras met for the first time: their streams get profiles. The
+  // common case, nothing new, costs no copy.
+  std::vector<std::string> fresh;
   for (const VideoEncoderEntry& enc : catalog.encoders()) {
+    if (!legacy && !done(state_, enc.camera_id) &&
+        std::find(fresh.begin(), fresh.end(), enc.camera_id) == fresh.end()) {
+      fresh.push_back(enc.camera_id);
+    }
+  }
+  if (!legacy && fresh.empty()) return;
+  MediaState next = state_;
+  if (legacy) {
+    for (const VideoEncoderEntry& enc : catalog.encoders()) {
+      if (!done(next, enc.camera_id)) next.add_default_cameras(enc.camera_id);
+    }
+  }
+  int created = 0;
+  for (const VideoEncoderEntry& enc : catalog.encoders()) {
+    if (std::find(fresh.begin(), fresh.end(), enc.camera_id) == fresh.end()) continue;
     if (static_cast<int>(next.profiles_size()) >= kMaxProfiles) break;
+    // "prof_" + the encoder's token without its "enc_" (unless a client
+    // already took that token).
+    const std::string token = "prof_" + enc.token.substr(4);
+    if (FindProfile(next, token) != nullptr) continue;
     const VideoSourceEntry* source = catalog.Source(enc.source_token);
     StoredProfile* p = next.add_profiles();
-    // "prof_" + the encoder's token without its "enc_".
-    p->set_token("prof_" + enc.token.substr(4));
+    ++created;
+    p->set_token(token);
     p->set_name(enc.stream.stream_id());
     if (catalog.sources().size() > 1 && source != nullptr) {
       // Several sources: the camera's label tells the profiles apart.
@@ -70,13 +99,17 @@ void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
       }
     }
   }
+  next.set_defaults_created(true);
+  for (const std::string& camera_id : fresh) next.add_default_cameras(camera_id);
   if (auto st = PersistLocked(next); !st) {
     // Served from memory this time; tried again on the next request.
     log::Error("media", st.error());
     return;
   }
-  log::Info("media", "device " + device_id_ + ": created " + std::to_string(next.profiles_size()) +
-                         " default media profiles");
+  if (created > 0) {
+    log::Info("media", "device " + device_id_ + ": created " + std::to_string(created) +
+                           " default media profiles");
+  }
   state_ = std::move(next);
 }
 

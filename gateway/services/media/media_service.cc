@@ -351,6 +351,10 @@ void SetVideoEncoderConfigurationOp(const RequestContext& ctx,
     change.gop_length = static_cast<uint32_t>(std::max(0, c.h264().govlength()));
     change.codec_profile = soap::XmlValue(c.h264().h264profile());
   }
+  if (change.codec == v1::VIDEO_CODEC_MPEG4 && c.has_mpeg4()) {
+    change.gop_length = static_cast<uint32_t>(std::max(0, c.mpeg4().govlength()));
+    change.codec_profile = soap::XmlValue(c.mpeg4().mpeg4profile());
+  }
   change.multicast = c.multicast();
   change.session_timeout = c.sessiontimeout();
   SetVideoEncoder(ctx, std::move(change), [done = std::move(done)](Status<Fault> st) {

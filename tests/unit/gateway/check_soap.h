@@ -24,9 +24,9 @@ inline bool CheckSoapAvailable() { return std::filesystem::exists(ONVIFGW_CHECK_
 /// Empty string when valid; otherwise check-soap's report.
 inline std::string CheckSoap(const std::string& xml) {
   static int counter = 0;
-  const auto path = std::filesystem::temp_directory_path() /
-                    ("onvifgw-check-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(++counter) + ".xml");
+  const auto path =
+      std::filesystem::temp_directory_path() /
+      ("onvifgw-check-" + std::to_string(::getpid()) + "-" + std::to_string(++counter) + ".xml");
   {
     std::ofstream f(path, std::ios::binary);
     f << xml;

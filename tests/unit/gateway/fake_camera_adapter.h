@@ -190,6 +190,27 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     facts_ = next;
   }
 
+  /// Gives source "0" (after AddVideo) a third, fixed stream "legacy":
+  /// MPEG-4 Part 2, simple profile, 352x288 at 12 fps, GOV 30.
+  void AddMpeg4Stream() {
+    namespace v1 = adapters::v1;
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto* src = next->cameras.begin()->second.video_sources.mutable_sources(0);
+    auto* legacy = src->add_streams();
+    legacy->set_stream_id("legacy");
+    legacy->set_uri("rtsp://127.0.0.1:8554/fake/legacy");
+    legacy->set_codec(v1::VIDEO_CODEC_MPEG4);
+    legacy->mutable_resolution()->set_width(352);
+    legacy->mutable_resolution()->set_height(288);
+    legacy->set_framerate(12);
+    legacy->set_bitrate_kbps(512);
+    legacy->set_gop_length(30);
+    legacy->set_codec_profile("SP");
+    legacy->set_transport(v1::STREAM_TRANSPORT_RTSP);
+    legacy->set_quality(40);
+    facts_ = next;
+  }
+
   /// A second camera `camera_id`, a copy of the first one (an NVR's channels).
   void AddCameraLikeTheFirst(const std::string& camera_id, const std::string& label) {
     auto next = std::make_shared<adapters::AdapterFacts>(*facts_);

@@ -397,6 +397,49 @@ TEST_F(MediaServiceTest, H265LivesInMedia2Only) {
             std::string::npos);
 }
 
+TEST_F(MediaServiceTest, AnMpeg4StreamIsDescribedInBothServices) {
+  adapter_.AddMpeg4Stream();
+  std::string r =
+      Ok("<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>enc_0_legacy"
+         "</trt:ConfigurationToken></trt:GetVideoEncoderConfiguration>");
+  EXPECT_NE(r.find("<tt:Encoding>MPEG4</tt:Encoding>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:MPEG4><tt:GovLength>30</tt:GovLength><tt:Mpeg4Profile>SP"
+                   "</tt:Mpeg4Profile></tt:MPEG4>"),
+            std::string::npos)
+      << r;
+  r =
+      Ok("<trt:GetVideoEncoderConfigurationOptions><trt:ConfigurationToken>enc_0_legacy"
+         "</trt:ConfigurationToken></trt:GetVideoEncoderConfigurationOptions>");
+  EXPECT_NE(r.find("<tt:MPEG4><tt:ResolutionsAvailable><tt:Width>352</tt:Width>"),
+            std::string::npos)
+      << r;
+  EXPECT_NE(r.find("<tt:Mpeg4ProfilesSupported>SP</tt:Mpeg4ProfilesSupported>"), std::string::npos);
+  EXPECT_EQ(r.find("<tt:H264>"), std::string::npos);
+  // Its values as they are, with a new name: accepted; another GOV: refused.
+  const std::string set =
+      "<trt:SetVideoEncoderConfiguration><trt:Configuration token=\"enc_0_legacy\">"
+      "<tt:Name>Legacy</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>MPEG4</tt:Encoding>"
+      "<tt:Resolution><tt:Width>352</tt:Width><tt:Height>288</tt:Height></tt:Resolution>"
+      "<tt:Quality>40</tt:Quality><tt:RateControl><tt:FrameRateLimit>12</tt:FrameRateLimit>"
+      "<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>512</tt:BitrateLimit>"
+      "</tt:RateControl><tt:MPEG4><tt:GovLength>GOV</tt:GovLength><tt:Mpeg4Profile>SP"
+      "</tt:Mpeg4Profile></tt:MPEG4><tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type>"
+      "<tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port>"
+      "<tt:TTL>1</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>"
+      "<tt:SessionTimeout>PT60S</tt:SessionTimeout></trt:Configuration>"
+      "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetVideoEncoderConfiguration>";
+  EXPECT_EQ(FaultOf(std::regex_replace(set, std::regex("GOV"), "60")), "ConfigModify");
+  Ok(std::regex_replace(set, std::regex("GOV"), "30"));
+  EXPECT_TRUE(adapter_.calls.empty());
+  // Media2 names it MPV4-ES.
+  r =
+      Ok("<tr2:GetVideoEncoderConfigurations><tr2:ConfigurationToken>enc_0_legacy"
+         "</tr2:ConfigurationToken></tr2:GetVideoEncoderConfigurations>",
+         kMedia2);
+  EXPECT_NE(r.find("<tt:Encoding>MPV4-ES</tt:Encoding>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:Name>Legacy</tt:Name>"), std::string::npos);
+}
+
 TEST_F(MediaServiceTest, StreamUrisFollowTheTransportAndHideCameraCredentials) {
   const std::string setup =
       "<trt:GetStreamUri><trt:StreamSetup><tt:Stream>STREAM</tt:Stream><tt:Transport>"
@@ -484,6 +527,51 @@ TEST(MediaTokensTest, LongIdsStayShortDistinctAndStable) {
   EXPECT_NE(a, b);
   EXPECT_EQ(a, media::TokenPart("a-very-long-camera-identifier-number-1"));
   EXPECT_EQ(media::TokenPart("ch 1/main"), "ch-1-main");
+}
+
+TEST(MediaProfileStoreTest, ACameraAddedLaterGetsItsDefaultProfilesOnce) {
+  FakeCameraAdapter adapter("cam-1");
+  adapter.AddVideo();
+  adapter.AddCameraLikeTheFirst("cam-2", "Yard");
+  media::MediaProfileStore media("nvr", nullptr);
+  const std::vector<media::CameraBinding> two = {{"cam-1", "cam-1_"}, {"cam-2", "cam-2_"}};
+  EXPECT_EQ(media.Current(media::MediaCatalog::Build(&adapter, two)).profiles_size(), 4);
+  // A client removes cam-2's sub profile's encoder; it stays removed.
+  auto r = media.Update(media::MediaCatalog::Build(&adapter, two),
+                        [](media::MediaState& s) -> std::optional<soap::Fault> {
+                          media::FindProfile(s, "prof_cam-2_0_sub")->clear_video_encoder();
+                          return std::nullopt;
+                        });
+  ASSERT_TRUE(r.has_value());
+  adapter.AddCameraLikeTheFirst("cam-3", "Gate");
+  const std::vector<media::CameraBinding> three = {
+      {"cam-1", "cam-1_"}, {"cam-2", "cam-2_"}, {"cam-3", "cam-3_"}};
+  const auto state = media.Current(media::MediaCatalog::Build(&adapter, three));
+  ASSERT_EQ(state.profiles_size(), 6);
+  EXPECT_EQ(state.profiles(4).token(), "prof_cam-3_0_main");
+  EXPECT_TRUE(state.profiles(5).fixed());
+  EXPECT_EQ(media::FindProfile(state, "prof_cam-2_0_sub")->video_encoder(), "");
+  // Asked again: nothing more.
+  EXPECT_EQ(media.Current(media::MediaCatalog::Build(&adapter, three)).profiles_size(), 6);
+}
+
+TEST(MediaProfileStoreTest, StateFromBeforeCamerasWereRecordedGetsNoSecondDefaults) {
+  FakeCameraAdapter adapter("cam-1");
+  adapter.AddVideo();
+  const std::vector<media::CameraBinding> one = {{"cam-1", ""}};
+  const auto catalog = media::MediaCatalog::Build(&adapter, one);
+  media::MediaProfileStore media("front", nullptr);
+  // As an older gateway stored it: defaults made (and one deleted by hand).
+  auto r = media.Update(catalog, [](media::MediaState& s) -> std::optional<soap::Fault> {
+    s.clear_profiles();
+    s.clear_default_cameras();
+    s.set_defaults_created(true);
+    return std::nullopt;
+  });
+  ASSERT_TRUE(r.has_value());
+  const auto state = media.Current(catalog);
+  EXPECT_EQ(state.profiles_size(), 0);
+  EXPECT_EQ(state.default_cameras_size(), 1);
 }
 
 TEST(MediaProfileStoreTest, ProfilesAndTokensSurviveARestart) {
