@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "services/device/device_service.h"
+#include "services/device/network_settings.h"
 #include "services/events/event_service.h"
 #include "services/http_binding.h"
 #include "services/media/media_catalog.h"
@@ -82,6 +83,10 @@ Status<std::string> GatewayApp::Start() {
     media_.push_back(std::move(media));
     snapshots_.push_back(std::make_unique<services::media::SnapshotCache>());
     dev->snapshots = snapshots_.back().get();
+    auto network = std::make_unique<services::device::NetworkSettings>(dc.id, store_.get());
+    if (auto st = network->Load(); !st) return MakeUnexpected(st.error());
+    dev->network = network.get();
+    network_.push_back(std::move(network));
     auto listener = std::make_shared<http::Listener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
     // The device's IP address filter applies on accept, on every port of it.

@@ -130,7 +130,7 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   ExpectMap(n, "a device");
   OnlyKeys(n, "device",
            {"id", "name", "location", "hardware", "address", "port", "advertised_address",
-            "adapter", "camera", "mac", "admin", "stream_uri_credentials"});
+            "adapter", "camera", "mac", "admin", "stream_uri_credentials", "network_config"});
   DeviceConfig d;
   for (const char* required : {"id", "port", "adapter", "camera"}) {
     if (!n[required]) Fail(n, std::string("device needs '") + required + "'");
@@ -163,6 +163,13 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   d.camera = d.cameras.front();
   if (n["stream_uri_credentials"]) {
     d.stream_uri_credentials = Boolean(n["stream_uri_credentials"], "stream_uri_credentials");
+  }
+  if (n["network_config"]) {
+    const std::string mode = NonEmptyString(n["network_config"], "network_config");
+    if (mode != "store" && mode != "refuse") {
+      Fail(n["network_config"], "network_config must be 'store' or 'refuse'");
+    }
+    d.network_config_stored = mode == "store";
   }
   if (n["mac"]) {
     d.mac = NonEmptyString(n["mac"], "mac");

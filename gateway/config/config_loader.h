@@ -21,6 +21,7 @@ struct ConfigError {
 
 Expected<GatewayConfig, ConfigError> LoadConfigFile(const std::string& path);
 /// `file_name` is used in messages and to resolve relative paths.
-Expected<GatewayConfig, ConfigError> ParseConfig(std::string_view yaml, const std::string& file_name);
+Expected<GatewayConfig, ConfigError> ParseConfig(std::string_view yaml,
+                                                 const std::string& file_name);
 
 }  // namespace onvifgw::config

@@ -52,6 +52,10 @@ struct DeviceConfig {
   /// Stream URIs handed to clients carry the camera's own credentials (when
   /// the adapter's URI has them). Off: they are removed.
   bool stream_uri_credentials = false;
+  /// `network_config: store` (default): network settings set by ONVIF
+  /// clients (host name, DNS, NTP, gateway) are stored for the virtual
+  /// device; `refuse`: they are refused with ter:OperationProhibited.
+  bool network_config_stored = true;
 };
 
 struct DiscoveryConfig {

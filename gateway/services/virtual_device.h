@@ -17,6 +17,9 @@ namespace events {
 class EventHub;
 }
 class DeviceSecurity;
+namespace device {
+class NetworkSettings;
+}  // namespace device
 namespace media {
 class MediaProfileStore;
 class SnapshotCache;
@@ -36,6 +39,9 @@ struct VirtualDevice {
   /// Media profiles and configurations; nullptr = the device offers no
   /// media (Media and Media2 not available).
   media::MediaProfileStore* media = nullptr;
+  /// Host name, DNS, NTP and gateway as clients set them; nullptr = not
+  /// offered (ter:ActionNotSupported for the Set operations).
+  device::NetworkSettings* network = nullptr;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
   /// The device's clock (GetSystemDateAndTime); tests may use a ManualClock.

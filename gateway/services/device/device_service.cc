@@ -11,6 +11,8 @@
 #include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
 #include "services/device/io_operations.h"
+#include "services/device/network_operations.h"
+#include "services/device/network_settings.h"
 #include "services/device/security_operations.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -54,7 +56,10 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   net->set_dyndns(false);
   net->set_dot11configuration(false);
   net->set_hostnamefromdhcp(false);
-  net->set_ntp(0);
+  // NTP servers are kept (GetNTP/SetNTP) where network settings are stored.
+  net->set_ntp(ctx.device.network != nullptr && ctx.device.config.network_config_stored
+                   ? NetworkSettings::kMaxEntries
+                   : 0);
   // Security: what the security room really does when it is active.
   const bool secured = ctx.device.security != nullptr;
   net->set_ipfilter(secured);
@@ -278,14 +283,6 @@ Expected<tds::GetDiscoveryModeResponse, Fault> GetDiscoveryMode(const RequestCon
   return r;
 }
 
-Expected<tds::GetHostnameResponse, Fault> GetHostname(const RequestContext& ctx,
-                                                      const tds::GetHostname&) {
-  tds::GetHostnameResponse r;
-  r.mutable_hostnameinformation()->set_fromdhcp(false);
-  r.mutable_hostnameinformation()->set_name(ctx.device.config.id);
-  return r;
-}
-
 // Prefix length of the host interface that owns `address`; 24 if unknown.
 int PrefixLengthOf(const std::string& address) {
   in_addr target{};
@@ -369,11 +366,11 @@ void Serve(ServiceRegistry& registry) {
       .Bind("GetEndpointReference", GetEndpointReference)
       .Bind("GetScopes", GetScopes)
       .Bind("GetDiscoveryMode", GetDiscoveryMode)
-      .Bind("GetHostname", GetHostname)
       .Bind("GetNetworkInterfaces", GetNetworkInterfaces)
       .Bind("SystemReboot", SystemReboot);
   BindSecurityOperations(b);
   BindIoOperations(b);
+  BindNetworkOperations(b);
   // Not implemented yet (the complete Device service is its own piece of
   // work); the capabilities above do not claim any of them.
   b.Unsupported({
@@ -392,19 +389,11 @@ void Serve(ServiceRegistry& registry) {
       "SetRemoteDiscoveryMode",
       "GetDPAddresses",
       "SetDPAddresses",
-      "SetHostname",
       "SetHostnameFromDHCP",
-      "GetDNS",
-      "SetDNS",
-      "GetNTP",
-      "SetNTP",
       "GetDynamicDNS",
       "SetDynamicDNS",
       "SetNetworkInterfaces",
-      "GetNetworkProtocols",
       "SetNetworkProtocols",
-      "GetNetworkDefaultGateway",
-      "SetNetworkDefaultGateway",
       "GetZeroConfiguration",
       "SetZeroConfiguration",
       "CreateCertificate",

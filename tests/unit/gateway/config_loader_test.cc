@@ -132,6 +132,20 @@ TEST(ConfigLoader, SeveralCamerasMakeAnEncoderDevice) {
   EXPECT_NE(e.reason.find("at least one camera"), std::string::npos) << e.reason;
 }
 
+TEST(ConfigLoader, NetworkConfigIsStoredOrRefused) {
+  auto r = ParseConfig(kValid, "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_TRUE(r->devices[0].network_config_stored);
+  r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: x\n    network_config: refuse\n"),
+                  "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_FALSE(r->devices[1].network_config_stored);
+  ConfigError e =
+      ErrorOf(Replace(kValid, "    camera: x\n", "    camera: x\n    network_config: maybe\n"));
+  EXPECT_NE(e.reason.find("network_config must be 'store' or 'refuse'"), std::string::npos)
+      << e.reason;
+}
+
 TEST(ConfigLoader, MissingRequiredDeviceKey) {
   ConfigError e = ErrorOf(Replace(kValid, "    camera: x\n", ""));
   EXPECT_NE(e.reason.find("device needs 'camera'"), std::string::npos) << e.reason;

@@ -1,0 +1,95 @@
+#include "services/device/network_settings.h"
+
+#include <arpa/inet.h>
+
+#include <algorithm>
+#include <charconv>
+#include <fstream>
+#include <sstream>
+
+#include "core/log.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+constexpr const char* kSettingKey = "network";
+
+}  // namespace
+
+Status<std::string> NetworkSettings::Load() {
+  if (store_ == nullptr) return {};
+  auto stored = store_->Setting(device_id_, kSettingKey);
+  if (!stored) return MakeUnexpected(stored.error());
+  if (!*stored) return {};
+  NetworkState state;
+  if (!state.ParseFromString(**stored)) {
+    return MakeUnexpected("device " + device_id_ + ": stored network settings are unreadable");
+  }
+  std::lock_guard lock(mu_);
+  state_ = std::move(state);
+  return {};
+}
+
+NetworkState NetworkSettings::Current() const {
+  std::lock_guard lock(mu_);
+  return state_;
+}
+
+Status<soap::Fault> NetworkSettings::Update(const Change& change) {
+  std::lock_guard lock(mu_);
+  NetworkState next = state_;
+  if (auto fault = change(next)) return MakeUnexpected(std::move(*fault));
+  if (store_ != nullptr) {
+    if (auto st = store_->PutSetting(device_id_, kSettingKey, next.SerializeAsString()); !st) {
+      log::Error("network", st.error());
+      return MakeUnexpected(soap::ActionFailed("The change could not be stored"));
+    }
+  }
+  state_ = std::move(next);
+  return {};
+}
+
+HostResolver ReadResolvConf(const std::string& path) {
+  HostResolver r;
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    std::istringstream words(line);
+    std::string key;
+    words >> key;
+    if (key == "nameserver") {
+      std::string server;
+      if (words >> server) r.servers.push_back(server);
+    } else if (key == "search" || key == "domain") {
+      r.search_domains.clear();  // the last of them wins (resolv.conf(5))
+      for (std::string d; words >> d;) r.search_domains.push_back(d);
+    }
+  }
+  return r;
+}
+
+std::vector<std::string> ReadDefaultGateways(const std::string& path) {
+  // Columns: Iface Destination Gateway Flags ...; hexadecimal, in the host's
+  // byte order as the kernel stores it (network order read as a number).
+  std::vector<std::string> out;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  while (std::getline(in, line)) {
+    std::istringstream cols(line);
+    std::string iface, destination, gateway;
+    if (!(cols >> iface >> destination >> gateway) || destination != "00000000") continue;
+    uint32_t raw = 0;
+    const auto [end, ec] =
+        std::from_chars(gateway.data(), gateway.data() + gateway.size(), raw, 16);
+    if (ec != std::errc() || end != gateway.data() + gateway.size() || raw == 0) continue;
+    in_addr a{};
+    a.s_addr = raw;
+    char text[INET_ADDRSTRLEN];
+    if (inet_ntop(AF_INET, &a, text, sizeof text) == nullptr) continue;
+    if (std::find(out.begin(), out.end(), text) == out.end()) out.emplace_back(text);
+  }
+  return out;
+}
+
+}  // namespace onvifgw::services::device

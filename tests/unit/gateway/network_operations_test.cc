@@ -1,0 +1,199 @@
+// The virtual device's network operations (Core §8.2): host name, DNS, NTP,
+// default gateway and protocols, as a client sets and reads them back; the
+// documented faults for bad values, each changing nothing; the per-device
+// `network_config: refuse` switch; the names checker and the host readers.
+// Every response is validated with check-soap when it is present.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include "check_soap.h"
+#include "served_registry.h"
+#include "services/device/network_names.h"
+#include "services/device/network_settings.h"
+#include "services/soap_endpoint.h"
+
+namespace onvifgw::services {
+namespace {
+
+using onvifgw::testing::CheckSoap;
+using namespace std::string_literals;
+
+class NetworkOperationsTest : public ::testing::Test {
+ protected:
+  NetworkOperationsTest()
+      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
+        network_("front", nullptr) {
+    device_.config.id = "front";
+    device_.config.camera = "cam-1";
+    device_.config.port = 8080;
+    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
+                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
+    device_.network = &network_;
+  }
+
+  SoapReply Call(const std::string& body) {
+    const std::string xml =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
+        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
+        body + "</s:Body></s:Envelope>";
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service",
+                       "",      "POST", "192.0.2.99",      std::nullopt};
+    SoapReply reply;
+    endpoint_.Handle(xml, ctx, [&](SoapReply r) { reply = std::move(r); });
+    if (onvifgw::testing::CheckSoapAvailable()) {
+      EXPECT_EQ(CheckSoap(reply.body), "") << body;
+    }
+    return reply;
+  }
+
+  std::string Ok(const std::string& body) {
+    SoapReply r = Call(body);
+    EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
+    return r.body;
+  }
+
+  // The innermost ter: subcode of a fault, or "" when the call succeeded.
+  std::string FaultOf(const std::string& body) {
+    SoapReply r = Call(body);
+    if (r.http_status == 200) return "";
+    std::string last, rest = r.body;
+    std::smatch m;
+    const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
+    while (std::regex_search(rest, m, re)) {
+      last = m[1];
+      rest = m.suffix();
+    }
+    return last;
+  }
+
+  SoapEndpoint endpoint_;
+  device::NetworkSettings network_;
+  VirtualDevice device_;
+};
+
+TEST_F(NetworkOperationsTest, SettingsAreStoredAndReadBack) {
+  EXPECT_NE(Ok("<tds:GetHostname/>").find("<tt:Name>front</tt:Name>"), std::string::npos);
+  Ok("<tds:SetHostname><tds:Name>gate-cam.example.org</tds:Name></tds:SetHostname>");
+  EXPECT_NE(Ok("<tds:GetHostname/>").find("<tt:Name>gate-cam.example.org</tt:Name>"),
+            std::string::npos);
+
+  Ok("<tds:SetDNS><tds:FromDHCP>false</tds:FromDHCP><tds:SearchDomain>example.org"
+     "</tds:SearchDomain><tds:DNSManual><tt:Type>IPv4</tt:Type><tt:IPv4Address>192.0.2.53"
+     "</tt:IPv4Address></tds:DNSManual><tds:DNSManual><tt:Type>IPv6</tt:Type><tt:IPv6Address>"
+     "2001:db8::53</tt:IPv6Address></tds:DNSManual></tds:SetDNS>");
+  std::string r = Ok("<tds:GetDNS/>");
+  EXPECT_NE(r.find("<tt:SearchDomain>example.org</tt:SearchDomain>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:IPv4Address>192.0.2.53</tt:IPv4Address>"), std::string::npos);
+  EXPECT_NE(r.find("<tt:IPv6Address>2001:db8::53</tt:IPv6Address>"), std::string::npos);
+
+  Ok("<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP><tds:NTPManual><tt:Type>DNS</tt:Type>"
+     "<tt:DNSname>pool.ntp.org</tt:DNSname></tds:NTPManual><tds:NTPManual><tt:Type>IPv4"
+     "</tt:Type><tt:IPv4Address>192.0.2.123</tt:IPv4Address></tds:NTPManual></tds:SetNTP>");
+  r = Ok("<tds:GetNTP/>");
+  EXPECT_NE(r.find("<tt:DNSname>pool.ntp.org</tt:DNSname>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:IPv4Address>192.0.2.123</tt:IPv4Address>"), std::string::npos);
+
+  Ok("<tds:SetNetworkDefaultGateway><tds:IPv4Address>192.0.2.1</tds:IPv4Address>"
+     "</tds:SetNetworkDefaultGateway>");
+  r = Ok("<tds:GetNetworkDefaultGateway/>");
+  EXPECT_NE(r.find("<tt:IPv4Address>192.0.2.1</tt:IPv4Address>"), std::string::npos) << r;
+
+  r = Ok("<tds:GetNetworkProtocols/>");
+  EXPECT_NE(r.find("<tt:Name>HTTP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>8080</tt:Port>"),
+            std::string::npos)
+      << r;
+  // The capabilities say how many NTP servers are kept.
+  r = Ok("<tds:GetServiceCapabilities/>");
+  EXPECT_NE(r.find("NTP=\"4\""), std::string::npos) << r;
+}
+
+TEST_F(NetworkOperationsTest, BadValuesGiveTheDocumentedFaultsAndChangeNothing) {
+  Ok("<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP><tds:NTPManual><tt:Type>DNS</tt:Type>"
+     "<tt:DNSname>ntp.example.org</tt:DNSname></tds:NTPManual></tds:SetNTP>");
+  const std::string before = Ok("<tds:GetHostname/>") + Ok("<tds:GetDNS/>") + Ok("<tds:GetNTP/>") +
+                             Ok("<tds:GetNetworkDefaultGateway/>");
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"<tds:SetHostname><tds:Name>-bad-</tds:Name></tds:SetHostname>", "InvalidHostname"},
+      {"<tds:SetHostname><tds:Name>under_score</tds:Name></tds:SetHostname>", "InvalidHostname"},
+      {"<tds:SetHostname><tds:Name>" + std::string(64, 'a') + "</tds:Name></tds:SetHostname>",
+       "InvalidHostname"},
+      {"<tds:SetDNS><tds:FromDHCP>false</tds:FromDHCP><tds:DNSManual><tt:Type>IPv4</tt:Type>"
+       "<tt:IPv4Address>300.1.1.1</tt:IPv4Address></tds:DNSManual></tds:SetDNS>",
+       "InvalidArgVal"},  // tt:IPv4Address's pattern: refused by the schema check
+      {"<tds:SetDNS><tds:FromDHCP>false</tds:FromDHCP><tds:DNSManual><tt:Type>IPv6</tt:Type>"
+       "<tt:IPv6Address>2001:db8::zz</tt:IPv6Address></tds:DNSManual></tds:SetDNS>",
+       "InvalidArgVal"},
+      {"<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP><tds:NTPManual><tt:Type>DNS</tt:Type>"
+       "<tt:DNSname>not a name</tt:DNSname></tds:NTPManual></tds:SetNTP>",
+       "InvalidDnsName"},
+      {"<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP><tds:NTPManual><tt:Type>IPv4</tt:Type>"
+       "<tt:IPv4Address>1.2.3</tt:IPv4Address></tds:NTPManual></tds:SetNTP>",
+       "InvalidArgVal"},
+      {"<tds:SetNetworkDefaultGateway><tds:IPv4Address>192.0.2.256</tds:IPv4Address>"
+       "</tds:SetNetworkDefaultGateway>",
+       "InvalidGatewayAddress"},
+  };
+  for (const auto& [body, fault] : cases) EXPECT_EQ(FaultOf(body), fault) << body;
+  // Too many servers: refused too.
+  std::string five = "<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP>";
+  for (int i = 1; i <= 5; ++i) {
+    five += "<tds:NTPManual><tt:Type>IPv4</tt:Type><tt:IPv4Address>192.0.2." + std::to_string(i) +
+            "</tt:IPv4Address></tds:NTPManual>";
+  }
+  EXPECT_EQ(FaultOf(five + "</tds:SetNTP>"), "InvalidArgVal");
+  EXPECT_EQ(Ok("<tds:GetHostname/>") + Ok("<tds:GetDNS/>") + Ok("<tds:GetNTP/>") +
+                Ok("<tds:GetNetworkDefaultGateway/>"),
+            before);
+}
+
+TEST_F(NetworkOperationsTest, ADeviceConfiguredToRefuseSaysOperationProhibited) {
+  device_.config.network_config_stored = false;
+  EXPECT_EQ(FaultOf("<tds:SetHostname><tds:Name>cam</tds:Name></tds:SetHostname>"),
+            "OperationProhibited");
+  EXPECT_EQ(FaultOf("<tds:SetNTP><tds:FromDHCP>true</tds:FromDHCP></tds:SetNTP>"),
+            "OperationProhibited");
+  EXPECT_NE(Ok("<tds:GetHostname/>").find("<tt:Name>front</tt:Name>"), std::string::npos);
+  EXPECT_NE(Ok("<tds:GetServiceCapabilities/>").find("NTP=\"0\""), std::string::npos);
+}
+
+TEST(NetworkNamesTest, HostNamesAndAddresses) {
+  for (const char* good : {"cam", "cam-1", "a.b.c", "example.org.", "1cam", "x1.2"}) {
+    EXPECT_TRUE(device::IsHostName(good)) << good;
+  }
+  for (const char* bad : {"", "-cam", "cam-", "a..b", "a_b", "1.2.3.4", ".", "a b"}) {
+    EXPECT_FALSE(device::IsHostName(bad)) << bad;
+  }
+  EXPECT_FALSE(device::IsHostName(std::string(64, 'a')));
+  EXPECT_TRUE(device::IsHostName(std::string(63, 'a')));
+  EXPECT_TRUE(device::IsIpv4Address("192.0.2.1"));
+  EXPECT_FALSE(device::IsIpv4Address("192.0.2"));
+  EXPECT_TRUE(device::IsIpv6Address("::1"));
+  EXPECT_FALSE(device::IsIpv6Address("[::1]"));
+}
+
+TEST(NetworkSettingsTest, HostResolverAndGatewaysAreRead) {
+  const auto dir =
+      std::filesystem::temp_directory_path() / ("onvifgw-net-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "resolv.conf") << "# comment\nsearch a.example b.example\n"
+                                        "nameserver 192.0.2.53\nnameserver 2001:db8::1\n";
+  const auto r = device::ReadResolvConf((dir / "resolv.conf").string());
+  EXPECT_EQ(r.servers, (std::vector<std::string>{"192.0.2.53", "2001:db8::1"}));
+  EXPECT_EQ(r.search_domains, (std::vector<std::string>{"a.example", "b.example"}));
+  // 0102A8C0 is 192.168.2.1 in the kernel's (little-endian) order.
+  std::ofstream(dir / "route") << "Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\n"
+                                  "eth0\t00000000\t0102A8C0\t0003\t0\t0\t0\t00000000\n"
+                                  "eth0\t0002A8C0\t00000000\t0001\t0\t0\t0\t00FFFFFF\n";
+  EXPECT_EQ(device::ReadDefaultGateways((dir / "route").string()),
+            std::vector<std::string>{"192.168.2.1"});
+  EXPECT_TRUE(device::ReadResolvConf((dir / "absent").string()).servers.empty());
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace onvifgw::services
