@@ -9,9 +9,21 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <regex>
 #include <string>
 
 namespace onvifgw::testing {
+
+/// The innermost ter: subcode of a SOAP fault ("NoProfile"), or "" if none.
+inline std::string InnermostTerSubcode(const std::string& fault_xml) {
+  static const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
+  std::string last;
+  for (auto it = std::sregex_iterator(fault_xml.begin(), fault_xml.end(), re);
+       it != std::sregex_iterator(); ++it) {
+    last = (*it)[1];
+  }
+  return last;
+}
 
 inline bool CheckSoapAvailable() { return std::filesystem::exists(ONVIFGW_CHECK_SOAP); }
 

@@ -104,15 +104,7 @@ class MediaServiceTest : public ::testing::Test {
   std::string FaultOf(const std::string& body, const char* path = kMedia) {
     SoapReply r = Call(body, path);
     if (r.http_status == 200) return "";
-    std::smatch m;
-    std::string last;
-    std::string rest = r.body;
-    const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
-    while (std::regex_search(rest, m, re)) {
-      last = m[1];
-      rest = m.suffix();
-    }
-    return last;
+    return onvifgw::testing::InnermostTerSubcode(r.body);
   }
 
   SoapEndpoint endpoint_;

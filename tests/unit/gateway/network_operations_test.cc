@@ -61,14 +61,7 @@ class NetworkOperationsTest : public ::testing::Test {
   std::string FaultOf(const std::string& body) {
     SoapReply r = Call(body);
     if (r.http_status == 200) return "";
-    std::string last, rest = r.body;
-    std::smatch m;
-    const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
-    while (std::regex_search(rest, m, re)) {
-      last = m[1];
-      rest = m.suffix();
-    }
-    return last;
+    return onvifgw::testing::InnermostTerSubcode(r.body);
   }
 
   SoapEndpoint endpoint_;
