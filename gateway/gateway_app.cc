@@ -63,7 +63,22 @@ Status<std::string> GatewayApp::Start() {
     if (dev->config.hardware.empty()) dev->config.hardware = identity->hardware_id;
     dev->identity = *identity;
     dev->discovery_enabled = config_.discovery.enabled;
-    dev->scopes = services::FixedScopes(dev->config, dev->config.hardware);
+    auto scopes = std::make_unique<services::device::DiscoverySettings>(
+        dc.id, services::FixedScopes(dev->config, dev->config.hardware), store_.get());
+    if (auto st = scopes->Load(); !st) return MakeUnexpected(st.error());
+    dev->discovery = scopes.get();
+    discovery_settings_.push_back(std::move(scopes));
+    if (config_.discovery.enabled) {
+      dev->announce = [this,
+                       epr = identity->endpoint_reference](services::DiscoveryAnnouncement what) {
+        if (!discovery_) return;
+        if (what == services::DiscoveryAnnouncement::kHello) {
+          discovery_->Announce(epr);
+        } else {
+          discovery_->Depart(epr);
+        }
+      };
+    }
     dev->events = events_.get();
     services::DeviceSecurity::Options sec_options;
     sec_options.allow_basic = config_.security.allow_basic;
@@ -125,10 +140,13 @@ Status<std::string> GatewayApp::Start() {
       std::vector<discovery::DiscoverableDevice> out;
       for (std::size_t i = 0; i < devices_.size(); ++i) {
         const auto& d = *devices_[i];
+        const auto view = d.discovery->Snapshot();
+        if (!view.discoverable) continue;  // SetDiscoveryMode(NonDiscoverable)
         const auto adv = services::ParseAdvertisedAddress(d.config.advertised_address);
         const std::string& host = adv.host;
         const uint16_t port = adv.port.value_or(listeners_[i]->port());
-        out.push_back({d.identity.endpoint_reference, d.scopes, d.config.address, port, host, 1});
+        out.push_back({d.identity.endpoint_reference, view.All(), d.config.address, port, host,
+                       view.metadata_version});
       }
       return out;
     });

@@ -17,6 +17,7 @@
 #include "http/listener.h"
 #include "security/secret_box.h"
 #include "services/authentication.h"
+#include "services/device/discovery_settings.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -52,6 +53,7 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::media::MediaProfileStore>> media_;
   std::vector<std::unique_ptr<services::media::SnapshotCache>> snapshots_;
   std::vector<std::unique_ptr<services::device::NetworkSettings>> network_;
+  std::vector<std::unique_ptr<services::device::DiscoverySettings>> discovery_settings_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;

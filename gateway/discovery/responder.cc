@@ -70,6 +70,8 @@ class Responder::Impl : public std::enable_shared_from_this<Impl> {
   Status<std::string> Start();
   void Stop();
   uint16_t port() const { return port_.load(); }
+  void Announce(const std::string& endpoint_reference);
+  void Depart(const std::string& endpoint_reference);
 
  private:
   // All of these run on the strand with mu_ held.
@@ -84,6 +86,7 @@ class Responder::Impl : public std::enable_shared_from_this<Impl> {
   void Schedule(std::vector<PendingReply> replies);
   void SendReply(PendingReply& reply);
   void SendHellos();
+  void SendHello(const DiscoverableDevice& d, const std::string& default_host);
   void DoStop();
   void Send(const std::string& message, const udp::endpoint& to, std::string_view what);
   std::vector<DiscoverableDevice> Snapshot();
@@ -283,13 +286,34 @@ void Responder::Impl::SendHellos() {
   const std::vector<DiscoverableDevice> devices = Snapshot();
   if (devices.empty()) return;
   const std::string default_host = DefaultIpv4Host();
-  for (const DiscoverableDevice& d : devices) {
-    EndpointDescription e{d.endpoint_reference,
-                          d.scopes,
-                          {DeviceServiceXAddr(AnnounceHost(d, default_host), d.http_port)},
-                          d.metadata_version};
-    Send(BuildHello(e, NewMessageId(), NextSequence()), group_, "Hello");
-  }
+  for (const DiscoverableDevice& d : devices) SendHello(d, default_host);
+}
+
+void Responder::Impl::SendHello(const DiscoverableDevice& d, const std::string& default_host) {
+  EndpointDescription e{d.endpoint_reference,
+                        d.scopes,
+                        {DeviceServiceXAddr(AnnounceHost(d, default_host), d.http_port)},
+                        d.metadata_version};
+  Send(BuildHello(e, NewMessageId(), NextSequence()), group_, "Hello");
+}
+
+void Responder::Impl::Announce(const std::string& endpoint_reference) {
+  asio::post(strand_, [self = shared_from_this(), endpoint_reference] {
+    std::lock_guard lock(self->mu_);
+    if (!self->started_ || self->stopped_) return;
+    for (const DiscoverableDevice& d : self->Snapshot()) {
+      if (d.endpoint_reference == endpoint_reference) self->SendHello(d, DefaultIpv4Host());
+    }
+  });
+}
+
+void Responder::Impl::Depart(const std::string& endpoint_reference) {
+  asio::post(strand_, [self = shared_from_this(), endpoint_reference] {
+    std::lock_guard lock(self->mu_);
+    if (!self->started_ || self->stopped_) return;
+    self->Send(BuildBye(endpoint_reference, NewMessageId(), self->NextSequence()), self->group_,
+               "Bye");
+  });
 }
 
 void Responder::Impl::StartReceive() {
@@ -468,5 +492,11 @@ Status<std::string> Responder::Start() { return impl_->Start(); }
 void Responder::Stop() { impl_->Stop(); }
 
 uint16_t Responder::port() const { return impl_->port(); }
+
+void Responder::Announce(const std::string& endpoint_reference) {
+  impl_->Announce(endpoint_reference);
+}
+
+void Responder::Depart(const std::string& endpoint_reference) { impl_->Depart(endpoint_reference); }
 
 }  // namespace onvifgw::discovery

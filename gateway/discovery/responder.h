@@ -40,6 +40,17 @@ class Responder {
   /// io_context, the work is done on the calling thread after a short wait.
   void Stop();
 
+  /// Sends a multicast Hello for the device with this endpoint reference as
+  /// the snapshot now describes it: after its scopes changed (with a higher
+  /// MetadataVersion) or when it became discoverable. Asynchronous; nothing
+  /// is sent before Start(), after Stop(), or for a device not in the snapshot.
+  void Announce(const std::string& endpoint_reference);
+
+  /// Sends a multicast Bye for the device with this endpoint reference (it
+  /// became non-discoverable). Asynchronous; nothing before Start() or after
+  /// Stop().
+  void Depart(const std::string& endpoint_reference);
+
   /// The bound UDP port (after a successful Start()), else 0.
   uint16_t port() const;
 

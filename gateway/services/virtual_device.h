@@ -2,6 +2,7 @@
 // One virtual ONVIF device: what its handlers need to answer a request.
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@ class EventHub;
 }
 class DeviceSecurity;
 namespace device {
+class DiscoverySettings;
 class NetworkSettings;
 }  // namespace device
 namespace media {
@@ -25,13 +27,22 @@ class MediaProfileStore;
 class SnapshotCache;
 }  // namespace media
 
+enum class DiscoveryAnnouncement { kHello, kBye };
+
 struct VirtualDevice {
   config::DeviceConfig config;
   store::DeviceIdentity identity;
   adapters::CameraAdapter* adapter = nullptr;
+  /// Whether the gateway runs WS-Discovery at all (config discovery.enabled);
+  /// false: DiscoveryNotSupported, and SetDiscoveryMode is not offered.
   bool discovery_enabled = true;
-  /// Fixed scopes (Core §7.3.2.2), computed once from the config.
-  std::vector<std::string> scopes;
+  /// Scopes (fixed from the config, configurable by clients) and discovery
+  /// mode. Never nullptr.
+  device::DiscoverySettings* discovery = nullptr;
+  /// Tells the network of a change of the device's discovery data: a Hello
+  /// after its scopes changed or it became discoverable, a Bye when it became
+  /// non-discoverable. Empty when the gateway runs no WS-Discovery.
+  std::function<void(DiscoveryAnnouncement)> announce;
   /// The gateway's pull-point subscriptions (shared by every device).
   events::EventHub* events = nullptr;
   /// Users, policy, IP filter; nullptr = no authentication (unit tests).

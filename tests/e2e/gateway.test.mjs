@@ -129,6 +129,38 @@ describe('gateway with two simulated cameras', () => {
     }
   });
 
+  test('scopes set over SOAP are matched by Probe at once; a NonDiscoverable device answers none', async () => {
+    const west = 'onvif://www.onvif.org/location/e2e-west';
+    const [first, second] = cfg.ports;
+    const ok = async (port, body) => {
+      const r = await soap(port, body);
+      assert.equal(r.status, 200, `${body}: ${r.text}`);
+      assert.equal(checkSoap(r.text), '', r.text);
+      return r.text;
+    };
+    await ok(first, `<tds:AddScopes><tds:ScopeItem>${west}</tds:ScopeItem></tds:AddScopes>`);
+    assert.match(await ok(first, '<tds:GetScopes/>'),
+      new RegExp(`<tt:ScopeDef>Configurable</tt:ScopeDef><tt:ScopeItem>${west}<`));
+    let found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 2, scopes: west, timeoutMs: 1500 });
+    assert.equal(found.eprs.size, 1, found.replies.join('\n'));
+    assert.match(found.replies[0], new RegExp(`XAddrs>http://127.0.0.1:${first}/`));
+    assert.match(found.replies[0], /MetadataVersion>[2-9]/);
+
+    await ok(first, '<tds:SetDiscoveryMode><tds:DiscoveryMode>NonDiscoverable</tds:DiscoveryMode></tds:SetDiscoveryMode>');
+    assert.match(await ok(first, '<tds:GetDiscoveryMode/>'), />NonDiscoverable</);
+    found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 2, timeoutMs: 1500 });
+    assert.equal(found.eprs.size, 1, found.replies.join('\n'));
+    assert.match(found.replies[0], new RegExp(`XAddrs>http://127.0.0.1:${second}/`));
+
+    // Back as it was: both answer again, without the scope.
+    await ok(first, '<tds:SetDiscoveryMode><tds:DiscoveryMode>Discoverable</tds:DiscoveryMode></tds:SetDiscoveryMode>');
+    await ok(first, `<tds:RemoveScopes><tds:ScopeItem>${west}</tds:ScopeItem></tds:RemoveScopes>`);
+    found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 2 });
+    assert.equal(found.eprs.size, 2);
+    found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 1, scopes: west, timeoutMs: 1500 });
+    assert.equal(found.eprs.size, 0);
+  });
+
   test('the onvif client receives motion events through a pull point', async () => {
     const cam = connectCam(cfg.ports[0]);
     await cam.connectAsync();

@@ -10,6 +10,7 @@
 #include "adapters/fault_map.h"
 #include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
+#include "services/device/discovery_operations.h"
 #include "services/device/io_operations.h"
 #include "services/device/network_operations.h"
 #include "services/device/network_settings.h"
@@ -262,27 +263,6 @@ Expected<tds::GetEndpointReferenceResponse, Fault> GetEndpointReference(
   return r;
 }
 
-Expected<tds::GetScopesResponse, Fault> GetScopes(const RequestContext& ctx,
-                                                  const tds::GetScopes&) {
-  tds::GetScopesResponse r;
-  for (const std::string& s : ctx.device.scopes) {
-    auto* scope = r.add_scopes();
-    scope->set_scopedef(tt::ScopeDefinition_Fixed);
-    scope->set_scopeitem(s);
-  }
-  return r;
-}
-
-// Core §8.3.18: whether the device answers WS-Discovery (the gateway's
-// discovery setting; SetDiscoveryMode is not supported yet).
-Expected<tds::GetDiscoveryModeResponse, Fault> GetDiscoveryMode(const RequestContext& ctx,
-                                                                const tds::GetDiscoveryMode&) {
-  tds::GetDiscoveryModeResponse r;
-  r.set_discoverymode(ctx.device.discovery_enabled ? tt::DiscoveryMode_Discoverable
-                                                   : tt::DiscoveryMode_NonDiscoverable);
-  return r;
-}
-
 // Prefix length of the host interface that owns `address`; 24 if unknown.
 int PrefixLengthOf(const std::string& address) {
   in_addr target{};
@@ -364,13 +344,12 @@ void Serve(ServiceRegistry& registry) {
       .Bind("GetCapabilities", GetCapabilities)
       .Bind("GetWsdlUrl", GetWsdlUrl)
       .Bind("GetEndpointReference", GetEndpointReference)
-      .Bind("GetScopes", GetScopes)
-      .Bind("GetDiscoveryMode", GetDiscoveryMode)
       .Bind("GetNetworkInterfaces", GetNetworkInterfaces)
       .Bind("SystemReboot", SystemReboot);
   BindSecurityOperations(b);
   BindIoOperations(b);
   BindNetworkOperations(b);
+  BindDiscoveryOperations(b);
   // Not implemented yet (the complete Device service is its own piece of
   // work); the capabilities above do not claim any of them.
   b.Unsupported({
@@ -381,10 +360,6 @@ void Serve(ServiceRegistry& registry) {
       "GetSystemBackup",
       "GetSystemLog",
       "GetSystemSupportInformation",
-      "SetScopes",
-      "AddScopes",
-      "RemoveScopes",
-      "SetDiscoveryMode",
       "GetRemoteDiscoveryMode",
       "SetRemoteDiscoveryMode",
       "GetDPAddresses",

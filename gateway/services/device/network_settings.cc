@@ -7,48 +7,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "core/log.h"
-
 namespace onvifgw::services::device {
-namespace {
-
-constexpr const char* kSettingKey = "network";
-
-}  // namespace
-
-Status<std::string> NetworkSettings::Load() {
-  if (store_ == nullptr) return {};
-  auto stored = store_->Setting(device_id_, kSettingKey);
-  if (!stored) return MakeUnexpected(stored.error());
-  if (!*stored) return {};
-  NetworkState state;
-  if (!state.ParseFromString(**stored)) {
-    return MakeUnexpected("device " + device_id_ + ": stored network settings are unreadable");
-  }
-  std::lock_guard lock(mu_);
-  state_ = std::move(state);
-  return {};
-}
-
-NetworkState NetworkSettings::Current() const {
-  std::lock_guard lock(mu_);
-  return state_;
-}
-
-Status<soap::Fault> NetworkSettings::Update(const Change& change) {
-  std::lock_guard lock(mu_);
-  NetworkState next = state_;
-  if (auto fault = change(next)) return MakeUnexpected(std::move(*fault));
-  if (store_ != nullptr) {
-    if (auto st = store_->PutSetting(device_id_, kSettingKey, next.SerializeAsString()); !st) {
-      log::Error("network", st.error());
-      return MakeUnexpected(soap::ActionFailed("The change could not be stored"));
-    }
-  }
-  state_ = std::move(next);
-  return {};
-}
-
 HostResolver ReadResolvConf(const std::string& path) {
   HostResolver r;
   std::ifstream in(path);

@@ -23,6 +23,7 @@
 #include "security/secret_box.h"
 #include "security/username_token.h"
 #include "services/authentication.h"
+#include "services/device/discovery_settings.h"
 #include "services/device_security.h"
 #include "services/served_services.h"
 #include "services/soap_endpoint.h"
@@ -95,7 +96,9 @@ int main(int argc, char** argv) {
   device.config.name = "Bench";
   device.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
                      "02:11:22:33:44:55", "GW-A1B2C3D4"};
-  device.scopes = services::FixedScopes(device.config, "SIM-1000");
+  services::device::DiscoverySettings discovery(
+      device.config.id, services::FixedScopes(device.config, "SIM-1000"), nullptr);
+  device.discovery = &discovery;
   device.security = sec->get();
   const services::RequestContext ctx{
       device, "http", "127.0.0.1:8080", "127.0.0.1", "/onvif/device_service",

@@ -277,7 +277,7 @@ export function checkSoap(xml) {
   }
 }
 
-export function probeMessage(messageId, types = '') {
+export function probeMessage(messageId, types = '', scopes = '') {
   return '<?xml version="1.0" encoding="UTF-8"?>' +
     '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
     'xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" ' +
@@ -286,14 +286,16 @@ export function probeMessage(messageId, types = '') {
     `<s:Header><a:MessageID>${messageId}</a:MessageID>` +
     '<a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To>' +
     '<a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action></s:Header>' +
-    `<s:Body><d:Probe>${types ? `<d:Types>${types}</d:Types>` : ''}</d:Probe></s:Body></s:Envelope>`;
+    `<s:Body><d:Probe>${types ? `<d:Types>${types}</d:Types>` : ''}` +
+    `${scopes ? `<d:Scopes>${scopes}</d:Scopes>` : ''}</d:Probe></s:Body></s:Envelope>`;
 }
 
 /**
  * Sends a Probe to host:port and collects ProbeMatches until `want` distinct
  * endpoint references arrived (or the timeout passes). Returns the messages.
+ * `scopes`: the d:Scopes of the Probe (space-separated URIs), none if empty.
  */
-export function probe({ host, port, want, types = '', timeoutMs = 5000, multicastInterface }) {
+export function probe({ host, port, want, types = '', scopes = '', timeoutMs = 5000, multicastInterface }) {
   return new Promise((resolve, reject) => {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true });
     const messageId = `urn:uuid:${crypto.randomUUID()}`;
@@ -314,7 +316,7 @@ export function probe({ host, port, want, types = '', timeoutMs = 5000, multicas
         sock.setMulticastInterface(multicastInterface);
         sock.setMulticastLoopback(true);
       }
-      sock.send(probeMessage(messageId, types), port, host);
+      sock.send(probeMessage(messageId, types, scopes), port, host);
     });
   });
 }

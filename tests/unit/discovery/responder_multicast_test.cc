@@ -12,6 +12,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <set>
 
 #include "discovery/responder.h"
@@ -75,7 +77,16 @@ std::string MulticastScenario() {
   options.max_reply_delay = 100ms;
   options.instance_id = 777;
   options.log = [log](std::string_view level, std::string_view msg) { (*log)(level, msg); };
-  Responder responder(io.io, options, [] { return TwoDevices(); });
+  // What the owner reports; changed below as SetScopes/SetDiscoveryMode would.
+  struct Devices {
+    std::mutex mu;
+    std::vector<DiscoverableDevice> list = TwoDevices();
+  };
+  auto devices = std::make_shared<Devices>();
+  Responder responder(io.io, options, [devices] {
+    std::lock_guard lock(devices->mu);
+    return devices->list;
+  });
   auto started = responder.Start();
   if (!started.ok()) return "Start failed: " + started.error();
   if (log->Contains("not a member")) return "join failed:\n" + log->All();
@@ -120,9 +131,45 @@ std::string MulticastScenario() {
   if (auto extra = client.Receive(400ms))
     return "unexpected reply to a multicast ldap Probe: " + *extra;
 
+  // The first device's scopes change: one Hello, with them and a higher
+  // MetadataVersion.
+  std::string first, second;
+  {
+    std::lock_guard lock(devices->mu);
+    devices->list[0].scopes.push_back("onvif://www.onvif.org/location/west");
+    devices->list[0].metadata_version = 2;
+    first = devices->list[0].endpoint_reference;
+    second = devices->list[1].endpoint_reference;
+  }
+  responder.Announce(first);
+  auto announced = ReceiveOps(listener, "Hello", 1, 3s);
+  if (announced.size() != 1) return "no Hello after Announce\n" + log->All();
+  if (ElementText(announced[0], kWsa, "Address") != first) return "Hello for: " + announced[0];
+  if (ElementText(announced[0], kD, "Scopes").value_or("").find("location/west") ==
+      std::string::npos) {
+    return "Hello without the new scope: " + announced[0];
+  }
+  if (ElementText(announced[0], kD, "MetadataVersion") != "2") {
+    return "Hello MetadataVersion: " + announced[0];
+  }
+  if (auto extra = ReceiveOps(listener, "Hello", 1, 300ms); !extra.empty()) {
+    return "a Hello for the other device too: " + extra[0];
+  }
+
+  // The second becomes non-discoverable: a Bye, and it leaves the snapshot.
+  {
+    std::lock_guard lock(devices->mu);
+    devices->list.pop_back();
+  }
+  responder.Depart(second);
+  auto departed = ReceiveOps(listener, "Bye", 1, 3s);
+  if (departed.size() != 1 || ElementText(departed[0], kWsa, "Address") != second) {
+    return "no Bye for the departing device\n" + log->All();
+  }
+
   responder.Stop();
-  auto byes = ReceiveOps(listener, "Bye", 2, 3s);
-  if (byes.size() != 2) return "expected 2 Bye, got " + std::to_string(byes.size());
+  auto byes = ReceiveOps(listener, "Bye", 2, 1s);
+  if (byes.size() != 1) return "expected 1 Bye at Stop, got " + std::to_string(byes.size());
   return "";
 }
 

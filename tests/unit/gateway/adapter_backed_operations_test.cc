@@ -5,23 +5,18 @@
 
 #include <gtest/gtest.h>
 
-#include "check_soap.h"
 #include "core/clock.h"
 #include "fake_camera_adapter.h"
-#include "served_registry.h"
-#include "services/soap_endpoint.h"
+#include "soap_test_client.h"
 
 namespace onvifgw::services {
 namespace {
 
-using onvifgw::testing::CheckSoap;
 using onvifgw::testing::FakeCameraAdapter;
 
 class AdapterBackedTest : public ::testing::Test {
  protected:
-  AdapterBackedTest()
-      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
-        adapter_("cam-1", {"relay-a"}) {
+  AdapterBackedTest() : adapter_("cam-1", {"relay-a"}) {
     device_.config.id = "front";
     device_.config.camera = "cam-1";
     device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
@@ -30,31 +25,12 @@ class AdapterBackedTest : public ::testing::Test {
     device_.clock = &clock_;
   }
 
-  SoapReply Call(const std::string& body) {
-    const std::string xml =
-        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
-        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
-        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
-        body + "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service",
-                       "",      "POST", "192.0.2.99",      std::nullopt};
-    SoapReply reply;
-    bool called = false;
-    endpoint_.Handle(xml, ctx, [&](SoapReply r) {
-      reply = std::move(r);
-      called = true;
-    });
-    EXPECT_TRUE(called);  // the fake adapter answers at once
-    if (onvifgw::testing::CheckSoapAvailable()) {
-      EXPECT_EQ(CheckSoap(reply.body), "") << body;
-    }
-    return reply;
-  }
+  SoapReply Call(const std::string& body) { return soap_.Call(body); }
 
-  SoapEndpoint endpoint_;
   FakeCameraAdapter adapter_;
   ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
   VirtualDevice device_;
+  onvifgw::testing::SoapTestClient soap_{device_};
 };
 
 TEST_F(AdapterBackedTest, DeviceInformationComesFromTheCameraIdentityFromTheDevice) {

@@ -8,6 +8,7 @@
 
 #include "check_soap.h"
 #include "served_registry.h"
+#include "services/device/discovery_settings.h"
 #include "services/soap_endpoint.h"
 
 namespace onvifgw::services {
@@ -24,7 +25,9 @@ class DeviceServiceTest : public ::testing::Test {
     device_.config.camera = "cam-1";
     device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
                         "02:11:22:33:44:55", "GW-A1B2C3D4"};
-    device_.scopes = FixedScopes(device_.config, "SIM-1000");
+    discovery_ = std::make_unique<device::DiscoverySettings>(
+        device_.config.id, FixedScopes(device_.config, "SIM-1000"), nullptr);
+    device_.discovery = discovery_.get();
   }
 
   SoapReply Call(const std::string& body, const std::string& header = "") {
@@ -49,6 +52,7 @@ class DeviceServiceTest : public ::testing::Test {
 
   SoapEndpoint endpoint_;
   VirtualDevice device_;
+  std::unique_ptr<device::DiscoverySettings> discovery_;
   std::string authorization_;
 };
 

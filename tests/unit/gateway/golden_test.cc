@@ -36,6 +36,7 @@
 #include "security/secret_box.h"
 #include "served_registry.h"
 #include "services/device/device_service.h"
+#include "services/device/discovery_settings.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -125,7 +126,13 @@ const std::vector<Case>& Cases() {
     add(Variant(caps, "Media"));
     add(Tds("GetWsdlUrl"));
     add(Tds("GetEndpointReference"));
-    add(Tds("GetScopes"));
+    const Case scopes = add(Tds("GetScopes"));
+    Case configured = Variant(scopes, "configured");
+    configured.setup = {"SetScopes", "AddScopes"};
+    add(configured);
+    add(Tds("SetScopes"));
+    add(Tds("AddScopes", {"SetScopes"}));
+    add(Tds("RemoveScopes", {"SetScopes"}));
     add(Tds("GetHostname"));
     add(Tds("SetHostname"));
     add(Tds("SetDNS"));
@@ -136,6 +143,7 @@ const std::vector<Case>& Cases() {
     add(Tds("GetNetworkDefaultGateway", {"SetNetworkDefaultGateway"}));
     add(Tds("GetNetworkProtocols"));
     add(Tds("GetDiscoveryMode"));
+    add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));
     add(Trace(nics, "genetec", "genetec--GetNetworkInterfaces.xml"));
     add(Tds("SystemReboot"));
@@ -352,7 +360,9 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     device_.config.camera = "cam-1";
     device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
                         "02:11:22:33:44:55", "GW-A1B2C3D4"};
-    device_.scopes = FixedScopes(device_.config, "SIM-1000");
+    discovery_ = std::make_unique<device::DiscoverySettings>(
+        device_.config.id, FixedScopes(device_.config, "SIM-1000"), nullptr);
+    device_.discovery = discovery_.get();
     device_.events = &hub_;  // a fresh hub per case: the first subscription is 1
   }
 
@@ -407,6 +417,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   events::EventHub hub_;
   SoapEndpoint endpoint_;
   VirtualDevice device_;
+  std::unique_ptr<device::DiscoverySettings> discovery_;
   fs::path state_dir_;
   std::unique_ptr<store::StateStore> store_;
   std::unique_ptr<security::SecretBox> box_;

@@ -10,17 +10,14 @@
 #include <string>
 #include <vector>
 
-#include "check_soap.h"
 #include "core/clock.h"
 #include "fake_camera_adapter.h"
-#include "served_registry.h"
 #include "services/media/media_profile_store.h"
 #include "services/media/snapshot_endpoint.h"
-#include "services/soap_endpoint.h"
+#include "soap_test_client.h"
 
 namespace onvifgw::services {
 
-using onvifgw::testing::CheckSoap;
 using onvifgw::testing::FakeCameraAdapter;
 
 inline constexpr const char* kMedia = "/onvif/media_service";
@@ -56,10 +53,7 @@ inline std::vector<std::string> Tokens(const std::string& xml, const std::string
 
 class MediaServiceTest : public ::testing::Test {
  protected:
-  MediaServiceTest()
-      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
-        adapter_("cam-1"),
-        media_("front", nullptr) {
+  MediaServiceTest() : adapter_("cam-1"), media_("front", nullptr) {
     adapter_.AddVideo();
     device_.config.id = "front";
     device_.config.camera = "cam-1";
@@ -72,47 +66,22 @@ class MediaServiceTest : public ::testing::Test {
   }
 
   SoapReply Call(const std::string& body, const char* path = kMedia) {
-    const std::string xml =
-        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
-        "xmlns:trt=\"http://www.onvif.org/ver10/media/wsdl\" "
-        "xmlns:tr2=\"http://www.onvif.org/ver20/media/wsdl\" "
-        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
-        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
-        body + "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
-                       "",      "POST", "192.0.2.99",      std::nullopt};
-    SoapReply reply;
-    bool called = false;
-    endpoint_.Handle(xml, ctx, [&](SoapReply r) {
-      reply = std::move(r);
-      called = true;
-    });
-    EXPECT_TRUE(called);
-    if (onvifgw::testing::CheckSoapAvailable()) {
-      EXPECT_EQ(CheckSoap(reply.body), "") << body;
-    }
-    return reply;
+    return soap_.Call(body, path);
   }
-
   std::string Ok(const std::string& body, const char* path = kMedia) {
-    SoapReply r = Call(body, path);
-    EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
-    return r.body;
+    return soap_.Ok(body, path);
   }
-
   // The fault's specific subcode ("NoProfile"), or "" if not a fault.
   std::string FaultOf(const std::string& body, const char* path = kMedia) {
-    SoapReply r = Call(body, path);
-    if (r.http_status == 200) return "";
-    return onvifgw::testing::InnermostTerSubcode(r.body);
+    return soap_.FaultOf(body, path);
   }
 
-  SoapEndpoint endpoint_;
   FakeCameraAdapter adapter_;
   media::MediaProfileStore media_;
   media::SnapshotCache snapshots_{std::chrono::milliseconds(1000)};
   ManualClock clock_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
   VirtualDevice device_;
+  onvifgw::testing::SoapTestClient soap_{device_};
 };
 
 }  // namespace onvifgw::services

@@ -10,23 +10,18 @@
 #include <fstream>
 #include <regex>
 
-#include "check_soap.h"
-#include "served_registry.h"
 #include "services/device/network_names.h"
 #include "services/device/network_settings.h"
-#include "services/soap_endpoint.h"
+#include "soap_test_client.h"
 
 namespace onvifgw::services {
 namespace {
 
-using onvifgw::testing::CheckSoap;
 using namespace std::string_literals;
 
 class NetworkOperationsTest : public ::testing::Test {
  protected:
-  NetworkOperationsTest()
-      : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}),
-        network_("front", nullptr) {
+  NetworkOperationsTest() : network_("front", nullptr) {
     device_.config.id = "front";
     device_.config.camera = "cam-1";
     device_.config.port = 8080;
@@ -35,38 +30,13 @@ class NetworkOperationsTest : public ::testing::Test {
     device_.network = &network_;
   }
 
-  SoapReply Call(const std::string& body) {
-    const std::string xml =
-        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
-        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
-        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
-        body + "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", "/onvif/device_service",
-                       "",      "POST", "192.0.2.99",      std::nullopt};
-    SoapReply reply;
-    endpoint_.Handle(xml, ctx, [&](SoapReply r) { reply = std::move(r); });
-    if (onvifgw::testing::CheckSoapAvailable()) {
-      EXPECT_EQ(CheckSoap(reply.body), "") << body;
-    }
-    return reply;
-  }
+  SoapReply Call(const std::string& body) { return soap_.Call(body); }
+  std::string Ok(const std::string& body) { return soap_.Ok(body); }
+  std::string FaultOf(const std::string& body) { return soap_.FaultOf(body); }
 
-  std::string Ok(const std::string& body) {
-    SoapReply r = Call(body);
-    EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
-    return r.body;
-  }
-
-  // The innermost ter: subcode of a fault, or "" when the call succeeded.
-  std::string FaultOf(const std::string& body) {
-    SoapReply r = Call(body);
-    if (r.http_status == 200) return "";
-    return onvifgw::testing::InnermostTerSubcode(r.body);
-  }
-
-  SoapEndpoint endpoint_;
   device::NetworkSettings network_;
   VirtualDevice device_;
+  onvifgw::testing::SoapTestClient soap_{device_};
 };
 
 TEST_F(NetworkOperationsTest, SettingsAreStoredAndReadBack) {

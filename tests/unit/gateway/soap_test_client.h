@@ -1,0 +1,71 @@
+#pragma once
+// Posts SOAP bodies to one virtual device through a SoapEndpoint, without
+// sockets, as the unit tests of the services do: every reply is validated
+// with check-soap when it is present, and every handler must answer at once
+// (fakes stand in for the adapter).
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "check_soap.h"
+#include "served_registry.h"
+#include "services/soap_endpoint.h"
+#include "services/virtual_device.h"
+
+namespace onvifgw::testing {
+
+inline constexpr const char* kDeviceServicePath = "/onvif/device_service";
+
+class SoapTestClient {
+ public:
+  /// `device` is read at every call, so a test may change it in between.
+  explicit SoapTestClient(services::VirtualDevice& device)
+      : endpoint_(ServedRegistry(), soap::XmlLimits{}), device_(device) {}
+
+  /// `body` is the content of s:Body; the prefixes tds, tt, trt, tr2 and tev
+  /// are declared.
+  services::SoapReply Call(const std::string& body, const char* path = kDeviceServicePath) {
+    const std::string xml =
+        "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
+        "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
+        "xmlns:trt=\"http://www.onvif.org/ver10/media/wsdl\" "
+        "xmlns:tr2=\"http://www.onvif.org/ver20/media/wsdl\" "
+        "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
+        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
+        body + "</s:Body></s:Envelope>";
+    const services::RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
+                                       "",      "POST", "192.0.2.99",      std::nullopt};
+    services::SoapReply reply;
+    bool called = false;
+    endpoint_.Handle(xml, ctx, [&](services::SoapReply r) {
+      reply = std::move(r);
+      called = true;
+    });
+    EXPECT_TRUE(called) << "no answer at once to " << body;
+    if (CheckSoapAvailable()) {
+      EXPECT_EQ(CheckSoap(reply.body), "") << body;
+    }
+    return reply;
+  }
+
+  /// The reply's body, expecting success.
+  std::string Ok(const std::string& body, const char* path = kDeviceServicePath) {
+    services::SoapReply r = Call(body, path);
+    EXPECT_EQ(r.http_status, 200) << body << "\n" << r.body;
+    return r.body;
+  }
+
+  /// The innermost ter: subcode of the fault ("NoProfile"), or "" on success.
+  std::string FaultOf(const std::string& body, const char* path = kDeviceServicePath) {
+    services::SoapReply r = Call(body, path);
+    if (r.http_status == 200) return "";
+    return InnermostTerSubcode(r.body);
+  }
+
+ private:
+  services::SoapEndpoint endpoint_;
+  services::VirtualDevice& device_;
+};
+
+}  // namespace onvifgw::testing
