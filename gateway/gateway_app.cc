@@ -102,6 +102,11 @@ Status<std::string> GatewayApp::Start() {
     if (auto st = network->Load(); !st) return MakeUnexpected(st.error());
     dev->network = network.get();
     network_.push_back(std::move(network));
+    auto date_time = std::make_unique<services::device::DateTimeSettings>(dc.id, store_.get());
+    if (auto st = date_time->Load(); !st) return MakeUnexpected(st.error());
+    dev->date_time = date_time.get();
+    dev->clock = &date_time->clock();
+    date_time_.push_back(std::move(date_time));
     auto listener = std::make_shared<http::Listener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
     // The device's IP address filter applies on accept, on every port of it.

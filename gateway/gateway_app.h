@@ -17,6 +17,7 @@
 #include "http/listener.h"
 #include "security/secret_box.h"
 #include "services/authentication.h"
+#include "services/device/date_time_settings.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
@@ -54,6 +55,7 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::media::SnapshotCache>> snapshots_;
   std::vector<std::unique_ptr<services::device::NetworkSettings>> network_;
   std::vector<std::unique_ptr<services::device::DiscoverySettings>> discovery_settings_;
+  std::vector<std::unique_ptr<services::device::DateTimeSettings>> date_time_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;

@@ -149,6 +149,10 @@ void AdapterClient::Reboot(const std::string& camera_id, Done<v1::RebootResponse
   Unary(&v1::Adapter::Stub::async_interface::Reboot, std::move(ref), std::move(done));
 }
 
+void AdapterClient::SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetSystemTime, std::move(request), std::move(done));
+}
+
 void AdapterClient::ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) {
   v1::CameraRef ref;
   ref.set_camera_id(camera_id);

@@ -56,6 +56,7 @@ class AdapterClient final : public CameraAdapter {
 
   /// Asynchronous, with the call deadline; `done` runs on a gRPC thread.
   void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) override;
+  void SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) override;
   void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) override;
   void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
                               Done<v1::RelayOutput> done) override;

@@ -56,6 +56,8 @@ class CameraAdapter {
   virtual bool available() const = 0;
 
   virtual void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) = 0;
+  /// Sets the camera's clock (capability set_system_time).
+  virtual void SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) = 0;
   virtual void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) = 0;
   virtual void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
                                       Done<v1::RelayOutput> done) = 0;

@@ -16,7 +16,8 @@ soap::Fault FaultFromStatus(const grpc::Status& status) {
     case grpc::StatusCode::UNAUTHENTICATED:
       return soap::NotAuthorized("The camera refused the operation");
     case grpc::StatusCode::FAILED_PRECONDITION:
-      return soap::Fault{soap::FaultCode::kSender, {"OperationProhibited"},
+      return soap::Fault{soap::FaultCode::kSender,
+                         {"OperationProhibited"},
                          msg.empty() ? "Operation not permitted now" : msg};
     case grpc::StatusCode::UNAVAILABLE:
       return soap::ActionFailed("The camera is not reachable at the moment");

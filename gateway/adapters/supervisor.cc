@@ -106,8 +106,8 @@ void OnTimer(uv_timer_t* t) {
     c->client->set_available(true);
     c->client->StartEvents(
         [c](const adapter::v1::Event& ev) { c->owner->Deliver(ev, c->config.id); });
-    log::Info(c->tag(), "ready (" + std::to_string(c->client->facts()->cameras.size()) +
-                            " camera(s))");
+    log::Info(c->tag(),
+              "ready (" + std::to_string(c->client->facts()->cameras.size()) + " camera(s))");
   } else if (!up && c->serving) {
     log::Warn(c->tag(), "health check failed; marking unavailable");
     c->serving = false;
@@ -215,9 +215,8 @@ std::string ResolveProgram(const std::string& program, const std::string& search
 
 }  // namespace
 
-Supervisor::Supervisor(
-    std::vector<Entry> entries, std::string run_dir, std::string search_dir,
-    std::function<void(const adapter::v1::Event&, const std::string&)> sink)
+Supervisor::Supervisor(std::vector<Entry> entries, std::string run_dir, std::string search_dir,
+                       std::function<void(const adapter::v1::Event&, const std::string&)> sink)
     : entries_(std::move(entries)),
       run_dir_(std::move(run_dir)),
       search_dir_(std::move(search_dir)),

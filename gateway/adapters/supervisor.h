@@ -2,12 +2,11 @@
 // Keeps the adapters alive, on a libuv loop in a thread of its own.
 //
 // `exec:` adapters are spawned with `--listen unix:<state>/run/<id>.sock
-// --config <state>/run/<id>.yaml --parent-pid <gateway pid>`; their stdout/stderr go to the log with an
-// "adapter:<id>" prefix; once their gRPC health service says SERVING the
-// client refreshes its cache and starts the event feed. A crashed adapter is
-// restarted with exponential back-off (250 ms doubling to 30 s, reset after
-// 30 s of good health). `endpoint:` adapters are only health-polled.
-// Stop() terminates the children (SIGTERM, SIGKILL after 3 s).
+// --config <state>/run/<id>.yaml --parent-pid <gateway pid>`; their stdout/stderr go to the log
+// with an "adapter:<id>" prefix; once their gRPC health service says SERVING the client refreshes
+// its cache and starts the event feed. A crashed adapter is restarted with exponential back-off
+// (250 ms doubling to 30 s, reset after 30 s of good health). `endpoint:` adapters are only
+// health-polled. Stop() terminates the children (SIGTERM, SIGKILL after 3 s).
 
 #include <uv.h>
 

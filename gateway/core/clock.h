@@ -5,6 +5,7 @@
 //
 // Thread-safe.
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <mutex>
@@ -78,6 +79,26 @@ class ManualClock final : public Clock {
   mutable std::mutex mu_;
   time_point now_;
   mutable std::vector<std::pair<std::mutex*, std::condition_variable*>> waiters_;
+};
+
+/// Another clock moved by a settable offset: a virtual device's clock after
+/// a client set its date and time by hand, over the gateway's own.
+class OffsetClock final : public Clock {
+ public:
+  explicit OffsetClock(const Clock& base) : base_(base) {}
+
+  time_point Now() const override { return base_.Now() + offset(); }
+  void WaitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                 time_point deadline) const override {
+    base_.WaitUntil(lock, cv, deadline - offset());
+  }
+
+  time_point::duration offset() const { return time_point::duration(offset_.load()); }
+  void set_offset(time_point::duration d) { offset_.store(d.count()); }
+
+ private:
+  const Clock& base_;
+  std::atomic<time_point::duration::rep> offset_{0};
 };
 
 }  // namespace onvifgw

@@ -131,7 +131,10 @@ Expected<Principal, AuthRejection> RequestAuthenticator::Authenticate(const Requ
     auto user = security.FindUser(t.username);
     // Verify even for an unknown user, against an empty password, so the
     // token is remembered for replay and timing does not reveal user names.
-    auto check = security.tokens().Verify(t, user ? user->password : std::string(), now);
+    // Created is compared with the device's clock, the one
+    // GetSystemDateAndTime reports and clients align their tokens to.
+    auto check =
+        security.tokens().Verify(t, user ? user->password : std::string(), ctx.device.clock->Now());
     if (check == security::TokenCheck::kBadCredentials) {
       // The same work for an unknown user, so timing tells nothing.
       const UserAccount candidate = user ? *user : UserAccount{t.username, "", {}, false};

@@ -19,6 +19,7 @@ class EventHub;
 }
 class DeviceSecurity;
 namespace device {
+class DateTimeSettings;
 class DiscoverySettings;
 class NetworkSettings;
 }  // namespace device
@@ -53,9 +54,13 @@ struct VirtualDevice {
   /// Host name, DNS, NTP and gateway as clients set them; nullptr = not
   /// offered (ter:ActionNotSupported for the Set operations).
   device::NetworkSettings* network = nullptr;
+  /// Clock mode, time zone and the offset of a hand-set clock; nullptr =
+  /// the clock cannot be set (SetSystemDateAndTime not offered).
+  device::DateTimeSettings* date_time = nullptr;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
-  /// The device's clock (GetSystemDateAndTime); tests may use a ManualClock.
+  /// The device's clock (GetSystemDateAndTime, UsernameToken Created): its
+  /// DateTimeSettings' clock in the gateway; tests may use a ManualClock.
   const Clock* clock = &SystemClock::Instance();
 };
 

@@ -158,6 +158,37 @@ describe('security', () => {
     assert.equal((await post(port, envelope('<tds:GetDeviceInformation/>', usernameToken({ ...ADMIN, created: future })))).status, 401);
   });
 
+  test('a hand-set device clock is the one UsernameToken Created is checked against', async () => {
+    const other = cfg.ports[1];
+    const setTo = (when, created) => {
+      const d = new Date(when);
+      const body = '<tds:SetSystemDateAndTime><tds:DateTimeType>Manual</tds:DateTimeType>' +
+        '<tds:DaylightSavings>false</tds:DaylightSavings><tds:UTCDateTime><tt:Time>' +
+        `<tt:Hour>${d.getUTCHours()}</tt:Hour><tt:Minute>${d.getUTCMinutes()}</tt:Minute>` +
+        `<tt:Second>${d.getUTCSeconds()}</tt:Second></tt:Time><tt:Date><tt:Year>${d.getUTCFullYear()}</tt:Year>` +
+        `<tt:Month>${d.getUTCMonth() + 1}</tt:Month><tt:Day>${d.getUTCDate()}</tt:Day></tt:Date>` +
+        '</tds:UTCDateTime></tds:SetSystemDateAndTime>';
+      return post(other, envelope(body, usernameToken({ ...ADMIN, created: new Date(created).toISOString() })));
+    };
+    const ahead = 2 * 3600 * 1000;
+    const set = await setTo(Date.now() + ahead, Date.now());
+    assert.equal(set.status, 200, set.body);
+    // GetSystemDateAndTime (PRE_AUTH) reports the device's clock.
+    const got = await post(other, envelope('<tds:GetSystemDateAndTime/>'));
+    const utc = got.body.match(/<tt:UTCDateTime>.*?<tt:Hour>(\d+)<\/tt:Hour><tt:Minute>(\d+)<.*?<tt:Year>(\d+)<\/tt:Year><tt:Month>(\d+)<\/tt:Month><tt:Day>(\d+)</);
+    const reported = Date.UTC(+utc[3], +utc[4] - 1, +utc[5], +utc[1], +utc[2]);
+    assert.ok(Math.abs(reported - (Date.now() + ahead)) < 120 * 1000, got.body);
+    // A client aligned to it is accepted; one on the host's time is not.
+    const aligned = usernameToken({ ...ADMIN, created: new Date(Date.now() + ahead).toISOString() });
+    assert.equal((await post(other, envelope('<tds:GetDeviceInformation/>', aligned))).status, 200);
+    assert.equal((await post(other, envelope('<tds:GetDeviceInformation/>', usernameToken(ADMIN)))).status, 401);
+    // The first device's clock is its own.
+    assert.equal((await post(port, envelope('<tds:GetDeviceInformation/>', usernameToken(ADMIN)))).status, 200);
+    // Back to the host's time, with a token on the device's.
+    assert.equal((await setTo(Date.now(), Date.now() + ahead)).status, 200);
+    assert.equal((await soap(other, '<tds:GetDeviceInformation/>')).status, 200);
+  });
+
   test('CreateUsers with one bad entry creates none', async () => {
     const before = await soap(port, '<tds:GetUsers/>');
     for (const bad of [

@@ -5,11 +5,11 @@
 #include <netinet/in.h>
 
 #include <chrono>
-#include <ctime>
 
 #include "adapters/fault_map.h"
 #include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
+#include "services/device/date_time_operations.h"
 #include "services/device/discovery_operations.h"
 #include "services/device/io_operations.h"
 #include "services/device/network_operations.h"
@@ -138,33 +138,7 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   return d;
 }
 
-void FillDateTime(const std::tm& tm, tt::DateTime* out) {
-  out->mutable_time()->set_hour(tm.tm_hour);
-  out->mutable_time()->set_minute(tm.tm_min);
-  out->mutable_time()->set_second(tm.tm_sec);
-  out->mutable_date()->set_year(tm.tm_year + 1900);
-  out->mutable_date()->set_month(tm.tm_mon + 1);
-  out->mutable_date()->set_day(tm.tm_mday);
-}
-
 // ---------------------------------------------------------------- handlers
-
-Expected<tds::GetSystemDateAndTimeResponse, Fault> GetSystemDateAndTime(
-    const RequestContext& ctx, const tds::GetSystemDateAndTime&) {
-  // The gateway's own clock, in true UTC (INTEROP §2.9): clients derive the
-  // UsernameToken Created offset from it.
-  const std::time_t now = std::chrono::system_clock::to_time_t(ctx.device.clock->Now());
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  tds::GetSystemDateAndTimeResponse r;
-  auto* sdt = r.mutable_systemdateandtime();
-  sdt->set_datetimetype(tt::SetDateTimeType_Manual);
-  sdt->set_daylightsavings(false);
-  sdt->mutable_timezone()->set_tz("UTC0");
-  FillDateTime(utc, sdt->mutable_utcdatetime());
-  FillDateTime(utc, sdt->mutable_localdatetime());
-  return r;
-}
 
 Expected<tds::GetDeviceInformationResponse, Fault> GetDeviceInformation(
     const RequestContext& ctx, const tds::GetDeviceInformation&) {
@@ -337,8 +311,7 @@ void Serve(ServiceRegistry& registry) {
     *caps->mutable_device() = LegacyDeviceCapabilities(ctx);
   };
   ServiceBinder b = registry.Serve("tds", std::move(d));
-  b.Bind("GetSystemDateAndTime", GetSystemDateAndTime)
-      .Bind("GetDeviceInformation", GetDeviceInformation)
+  b.Bind("GetDeviceInformation", GetDeviceInformation)
       .Bind("GetServices", GetServices)
       .Bind("GetServiceCapabilities", GetServiceCapabilities)
       .Bind("GetCapabilities", GetCapabilities)
@@ -350,10 +323,10 @@ void Serve(ServiceRegistry& registry) {
   BindIoOperations(b);
   BindNetworkOperations(b);
   BindDiscoveryOperations(b);
+  BindDateTimeOperations(b);
   // Not implemented yet (the complete Device service is its own piece of
   // work); the capabilities above do not claim any of them.
   b.Unsupported({
-      "SetSystemDateAndTime",
       "SetSystemFactoryDefault",
       "UpgradeSystemFirmware",
       "RestoreSystem",

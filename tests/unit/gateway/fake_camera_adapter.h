@@ -2,6 +2,7 @@
 // A CameraAdapter for service tests: facts set by the test, calls recorded
 // and answered at once with the status the test chose. No process, no gRPC.
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -38,6 +39,15 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     adapters::v1::RebootResponse r;
     r.set_expected_downtime_seconds(42);
     done(status, r);
+  }
+  void SetSystemTime(adapters::v1::SetSystemTimeRequest request,
+                     Done<adapters::v1::SystemTime> done) override {
+    calls.push_back("SetSystemTime " + request.camera_id() + " " +
+                    std::to_string(request.utc_time().seconds()) + " " + request.posix_timezone());
+    adapters::v1::SystemTime t;
+    *t.mutable_utc_time() = request.utc_time();
+    t.set_posix_timezone(request.posix_timezone());
+    done(status, t);
   }
   void ListRelayOutputs(const std::string& camera_id,
                         Done<adapters::v1::RelayOutputList> done) override {
@@ -98,6 +108,13 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
   /// Gives the camera one video source "0" (1280x720 at 25 fps) with a main
   /// stream (H.264, configurable: H.264, H.265 and JPEG) and a sub stream
   /// (JPEG 640x360, fixed), and the snapshot and encoder capabilities.
+  /// Changes the capabilities every camera reports.
+  void SetCapability(const std::function<void(adapters::v1::Capabilities&)>& change) {
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    for (auto& [id, cam] : next->cameras) change(*cam.description.mutable_capabilities());
+    facts_ = next;
+  }
+
   void AddVideo() {
     namespace v1 = adapters::v1;
     auto next = std::make_shared<adapters::AdapterFacts>(*facts_);

@@ -36,6 +36,7 @@
 #include "security/secret_box.h"
 #include "served_registry.h"
 #include "services/device/device_service.h"
+#include "services/device/date_time_settings.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
@@ -112,6 +113,10 @@ const std::vector<Case>& Cases() {
 
     // Device: core.
     const Case date = add(Tds("GetSystemDateAndTime"));
+    Case date_set = Variant(date, "set");  // the zone and DST a client set
+    date_set.setup = {"SetSystemDateAndTime"};
+    add(date_set);
+    add(Tds("SetSystemDateAndTime"));
     add(Trace(date, "easy-onvif", "easy-onvif--GetSystemDateAndTime.xml"));
     add(Trace(date, "hammeraj-onvif", "hammeraj-onvif--GetSystemDateAndTime.xml"));
     add(Tds("GetDeviceInformation"));
@@ -385,6 +390,9 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     device_.security = security_.get();
     network_ = std::make_unique<device::NetworkSettings>(device_.config.id, store_.get());
     device_.network = network_.get();
+    date_time_ = std::make_unique<device::DateTimeSettings>(device_.config.id, store_.get());
+    device_.date_time = date_time_.get();
+    device_.clock = &date_time_->clock();
     // The camera's motion state, as the adapter would have reported it.
     hub_.Publish(device_.config.id, Motion(false, 0s));
   }
@@ -392,7 +400,10 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   void TearDown() override {
     device_.security = nullptr;
     device_.network = nullptr;
+    device_.date_time = nullptr;
+    device_.clock = &SystemClock::Instance();
     network_.reset();
+    date_time_.reset();
     security_.reset();
     store_.reset();
     box_.reset();
@@ -423,6 +434,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   std::unique_ptr<security::SecretBox> box_;
   std::unique_ptr<DeviceSecurity> security_;
   std::unique_ptr<device::NetworkSettings> network_;
+  std::unique_ptr<device::DateTimeSettings> date_time_;
 };
 
 TEST_P(GoldenTest, ResponseMatches) {

@@ -1,0 +1,80 @@
+#pragma once
+// A virtual device's date and time (Core §8.3.9–10): the clock mode (Manual
+// or NTP), the POSIX time zone and the daylight saving flag, and the device's
+// clock itself, which is the gateway host's clock moved by the offset a
+// client set by hand (Manual), or the host's clock unchanged (NTP: the
+// appliance keeps its own clock synchronised). Persisted per device
+// (StoredSetting, key "clock").
+//
+// Thread-safe.
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "core/clock.h"
+#include "services/device/posix_time_zone.h"
+#include "services/device/stored_setting.h"
+#include "store/v1/clock_state.pb.h"
+
+namespace onvifgw::services::device {
+
+using ClockState = ::onvifgw::store::v1::ClockState;
+
+/// The time zone a device reports before a client sets one.
+inline constexpr const char* kDefaultTimeZone = "UTC0";
+
+/// A civil date and time, as tt:DateTime carries it.
+struct CivilTime {
+  int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
+};
+/// Seconds since the epoch of a UTC civil time, or nullopt when it is not a
+/// real date and time (month 13, February 30, 24:00, a year before 1970 or
+/// after 9999).
+std::optional<int64_t> EpochSecondsOf(const CivilTime& t);
+/// The civil time of seconds since the epoch.
+CivilTime CivilTimeOf(int64_t epoch_seconds);
+
+class DateTimeSettings : public StoredSetting<ClockState> {
+ public:
+  DateTimeSettings(std::string device_id, store::StateStore* store,
+                   const Clock& host = SystemClock::Instance())
+      : StoredSetting(std::move(device_id), "clock", store), clock_(host) {}
+
+  /// Reads the stored settings and sets the device's clock from them.
+  Status<std::string> Load();
+
+  /// The device's clock (UsernameToken Created is checked against it).
+  const Clock& clock() const { return clock_; }
+
+  struct View {
+    bool ntp = false;
+    bool daylight_savings = false;
+    std::string time_zone = kDefaultTimeZone;
+    Clock::time_point utc;
+    /// Local time minus UTC at `utc`, in seconds.
+    int64_t local_offset = 0;
+  };
+  View Snapshot() const;
+
+  /// SetSystemDateAndTime, validated: a time zone that is not POSIX is
+  /// ter:InvalidTimeZone; Manual without a real UTCDateTime is
+  /// ter:InvalidDateTime; NTP without NTP servers (`ntp_servers_defined`)
+  /// is ter:NtpServerUndefined. Nothing changes on a fault.
+  struct Change {
+    bool ntp = false;
+    bool daylight_savings = false;
+    std::optional<std::string> time_zone;  ///< nullopt: keep the current one
+    std::optional<CivilTime> utc;          ///< Manual: required
+    bool ntp_servers_defined = false;
+  };
+  Status<soap::Fault> Set(const Change& change);
+
+ private:
+  void ApplyOffset();
+
+  OffsetClock clock_;
+};
+
+}  // namespace onvifgw::services::device
