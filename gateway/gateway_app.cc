@@ -107,19 +107,30 @@ Status<std::string> GatewayApp::Start() {
     dev->date_time = date_time.get();
     dev->clock = &date_time->clock();
     date_time_.push_back(std::move(date_time));
-    auto listener = std::make_shared<http::Listener>(
-        io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id);
     // The device's IP address filter applies on accept, on every port of it.
-    listener->set_admission_check(
+    auto listener = std::make_unique<http::RebindableListener>(
+        io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id,
         [sec = dev->security](const std::string& remote) { return sec->Admits(remote); });
-    if (auto st = listener->Listen(dc.address, dc.port); !st) {
-      return MakeUnexpected("device " + dc.id + ": " + st.error());
+    // Where a client moved it (SetNetworkProtocols/SetNetworkInterfaces),
+    // unless that is no longer possible; then where the config says.
+    const auto moved = dev->network->BindingFor(dc.address, dc.port);
+    if (moved.address != dc.address || moved.port != dc.port) {
+      if (auto st = listener->Listen(moved.address, moved.port); !st) {
+        log::Warn("device", dc.id + ": cannot listen where a client moved it (" + st.error() +
+                                "); using the configured address and port");
+      }
     }
-    listener->Run();
+    if (listener->port() == 0) {
+      if (auto st = listener->Listen(dc.address, dc.port); !st) {
+        return MakeUnexpected("device " + dc.id + ": " + st.error());
+      }
+    }
+    const std::string bound = listener->address();
     log::Info("device", dc.id + " (" + identity->endpoint_reference + ") serving http://" +
-                            (dc.address == "0.0.0.0" ? std::string("127.0.0.1") : dc.address) +
-                            ":" + std::to_string(listener->port()) +
+                            (bound == "0.0.0.0" ? std::string("127.0.0.1") : bound) + ":" +
+                            std::to_string(listener->port()) +
                             std::string(services::device::kPath));
+    dev->listener = listener.get();
     listeners_.push_back(std::move(listener));
     devices_.push_back(std::move(dev));
   }
@@ -149,8 +160,8 @@ Status<std::string> GatewayApp::Start() {
         if (!view.discoverable) continue;  // SetDiscoveryMode(NonDiscoverable)
         const auto adv = services::ParseAdvertisedAddress(d.config.advertised_address);
         const std::string& host = adv.host;
-        const uint16_t port = adv.port.value_or(listeners_[i]->port());
-        out.push_back({d.identity.endpoint_reference, view.All(), d.config.address, port, host,
+        const uint16_t port = adv.port.value_or(d.listener->port());
+        out.push_back({d.identity.endpoint_reference, view.All(), d.listener->address(), port, host,
                        view.metadata_version});
       }
       return out;

@@ -14,7 +14,7 @@
 #include "config/gateway_config.h"
 #include "core/expected.h"
 #include "discovery/responder.h"
-#include "http/listener.h"
+#include "http/rebindable_listener.h"
 #include "security/secret_box.h"
 #include "services/authentication.h"
 #include "services/device/date_time_settings.h"
@@ -60,7 +60,7 @@ class GatewayApp {
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
-  std::vector<std::shared_ptr<http::Listener>> listeners_;
+  std::vector<std::unique_ptr<http::RebindableListener>> listeners_;
   std::unique_ptr<discovery::Responder> discovery_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;

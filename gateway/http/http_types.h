@@ -26,7 +26,7 @@ struct Request {
   std::string_view content_type;
   std::string_view authorization;
   std::string_view body;
-  std::string local_address;   ///< IP the connection was accepted on
+  std::string local_address;  ///< IP the connection was accepted on
   unsigned short local_port = 0;
   std::string remote_address;
   bool tls = false;

@@ -3,6 +3,8 @@
 #include <fcntl.h>
 
 #include <boost/asio/strand.hpp>
+#include <chrono>
+#include <future>
 
 #include "core/log.h"
 #include "http/peer_address.h"
@@ -48,39 +50,53 @@ void Listener::Stop() {
   });
 }
 
-void Listener::Accept() {
-  acceptor_.async_accept(asio::make_strand(io_), [self = shared_from_this()](
-                                                     boost::system::error_code ec,
-                                                     tcp::socket socket) {
-    if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
-    if (!ec && self->admit_) {
-      boost::system::error_code rec;
-      auto remote = socket.remote_endpoint(rec);
-      const auto addr = WithoutV4Mapping(remote.address());
-      if (rec || !self->admit_(addr.to_string())) {
-        // Refused by the IP address filter: close before reading a byte.
-        log::Debug("http", self->name_ + ": connection from " +
-                               (rec ? std::string("?") : addr.to_string()) +
-                               " refused by the IP address filter");
-        boost::system::error_code ignored;
-        socket.close(ignored);
-        return self->Accept();
-      }
-    }
-    if (!ec) {
-      if (self->open_->load() >= self->limits_.max_connections) {
-        // Over the limit: close at once; the client retries later.
-        log::Warn("http", self->name_ + ": connection limit reached, refusing a connection");
-        boost::system::error_code ignored;
-        socket.close(ignored);
-      } else {
-        ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
-        std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_)
-            ->Start();
-      }
-    }
-    self->Accept();
+void Listener::StopAndWait() {
+  auto closed = std::make_shared<std::promise<void>>();
+  std::future<void> done = closed->get_future();
+  asio::post(acceptor_.get_executor(), [self = shared_from_this(), closed] {
+    boost::system::error_code ec;
+    self->acceptor_.close(ec);
+    closed->set_value();
   });
+  if (done.wait_for(std::chrono::seconds(1)) != std::future_status::ready) {
+    boost::system::error_code ec;
+    acceptor_.close(ec);
+  }
+}
+
+void Listener::Accept() {
+  acceptor_.async_accept(
+      asio::make_strand(io_),
+      [self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+        if (ec == asio::error::operation_aborted || !self->acceptor_.is_open()) return;
+        if (!ec && self->admit_) {
+          boost::system::error_code rec;
+          auto remote = socket.remote_endpoint(rec);
+          const auto addr = WithoutV4Mapping(remote.address());
+          if (rec || !self->admit_(addr.to_string())) {
+            // Refused by the IP address filter: close before reading a byte.
+            log::Debug("http", self->name_ + ": connection from " +
+                                   (rec ? std::string("?") : addr.to_string()) +
+                                   " refused by the IP address filter");
+            boost::system::error_code ignored;
+            socket.close(ignored);
+            return self->Accept();
+          }
+        }
+        if (!ec) {
+          if (self->open_->load() >= self->limits_.max_connections) {
+            // Over the limit: close at once; the client retries later.
+            log::Warn("http", self->name_ + ": connection limit reached, refusing a connection");
+            boost::system::error_code ignored;
+            socket.close(ignored);
+          } else {
+            ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
+            std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_)
+                ->Start();
+          }
+        }
+        self->Accept();
+      });
 }
 
 }  // namespace onvifgw::http

@@ -2,10 +2,9 @@
 // Accepts TCP connections for one virtual device and gives each its own
 // Session; refuses connections beyond the limit. Only accepts.
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-
-#include <atomic>
 #include <memory>
 #include <string>
 
@@ -22,6 +21,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   Status<std::string> Listen(const std::string& address, unsigned short port);
   void Run();
   void Stop();
+  /// Stop(), returning once the socket is closed (so its port is free). If
+  /// nobody runs the io_context within a second, closes it here.
+  void StopAndWait();
   /// Installs the accept-time filter (before Run()).
   void set_admission_check(AdmissionCheck check) { admit_ = std::move(check); }
   unsigned short port() const { return port_; }

@@ -12,6 +12,10 @@
 #include "core/clock.h"
 #include "store/state_store.h"
 
+namespace onvifgw::http {
+class RebindableListener;
+}  // namespace onvifgw::http
+
 namespace onvifgw::services {
 
 namespace events {
@@ -57,6 +61,10 @@ struct VirtualDevice {
   /// Clock mode, time zone and the offset of a hand-set clock; nullptr =
   /// the clock cannot be set (SetSystemDateAndTime not offered).
   device::DateTimeSettings* date_time = nullptr;
+  /// The device's HTTP listener, which SetNetworkProtocols and
+  /// SetNetworkInterfaces may move; nullptr = not movable (unit tests): the
+  /// config's address and port are reported.
+  http::RebindableListener* listener = nullptr;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
   /// The device's clock (GetSystemDateAndTime, UsernameToken Created): its

@@ -3,11 +3,12 @@
 // it), by raw SOAP, and by WS-Discovery; then crash recovery.
 
 import assert from 'node:assert/strict';
+import net from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import onvif from 'onvif';
 import {
-  ADMIN, Gateway, checkSoap, haveCheckSoap, probe, soap, tempDir, writeConfig,
+  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, probe, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
 
 const OPERATIONS = [
@@ -228,5 +229,35 @@ describe('gateway with two simulated cameras', () => {
     await gw.waitFor(/\[adapter:sim\] ready/);
     const afterRestart = await Promise.all(cfg.ports.map(identityOf));
     assert.deepEqual(afterRestart, before);
+  });
+
+  test('SetNetworkProtocols moves a device to another port, announced to Probe, kept across kill -9', async () => {
+    const [first, second] = cfg.ports;
+    const moved = await freeTcpPort();
+    const protocols = (port) => '<tds:SetNetworkProtocols><tds:NetworkProtocols><tt:Name>HTTP</tt:Name>' +
+      `<tt:Enabled>true</tt:Enabled><tt:Port>${port}</tt:Port></tds:NetworkProtocols></tds:SetNetworkProtocols>`;
+    const r = await soap(second, protocols(moved));
+    assert.equal(r.status, 200, r.text);
+    assert.equal(checkSoap(r.text), '', r.text);
+    assert.match((await soap(moved, '<tds:GetNetworkProtocols/>')).text, new RegExp(`<tt:Port>${moved}</tt:Port>`));
+    // No new connection is accepted there any more (open ones finish their requests).
+    await assert.rejects(new Promise((resolve, reject) => {
+      const sock = net.connect(second, '127.0.0.1', () => { sock.destroy(); resolve(); });
+      sock.on('error', reject);
+    }), /ECONNREFUSED/);
+    const found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 2 });
+    const xaddrs = found.replies.map((x) => x.match(/XAddrs>([^<]+)</)[1]).sort();
+    assert.deepEqual(xaddrs, [first, moved].map((p) => `http://127.0.0.1:${p}/onvif/device_service`).sort());
+    // A port another device holds is refused.
+    const busy = await soap(moved, protocols(first));
+    assert.equal(busy.status, 400);
+    assert.match(busy.text, /ter:PortAlreadyInUse/);
+
+    await gw.stop('SIGKILL');
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    assert.equal((await soap(moved, '<tds:GetHostname/>')).status, 200);
+    assert.equal((await soap(moved, protocols(second))).status, 200);  // back where the config says
+    assert.equal((await soap(second, '<tds:GetHostname/>')).status, 200);
   });
 });

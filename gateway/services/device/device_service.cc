@@ -1,9 +1,5 @@
 #include "services/device/device_service.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
-
 #include <chrono>
 
 #include "adapters/fault_map.h"
@@ -11,6 +7,7 @@
 #include "security/credential_rules.h"
 #include "services/device/date_time_operations.h"
 #include "services/device/discovery_operations.h"
+#include "services/device/interface_operations.h"
 #include "services/device/io_operations.h"
 #include "services/device/network_operations.h"
 #include "services/device/network_settings.h"
@@ -102,7 +99,8 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_httpsupportinformation(false);
   sys->set_storageconfiguration(false);
   sys->set_discoverynotsupported(!ctx.device.discovery_enabled);
-  sys->set_networkconfignotsupported(true);
+  sys->set_networkconfignotsupported(
+      !(ctx.device.network != nullptr && ctx.device.config.network_config_stored));
   sys->set_userconfignotsupported(!secured);
   caps.mutable_misc();  // no auxiliary commands
   return caps;
@@ -237,48 +235,6 @@ Expected<tds::GetEndpointReferenceResponse, Fault> GetEndpointReference(
   return r;
 }
 
-// Prefix length of the host interface that owns `address`; 24 if unknown.
-int PrefixLengthOf(const std::string& address) {
-  in_addr target{};
-  if (inet_pton(AF_INET, address.c_str(), &target) != 1) return 24;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return 24;
-  int prefix = 24;
-  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET || i->ifa_netmask == nullptr) {
-      continue;
-    }
-    if (reinterpret_cast<sockaddr_in*>(i->ifa_addr)->sin_addr.s_addr != target.s_addr) continue;
-    prefix = __builtin_popcount(reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr);
-    break;
-  }
-  freeifaddrs(list);
-  return prefix;
-}
-
-Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
-    const RequestContext& ctx, const tds::GetNetworkInterfaces&) {
-  tds::GetNetworkInterfacesResponse r;
-  auto* nic = r.add_networkinterfaces();
-  nic->set_token(std::string(events::kNetworkInterfaceToken));
-  nic->set_enabled(true);
-  nic->mutable_info()->set_name("eth0");
-  nic->mutable_info()->set_hwaddress(ctx.device.config.mac.empty() ? ctx.device.identity.mac
-                                                                   : ctx.device.config.mac);
-  nic->mutable_info()->set_mtu(1500);
-  auto* v4 = nic->mutable_ipv4();
-  v4->set_enabled(true);
-  auto* cfg = v4->mutable_config();
-  in_addr probe{};
-  if (inet_pton(AF_INET, ctx.local_address.c_str(), &probe) == 1) {
-    auto* manual = cfg->add_manual();
-    manual->set_address(ctx.local_address);
-    manual->set_prefixlength(PrefixLengthOf(ctx.local_address));
-  }
-  cfg->set_dhcp(false);
-  return r;
-}
-
 void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completion done) {
   adapters::CameraAdapter* adapter = ctx.device.adapter;
   if (adapter == nullptr || !adapter->available()) {
@@ -317,11 +273,11 @@ void Serve(ServiceRegistry& registry) {
       .Bind("GetCapabilities", GetCapabilities)
       .Bind("GetWsdlUrl", GetWsdlUrl)
       .Bind("GetEndpointReference", GetEndpointReference)
-      .Bind("GetNetworkInterfaces", GetNetworkInterfaces)
       .Bind("SystemReboot", SystemReboot);
   BindSecurityOperations(b);
   BindIoOperations(b);
   BindNetworkOperations(b);
+  BindInterfaceOperations(b);
   BindDiscoveryOperations(b);
   BindDateTimeOperations(b);
   // Not implemented yet (the complete Device service is its own piece of
@@ -340,8 +296,6 @@ void Serve(ServiceRegistry& registry) {
       "SetHostnameFromDHCP",
       "GetDynamicDNS",
       "SetDynamicDNS",
-      "SetNetworkInterfaces",
-      "SetNetworkProtocols",
       "GetZeroConfiguration",
       "SetZeroConfiguration",
       "CreateCertificate",

@@ -138,6 +138,13 @@ Expected<std::vector<std::string>, Fault> DiscoverySettings::RemoveScopes(
   return removed;
 }
 
+Status<Fault> DiscoverySettings::AddressesChanged() {
+  return Update([](DiscoveryState& s) -> std::optional<Fault> {
+    RaiseMetadataVersion(s);
+    return std::nullopt;
+  });
+}
+
 Expected<bool, Fault> DiscoverySettings::SetDiscoverable(bool discoverable) {
   bool changed = false;
   auto st = Update([&](DiscoveryState& s) -> std::optional<Fault> {

@@ -57,6 +57,9 @@ class DiscoverySettings : public StoredSetting<DiscoveryState> {
   /// nothing is removed unless all can be. Returns the removed scopes.
   Expected<std::vector<std::string>, soap::Fault> RemoveScopes(
       const std::vector<std::string>& scopes);
+  /// The device's XAddrs changed (its listener moved): raises the
+  /// MetadataVersion for the Hello that announces it.
+  Status<soap::Fault> AddressesChanged();
   /// SetDiscoveryMode. Returns whether the mode changed.
   Expected<bool, soap::Fault> SetDiscoverable(bool discoverable);
 

@@ -15,19 +15,6 @@ Fault Invalid(std::string reason, std::string specific) {
   return soap::InvalidArgVal(std::move(reason), std::move(specific));
 }
 
-// The store to change, or the fault saying why nothing can be.
-Expected<NetworkSettings*, Fault> Settable(const RequestContext& ctx) {
-  if (ctx.device.network == nullptr) {
-    return MakeUnexpected(soap::ActionNotSupported("The device has no network settings"));
-  }
-  if (!ctx.device.config.network_config_stored) {
-    return MakeUnexpected(Fault{soap::FaultCode::kSender,
-                                {"OperationProhibited"},
-                                "This device's network settings are fixed by its configuration"});
-  }
-  return ctx.device.network;
-}
-
 NetworkState StateOf(const RequestContext& ctx) {
   return ctx.device.network != nullptr ? ctx.device.network->Current() : NetworkState{};
 }
@@ -79,7 +66,7 @@ Expected<tds::GetHostnameResponse, Fault> GetHostname(const RequestContext& ctx,
 
 Expected<tds::SetHostnameResponse, Fault> SetHostname(const RequestContext& ctx,
                                                       const tds::SetHostname& req) {
-  auto settings = Settable(ctx);
+  auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
   if (!IsHostName(req.name())) {
     return MakeUnexpected(
@@ -118,7 +105,7 @@ Expected<tds::GetDNSResponse, Fault> GetDNS(const RequestContext& ctx, const tds
 }
 
 Expected<tds::SetDNSResponse, Fault> SetDNS(const RequestContext& ctx, const tds::SetDNS& req) {
-  auto settings = Settable(ctx);
+  auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
   std::vector<std::string> servers;
   for (const auto& a : req.dnsmanual()) {
@@ -170,7 +157,7 @@ Expected<tds::GetNTPResponse, Fault> GetNTP(const RequestContext& ctx, const tds
 }
 
 Expected<tds::SetNTPResponse, Fault> SetNTP(const RequestContext& ctx, const tds::SetNTP& req) {
-  auto settings = Settable(ctx);
+  auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
   std::vector<std::string> servers;
   for (const auto& h : req.ntpmanual()) {
@@ -228,7 +215,7 @@ Expected<tds::GetNetworkDefaultGatewayResponse, Fault> GetNetworkDefaultGateway(
 
 Expected<tds::SetNetworkDefaultGatewayResponse, Fault> SetNetworkDefaultGateway(
     const RequestContext& ctx, const tds::SetNetworkDefaultGateway& req) {
-  auto settings = Settable(ctx);
+  auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
   for (const auto& a : req.ipv4address()) {
     if (!IsIpv4Address(a)) {
@@ -259,17 +246,19 @@ Expected<tds::SetNetworkDefaultGatewayResponse, Fault> SetNetworkDefaultGateway(
 
 // What really listens for the device: its HTTP port (web services and
 // snapshots). HTTPS and RTSP are not served yet, so they are not listed.
-Expected<tds::GetNetworkProtocolsResponse, Fault> GetNetworkProtocols(
-    const RequestContext& ctx, const tds::GetNetworkProtocols&) {
-  tds::GetNetworkProtocolsResponse r;
-  auto* http = r.add_networkprotocols();
-  http->set_name(tt::NetworkProtocolType_HTTP);
-  http->set_enabled(true);
-  http->add_port(ctx.device.config.port);
-  return r;
-}
-
 }  // namespace
+
+Expected<NetworkSettings*, Fault> SettableNetwork(const RequestContext& ctx) {
+  if (ctx.device.network == nullptr) {
+    return MakeUnexpected(soap::ActionNotSupported("The device has no network settings"));
+  }
+  if (!ctx.device.config.network_config_stored) {
+    return MakeUnexpected(Fault{soap::FaultCode::kSender,
+                                {"OperationProhibited"},
+                                "This device's network settings are fixed by its configuration"});
+  }
+  return ctx.device.network;
+}
 
 void BindNetworkOperations(ServiceBinder& b) {
   b.Bind("GetHostname", GetHostname)
@@ -279,8 +268,7 @@ void BindNetworkOperations(ServiceBinder& b) {
       .Bind("GetNTP", GetNTP)
       .Bind("SetNTP", SetNTP)
       .Bind("GetNetworkDefaultGateway", GetNetworkDefaultGateway)
-      .Bind("SetNetworkDefaultGateway", SetNetworkDefaultGateway)
-      .Bind("GetNetworkProtocols", GetNetworkProtocols);
+      .Bind("SetNetworkDefaultGateway", SetNetworkDefaultGateway);
 }
 
 }  // namespace onvifgw::services::device

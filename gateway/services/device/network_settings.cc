@@ -8,6 +8,19 @@
 #include <sstream>
 
 namespace onvifgw::services::device {
+
+NetworkSettings::Binding NetworkSettings::BindingFor(const std::string& config_address,
+                                                     uint16_t config_port) const {
+  const NetworkState s = Current();
+  Binding b{config_address, config_port};
+  if (!s.ipv4_address().empty() && s.ipv4_address_config() == config_address) {
+    b.address = s.ipv4_address();
+  }
+  if (s.http_port() != 0 && s.http_port_config() == config_port) {
+    b.port = static_cast<uint16_t>(s.http_port());
+  }
+  return b;
+}
 HostResolver ReadResolvConf(const std::string& path) {
   HostResolver r;
   std::ifstream in(path);

@@ -7,6 +7,7 @@
 //
 // Thread-safe.
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,14 @@ class NetworkSettings : public StoredSetting<NetworkState> {
 
   NetworkSettings(std::string device_id, store::StateStore* store)
       : StoredSetting(std::move(device_id), "network", store) {}
+
+  /// Where the device listens: what a client set with SetNetworkInterfaces
+  /// and SetNetworkProtocols, unless the config changed since.
+  struct Binding {
+    std::string address;
+    uint16_t port = 0;
+  };
+  Binding BindingFor(const std::string& config_address, uint16_t config_port) const;
 };
 
 /// The host's resolver: `nameserver` and `search`/`domain` lines of a

@@ -16,7 +16,7 @@ namespace onvifgw::testing {
 
 /// The innermost ter: subcode of a SOAP fault ("NoProfile"), or "" if none.
 inline std::string InnermostTerSubcode(const std::string& fault_xml) {
-  static const std::regex re("<env:Value>ter:([A-Za-z]+)</env:Value>");
+  static const std::regex re("<env:Value>ter:([A-Za-z0-9]+)</env:Value>");
   std::string last;
   for (auto it = std::sregex_iterator(fault_xml.begin(), fault_xml.end(), re);
        it != std::sregex_iterator(); ++it) {

@@ -147,6 +147,8 @@ const std::vector<Case>& Cases() {
     add(Tds("SetNetworkDefaultGateway"));
     add(Tds("GetNetworkDefaultGateway", {"SetNetworkDefaultGateway"}));
     add(Tds("GetNetworkProtocols"));
+    add(Tds("SetNetworkProtocols"));
+    add(Tds("SetNetworkInterfaces"));
     add(Tds("GetDiscoveryMode"));
     add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));
@@ -363,6 +365,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     device_.config.name = "Front door";
     device_.config.hardware = "SIM-1000";
     device_.config.camera = "cam-1";
+    device_.config.port = 8080;
     device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
                         "02:11:22:33:44:55", "GW-A1B2C3D4"};
     discovery_ = std::make_unique<device::DiscoverySettings>(

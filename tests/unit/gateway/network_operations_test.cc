@@ -87,16 +87,16 @@ TEST_F(NetworkOperationsTest, BadValuesGiveTheDocumentedFaultsAndChangeNothing) 
        "InvalidHostname"},
       {"<tds:SetDNS><tds:FromDHCP>false</tds:FromDHCP><tds:DNSManual><tt:Type>IPv4</tt:Type>"
        "<tt:IPv4Address>300.1.1.1</tt:IPv4Address></tds:DNSManual></tds:SetDNS>",
-       "InvalidArgVal"},  // tt:IPv4Address's pattern: refused by the schema check
+       "InvalidIPv4Address"},
       {"<tds:SetDNS><tds:FromDHCP>false</tds:FromDHCP><tds:DNSManual><tt:Type>IPv6</tt:Type>"
        "<tt:IPv6Address>2001:db8::zz</tt:IPv6Address></tds:DNSManual></tds:SetDNS>",
-       "InvalidArgVal"},
+       "InvalidIPv6Address"},
       {"<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP><tds:NTPManual><tt:Type>DNS</tt:Type>"
        "<tt:DNSname>not a name</tt:DNSname></tds:NTPManual></tds:SetNTP>",
        "InvalidDnsName"},
       {"<tds:SetNTP><tds:FromDHCP>false</tds:FromDHCP><tds:NTPManual><tt:Type>IPv4</tt:Type>"
        "<tt:IPv4Address>1.2.3</tt:IPv4Address></tds:NTPManual></tds:SetNTP>",
-       "InvalidArgVal"},
+       "InvalidIPv4Address"},
       {"<tds:SetNetworkDefaultGateway><tds:IPv4Address>192.0.2.256</tds:IPv4Address>"
        "</tds:SetNetworkDefaultGateway>",
        "InvalidGatewayAddress"},

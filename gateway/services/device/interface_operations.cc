@@ -1,0 +1,283 @@
+#include "services/device/interface_operations.h"
+
+#include <arpa/inet.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
+
+#include "http/rebindable_listener.h"
+#include "onvif/generated/tds.pb.h"
+#include "services/device/discovery_settings.h"
+#include "services/device/network_names.h"
+#include "services/device/network_operations.h"
+#include "services/device/network_settings.h"
+#include "services/events/event_service.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+using soap::Fault;
+
+constexpr int kMinMtu = 68;                // the least an IPv4 link may have (RFC 791)
+constexpr int kMaxMtu = 9000;              // Ethernet jumbo frames
+constexpr int kEthernetInterfaceType = 6;  // IANA ifType ethernetCsmacd
+
+// The IPv4 addresses of the appliance's interfaces, with their prefix lengths.
+std::vector<std::pair<std::string, int>> HostIpv4Addresses() {
+  std::vector<std::pair<std::string, int>> out;
+  ifaddrs* list = nullptr;
+  if (getifaddrs(&list) != 0) return out;
+  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
+    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
+    char text[INET_ADDRSTRLEN];
+    const auto* a = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
+    if (inet_ntop(AF_INET, &a->sin_addr, text, sizeof text) == nullptr) continue;
+    const int prefix =
+        i->ifa_netmask != nullptr
+            ? __builtin_popcount(reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr)
+            : 32;
+    out.emplace_back(text, prefix);
+  }
+  freeifaddrs(list);
+  return out;
+}
+
+// Prefix length of the host interface that owns `address`; 24 if unknown.
+int PrefixLengthOf(const std::string& address) {
+  for (const auto& [a, prefix] : HostIpv4Addresses()) {
+    if (a == address) return prefix;
+  }
+  return 24;
+}
+
+std::string BoundAddress(const RequestContext& ctx) {
+  return ctx.device.listener != nullptr ? ctx.device.listener->address()
+                                        : ctx.device.config.address;
+}
+
+uint16_t BoundPort(const RequestContext& ctx) {
+  return ctx.device.listener != nullptr ? ctx.device.listener->port() : ctx.device.config.port;
+}
+
+NetworkState StateOf(const RequestContext& ctx) {
+  return ctx.device.network != nullptr ? ctx.device.network->Current() : NetworkState{};
+}
+
+// The device moved: its XAddrs changed, which a Hello announces.
+void AnnounceMove(const RequestContext& ctx) {
+  if (ctx.device.discovery != nullptr) (void)ctx.device.discovery->AddressesChanged();
+  if (ctx.device.announce && ctx.device.discovery != nullptr &&
+      ctx.device.discovery->Snapshot().discoverable) {
+    ctx.device.announce(DiscoveryAnnouncement::kHello);
+  }
+}
+
+// ------------------------------------------------------------- interfaces
+
+Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
+    const RequestContext& ctx, const tds::GetNetworkInterfaces&) {
+  const NetworkState s = StateOf(ctx);
+  tds::GetNetworkInterfacesResponse r;
+  auto* nic = r.add_networkinterfaces();
+  nic->set_token(std::string(events::kNetworkInterfaceToken));
+  nic->set_enabled(true);
+  nic->mutable_info()->set_name("eth0");
+  nic->mutable_info()->set_hwaddress(ctx.device.config.mac.empty() ? ctx.device.identity.mac
+                                                                   : ctx.device.config.mac);
+  nic->mutable_info()->set_mtu(s.mtu() > 0 ? s.mtu() : 1500);
+  if (s.link_set()) {
+    auto* link = nic->mutable_link();
+    for (auto* setting : {link->mutable_adminsettings(), link->mutable_opersettings()}) {
+      setting->set_autonegotiation(s.link_auto_negotiation());
+      setting->set_speed(s.link_speed());
+      setting->set_duplex(s.link_full_duplex() ? tt::Duplex_Full : tt::Duplex_Half);
+    }
+    link->set_interfacetype(kEthernetInterfaceType);
+  }
+  auto* v4 = nic->mutable_ipv4();
+  v4->set_enabled(true);
+  auto* cfg = v4->mutable_config();
+  // The address the device is bound to, or, bound to all, the one this
+  // request arrived on.
+  const std::string bound = BoundAddress(ctx);
+  const std::string address =
+      IsIpv4Address(bound) && bound != "0.0.0.0" ? bound : ctx.local_address;
+  if (IsIpv4Address(address)) {
+    auto* manual = cfg->add_manual();
+    manual->set_address(address);
+    manual->set_prefixlength(address == s.ipv4_address() && s.ipv4_prefix_length() > 0
+                                 ? s.ipv4_prefix_length()
+                                 : PrefixLengthOf(address));
+  }
+  cfg->set_dhcp(false);
+  return r;
+}
+
+Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
+    const RequestContext& ctx, const tds::SetNetworkInterfaces& req) {
+  auto settings = SettableNetwork(ctx);
+  if (!settings) return MakeUnexpected(settings.error());
+  if (req.interfacetoken() != events::kNetworkInterfaceToken) {
+    return MakeUnexpected(soap::InvalidArgVal("No network interface " + req.interfacetoken(),
+                                              "InvalidNetworkInterface"));
+  }
+  const tt::NetworkInterfaceSetConfiguration& nic = req.networkinterface();
+  // What would cut the device off, or what a virtual device does not have.
+  if (nic.has_enabled() && !nic.enabled()) {
+    return MakeUnexpected(soap::InvalidArgVal(
+        "The only network interface cannot be disabled: the device would be unreachable"));
+  }
+  if (nic.has_extension() && nic.extension().dot11_size() > 0) {
+    return MakeUnexpected(
+        soap::ActionNotSupported("The device has no IEEE 802.11 interface", "InvalidDot11"));
+  }
+  if (nic.has_mtu() && (nic.mtu() < kMinMtu || nic.mtu() > kMaxMtu)) {
+    return MakeUnexpected(soap::InvalidArgVal(
+        "MTU must be " + std::to_string(kMinMtu) + "-" + std::to_string(kMaxMtu),
+        "InvalidMtuValue"));
+  }
+  if (nic.has_link() && nic.link().speed() <= 0) {
+    return MakeUnexpected(
+        soap::InvalidArgVal("Link speed must be positive (Mb/s)", "InvalidInterfaceSpeed"));
+  }
+  if (nic.has_ipv6() && nic.ipv6().enabled()) {
+    return MakeUnexpected(
+        soap::InvalidArgVal("IPv6 is not offered (IPVersion6 is false)", "InvalidIPv6Address"));
+  }
+  std::optional<std::pair<std::string, int>> move_to;
+  if (nic.has_ipv4()) {
+    const auto& v4 = nic.ipv4();
+    if (v4.has_enabled() && !v4.enabled()) {
+      return MakeUnexpected(soap::InvalidArgVal(
+          "IPv4 cannot be disabled: the device would be unreachable", "InvalidIPv4Address"));
+    }
+    if (v4.dhcp()) {
+      return MakeUnexpected(soap::InvalidArgVal(
+          "A virtual device has no DHCP client: give a manual address", "InvalidIPv4Address"));
+    }
+    if (v4.manual_size() > 1) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("A virtual device has one IPv4 address", "InvalidIPv4Address"));
+    }
+    if (v4.manual_size() == 1) {
+      const auto& m = v4.manual(0);
+      if (!IsIpv4Address(m.address()) || m.prefixlength() < 1 || m.prefixlength() > 32) {
+        return MakeUnexpected(
+            soap::InvalidArgVal("Not an IPv4 address: " + m.address(), "InvalidIPv4Address"));
+      }
+      bool owned = false;
+      for (const auto& [a, prefix] : HostIpv4Addresses()) owned = owned || a == m.address();
+      if (!owned) {
+        return MakeUnexpected(soap::InvalidArgVal(
+            m.address() + " is not an address of the appliance the device runs on",
+            "InvalidIPv4Address"));
+      }
+      move_to = std::make_pair(m.address(), m.prefixlength());
+    }
+  }
+
+  // Move first (nothing changes if the address cannot be bound), then store.
+  const std::string old_address = BoundAddress(ctx);
+  const bool moves = move_to && move_to->first != old_address && ctx.device.listener != nullptr;
+  if (moves) {
+    if (auto st = ctx.device.listener->Rebind(move_to->first, BoundPort(ctx)); !st) {
+      return MakeUnexpected(soap::ActionFailed("The device cannot listen on " + move_to->first));
+    }
+  }
+  auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
+    if (nic.has_mtu()) s.set_mtu(nic.mtu());
+    if (nic.has_link()) {
+      s.set_link_set(true);
+      s.set_link_auto_negotiation(nic.link().autonegotiation());
+      s.set_link_speed(nic.link().speed());
+      s.set_link_full_duplex(nic.link().duplex() == tt::Duplex_Full);
+    }
+    if (move_to) {
+      s.set_ipv4_address(move_to->first);
+      s.set_ipv4_prefix_length(move_to->second);
+      s.set_ipv4_address_config(ctx.device.config.address);
+    }
+    return std::nullopt;
+  });
+  if (!st) {
+    if (moves) (void)ctx.device.listener->Rebind(old_address, BoundPort(ctx));
+    return MakeUnexpected(st.error());
+  }
+  if (moves) AnnounceMove(ctx);
+  tds::SetNetworkInterfacesResponse r;
+  r.set_rebootneeded(false);  // the listener has moved already
+  return r;
+}
+
+// -------------------------------------------------------------- protocols
+
+Expected<tds::GetNetworkProtocolsResponse, Fault> GetNetworkProtocols(
+    const RequestContext& ctx, const tds::GetNetworkProtocols&) {
+  tds::GetNetworkProtocolsResponse r;
+  auto* http = r.add_networkprotocols();
+  http->set_name(tt::NetworkProtocolType_HTTP);
+  http->set_enabled(true);
+  http->add_port(BoundPort(ctx));
+  return r;
+}
+
+Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
+    const RequestContext& ctx, const tds::SetNetworkProtocols& req) {
+  auto settings = SettableNetwork(ctx);
+  if (!settings) return MakeUnexpected(settings.error());
+  std::optional<uint16_t> http_port;
+  for (const tt::NetworkProtocol& p : req.networkprotocols()) {
+    if (p.name() != tt::NetworkProtocolType_HTTP) {
+      // HTTPS and RTSP are not served by the device (yet): off is what they are.
+      if (p.enabled()) {
+        return MakeUnexpected(soap::InvalidArgVal(
+            std::string(p.name() == tt::NetworkProtocolType_HTTPS ? "HTTPS" : "RTSP") +
+                " is not served by this device",
+            "ServiceNotSupported"));
+      }
+      continue;
+    }
+    if (http_port) return MakeUnexpected(soap::InvalidArgVal("HTTP is named twice"));
+    if (!p.enabled()) {
+      return MakeUnexpected(soap::InvalidArgVal(
+          "HTTP cannot be switched off: it is the only way to reach the device"));
+    }
+    if (p.port_size() != 1 || p.port(0) < 1 || p.port(0) > 65535) {
+      return MakeUnexpected(soap::InvalidArgVal("HTTP needs exactly one port, 1-65535"));
+    }
+    http_port = static_cast<uint16_t>(p.port(0));
+  }
+  const uint16_t old_port = BoundPort(ctx);
+  if (!http_port || *http_port == old_port) return tds::SetNetworkProtocolsResponse{};
+  if (ctx.device.listener == nullptr) {
+    return MakeUnexpected(soap::ActionFailed("The device's port cannot be moved"));
+  }
+  const std::string address = ctx.device.listener->address();
+  if (auto st = ctx.device.listener->Rebind(address, *http_port); !st) {
+    return MakeUnexpected(soap::InvalidArgVal(
+        "Port " + std::to_string(*http_port) + " is already in use", "PortAlreadyInUse"));
+  }
+  auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
+    s.set_http_port(*http_port);
+    s.set_http_port_config(ctx.device.config.port);
+    return std::nullopt;
+  });
+  if (!st) {
+    (void)ctx.device.listener->Rebind(address, old_port);
+    return MakeUnexpected(st.error());
+  }
+  AnnounceMove(ctx);
+  return tds::SetNetworkProtocolsResponse{};
+}
+
+}  // namespace
+
+void BindInterfaceOperations(ServiceBinder& b) {
+  b.Bind("GetNetworkInterfaces", GetNetworkInterfaces)
+      .Bind("SetNetworkInterfaces", SetNetworkInterfaces)
+      .Bind("GetNetworkProtocols", GetNetworkProtocols)
+      .Bind("SetNetworkProtocols", SetNetworkProtocols);
+}
+
+}  // namespace onvifgw::services::device
