@@ -107,6 +107,10 @@ Status<std::string> GatewayApp::Start() {
     dev->date_time = date_time.get();
     dev->clock = &date_time->clock();
     date_time_.push_back(std::move(date_time));
+    auto geo = std::make_unique<services::device::GeoLocationSettings>(dc.id, store_.get());
+    if (auto st = geo->Load(); !st) return MakeUnexpected(st.error());
+    dev->geo_location = geo.get();
+    geo_location_.push_back(std::move(geo));
     // The device's IP address filter applies on accept, on every port of it.
     auto listener = std::make_unique<http::RebindableListener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id,

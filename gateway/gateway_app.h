@@ -19,6 +19,7 @@
 #include "services/authentication.h"
 #include "services/device/date_time_settings.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -56,6 +57,7 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::device::NetworkSettings>> network_;
   std::vector<std::unique_ptr<services::device::DiscoverySettings>> discovery_settings_;
   std::vector<std::unique_ptr<services::device::DateTimeSettings>> date_time_;
+  std::vector<std::unique_ptr<services::device::GeoLocationSettings>> geo_location_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;

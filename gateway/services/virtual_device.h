@@ -25,6 +25,7 @@ class DeviceSecurity;
 namespace device {
 class DateTimeSettings;
 class DiscoverySettings;
+class GeoLocationSettings;
 class NetworkSettings;
 }  // namespace device
 namespace media {
@@ -65,6 +66,8 @@ struct VirtualDevice {
   /// SetNetworkInterfaces may move; nullptr = not movable (unit tests): the
   /// config's address and port are reported.
   http::RebindableListener* listener = nullptr;
+  /// Geo location entries clients set; nullptr = none kept.
+  device::GeoLocationSettings* geo_location = nullptr;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
   /// The device's clock (GetSystemDateAndTime, UsernameToken Created): its

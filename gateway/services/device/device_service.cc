@@ -7,6 +7,7 @@
 #include "security/credential_rules.h"
 #include "services/device/date_time_operations.h"
 #include "services/device/discovery_operations.h"
+#include "services/device/geo_location_operations.h"
 #include "services/device/interface_operations.h"
 #include "services/device/io_operations.h"
 #include "services/device/network_operations.h"
@@ -98,6 +99,8 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_httpsystemlogging(false);
   sys->set_httpsupportinformation(false);
   sys->set_storageconfiguration(false);
+  // Geo location entries are kept (set, read, deleted); none comes from GPS.
+  if (ctx.device.geo_location != nullptr) sys->set_geolocationentries(kMaxGeoLocationEntries);
   sys->set_discoverynotsupported(!ctx.device.discovery_enabled);
   sys->set_networkconfignotsupported(
       !(ctx.device.network != nullptr && ctx.device.config.network_config_stored));
@@ -280,6 +283,7 @@ void Serve(ServiceRegistry& registry) {
   BindInterfaceOperations(b);
   BindDiscoveryOperations(b);
   BindDateTimeOperations(b);
+  BindGeoLocationOperations(b);
   // Not implemented yet (the complete Device service is its own piece of
   // work); the capabilities above do not claim any of them.
   b.Unsupported({
@@ -328,9 +332,6 @@ void Serve(ServiceRegistry& registry) {
       "GetStorageConfiguration",
       "SetStorageConfiguration",
       "DeleteStorageConfiguration",
-      "GetGeoLocation",
-      "SetGeoLocation",
-      "DeleteGeoLocation",
       "UpgradeFirmware",
       "GetUserRoles",
       "SetUserRole",

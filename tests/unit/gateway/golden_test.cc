@@ -38,6 +38,7 @@
 #include "services/device/date_time_settings.h"
 #include "services/device/device_service.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -149,6 +150,9 @@ const std::vector<Case>& Cases() {
     add(Tds("GetNetworkProtocols"));
     add(Tds("SetNetworkProtocols"));
     add(Tds("SetNetworkInterfaces"));
+    add(Tds("SetGeoLocation"));
+    add(Tds("GetGeoLocation", {"SetGeoLocation"}));
+    add(Tds("DeleteGeoLocation", {"SetGeoLocation"}));
     add(Tds("GetDiscoveryMode"));
     add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));
@@ -396,6 +400,8 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     date_time_ = std::make_unique<device::DateTimeSettings>(device_.config.id, store_.get());
     device_.date_time = date_time_.get();
     device_.clock = &date_time_->clock();
+    geo_ = std::make_unique<device::GeoLocationSettings>(device_.config.id, store_.get());
+    device_.geo_location = geo_.get();
     // The camera's motion state, as the adapter would have reported it.
     hub_.Publish(device_.config.id, Motion(false, 0s));
   }
@@ -404,6 +410,8 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     device_.security = nullptr;
     device_.network = nullptr;
     device_.date_time = nullptr;
+    device_.geo_location = nullptr;
+    geo_.reset();
     device_.clock = &SystemClock::Instance();
     network_.reset();
     date_time_.reset();
@@ -438,6 +446,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   std::unique_ptr<DeviceSecurity> security_;
   std::unique_ptr<device::NetworkSettings> network_;
   std::unique_ptr<device::DateTimeSettings> date_time_;
+  std::unique_ptr<device::GeoLocationSettings> geo_;
 };
 
 TEST_P(GoldenTest, ResponseMatches) {
