@@ -225,7 +225,8 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   if (auto v = get(kComplexityKey); v && *v) {
     tds::SetPasswordComplexityConfiguration c;
     if (!Restore(**v, &c))
-      return MakeUnexpected("device " + device_id_ + ": stored password or warning settings are unreadable");
+      return MakeUnexpected("device " + device_id_ +
+                            ": stored password or warning settings are unreadable");
     complexity_ = {c.minlen(),
                    c.uppercase(),
                    c.number(),
@@ -236,13 +237,15 @@ Status<std::string> DeviceSecurity::LoadSettings() {
   if (auto v = get(kHistoryKey); v && *v) {
     tds::SetPasswordHistoryConfiguration h;
     if (!Restore(**v, &h))
-      return MakeUnexpected("device " + device_id_ + ": stored password or warning settings are unreadable");
+      return MakeUnexpected("device " + device_id_ +
+                            ": stored password or warning settings are unreadable");
     history_ = {h.enabled(), h.length()};
   }
   if (auto v = get(kWarningKey); v && *v) {
     tds::SetAuthFailureWarningConfiguration w;
     if (!Restore(**v, &w))
-      return MakeUnexpected("device " + device_id_ + ": stored password or warning settings are unreadable");
+      return MakeUnexpected("device " + device_id_ +
+                            ": stored password or warning settings are unreadable");
     warning_ = {w.enabled(), w.monitorperiod(), w.maxauthfailures()};
   }
   if (auto v = get(kDigestAlgorithmsKey); v && *v) {
@@ -260,7 +263,8 @@ Status<std::string> DeviceSecurity::LoadSettings() {
     auto plain = box_.Open(**v, Aad(device_id_, kRemoteUserKey));
     if (!plain) return MakeUnexpected("stored remote user cannot be decrypted");
     tt::RemoteUser r;
-    if (!Restore(*plain, &r)) return MakeUnexpected("device " + device_id_ + ": stored remote user is unreadable");
+    if (!Restore(*plain, &r))
+      return MakeUnexpected("device " + device_id_ + ": stored remote user is unreadable");
     remote_user_ = r;
   }
   return {};

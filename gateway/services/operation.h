@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <utility>
 
 #include "core/expected.h"
@@ -33,6 +34,9 @@ struct Operation {
   /// Empty for an operation declared unsupported.
   Handler handler;
   bool declared_unsupported = false;
+  /// Why it is unsupported, for the fault and the operations table; empty:
+  /// not said.
+  std::string unsupported_reason;
 };
 
 /// Typed response helper for handlers.

@@ -56,6 +56,11 @@ ServiceBinder& ServiceBinder::Set(std::string_view operation, Handler handler) {
 }
 
 ServiceBinder& ServiceBinder::Unsupported(std::initializer_list<std::string_view> operations) {
+  return Unsupported({}, operations);
+}
+
+ServiceBinder& ServiceBinder::Unsupported(std::string_view reason,
+                                          std::initializer_list<std::string_view> operations) {
   for (std::string_view name : operations) {
     Operation* op = Lookup(name);
     if (op == nullptr) continue;
@@ -65,6 +70,7 @@ ServiceBinder& ServiceBinder::Unsupported(std::initializer_list<std::string_view
       continue;
     }
     op->declared_unsupported = true;
+    op->unsupported_reason = std::string(reason);
   }
   return *this;
 }
@@ -91,7 +97,7 @@ ServiceBinder ServiceRegistry::Serve(std::string_view prefix, ServiceDescription
       continue;
     }
     served->operations.emplace(OperationKey(op.input.ns, op.input.name),
-                               Operation{&op, *access, {}, false});
+                               Operation{&op, *access, {}, false, {}});
   }
   for (const auto& s : services_) {
     if (s->schema == schema)

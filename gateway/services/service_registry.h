@@ -89,6 +89,9 @@ class ServiceBinder {
   /// Operations this service does not implement: they answer
   /// ter:ActionNotSupported, and the capabilities must not claim them.
   ServiceBinder& Unsupported(std::initializer_list<std::string_view> operations);
+  /// The same, saying why (the fault's reason and the operations table).
+  ServiceBinder& Unsupported(std::string_view reason,
+                             std::initializer_list<std::string_view> operations);
 
  private:
   friend class ServiceRegistry;

@@ -64,9 +64,12 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
   const ServedService* service = registry_.ForPath(ctx.path);
   const Operation* op = registry_.Find(service, req->operation_ns, req->operation_name);
   if (op == nullptr || !op->handler) {
-    done(FaultReply(soap::ActionNotSupported("The operation " + std::string(req->operation_name) +
-                                             " is not supported by this device"),
-                    Addressing(*req, nullptr)));
+    std::string reason =
+        "The operation " + std::string(req->operation_name) + " is not supported by this device";
+    if (op != nullptr && !op->unsupported_reason.empty()) {
+      reason += ": " + op->unsupported_reason;
+    }
+    done(FaultReply(soap::ActionNotSupported(std::move(reason)), Addressing(*req, nullptr)));
     return;
   }
   // Authentication and the access class come before anything else, even

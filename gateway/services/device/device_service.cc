@@ -284,59 +284,38 @@ void Serve(ServiceRegistry& registry) {
   BindDiscoveryOperations(b);
   BindDateTimeOperations(b);
   BindGeoLocationOperations(b);
-  // Not implemented yet (the complete Device service is its own piece of
-  // work); the capabilities above do not claim any of them.
-  b.Unsupported({
-      "SetSystemFactoryDefault",
-      "UpgradeSystemFirmware",
-      "RestoreSystem",
-      "GetSystemBackup",
-      "GetSystemLog",
-      "GetSystemSupportInformation",
-      "GetRemoteDiscoveryMode",
-      "SetRemoteDiscoveryMode",
-      "GetDPAddresses",
-      "SetDPAddresses",
-      "SetHostnameFromDHCP",
-      "GetDynamicDNS",
-      "SetDynamicDNS",
-      "GetZeroConfiguration",
-      "SetZeroConfiguration",
-      "CreateCertificate",
-      "GetCertificates",
-      "GetCertificatesStatus",
-      "SetCertificatesStatus",
-      "DeleteCertificates",
-      "GetPkcs10Request",
-      "LoadCertificates",
-      "GetClientCertificateMode",
-      "SetClientCertificateMode",
-      "SendAuxiliaryCommand",
-      "GetCACertificates",
-      "LoadCertificateWithPrivateKey",
-      "GetCertificateInformation",
-      "LoadCACertificates",
-      "CreateDot1XConfiguration",
-      "SetDot1XConfiguration",
-      "GetDot1XConfiguration",
-      "GetDot1XConfigurations",
-      "DeleteDot1XConfiguration",
-      "GetDot11Capabilities",
-      "GetDot11Status",
-      "ScanAvailableDot11Networks",
-      "GetSystemUris",
-      "StartFirmwareUpgrade",
-      "StartSystemRestore",
-      "GetStorageConfigurations",
-      "CreateStorageConfiguration",
-      "GetStorageConfiguration",
-      "SetStorageConfiguration",
-      "DeleteStorageConfiguration",
-      "UpgradeFirmware",
-      "GetUserRoles",
-      "SetUserRole",
-      "DeleteUserRole",
-  });
+  // What the device does not offer, and why: the fault says it, the
+  // capabilities above do not claim it, and operations_table_test prints it.
+  b.Unsupported(
+       "the gateway offers no factory default, logs, backup or firmware upgrade for a "
+       "device yet",
+       {"SetSystemFactoryDefault", "UpgradeSystemFirmware", "RestoreSystem", "GetSystemBackup",
+        "GetSystemLog", "GetSystemSupportInformation", "GetSystemUris", "StartFirmwareUpgrade",
+        "StartSystemRestore", "UpgradeFirmware"})
+      .Unsupported(
+          "the device takes no part in remote discovery (no discovery proxy)",
+          {"GetRemoteDiscoveryMode", "SetRemoteDiscoveryMode", "GetDPAddresses", "SetDPAddresses"})
+      .Unsupported("a virtual device has no DHCP client", {"SetHostnameFromDHCP"})
+      .Unsupported("the device sends no dynamic DNS updates", {"GetDynamicDNS", "SetDynamicDNS"})
+      .Unsupported("a virtual device acquires no link-local (zero configuration) address",
+                   {"GetZeroConfiguration", "SetZeroConfiguration"})
+      .Unsupported(
+          "HTTPS and certificates are not offered yet",
+          {"CreateCertificate", "GetCertificates", "GetCertificatesStatus", "SetCertificatesStatus",
+           "DeleteCertificates", "GetPkcs10Request", "LoadCertificates", "GetClientCertificateMode",
+           "SetClientCertificateMode", "GetCACertificates", "LoadCertificateWithPrivateKey",
+           "GetCertificateInformation", "LoadCACertificates"})
+      .Unsupported("IEEE 802.1X needs certificates, which are not offered yet",
+                   {"CreateDot1XConfiguration", "SetDot1XConfiguration", "GetDot1XConfiguration",
+                    "GetDot1XConfigurations", "DeleteDot1XConfiguration"})
+      .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
+                   {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"})
+      .Unsupported("the device offers no auxiliary commands yet", {"SendAuxiliaryCommand"})
+      .Unsupported(
+          "the gateway records nothing, so it keeps no storage configurations",
+          {"GetStorageConfigurations", "CreateStorageConfiguration", "GetStorageConfiguration",
+           "SetStorageConfiguration", "DeleteStorageConfiguration"})
+      .Unsupported("user roles are not offered", {"GetUserRoles", "SetUserRole", "DeleteUserRole"});
 }
 
 }  // namespace onvifgw::services::device

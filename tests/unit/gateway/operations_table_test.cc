@@ -61,6 +61,33 @@ TEST(OperationsTable, EveryOperationOfEveryServedWsdlIsBoundOrDeclared) {
   EXPECT_GE(bound_all, 42);
 }
 
+// The Device service's operations one by one: implemented, or
+// ActionNotSupported and why (every one of those must say why).
+TEST(OperationsTable, EveryDeviceOperationIsImplementedOrSaysWhyNot) {
+  ServiceRegistry registry;
+  auto st = ServeAll(registry);
+  ASSERT_TRUE(st.ok()) << st.error();
+  const ServedService* device = registry.Get("tds");
+  ASSERT_NE(device, nullptr);
+  std::map<std::string, const Operation*> by_name;
+  for (const auto& [key, op] : device->operations) by_name[std::string(op.schema->name)] = &op;
+  int implemented = 0;
+  std::printf("\nDevice service (devicemgmt.wsdl), %zu operations:\n", by_name.size());
+  std::printf("%-36s %s\n", "operation", "status");
+  for (const auto& [name, op] : by_name) {
+    if (op->handler) {
+      ++implemented;
+      std::printf("%-36s implemented\n", name.c_str());
+    } else {
+      EXPECT_FALSE(op->unsupported_reason.empty()) << name << " is unsupported without a reason";
+      std::printf("%-36s ActionNotSupported: %s\n", name.c_str(), op->unsupported_reason.c_str());
+    }
+  }
+  std::printf("%d implemented, %zu ActionNotSupported\n", implemented,
+              by_name.size() - static_cast<std::size_t>(implemented));
+  EXPECT_EQ(by_name.size(), 103u);
+}
+
 TEST(OperationsTable, BindingMistakesAreReportedByName) {
   ServiceRegistry registry;
   registry.Serve("tds", {"/d", "", {}, {}, "", {}})
