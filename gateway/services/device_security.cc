@@ -326,14 +326,10 @@ Status<soap::Fault> DeviceSecurity::ChangeUsers(
     if (!sealed) return MakeUnexpected(StorageFault());
     rows.push_back({u.username, std::string(security::UserLevelName(u.level)), *sealed, u.fixed});
   }
-  if (auto st = store_.ReplaceUsers(device_id_, rows); !st) {
+  // The users and the history of their changed passwords: one transaction.
+  if (auto st = store_.ReplaceUsers(device_id_, rows, history_updates); !st) {
     log::Error("security", "device " + device_id_ + ": storing users failed: " + st.error());
     return MakeUnexpected(StorageFault());
-  }
-  for (const auto& [key, value] : history_updates) {
-    if (auto st = store_.PutSetting(device_id_, key, value); !st) {
-      log::Warn("security", "device " + device_id_ + ": password history not stored");
-    }
   }
   users_ = std::move(next);
   return {};

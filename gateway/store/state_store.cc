@@ -71,8 +71,8 @@ Expected<std::unique_ptr<StateStore>, std::string> StateStore::Open(const std::s
   }
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<StateStore> store(new StateStore(db));
-  for (const char* pragma : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;",
-                             "PRAGMA foreign_keys=ON;"}) {
+  for (const char* pragma :
+       {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;"}) {
     if (auto st = store->Exec(pragma); !st) return MakeUnexpected(st.error());
   }
   if (auto st = store->Migrate(); !st) return MakeUnexpected(path + ": " + st.error());
@@ -163,16 +163,18 @@ Expected<std::vector<StoredUser>, std::string> StateStore::Users(const std::stri
   while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
     const void* blob = sqlite3_column_blob(s.get(), 2);
     const int n = sqlite3_column_bytes(s.get(), 2);
-    out.push_back(StoredUser{Column(s.get(), 0), Column(s.get(), 1),
-                             std::string(static_cast<const char*>(blob), static_cast<std::size_t>(n)),
-                             sqlite3_column_int(s.get(), 3) != 0});
+    out.push_back(
+        StoredUser{Column(s.get(), 0), Column(s.get(), 1),
+                   std::string(static_cast<const char*>(blob), static_cast<std::size_t>(n)),
+                   sqlite3_column_int(s.get(), 3) != 0});
   }
   if (rc != SQLITE_DONE) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
   return out;
 }
 
-Status<std::string> StateStore::ReplaceUsers(const std::string& device_id,
-                                             const std::vector<StoredUser>& users) {
+Status<std::string> StateStore::ReplaceUsers(
+    const std::string& device_id, const std::vector<StoredUser>& users,
+    const std::vector<std::pair<std::string, std::string>>& settings) {
   std::lock_guard lock(mu_);
   if (auto st = Exec("BEGIN IMMEDIATE;"); !st) return st;
   auto fail = [this](std::string msg) -> Status<std::string> {
@@ -192,11 +194,20 @@ Status<std::string> StateStore::ReplaceUsers(const std::string& device_id,
     sqlite3_bind_text(ins.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins.get(), 2, u.username.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins.get(), 3, u.level.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(ins.get(), 4, u.sealed_password.data(), static_cast<int>(u.sealed_password.size()),
-                      SQLITE_TRANSIENT);
+    sqlite3_bind_blob(ins.get(), 4, u.sealed_password.data(),
+                      static_cast<int>(u.sealed_password.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int(ins.get(), 5, u.fixed ? 1 : 0);
     sqlite3_bind_int(ins.get(), 6, position++);
     if (sqlite3_step(ins.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
+  }
+  for (const auto& [key, value] : settings) {
+    Stmt put = Prepare(db_,
+                       "INSERT INTO device_settings (device_id, key, value) VALUES (?, ?, ?) "
+                       "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value;");
+    sqlite3_bind_text(put.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(put.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(put.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+    if (sqlite3_step(put.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
   }
   if (auto st = Exec("COMMIT;"); !st) return fail(st.error());
   return {};

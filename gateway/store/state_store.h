@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/expected.h"
@@ -23,7 +24,7 @@ namespace onvifgw::store {
 struct DeviceIdentity {
   std::string endpoint_reference;  ///< "urn:uuid:<RFC 4122 v4>"
   std::string serial_number;
-  std::string mac;          ///< "02:xx:xx:xx:xx:xx" (locally administered, unicast)
+  std::string mac;  ///< "02:xx:xx:xx:xx:xx" (locally administered, unicast)
   std::string hardware_id;
 };
 
@@ -50,9 +51,12 @@ class StateStore {
 
   /// The users of a device, in creation order.
   Expected<std::vector<StoredUser>, std::string> Users(const std::string& device_id);
-  /// Replaces every user of a device in one transaction: all or nothing.
-  Status<std::string> ReplaceUsers(const std::string& device_id,
-                                   const std::vector<StoredUser>& users);
+  /// Replaces every user of a device, and puts the given settings (key,
+  /// value) of it, in one transaction: all or nothing. (The password
+  /// history travels with the password change it records.)
+  Status<std::string> ReplaceUsers(
+      const std::string& device_id, const std::vector<StoredUser>& users,
+      const std::vector<std::pair<std::string, std::string>>& settings = {});
 
   /// A per-device setting (access policy, IP filter, ...), or nullopt.
   Expected<std::optional<std::string>, std::string> Setting(const std::string& device_id,

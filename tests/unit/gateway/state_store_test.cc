@@ -70,6 +70,28 @@ TEST_F(StateStoreTest, DevicesNeverShareIdentities) {
   EXPECT_EQ(macs.size(), 50u);
 }
 
+TEST_F(StateStoreTest, UsersAndTheirSettingsAreReplacedInOneTransaction) {
+  auto s = StateStore::Open(dir_.string());
+  ASSERT_TRUE(s.has_value()) << s.error();
+  ASSERT_TRUE((*s)->ReplaceUsers("cam", {{"admin", "Administrator", "sealed-1", true}},
+                                 {{"password_history/admin", "h1"}})
+                  .ok());
+  auto users = (*s)->Users("cam");
+  ASSERT_TRUE(users.has_value());
+  ASSERT_EQ(users->size(), 1u);
+  EXPECT_EQ((*s)->Setting("cam", "password_history/admin").value(),
+            std::optional<std::string>("h1"));
+  // A failing insert (the same user twice) rolls the settings back too.
+  EXPECT_FALSE((*s)->ReplaceUsers("cam",
+                                  {{"admin", "Administrator", "sealed-2", true},
+                                   {"admin", "Administrator", "sealed-3", true}},
+                                  {{"password_history/admin", "h2"}})
+                   .ok());
+  EXPECT_EQ((*s)->Setting("cam", "password_history/admin").value(),
+            std::optional<std::string>("h1"));
+  EXPECT_EQ((*s)->Users("cam")->at(0).sealed_password, "sealed-1");
+}
+
 TEST_F(StateStoreTest, RefusesANewerSchema) {
   {
     auto s = StateStore::Open(dir_.string());
