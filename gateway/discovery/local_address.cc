@@ -1,12 +1,9 @@
 #include "discovery/local_address.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
-
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/udp.hpp>
+
+#include "core/host_interfaces.h"
 
 namespace onvifgw::discovery {
 
@@ -24,42 +21,23 @@ std::optional<boost::asio::ip::address> LocalAddressFor(const boost::asio::ip::a
 }
 
 std::string DefaultIpv4Host() {
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return "127.0.0.1";
-  std::string found;
-  for (ifaddrs* i = list; i != nullptr && found.empty(); i = i->ifa_next) {
-    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
-    if ((i->ifa_flags & IFF_UP) == 0 || (i->ifa_flags & IFF_LOOPBACK) != 0) continue;
-    char text[INET_ADDRSTRLEN] = {};
-    const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
-    if (inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text) != nullptr) found = text;
+  for (const HostIpv4Interface& i : HostIpv4Interfaces()) {
+    if (i.up && !i.loopback) return i.address;
   }
-  freeifaddrs(list);
-  return found.empty() ? "127.0.0.1" : found;
+  return "127.0.0.1";
 }
 
 std::vector<boost::asio::ip::address_v4> MulticastIpv4Interfaces() {
   std::vector<boost::asio::ip::address_v4> out;
   std::vector<std::string> names;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return out;
-  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET || i->ifa_name == nullptr) {
-      continue;
-    }
-    const unsigned flags = i->ifa_flags;
-    if ((flags & IFF_UP) == 0 || (flags & IFF_MULTICAST) == 0 || (flags & IFF_LOOPBACK) != 0) {
-      continue;
-    }
-    std::string name = i->ifa_name;
+  for (const HostIpv4Interface& i : HostIpv4Interfaces()) {
+    if (!i.up || !i.multicast || i.loopback || i.name.empty()) continue;
     bool seen = false;
-    for (const auto& n : names) seen = seen || n == name;
-    if (seen) continue;
-    names.push_back(name);
-    const auto* sin = reinterpret_cast<const sockaddr_in*>(i->ifa_addr);
-    out.emplace_back(ntohl(sin->sin_addr.s_addr));
+    for (const auto& n : names) seen = seen || n == i.name;
+    if (seen) continue;  // one membership per interface
+    names.push_back(i.name);
+    out.emplace_back(i.address_host_order);
   }
-  freeifaddrs(list);
   return out;
 }
 

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "services/device/civil_time.h"
 #include "services/device/posix_time_zone.h"
 #include "services/device/stored_setting.h"
 #include "store/v1/clock_state.pb.h"
@@ -24,17 +25,6 @@ using ClockState = ::onvifgw::store::v1::ClockState;
 
 /// The time zone a device reports before a client sets one.
 inline constexpr const char* kDefaultTimeZone = "UTC0";
-
-/// A civil date and time, as tt:DateTime carries it.
-struct CivilTime {
-  int year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0;
-};
-/// Seconds since the epoch of a UTC civil time, or nullopt when it is not a
-/// real date and time (month 13, February 30, 24:00, a year before 1970 or
-/// after 9999).
-std::optional<int64_t> EpochSecondsOf(const CivilTime& t);
-/// The civil time of seconds since the epoch.
-CivilTime CivilTimeOf(int64_t epoch_seconds);
 
 class DateTimeSettings : public StoredSetting<ClockState> {
  public:

@@ -1,5 +1,7 @@
 #include "services/device/discovery_operations.h"
 
+#include <type_traits>
+
 #include "onvif/generated/tds.pb.h"
 #include "services/device/discovery_settings.h"
 
@@ -53,33 +55,43 @@ Expected<tds::GetScopesResponse, Fault> GetScopes(const RequestContext& ctx,
   return r;
 }
 
-Expected<tds::SetScopesResponse, Fault> SetScopes(const RequestContext& ctx,
-                                                  const tds::SetScopes& req) {
+// Applies one change to the device's configurable scopes (all or nothing);
+// `changed` says from the change's result whether any scope changed, so that
+// a Hello announces the new MetadataVersion only then.
+template <typename Change, typename Changed>
+std::invoke_result_t<Change, DiscoverySettings&> ChangeScopes(const RequestContext& ctx,
+                                                              Change change, Changed changed) {
   auto settings = SettingsOf(ctx);
   if (!settings) return MakeUnexpected(settings.error());
-  auto changed = (*settings)->SetScopes(ListOf(req.scopes()));
-  if (!changed) return MakeUnexpected(changed.error());
-  if (*changed) AnnounceIfDiscoverable(ctx);
+  auto result = change(**settings);
+  if (result && changed(*result)) AnnounceIfDiscoverable(ctx);
+  return result;
+}
+
+bool Changed(bool changed) { return changed; }
+
+Expected<tds::SetScopesResponse, Fault> SetScopes(const RequestContext& ctx,
+                                                  const tds::SetScopes& req) {
+  auto r = ChangeScopes(
+      ctx, [&](DiscoverySettings& s) { return s.SetScopes(ListOf(req.scopes())); }, Changed);
+  if (!r) return MakeUnexpected(r.error());
   return tds::SetScopesResponse{};
 }
 
 Expected<tds::AddScopesResponse, Fault> AddScopes(const RequestContext& ctx,
                                                   const tds::AddScopes& req) {
-  auto settings = SettingsOf(ctx);
-  if (!settings) return MakeUnexpected(settings.error());
-  auto changed = (*settings)->AddScopes(ListOf(req.scopeitem()));
-  if (!changed) return MakeUnexpected(changed.error());
-  if (*changed) AnnounceIfDiscoverable(ctx);
+  auto r = ChangeScopes(
+      ctx, [&](DiscoverySettings& s) { return s.AddScopes(ListOf(req.scopeitem())); }, Changed);
+  if (!r) return MakeUnexpected(r.error());
   return tds::AddScopesResponse{};
 }
 
 Expected<tds::RemoveScopesResponse, Fault> RemoveScopes(const RequestContext& ctx,
                                                         const tds::RemoveScopes& req) {
-  auto settings = SettingsOf(ctx);
-  if (!settings) return MakeUnexpected(settings.error());
-  auto removed = (*settings)->RemoveScopes(ListOf(req.scopeitem()));
+  auto removed = ChangeScopes(
+      ctx, [&](DiscoverySettings& s) { return s.RemoveScopes(ListOf(req.scopeitem())); },
+      [](const std::vector<std::string>& items) { return !items.empty(); });
   if (!removed) return MakeUnexpected(removed.error());
-  if (!removed->empty()) AnnounceIfDiscoverable(ctx);
   tds::RemoveScopesResponse r;
   for (auto& s : *removed) r.add_scopeitem(std::move(s));
   return r;

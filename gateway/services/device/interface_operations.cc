@@ -1,9 +1,6 @@
 #include "services/device/interface_operations.h"
 
-#include <arpa/inet.h>
-#include <ifaddrs.h>
-#include <netinet/in.h>
-
+#include "core/host_interfaces.h"
 #include "http/rebindable_listener.h"
 #include "onvif/generated/tds.pb.h"
 #include "services/device/discovery_settings.h"
@@ -23,32 +20,19 @@ constexpr int kMinMtu = 68;                // the least an IPv4 link may have (R
 constexpr int kMaxMtu = 9000;              // Ethernet jumbo frames
 constexpr int kEthernetInterfaceType = 6;  // IANA ifType ethernetCsmacd
 
-// The IPv4 addresses of the appliance's interfaces, with their prefix lengths.
-std::vector<std::pair<std::string, int>> HostIpv4Addresses() {
-  std::vector<std::pair<std::string, int>> out;
-  ifaddrs* list = nullptr;
-  if (getifaddrs(&list) != 0) return out;
-  for (ifaddrs* i = list; i != nullptr; i = i->ifa_next) {
-    if (i->ifa_addr == nullptr || i->ifa_addr->sa_family != AF_INET) continue;
-    char text[INET_ADDRSTRLEN];
-    const auto* a = reinterpret_cast<sockaddr_in*>(i->ifa_addr);
-    if (inet_ntop(AF_INET, &a->sin_addr, text, sizeof text) == nullptr) continue;
-    const int prefix =
-        i->ifa_netmask != nullptr
-            ? __builtin_popcount(reinterpret_cast<sockaddr_in*>(i->ifa_netmask)->sin_addr.s_addr)
-            : 32;
-    out.emplace_back(text, prefix);
-  }
-  freeifaddrs(list);
-  return out;
-}
-
 // Prefix length of the host interface that owns `address`; 24 if unknown.
 int PrefixLengthOf(const std::string& address) {
-  for (const auto& [a, prefix] : HostIpv4Addresses()) {
-    if (a == address) return prefix;
+  for (const HostIpv4Interface& i : HostIpv4Interfaces()) {
+    if (i.address == address) return i.prefix_length;
   }
   return 24;
+}
+
+bool HostOwns(const std::string& address) {
+  for (const HostIpv4Interface& i : HostIpv4Interfaces()) {
+    if (i.address == address) return true;
+  }
+  return false;
 }
 
 std::string BoundAddress(const RequestContext& ctx) {
@@ -166,9 +150,7 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
         return MakeUnexpected(
             soap::InvalidArgVal("Not an IPv4 address: " + m.address(), "InvalidIPv4Address"));
       }
-      bool owned = false;
-      for (const auto& [a, prefix] : HostIpv4Addresses()) owned = owned || a == m.address();
-      if (!owned) {
+      if (!HostOwns(m.address())) {
         return MakeUnexpected(soap::InvalidArgVal(
             m.address() + " is not an address of the appliance the device runs on",
             "InvalidIPv4Address"));

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "services/device/civil_time.h"
+
 namespace onvifgw::services::device {
 namespace {
 
@@ -79,35 +81,6 @@ class Reader {
   std::size_t i_ = 0;
 };
 
-bool IsLeap(int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-// Days since 1970-01-01 of a civil date (proleptic Gregorian).
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {
-  y -= m <= 2;
-  const int64_t era = (y >= 0 ? y : y - 399) / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-int64_t YearOf(int64_t days) {
-  const int64_t z = days + 719468;
-  const int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-  const int64_t doe = z - era * 146097;
-  const int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const int64_t mp = (5 * doy + 2) / 153;
-  return yoe + era * 400 + (mp >= 10 ? 1 : 0);
-}
-
-int DaysInMonth(int64_t y, int m) {
-  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  return m == 2 && IsLeap(y) ? 29 : kDays[m - 1];
-}
-
-int64_t FloorDiv(int64_t a, int64_t b) { return a / b - ((a % b != 0) && ((a < 0) != (b < 0))); }
-
 }  // namespace
 
 std::optional<PosixTimeZone> PosixTimeZone::Parse(std::string_view text) {
@@ -175,7 +148,7 @@ int64_t PosixTimeZone::LocalTransition(const Rule& rule, int64_t year) {
   switch (rule.kind) {
     case Rule::Kind::kJulian1:
       // Day 1..365, February 29 never counted.
-      day = DaysFromCivil(year, 1, 1) + rule.day - 1 + (IsLeap(year) && rule.day >= 60 ? 1 : 0);
+      day = DaysFromCivil(year, 1, 1) + rule.day - 1 + (IsLeapYear(year) && rule.day >= 60 ? 1 : 0);
       break;
     case Rule::Kind::kJulian0:
       day = DaysFromCivil(year, 1, 1) + rule.day;
@@ -194,7 +167,7 @@ int64_t PosixTimeZone::LocalTransition(const Rule& rule, int64_t year) {
 
 int64_t PosixTimeZone::LocalOffsetAt(int64_t utc, bool daylight_savings) const {
   if (!has_dst_ || !daylight_savings) return -std_offset_;
-  const int64_t year = YearOf(FloorDiv(utc - std_offset_, 86400));
+  const int64_t year = CivilFromDays(FloorDiv(utc - std_offset_, 86400)).year;
   // Transitions in UTC: the start is given in standard time, the end in
   // daylight time.
   const int64_t start = LocalTransition(start_, year) + std_offset_;

@@ -337,34 +337,7 @@ Expected<tr2::GetVideoEncoderInstancesResponse, Fault> GetVideoEncoderInstances(
 
 Expected<tr2::GetVideoSourceModesResponse, Fault> GetVideoSourceModes(
     const RequestContext& ctx, const tr2::GetVideoSourceModes& req) {
-  auto v = ViewOf(ctx);
-  if (!v) return MakeUnexpected(v.error());
-  const VideoSourceEntry* s = v->catalog.Source(req.videosourcetoken());
-  if (s == nullptr) {
-    return MakeUnexpected(
-        soap::InvalidArgVal("No video source " + req.videosourcetoken(), "NoVideoSource"));
-  }
-  tr2::GetVideoSourceModesResponse r;
-  auto* m = r.add_videosourcemodes();
-  m->set_token("mode_" + s->part);
-  m->set_enabled(true);
-  m->set_maxframerate(s->source.framerate());
-  m->mutable_maxresolution()->set_width(static_cast<int>(s->source.resolution().width()));
-  m->mutable_maxresolution()->set_height(static_cast<int>(s->source.resolution().height()));
-  std::vector<std::string> encodings;
-  for (const auto& e : v->catalog.encoders()) {
-    if (e.source_token != s->token) continue;
-    const v1::EncoderOptions options = EffectiveOptions(e);
-    for (const auto& c : options.codecs()) {
-      const std::string name = MimeName(c.codec());
-      if (std::find(encodings.begin(), encodings.end(), name) == encodings.end()) {
-        encodings.push_back(name);
-      }
-    }
-  }
-  for (const auto& name : encodings) m->add_encodings(name);
-  m->set_reboot(false);
-  return r;
+  return VideoSourceModes<tr2::GetVideoSourceModesResponse>(ctx, req.videosourcetoken());
 }
 
 // --------------------------------------------------------------------- audio

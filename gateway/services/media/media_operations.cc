@@ -168,6 +168,22 @@ Expected<MediaView, Fault> ViewOf(const RequestContext& ctx) {
   return v;
 }
 
+std::vector<std::string> SourceEncodings(const MediaCatalog& catalog,
+                                         const VideoSourceEntry& source) {
+  std::vector<std::string> encodings;
+  for (const auto& e : catalog.encoders()) {
+    if (e.source_token != source.token) continue;
+    const v1::EncoderOptions options = EffectiveOptions(e);
+    for (const auto& c : options.codecs()) {
+      std::string name = MimeName(c.codec());
+      if (std::find(encodings.begin(), encodings.end(), name) == encodings.end()) {
+        encodings.push_back(std::move(name));
+      }
+    }
+  }
+  return encodings;
+}
+
 Fault NoProfile(std::string_view token) {
   return soap::InvalidArgVal("No profile " + Quoted(token), "NoProfile");
 }

@@ -142,4 +142,33 @@ std::vector<const AudioSourceEntry*> CompatibleAudioSources(const MediaView& vie
 std::vector<const AudioEncoderEntry*> CompatibleAudioEncoders(const MediaView& view,
                                                               const StoredProfile* profile);
 
+/// The encodings (tt:VideoEncodingMimeNames) the encoders of a video source
+/// offer, each once, in catalog order.
+std::vector<std::string> SourceEncodings(const MediaCatalog& catalog,
+                                         const VideoSourceEntry& source);
+
+/// GetVideoSourceModes (Media and Media2 alike; their response types differ
+/// only in namespace): one mode, the source as the camera delivers it, or
+/// ter:NoVideoSource.
+template <typename Response>
+Expected<Response, soap::Fault> VideoSourceModes(const RequestContext& ctx,
+                                                 const std::string& source_token) {
+  auto v = ViewOf(ctx);
+  if (!v) return MakeUnexpected(v.error());
+  const VideoSourceEntry* s = v->catalog.Source(source_token);
+  if (s == nullptr) {
+    return MakeUnexpected(soap::InvalidArgVal("No video source " + source_token, "NoVideoSource"));
+  }
+  Response r;
+  auto* m = r.add_videosourcemodes();
+  m->set_token("mode_" + s->part);
+  m->set_enabled(true);
+  m->set_maxframerate(s->source.framerate());
+  m->mutable_maxresolution()->set_width(static_cast<int>(s->source.resolution().width()));
+  m->mutable_maxresolution()->set_height(static_cast<int>(s->source.resolution().height()));
+  for (const auto& name : SourceEncodings(v->catalog, *s)) m->add_encodings(name);
+  m->set_reboot(false);
+  return r;
+}
+
 }  // namespace onvifgw::services::media

@@ -10,6 +10,7 @@
 #include "served_registry.h"
 #include "services/device/discovery_settings.h"
 #include "services/soap_endpoint.h"
+#include "soap_test_client.h"
 
 namespace onvifgw::services {
 namespace {
@@ -23,8 +24,7 @@ class DeviceServiceTest : public ::testing::Test {
     device_.config.name = "Front door";
     device_.config.hardware = "SIM-1000";
     device_.config.camera = "cam-1";
-    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
-                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
+    device_.identity = onvifgw::testing::TestDeviceIdentity();
     discovery_ = std::make_unique<device::DiscoverySettings>(
         device_.config.id, FixedScopes(device_.config, "SIM-1000"), nullptr);
     device_.discovery = discovery_.get();

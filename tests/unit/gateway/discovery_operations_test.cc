@@ -39,8 +39,7 @@ class DiscoveryOperationsTest : public ::testing::Test {
       : discovery_("front", {Scope("Profile/Streaming"), Scope("name/Front"), Scope("hardware/X")},
                    nullptr) {
     device_.config.id = "front";
-    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
-                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
+    device_.identity = onvifgw::testing::TestDeviceIdentity();
     device_.discovery = &discovery_;
     device_.announce = [this](DiscoveryAnnouncement a) { announced_.push_back(a); };
   }

@@ -86,8 +86,7 @@ class InterfaceOperationsTest : public ::testing::Test {
     device_.config.id = "front";
     device_.config.address = "0.0.0.0";
     device_.config.port = listener_.port();
-    device_.identity = {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344",
-                        "02:11:22:33:44:55", "GW-A1B2C3D4"};
+    device_.identity = onvifgw::testing::TestDeviceIdentity();
     device_.network = &network_;
     device_.discovery = &discovery_;
     device_.listener = &listener_;

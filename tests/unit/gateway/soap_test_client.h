@@ -17,6 +17,13 @@ namespace onvifgw::testing {
 
 inline constexpr const char* kDeviceServicePath = "/onvif/device_service";
 
+/// The identity the services' unit tests give their virtual device (golden
+/// replies carry it, so it is the same everywhere).
+inline store::DeviceIdentity TestDeviceIdentity() {
+  return {"urn:uuid:0a4f9f61-4c7e-4d8a-9d9e-2f1a3b4c5d6e", "GW0011223344", "02:11:22:33:44:55",
+          "GW-A1B2C3D4"};
+}
+
 class SoapTestClient {
  public:
   /// `device` is read at every call, so a test may change it in between.
