@@ -9,7 +9,17 @@ namespace onvifgw::simulated {
 namespace v1 = onvifgw::adapter::v1;
 
 SimulatedCamera::SimulatedCamera(CameraConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), video_streams_(DefaultVideoStreams(config_)) {
+    : config_(std::move(config)), clock_(clock) {
+  RestoreDefaults();
+}
+
+void SimulatedCamera::RestoreDefaults() {
+  std::lock_guard<std::mutex> lock(mutex_);
+  offset_ = {};
+  posix_timezone_ = "UTC0";
+  ntp_synchronized_ = true;
+  video_streams_ = DefaultVideoStreams(config_);
+  relays_.clear();
   for (uint32_t i = 1; i <= config_.relay_outputs; ++i) {
     RelayState relay;
     relay.settings.set_relay_id("relay-" + std::to_string(i));

@@ -36,6 +36,10 @@ class SimulatedCamera {
   /// Sets the clock (no longer NTP synchronized); an empty `posix_timezone` keeps the current one.
   void SetTime(std::chrono::system_clock::time_point utc, const std::string& posix_timezone);
 
+  /// Puts the clock, the time zone, the relays and the stream encodings back as a new camera
+  /// has them (a factory default).
+  void RestoreDefaults();
+
   /// Starts a reboot that lasts `downtime` from now.
   void BeginReboot(std::chrono::steady_clock::duration downtime);
 

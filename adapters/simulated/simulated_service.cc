@@ -131,6 +131,7 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_events(true);
     capabilities->set_relay_outputs(camera->config().relay_outputs > 0);
     capabilities->set_video_encoder_configuration(true);
+    capabilities->set_factory_default(true);
     capabilities->set_audio_sources(camera->config().audio);
   }
   return grpc::Status::OK;
@@ -211,6 +212,21 @@ grpc::Status SimulatedService::Reboot(grpc::ServerContext* /*context*/,
   return grpc::Status::OK;
 }
 
+grpc::Status SimulatedService::FactoryDefault(grpc::ServerContext* /*context*/,
+                                              const v1::FactoryDefaultRequest* request,
+                                              v1::FactoryDefaultResponse* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  // A simulated camera has nothing a soft reset would keep: both restore all.
+  camera->RestoreDefaults();
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": ", request->hard() ? "hard" : "soft",
+                       " factory default");
+  FillVideoSources(*camera, response->mutable_video_sources());
+  return grpc::Status::OK;
+}
+
 grpc::Status SimulatedService::ListVideoSources(grpc::ServerContext* /*context*/,
                                                 const v1::CameraRef* request,
                                                 v1::VideoSourceList* response) {
@@ -218,20 +234,25 @@ grpc::Status SimulatedService::ListVideoSources(grpc::ServerContext* /*context*/
   if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
     return status;
   }
-  const CameraConfig& config = camera->config();
+  FillVideoSources(*camera, response);
+  return grpc::Status::OK;
+}
+
+void SimulatedService::FillVideoSources(const SimulatedCamera& camera,
+                                        v1::VideoSourceList* response) {
+  const CameraConfig& config = camera.config();
   v1::VideoSource* source = response->add_sources();
   source->set_source_id(kSourceId);
   source->mutable_resolution()->set_width(config.width);
   source->mutable_resolution()->set_height(config.height);
   source->set_framerate(static_cast<float>(config.framerate));
-  for (v1::VideoStream& stream : camera->VideoStreams()) {
+  for (v1::VideoStream& stream : camera.VideoStreams()) {
     if (config.audio && stream.stream_id() == "main") {
       stream.mutable_audio()->set_source_id(kAudioSourceId);
       stream.mutable_audio()->set_stream_id(kAudioStreamId);
     }
     *source->add_streams() = std::move(stream);
   }
-  return grpc::Status::OK;
 }
 
 grpc::Status SimulatedService::ListAudioSources(grpc::ServerContext* /*context*/,

@@ -55,6 +55,9 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
                              onvifgw::adapter::v1::SystemTime* response) override;
   grpc::Status Reboot(grpc::ServerContext* context, const onvifgw::adapter::v1::CameraRef* request,
                       onvifgw::adapter::v1::RebootResponse* response) override;
+  grpc::Status FactoryDefault(grpc::ServerContext* context,
+                              const onvifgw::adapter::v1::FactoryDefaultRequest* request,
+                              onvifgw::adapter::v1::FactoryDefaultResponse* response) override;
   grpc::Status ListVideoSources(grpc::ServerContext* context,
                                 const onvifgw::adapter::v1::CameraRef* request,
                                 onvifgw::adapter::v1::VideoSourceList* response) override;
@@ -90,6 +93,9 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   // Like FindUp, and UNIMPLEMENTED for a camera without relay outputs.
   grpc::Status FindWithRelays(const std::string& camera_id, SimulatedCamera** camera) const;
   static grpc::Status NoSuchRelay(const SimulatedCamera& camera, const std::string& relay_id);
+  // The camera's one video source with its streams as encoded now.
+  static void FillVideoSources(const SimulatedCamera& camera,
+                               onvifgw::adapter::v1::VideoSourceList* response);
   std::chrono::steady_clock::time_point NextMotionToggle(
       std::chrono::steady_clock::time_point now) const;
 

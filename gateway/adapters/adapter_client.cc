@@ -149,6 +149,18 @@ void AdapterClient::Reboot(const std::string& camera_id, Done<v1::RebootResponse
   Unary(&v1::Adapter::Stub::async_interface::Reboot, std::move(ref), std::move(done));
 }
 
+void AdapterClient::FactoryDefault(v1::FactoryDefaultRequest request,
+                                   Done<v1::FactoryDefaultResponse> done) {
+  const std::string camera_id = request.camera_id();
+  Unary(&v1::Adapter::Stub::async_interface::FactoryDefault, std::move(request),
+        Done<v1::FactoryDefaultResponse>(
+            [this, camera_id, done = std::move(done)](const grpc::Status& st,
+                                                      const v1::FactoryDefaultResponse& r) {
+              if (st.ok()) CacheVideoSources(camera_id, r.video_sources());
+              done(st, r);
+            }));
+}
+
 void AdapterClient::SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) {
   Unary(&v1::Adapter::Stub::async_interface::SetSystemTime, std::move(request), std::move(done));
 }
@@ -200,6 +212,17 @@ void AdapterClient::CacheStream(const std::string& camera_id, const std::string&
       if (s.stream_id() == stream.stream_id()) s = stream;
     }
   }
+  facts_ = std::move(next);
+}
+
+void AdapterClient::CacheVideoSources(const std::string& camera_id,
+                                      const v1::VideoSourceList& sources) {
+  std::lock_guard lock(mu_);
+  if (!facts_) return;
+  auto next = std::make_shared<AdapterFacts>(*facts_);
+  auto cam = next->cameras.find(camera_id);
+  if (cam == next->cameras.end()) return;
+  cam->second.video_sources = sources;
   facts_ = std::move(next);
 }
 

@@ -56,6 +56,8 @@ class AdapterClient final : public CameraAdapter {
 
   /// Asynchronous, with the call deadline; `done` runs on a gRPC thread.
   void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) override;
+  void FactoryDefault(v1::FactoryDefaultRequest request,
+                      Done<v1::FactoryDefaultResponse> done) override;
   void SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) override;
   void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) override;
   void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
@@ -84,6 +86,8 @@ class AdapterClient final : public CameraAdapter {
   /// Replaces one stream in the cached facts (copy on write).
   void CacheStream(const std::string& camera_id, const std::string& source_id,
                    const v1::VideoStream& stream);
+  /// Replaces one camera's video sources in the cached facts.
+  void CacheVideoSources(const std::string& camera_id, const v1::VideoSourceList& sources);
   std::shared_ptr<grpc::Channel> channel() const;
 
   const std::string id_;

@@ -56,6 +56,11 @@ class CameraAdapter {
   virtual bool available() const = 0;
 
   virtual void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) = 0;
+  /// Restores the settings the adapter manages on the camera (capability
+  /// factory_default); on success the cached facts hold the returned video
+  /// sources before `done` runs.
+  virtual void FactoryDefault(v1::FactoryDefaultRequest request,
+                              Done<v1::FactoryDefaultResponse> done) = 0;
   /// Sets the camera's clock (capability set_system_time).
   virtual void SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) = 0;
   virtual void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) = 0;

@@ -22,7 +22,6 @@ constexpr const char* kHistoryKey = "password_history";
 constexpr const char* kWarningKey = "auth_failure_warning";
 constexpr const char* kRemoteUserKey = "remote_user";
 constexpr const char* kDigestAlgorithmsKey = "digest_algorithms";
-constexpr const char* kHistoryListPrefix = "password_history/";
 
 // Associated data binds a sealed value to where it belongs: a password copied
 // to another user's row or device does not open.
@@ -206,6 +205,28 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
   return sec;
 }
 
+Status<std::string> DeviceSecurity::Reload(
+    const std::optional<config::AdminConfig>& configured_admin) {
+  // Loaded as at start-up into a fresh object, then taken over whole, so
+  // that requests see either the old state or the new one.
+  auto fresh = Load(device_id_, endpoint_reference_, store_, box_, options_, configured_admin);
+  if (!fresh) return MakeUnexpected(fresh.error());
+  DeviceSecurity& f = **fresh;
+  std::unique_lock lock(mu_);
+  users_ = std::move(f.users_);
+  policy_ = std::move(f.policy_);
+  ip_filter_proto_ = std::move(f.ip_filter_proto_);
+  ip_filter_ = std::move(f.ip_filter_);
+  complexity_ = f.complexity_;
+  history_ = f.history_;
+  warning_ = f.warning_;
+  remote_user_ = std::move(f.remote_user_);
+  failures_.clear();
+  last_warning_ = {};
+  digest_.SetAlgorithms(f.digest_.algorithms());
+  return {};
+}
+
 Status<std::string> DeviceSecurity::LoadSettings() {
   auto get = [this](const char* key) { return store_.Setting(device_id_, key); };
   if (auto v = get(kPolicyKey); !v) {
@@ -304,7 +325,7 @@ Status<soap::Fault> DeviceSecurity::ChangeUsers(
     auto old = std::find_if(users_.begin(), users_.end(),
                             [&](const UserAccount& o) { return o.username == u.username; });
     if (old == users_.end() || old->password == u.password) continue;  // new or unchanged
-    const std::string key = kHistoryListPrefix + u.username;
+    const std::string key = kPasswordHistoryKeyPrefix + u.username;
     std::vector<std::string> list;
     if (auto v = store_.Setting(device_id_, key); v && *v) {
       if (auto plain = box_.Open(**v, Aad(device_id_, key))) list = DecodeList(*plain);

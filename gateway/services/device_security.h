@@ -51,6 +51,9 @@ struct AuthFailureWarning {
 
 class DeviceSecurity {
  public:
+  /// Settings keys of the users' password histories: this, then the user name.
+  static constexpr const char* kPasswordHistoryKeyPrefix = "password_history/";
+
   struct Options {
     std::size_t max_users = 32;
     bool allow_basic = false;
@@ -64,6 +67,11 @@ class DeviceSecurity {
       const std::string& device_id, const std::string& endpoint_reference, store::StateStore& store,
       security::SecretBox& box, Options options,
       const std::optional<config::AdminConfig>& configured_admin);
+
+  /// Reads the device's state again after the store changed under it (a
+  /// factory default): what is no longer stored is back at its default, and
+  /// without users an administrator is created as on a first start.
+  Status<std::string> Reload(const std::optional<config::AdminConfig>& configured_admin);
 
   const Options& options() const { return options_; }
   const std::string& device_id() const { return device_id_; }

@@ -39,6 +39,10 @@ struct VirtualDevice {
   config::DeviceConfig config;
   store::DeviceIdentity identity;
   adapters::CameraAdapter* adapter = nullptr;
+  /// Where the device's state is kept (for a factory default, which resets
+  /// it whole in one transaction); nullptr = in memory only (unit tests):
+  /// SetSystemFactoryDefault is not offered.
+  store::StateStore* state = nullptr;
   /// Whether the gateway runs WS-Discovery at all (config discovery.enabled);
   /// false: DiscoveryNotSupported, and SetDiscoveryMode is not offered.
   bool discovery_enabled = true;

@@ -1,5 +1,6 @@
 #include "store/state_store.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <vector>
 
@@ -53,6 +54,19 @@ Stmt Prepare(sqlite3* db, const char* sql) {
 std::string Column(sqlite3_stmt* s, int i) {
   const unsigned char* t = sqlite3_column_text(s, i);
   return t ? reinterpret_cast<const char*>(t) : "";
+}
+
+// Inserts or replaces one setting of a device (inside the caller's
+// transaction, if any). false on a database error.
+bool Upsert(sqlite3* db, const std::string& device_id, const std::string& key,
+            std::string_view value) {
+  Stmt put = Prepare(db,
+                     "INSERT INTO device_settings (device_id, key, value) VALUES (?, ?, ?) "
+                     "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value;");
+  sqlite3_bind_text(put.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_text(put.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+  sqlite3_bind_blob(put.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
+  return sqlite3_step(put.get()) == SQLITE_DONE;
 }
 
 }  // namespace
@@ -201,13 +215,51 @@ Status<std::string> StateStore::ReplaceUsers(
     if (sqlite3_step(ins.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
   }
   for (const auto& [key, value] : settings) {
-    Stmt put = Prepare(db_,
-                       "INSERT INTO device_settings (device_id, key, value) VALUES (?, ?, ?) "
-                       "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value;");
-    sqlite3_bind_text(put.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(put.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(put.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-    if (sqlite3_step(put.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
+    if (!Upsert(db_, device_id, key, value)) return fail(sqlite3_errmsg(db_));
+  }
+  if (auto st = Exec("COMMIT;"); !st) return fail(st.error());
+  return {};
+}
+
+Status<std::string> StateStore::ResetDevice(const std::string& device_id,
+                                            const DeviceReset& reset) {
+  std::lock_guard lock(mu_);
+  if (auto st = Exec("BEGIN IMMEDIATE;"); !st) return st;
+  auto fail = [this](std::string msg) -> Status<std::string> {
+    Exec("ROLLBACK;");
+    return MakeUnexpected(std::move(msg));
+  };
+  // The keys first, then the ones to delete: no LIKE patterns, so that a
+  // key with '%' or '_' in it is matched exactly.
+  std::vector<std::string> doomed;
+  {
+    Stmt keys = Prepare(db_, "SELECT key FROM device_settings WHERE device_id = ?;");
+    sqlite3_bind_text(keys.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    int rc;
+    while ((rc = sqlite3_step(keys.get())) == SQLITE_ROW) {
+      std::string key = Column(keys.get(), 0);
+      bool kept =
+          std::find(reset.keep_keys.begin(), reset.keep_keys.end(), key) != reset.keep_keys.end();
+      for (const std::string& prefix : reset.keep_key_prefixes) {
+        kept = kept || key.rfind(prefix, 0) == 0;
+      }
+      if (!kept) doomed.push_back(std::move(key));
+    }
+    if (rc != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
+  }
+  for (const std::string& key : doomed) {
+    Stmt del = Prepare(db_, "DELETE FROM device_settings WHERE device_id = ? AND key = ?;");
+    sqlite3_bind_text(del.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(del.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(del.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
+  }
+  for (const auto& [key, value] : reset.put) {
+    if (!Upsert(db_, device_id, key, value)) return fail(sqlite3_errmsg(db_));
+  }
+  if (!reset.keep_users) {
+    Stmt del = Prepare(db_, "DELETE FROM users WHERE device_id = ? AND fixed = 0;");
+    sqlite3_bind_text(del.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    if (sqlite3_step(del.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
   }
   if (auto st = Exec("COMMIT;"); !st) return fail(st.error());
   return {};
@@ -231,13 +283,7 @@ Expected<std::optional<std::string>, std::string> StateStore::Setting(const std:
 Status<std::string> StateStore::PutSetting(const std::string& device_id, const std::string& key,
                                            std::string_view value) {
   std::lock_guard lock(mu_);
-  Stmt s = Prepare(db_,
-                   "INSERT INTO device_settings (device_id, key, value) VALUES (?, ?, ?) "
-                   "ON CONFLICT (device_id, key) DO UPDATE SET value = excluded.value;");
-  sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_text(s.get(), 2, key.c_str(), -1, SQLITE_TRANSIENT);
-  sqlite3_bind_blob(s.get(), 3, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-  if (sqlite3_step(s.get()) != SQLITE_DONE) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+  if (!Upsert(db_, device_id, key, value)) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
   return {};
 }
 

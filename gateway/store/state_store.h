@@ -64,6 +64,23 @@ class StateStore {
   Status<std::string> PutSetting(const std::string& device_id, const std::string& key,
                                  std::string_view value);
 
+  /// What a factory default keeps of a device; everything else of it goes.
+  struct DeviceReset {
+    /// Settings kept: by exact key, and every key starting with a prefix.
+    std::vector<std::string> keep_keys;
+    std::vector<std::string> keep_key_prefixes;
+    /// Settings written afresh (a state that must survive the reset in a
+    /// new form, such as a version counter).
+    std::vector<std::pair<std::string, std::string>> put;
+    /// false: every user that is not fixed (the configured administrator)
+    /// is deleted.
+    bool keep_users = true;
+  };
+  /// Applies a factory default to the stored state of a device, in one
+  /// transaction. The identity (endpoint reference, serial number, MAC) is
+  /// never touched: it is the hardware's.
+  Status<std::string> ResetDevice(const std::string& device_id, const DeviceReset& reset);
+
   /// Schema version after migrations.
   int schema_version();
   static int LatestSchemaVersion();

@@ -260,4 +260,41 @@ describe('gateway with two simulated cameras', () => {
     assert.equal((await soap(moved, protocols(second))).status, 200);  // back where the config says
     assert.equal((await soap(second, '<tds:GetHostname/>')).status, 200);
   });
+
+  test('SetSystemFactoryDefault: Soft keeps the port and the users, Hard puts the device back where its config says', async () => {
+    const [, second] = cfg.ports;
+    const moved = await freeTcpPort();
+    const scope = 'onvif://www.onvif.org/location/e2e-reset';
+    const OPERATOR = { username: 'reset-op', password: 'Reset-Op-Passw0rd' };
+    const ok = async (port, body, opts) => {
+      const r = await soap(port, body, opts);
+      assert.equal(r.status, 200, `${body}: ${r.text}`);
+      assert.equal(checkSoap(r.text), '', r.text);
+      return r.text;
+    };
+    const reset = (kind) => `<tds:SetSystemFactoryDefault><tds:FactoryDefault>${kind}</tds:FactoryDefault></tds:SetSystemFactoryDefault>`;
+    await ok(second, '<tds:CreateUsers><tds:User><tt:Username>reset-op</tt:Username><tt:Password>' +
+      'Reset-Op-Passw0rd</tt:Password><tt:UserLevel>Operator</tt:UserLevel></tds:User></tds:CreateUsers>');
+    await ok(second, '<tds:SetHostname><tds:Name>reset-me</tds:Name></tds:SetHostname>');
+    await ok(second, `<tds:AddScopes><tds:ScopeItem>${scope}</tds:ScopeItem></tds:AddScopes>`);
+    await ok(second, '<tds:SetNetworkProtocols><tds:NetworkProtocols><tt:Name>HTTP</tt:Name>' +
+      `<tt:Enabled>true</tt:Enabled><tt:Port>${moved}</tt:Port></tds:NetworkProtocols></tds:SetNetworkProtocols>`);
+
+    // UNRECOVERABLE: an operator may not.
+    const refused = await soap(moved, reset('Hard'), { auth: OPERATOR });
+    assert.equal(refused.status, 400, refused.text);
+    assert.match(refused.text, /ter:NotAuthorized/);
+
+    await ok(moved, reset('Soft'));
+    assert.match(await ok(moved, '<tds:GetHostname/>', { auth: OPERATOR }), /<tt:Name>reset-me</);
+    assert.doesNotMatch(await ok(moved, '<tds:GetScopes/>'), new RegExp(scope));
+
+    // Hard: answered where the device was, then it is back on its configured port.
+    await ok(moved, reset('Hard'));
+    assert.doesNotMatch(await ok(second, '<tds:GetUsers/>'), /reset-op/);
+    assert.doesNotMatch(await ok(second, '<tds:GetHostname/>'), /reset-me/);
+    assert.match(await ok(second, '<tds:GetNetworkProtocols/>'), new RegExp(`<tt:Port>${second}</tt:Port>`));
+    const found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 2 });
+    assert.ok(found.replies.some((x) => x.includes(`XAddrs>http://127.0.0.1:${second}/`)), found.replies.join('\n'));
+  });
 });

@@ -7,6 +7,7 @@
 #include "security/credential_rules.h"
 #include "services/device/date_time_operations.h"
 #include "services/device/discovery_operations.h"
+#include "services/device/factory_default_operations.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/interface_operations.h"
 #include "services/device/io_operations.h"
@@ -284,14 +285,13 @@ void Serve(ServiceRegistry& registry) {
   BindDiscoveryOperations(b);
   BindDateTimeOperations(b);
   BindGeoLocationOperations(b);
+  BindFactoryDefaultOperations(b);
   // What the device does not offer, and why: the fault says it, the
   // capabilities above do not claim it, and operations_table_test prints it.
-  b.Unsupported(
-       "the gateway offers no factory default, logs, backup or firmware upgrade for a "
-       "device yet",
-       {"SetSystemFactoryDefault", "UpgradeSystemFirmware", "RestoreSystem", "GetSystemBackup",
-        "GetSystemLog", "GetSystemSupportInformation", "GetSystemUris", "StartFirmwareUpgrade",
-        "StartSystemRestore", "UpgradeFirmware"})
+  b.Unsupported("the gateway offers no logs, backup or firmware upgrade for a device yet",
+                {"UpgradeSystemFirmware", "RestoreSystem", "GetSystemBackup", "GetSystemLog",
+                 "GetSystemSupportInformation", "GetSystemUris", "StartFirmwareUpgrade",
+                 "StartSystemRestore", "UpgradeFirmware"})
       .Unsupported(
           "the device takes no part in remote discovery (no discovery proxy)",
           {"GetRemoteDiscoveryMode", "SetRemoteDiscoveryMode", "GetDPAddresses", "SetDPAddresses"})

@@ -56,6 +56,14 @@ Status<std::string> DiscoverySettings::Load() {
   return {};
 }
 
+DiscoveryState DiscoverySettings::FactoryDefaultState() const {
+  DiscoveryState s;
+  s.set_metadata_version(Current().metadata_version());
+  RaiseMetadataVersion(s);
+  s.mutable_announced_fixed_scopes()->Assign(fixed_.begin(), fixed_.end());
+  return s;
+}
+
 std::vector<std::string> DiscoverySettings::View::All() const {
   std::vector<std::string> all = fixed;
   all.insert(all.end(), configurable.begin(), configurable.end());

@@ -60,6 +60,10 @@ class DiscoverySettings : public StoredSetting<DiscoveryState> {
   /// The device's XAddrs changed (its listener moved): raises the
   /// MetadataVersion for the Hello that announces it.
   Status<soap::Fault> AddressesChanged();
+  /// The state a factory default leaves: no configurable scopes,
+  /// discoverable, and a MetadataVersion above the current one (the scopes
+  /// changed), to be stored in the reset's transaction and then loaded.
+  DiscoveryState FactoryDefaultState() const;
   /// SetDiscoveryMode. Returns whether the mode changed.
   Expected<bool, soap::Fault> SetDiscoverable(bool discoverable);
 

@@ -26,14 +26,14 @@ class StoredSetting {
   StoredSetting(std::string device_id, std::string key, store::StateStore* store)
       : device_id_(std::move(device_id)), key_(std::move(key)), store_(store) {}
 
-  /// Reads the stored state; an unreadable one is an error naming the device.
+  /// Reads the stored state (again, after a factory default: nothing stored
+  /// is the default state); an unreadable one is an error naming the device.
   Status<std::string> Load() {
     if (store_ == nullptr) return {};
     auto stored = store_->Setting(device_id_, key_);
     if (!stored) return MakeUnexpected(stored.error());
-    if (!*stored) return {};
-    State state;
-    if (!state.ParseFromString(**stored)) {
+    State state;  // nothing stored (any more): the default
+    if (*stored && !state.ParseFromString(**stored)) {
       return MakeUnexpected("device " + device_id_ + ": stored " + key_ +
                             " settings are unreadable");
     }
@@ -48,14 +48,19 @@ class StoredSetting {
   }
 
   /// Runs `change` on a copy and, when it returns no fault, stores the copy
-  /// (one transaction) and makes it current. A storage failure is ter:Action.
+  /// (one transaction) and makes it current; an unchanged state is not
+  /// written again. A storage failure is ter:Action.
   using Change = std::function<std::optional<soap::Fault>(State&)>;
   Status<soap::Fault> Update(const Change& change) {
     std::lock_guard lock(mu_);
     State next = state_;
     if (auto fault = change(next)) return MakeUnexpected(std::move(*fault));
+    std::string bytes = next.SerializeAsString();
+    // A change that changes nothing (a client setting what is already set)
+    // costs no write to the appliance's flash.
+    if (bytes == state_.SerializeAsString()) return {};
     if (store_ != nullptr) {
-      if (auto st = store_->PutSetting(device_id_, key_, next.SerializeAsString()); !st) {
+      if (auto st = store_->PutSetting(device_id_, key_, bytes); !st) {
         log::Error(key_, st.error());
         return MakeUnexpected(soap::ActionFailed("The change could not be stored"));
       }
@@ -65,6 +70,8 @@ class StoredSetting {
   }
 
   const std::string& device_id() const { return device_id_; }
+  /// The row of device_settings it is kept in.
+  const std::string& key() const { return key_; }
 
  private:
   const std::string device_id_;

@@ -16,9 +16,8 @@ Status<std::string> MediaProfileStore::Load() {
   auto stored = store_->Setting(device_id_, kSettingKey);
   if (!stored) return MakeUnexpected(stored.error());
   std::lock_guard lock(mu_);
-  if (!*stored) return {};
-  MediaState state;
-  if (!state.ParseFromString(**stored)) {
+  MediaState state;  // nothing stored (any more): the defaults, made at the next use
+  if (*stored && !state.ParseFromString(**stored)) {
     return MakeUnexpected("device " + device_id_ + ": stored media profiles are unreadable");
   }
   state_ = std::move(state);

@@ -864,5 +864,44 @@ TEST(SimulatedConfigTest, RejectsBadValues) {
   EXPECT_NE(ConfigError("- 1\n").find("expected a map"), std::string::npos);
 }
 
+TEST_F(SimulatedAdapterTest, FactoryDefaultRestoresStreamsRelaysAndClock) {
+  StartWithFakeClock(ParseOrDie("cameras: [{id: cam-1, relay_outputs: 1}]"));
+  const v1::VideoSourceList before = VideoSources(stub(), "cam-1");
+  ASSERT_TRUE(ApplyEncoder(stub(), MainStreamRequest()).ok());
+  ASSERT_TRUE(ConfigureRelay(stub(), v1::RELAY_MODE_MONOSTABLE, 500).ok());
+  {
+    grpc::ClientContext context;
+    v1::SetSystemTimeRequest set;
+    set.set_camera_id("cam-1");
+    *set.mutable_utc_time() = TimeUtil::SecondsToTimestamp(1'577'836'800);
+    set.set_posix_timezone("CET-1CEST,M3.5.0,M10.5.0/3");
+    v1::SystemTime reply;
+    ASSERT_TRUE(stub().SetSystemTime(&context, set, &reply).ok());
+  }
+
+  grpc::ClientContext context;
+  v1::FactoryDefaultRequest request;
+  request.set_camera_id("cam-1");
+  request.set_hard(true);
+  v1::FactoryDefaultResponse reset;
+  grpc::Status status = stub().FactoryDefault(&context, request, &reset);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_TRUE(MessageDifferencer::Equals(reset.video_sources(), before));
+  EXPECT_TRUE(MessageDifferencer::Equals(VideoSources(stub(), "cam-1"), before));
+  EXPECT_EQ(Relays(stub(), "cam-1").relays(0).mode(), v1::RELAY_MODE_BISTABLE);
+  grpc::ClientContext time_context;
+  v1::CameraRef ref;
+  ref.set_camera_id("cam-1");
+  v1::SystemTime now;
+  ASSERT_TRUE(stub().GetSystemTime(&time_context, ref, &now).ok());
+  EXPECT_EQ(now.posix_timezone(), "UTC0");
+  EXPECT_TRUE(now.ntp_synchronized());
+
+  grpc::ClientContext unknown_context;
+  request.set_camera_id("nope");
+  EXPECT_EQ(stub().FactoryDefault(&unknown_context, request, &reset).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
 }  // namespace
 }  // namespace onvifgw::simulated

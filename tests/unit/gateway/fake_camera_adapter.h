@@ -40,6 +40,20 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     r.set_expected_downtime_seconds(42);
     done(status, r);
   }
+  void FactoryDefault(adapters::v1::FactoryDefaultRequest request,
+                      Done<adapters::v1::FactoryDefaultResponse> done) override {
+    calls.push_back("FactoryDefault " + request.camera_id() + (request.hard() ? " hard" : " soft"));
+    adapters::v1::FactoryDefaultResponse r;
+    if (status.ok()) {
+      // As a camera would: its streams encode as they did when new.
+      auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+      auto& cam = next->cameras[request.camera_id()];
+      cam.video_sources = default_video_sources_;
+      *r.mutable_video_sources() = default_video_sources_;
+      facts_ = next;
+    }
+    done(status, r);
+  }
   void SetSystemTime(adapters::v1::SetSystemTimeRequest request,
                      Done<adapters::v1::SystemTime> done) override {
     calls.push_back("SetSystemTime " + request.camera_id() + " " +
@@ -173,6 +187,7 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     sub->set_bitrate_kbps(1024);
     sub->set_transport(v1::STREAM_TRANSPORT_RTSP);
     sub->set_quality(50);
+    default_video_sources_ = cam.video_sources;
     facts_ = next;
   }
 
@@ -247,6 +262,7 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
 
  private:
   std::shared_ptr<const adapters::AdapterFacts> facts_;
+  adapters::v1::VideoSourceList default_video_sources_;  // as AddVideo made them
 };
 
 }  // namespace onvifgw::testing

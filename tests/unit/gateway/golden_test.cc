@@ -154,6 +154,7 @@ const std::vector<Case>& Cases() {
     add(Tds("SetGeoLocation"));
     add(Tds("GetGeoLocation", {"SetGeoLocation"}));
     add(Tds("DeleteGeoLocation", {"SetGeoLocation"}));
+    add(Tds("SetSystemFactoryDefault"));
     add(Tds("GetDiscoveryMode"));
     add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));
@@ -395,6 +396,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     ASSERT_TRUE(sec.has_value()) << sec.error();
     security_ = std::move(sec).value();
     device_.security = security_.get();
+    device_.state = store_.get();
     network_ = std::make_unique<device::NetworkSettings>(device_.config.id, store_.get());
     device_.network = network_.get();
     date_time_ = std::make_unique<device::DateTimeSettings>(device_.config.id, store_.get());
@@ -408,6 +410,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
 
   void TearDown() override {
     device_.security = nullptr;
+    device_.state = nullptr;
     device_.network = nullptr;
     device_.date_time = nullptr;
     device_.geo_location = nullptr;

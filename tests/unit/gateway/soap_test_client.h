@@ -9,9 +9,13 @@
 #include <string>
 
 #include "check_soap.h"
+#include "core/base64.h"
+#include "security/username_token.h"
 #include "served_registry.h"
+#include "services/authentication.h"
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
+#include "services/xml_time.h"
 
 namespace onvifgw::testing {
 
@@ -27,8 +31,18 @@ inline store::DeviceIdentity TestDeviceIdentity() {
 class SoapTestClient {
  public:
   /// `device` is read at every call, so a test may change it in between.
-  explicit SoapTestClient(services::VirtualDevice& device)
-      : endpoint_(ServedRegistry(), soap::XmlLimits{}), device_(device) {}
+  /// `authenticate`: requests are authenticated and their access class
+  /// checked against the device's security (SignInAs), as the gateway does.
+  explicit SoapTestClient(services::VirtualDevice& device, bool authenticate = false)
+      : endpoint_(ServedRegistry(), soap::XmlLimits{}, authenticate ? &authenticator_ : nullptr),
+        device_(device) {}
+
+  /// Every later call carries a UsernameToken (PasswordDigest, a fresh
+  /// nonce, Created from the device's clock) for this user.
+  void SignInAs(std::string username, std::string password) {
+    username_ = std::move(username);
+    password_ = std::move(password);
+  }
 
   /// `body` is the content of s:Body; the prefixes tds, tt, trt, tr2 and tev
   /// are declared.
@@ -39,8 +53,8 @@ class SoapTestClient {
         "xmlns:trt=\"http://www.onvif.org/ver10/media/wsdl\" "
         "xmlns:tr2=\"http://www.onvif.org/ver20/media/wsdl\" "
         "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
-        "xmlns:tt=\"http://www.onvif.org/ver10/schema\"><s:Body>" +
-        body + "</s:Body></s:Envelope>";
+        "xmlns:tt=\"http://www.onvif.org/ver10/schema\">" +
+        SecurityHeader() + "<s:Body>" + body + "</s:Body></s:Envelope>";
     const services::RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
                                        "",      "POST", "192.0.2.99",      std::nullopt};
     services::SoapReply reply;
@@ -71,6 +85,25 @@ class SoapTestClient {
   }
 
  private:
+  std::string SecurityHeader() {
+    if (username_.empty()) return "";
+    const std::string nonce = "test-nonce-" + std::to_string(++nonces_);
+    const std::string created = services::FormatDateTime(device_.clock->Now());
+    return "<s:Header><wsse:Security xmlns:wsse=\"http://docs.oasis-open.org/wss/2004/01/"
+           "oasis-200401-wss-wssecurity-secext-1.0.xsd\" xmlns:wsu=\"http://docs.oasis-open.org/"
+           "wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd\"><wsse:UsernameToken>"
+           "<wsse:Username>" +
+           username_ +
+           "</wsse:Username><wsse:Password Type=\"http://docs.oasis-open.org/wss/2004/01/"
+           "oasis-200401-wss-username-token-profile-1.0#PasswordDigest\">" +
+           security::ComputePasswordDigest(nonce, created, password_) +
+           "</wsse:Password><wsse:Nonce>" + Base64Encode(nonce) + "</wsse:Nonce><wsu:Created>" +
+           created + "</wsu:Created></wsse:UsernameToken></wsse:Security></s:Header>";
+  }
+
+  std::string username_, password_;
+  int nonces_ = 0;
+  services::RequestAuthenticator authenticator_;
   services::SoapEndpoint endpoint_;
   services::VirtualDevice& device_;
 };

@@ -92,6 +92,47 @@ TEST_F(StateStoreTest, UsersAndTheirSettingsAreReplacedInOneTransaction) {
   EXPECT_EQ((*s)->Users("cam")->at(0).sealed_password, "sealed-1");
 }
 
+TEST_F(StateStoreTest, AFactoryDefaultKeepsOnlyWhatItIsTold) {
+  auto s = StateStore::Open(dir_.string());
+  ASSERT_TRUE(s.has_value()) << s.error();
+  StateStore& store = **s;
+  ASSERT_TRUE(store
+                  .ReplaceUsers("cam",
+                                {{"admin", "Administrator", "sealed-1", true},
+                                 {"op", "Operator", "sealed-2", false}},
+                                {{"password_history/op", "h"}})
+                  .ok());
+  for (const char* key : {"network", "media", "clock", "discovery"}) {
+    ASSERT_TRUE(store.PutSetting("cam", key, std::string(key) + "-value").ok());
+  }
+  ASSERT_TRUE(store.PutSetting("other", "media", "untouched").ok());
+  const DeviceIdentity identity = store.IdentityFor("cam").value();
+
+  // Soft: the network and the users stay.
+  StateStore::DeviceReset soft;
+  soft.keep_keys = {"network"};
+  soft.keep_key_prefixes = {"password_history/"};
+  soft.put = {{"discovery", "fresh"}};
+  ASSERT_TRUE(store.ResetDevice("cam", soft).ok());
+  EXPECT_EQ(store.Setting("cam", "network").value(), std::optional<std::string>("network-value"));
+  EXPECT_EQ(store.Setting("cam", "password_history/op").value(), std::optional<std::string>("h"));
+  EXPECT_EQ(store.Setting("cam", "media").value(), std::nullopt);
+  EXPECT_EQ(store.Setting("cam", "clock").value(), std::nullopt);
+  EXPECT_EQ(store.Setting("cam", "discovery").value(), std::optional<std::string>("fresh"));
+  EXPECT_EQ(store.Users("cam")->size(), 2u);
+
+  // Hard: only the fixed user stays; other devices and the identity never change.
+  StateStore::DeviceReset hard;
+  hard.keep_users = false;
+  ASSERT_TRUE(store.ResetDevice("cam", hard).ok());
+  EXPECT_EQ(store.Setting("cam", "network").value(), std::nullopt);
+  EXPECT_EQ(store.Setting("cam", "password_history/op").value(), std::nullopt);
+  ASSERT_EQ(store.Users("cam")->size(), 1u);
+  EXPECT_EQ(store.Users("cam")->at(0).username, "admin");
+  EXPECT_EQ(store.Setting("other", "media").value(), std::optional<std::string>("untouched"));
+  EXPECT_EQ(store.IdentityFor("cam")->endpoint_reference, identity.endpoint_reference);
+}
+
 TEST_F(StateStoreTest, RefusesANewerSchema) {
   {
     auto s = StateStore::Open(dir_.string());

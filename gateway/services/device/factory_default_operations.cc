@@ -1,0 +1,151 @@
+#include "services/device/factory_default_operations.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "adapters/fault_map.h"
+#include "core/log.h"
+#include "http/rebindable_listener.h"
+#include "onvif/generated/tds.pb.h"
+#include "services/device/date_time_settings.h"
+#include "services/device/discovery_settings.h"
+#include "services/device/geo_location_operations.h"
+#include "services/device/network_settings.h"
+#include "services/device_security.h"
+#include "services/media/media_profile_store.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+using soap::Fault;
+
+// The cameras of the device whose adapters can reset them, each once.
+std::vector<std::string> ResettableCameras(const VirtualDevice& device) {
+  std::vector<std::string> out;
+  if (device.adapter == nullptr) return out;
+  const auto facts = device.adapter->facts();
+  if (!facts) return out;
+  std::vector<std::string> ids = device.config.cameras;
+  if (ids.empty() && !device.config.camera.empty()) ids.push_back(device.config.camera);
+  for (const std::string& id : ids) {
+    const adapters::CameraFacts* cam = facts->Camera(id);
+    if (cam == nullptr || !cam->description.capabilities().factory_default()) continue;
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
+}
+
+// Resets cameras[next...] one after the other, then calls `done`.
+void ResetCameras(const VirtualDevice* device,
+                  std::shared_ptr<const std::vector<std::string>> cameras, std::size_t next,
+                  bool hard, std::function<void(Status<Fault>)> done) {
+  if (next == cameras->size()) return done({});
+  adapters::v1::FactoryDefaultRequest call;
+  call.set_camera_id((*cameras)[next]);
+  call.set_hard(hard);
+  device->adapter->FactoryDefault(
+      std::move(call), [device, cameras, next, hard, done = std::move(done)](
+                           const grpc::Status& st, const adapters::v1::FactoryDefaultResponse&) {
+        const std::string& camera = (*cameras)[next];
+        if (!st.ok()) {
+          log::Error("device", device->config.id + ": camera " + camera +
+                                   " was not reset: " + st.error_message());
+          Fault f = adapters::FaultFromStatus(st);
+          f.reason = "Camera " + camera + " could not be reset" +
+                     (next > 0 ? " (the cameras before it were)" : "") + ": " + f.reason;
+          return done(MakeUnexpected(std::move(f)));
+        }
+        log::Info("device", device->config.id + ": camera " + camera + " reset");
+        ResetCameras(device, cameras, next + 1, hard, done);
+      });
+}
+
+// After the store was reset: every part of the device reads its state again.
+void Reload(const VirtualDevice& d) {
+  auto check = [&](const char* what, const Status<std::string>& st) {
+    if (!st) log::Error("device", d.config.id + ": " + what + " not reloaded: " + st.error());
+  };
+  if (d.discovery != nullptr) check("discovery settings", d.discovery->Load());
+  if (d.network != nullptr) check("network settings", d.network->Load());
+  if (d.date_time != nullptr) check("date and time", d.date_time->Load());
+  if (d.geo_location != nullptr) check("geo location", d.geo_location->Load());
+  if (d.media != nullptr) check("media profiles", d.media->Load());
+  if (d.security != nullptr) check("users and security", d.security->Reload(d.config.admin));
+}
+
+// A hard reset forgets where clients moved the listener: back to the config
+// (a config port of 0, "any free port", keeps the port the device has).
+bool MoveListenerBack(const VirtualDevice& d) {
+  if (d.listener == nullptr || d.network == nullptr) return false;
+  NetworkSettings::Binding target = d.network->BindingFor(d.config.address, d.config.port);
+  if (target.port == 0) target.port = d.listener->port();
+  if (target.address == d.listener->address() && target.port == d.listener->port()) return false;
+  if (auto st = d.listener->Rebind(target.address, target.port); !st) {
+    log::Error("device", d.config.id + ": cannot listen on " + target.address + ":" +
+                             std::to_string(target.port) + " again (" + st.error() +
+                             "); staying where it is");
+    return false;
+  }
+  log::Info("device", d.config.id + ": listening on " + target.address + ":" +
+                          std::to_string(target.port) + " again");
+  return true;
+}
+
+Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
+  store::StateStore::DeviceReset reset;
+  reset.keep_users = !hard;
+  if (!hard) {
+    if (d.network != nullptr) reset.keep_keys.push_back(d.network->key());
+    reset.keep_key_prefixes.push_back(DeviceSecurity::kPasswordHistoryKeyPrefix);
+  }
+  if (d.discovery != nullptr) {
+    reset.put.emplace_back(d.discovery->key(),
+                           d.discovery->FactoryDefaultState().SerializeAsString());
+  }
+  if (auto st = d.state->ResetDevice(d.config.id, reset); !st) {
+    log::Error("device", d.config.id + ": factory default not stored: " + st.error());
+    return MakeUnexpected(soap::ActionFailed("The reset could not be stored; nothing was changed"));
+  }
+  Reload(d);
+  const bool moved = hard && MoveListenerBack(d);
+  if (moved && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
+  // New scopes (and perhaps a new address), and discoverable again.
+  if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
+    d.announce(DiscoveryAnnouncement::kHello);
+  }
+  log::Warn("device", d.config.id + ": " + (hard ? "hard" : "soft") + " factory default done");
+  return {};
+}
+
+void SetSystemFactoryDefault(const RequestContext& ctx, const tds::SetSystemFactoryDefault& req,
+                             Completion done) {
+  const VirtualDevice* device = &ctx.device;
+  if (device->state == nullptr) {
+    return done(MakeUnexpected(soap::ActionNotSupported("The device keeps no state to reset")));
+  }
+  const bool hard = req.factorydefault() == tt::FactoryDefaultType_Hard;
+  auto cameras = std::make_shared<const std::vector<std::string>>(ResettableCameras(*device));
+  if (!cameras->empty() && !device->adapter->available()) {
+    return done(MakeUnexpected(
+        soap::ActionFailed("The camera is not reachable at the moment; nothing was reset")));
+  }
+  ResetCameras(device, cameras, 0, hard,
+               [device, hard, done = std::move(done)](Status<Fault> cameras_reset) {
+                 if (!cameras_reset) return done(MakeUnexpected(cameras_reset.error()));
+                 if (auto st = ResetGatewayState(*device, hard); !st) {
+                   return done(MakeUnexpected(st.error()));
+                 }
+                 done(Ok(tds::SetSystemFactoryDefaultResponse{}));
+               });
+}
+
+}  // namespace
+
+void BindFactoryDefaultOperations(ServiceBinder& b) {
+  b.Bind("SetSystemFactoryDefault", SetSystemFactoryDefault);
+}
+
+}  // namespace onvifgw::services::device

@@ -1,0 +1,276 @@
+// SetSystemFactoryDefault (Core §8.3.8) as a client uses it: what a hard and
+// a soft reset remove and keep, in memory and in the store (a restart after
+// the reset sees the same), the camera reset through the adapter first (a
+// camera that fails stops the reset before anything of the gateway changes),
+// and the Hello with a higher MetadataVersion.
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+
+#include "fake_camera_adapter.h"
+#include "security/secret_box.h"
+#include "services/device/date_time_settings.h"
+#include "services/device/discovery_settings.h"
+#include "services/device/geo_location_operations.h"
+#include "services/device/network_settings.h"
+#include "services/device_security.h"
+#include "services/media/media_profile_store.h"
+#include "soap_test_client.h"
+#include "store/state_store.h"
+
+namespace onvifgw::services {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kAdmin[] = "admin";
+constexpr char kAdminPassword[] = "Factory-Passw0rd1";
+constexpr char kMedia[] = "/onvif/media_service";
+
+// One virtual device with every part of its state kept in a real store, as
+// the gateway builds it; Restart() builds the parts again from the store.
+class FactoryDefaultTest : public ::testing::Test {
+ protected:
+  FactoryDefaultTest() : adapter_("cam-1") {
+    static std::atomic<int> counter{0};
+    dir_ = fs::temp_directory_path() /
+           ("onvifgw-factory-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
+    fs::create_directories(dir_);
+    adapter_.AddVideo();
+    adapter_.SetCapability([](adapters::v1::Capabilities& c) { c.set_factory_default(true); });
+    device_.config.id = "front";
+    device_.config.camera = "cam-1";
+    device_.config.cameras = {"cam-1"};
+    device_.config.admin = config::AdminConfig{kAdmin, kAdminPassword};
+    device_.identity = onvifgw::testing::TestDeviceIdentity();
+    device_.adapter = &adapter_;
+    device_.announce = [this](DiscoveryAnnouncement a) { announced_.push_back(a); };
+    Restart();
+    soap_.SignInAs(kAdmin, kAdminPassword);
+  }
+
+  ~FactoryDefaultTest() override {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+
+  void Restart() {
+    parts_ = std::make_unique<Parts>();
+    auto store = store::StateStore::Open(dir_.string());
+    ASSERT_TRUE(store.has_value()) << store.error();
+    parts_->store = std::move(store).value();
+    auto box = security::SecretBox::OpenOrCreate((dir_ / "secret.key").string());
+    ASSERT_TRUE(box.has_value()) << box.error();
+    parts_->box = std::make_unique<security::SecretBox>(std::move(box).value());
+    auto sec = DeviceSecurity::Load("front", device_.identity.endpoint_reference, *parts_->store,
+                                    *parts_->box, DeviceSecurity::Options{}, device_.config.admin);
+    ASSERT_TRUE(sec.has_value()) << sec.error();
+    parts_->security = std::move(sec).value();
+    parts_->discovery = std::make_unique<device::DiscoverySettings>(
+        "front", std::vector<std::string>{"onvif://www.onvif.org/name/Front"}, parts_->store.get());
+    parts_->network = std::make_unique<device::NetworkSettings>("front", parts_->store.get());
+    parts_->date_time =
+        std::make_unique<device::DateTimeSettings>("front", parts_->store.get(), host_);
+    parts_->geo = std::make_unique<device::GeoLocationSettings>("front", parts_->store.get());
+    parts_->media = std::make_unique<media::MediaProfileStore>("front", parts_->store.get());
+    for (auto st : {parts_->discovery->Load(), parts_->network->Load(), parts_->date_time->Load(),
+                    parts_->geo->Load(), parts_->media->Load()}) {
+      ASSERT_TRUE(static_cast<bool>(st)) << st.error();
+    }
+    device_.state = parts_->store.get();
+    device_.security = parts_->security.get();
+    device_.discovery = parts_->discovery.get();
+    device_.network = parts_->network.get();
+    device_.date_time = parts_->date_time.get();
+    device_.clock = &parts_->date_time->clock();
+    device_.geo_location = parts_->geo.get();
+    device_.media = parts_->media.get();
+  }
+
+  // Changes one thing of every kind a client can change.
+  void ChangeEverything() {
+    soap_.Ok(
+        "<tds:CreateUsers><tds:User><tt:Username>operator1</tt:Username><tt:Password>"
+        "Op-Passw0rd-1</tt:Password><tt:UserLevel>Operator</tt:UserLevel></tds:User>"
+        "</tds:CreateUsers>");
+    soap_.Ok("<tds:SetHostname><tds:Name>gate-cam</tds:Name></tds:SetHostname>");
+    soap_.Ok(
+        "<tds:AddScopes><tds:ScopeItem>onvif://www.onvif.org/location/west</tds:ScopeItem>"
+        "</tds:AddScopes>");
+    soap_.Ok(
+        "<tds:SetGeoLocation><tds:Location Entity=\"Device\" Token=\"gate\"><tt:GeoLocation "
+        "lat=\"45.5\" lon=\"-73.6\" elevation=\"35\"/></tds:Location></tds:SetGeoLocation>");
+    soap_.Ok(
+        "<tds:SetSystemDateAndTime><tds:DateTimeType>Manual</tds:DateTimeType>"
+        "<tds:DaylightSavings>true</tds:DaylightSavings><tds:TimeZone><tt:TZ>"
+        "CET-1CEST,M3.5.0,M10.5.0/3</tt:TZ></tds:TimeZone><tds:UTCDateTime><tt:Time><tt:Hour>12"
+        "</tt:Hour><tt:Minute>0</tt:Minute><tt:Second>0</tt:Second></tt:Time><tt:Date><tt:Year>"
+        "2026</tt:Year><tt:Month>1</tt:Month><tt:Day>1</tt:Day></tt:Date></tds:UTCDateTime>"
+        "</tds:SetSystemDateAndTime>");
+    soap_.Ok(
+        "<tds:SetIPAddressFilter><tds:IPAddressFilter><tt:Type>Deny</tt:Type><tt:IPv4Address>"
+        "<tt:Address>198.51.100.0</tt:Address><tt:PrefixLength>24</tt:PrefixLength>"
+        "</tt:IPv4Address></tds:IPAddressFilter></tds:SetIPAddressFilter>");
+    soap_.Ok(
+        "<trt:CreateProfile><trt:Name>VMS</trt:Name><trt:Token>vms</trt:Token>"
+        "</trt:CreateProfile>",
+        kMedia);
+    soap_.Ok(
+        "<tds:SetDiscoveryMode><tds:DiscoveryMode>NonDiscoverable</tds:DiscoveryMode>"
+        "</tds:SetDiscoveryMode>");
+    announced_.clear();
+  }
+
+  bool Has(const std::string& body, const std::string& what) {
+    return soap_.Ok(body).find(what) != std::string::npos;
+  }
+  bool HasMedia(const std::string& body, const std::string& what) {
+    return soap_.Ok(body, kMedia).find(what) != std::string::npos;
+  }
+
+  std::string Reset(const char* kind) {
+    return soap_.FaultOf(std::string("<tds:SetSystemFactoryDefault><tds:FactoryDefault>") + kind +
+                         "</tds:FactoryDefault></tds:SetSystemFactoryDefault>");
+  }
+
+  struct Parts {
+    std::unique_ptr<store::StateStore> store;
+    std::unique_ptr<security::SecretBox> box;
+    std::unique_ptr<DeviceSecurity> security;
+    std::unique_ptr<device::DiscoverySettings> discovery;
+    std::unique_ptr<device::NetworkSettings> network;
+    std::unique_ptr<device::DateTimeSettings> date_time;
+    std::unique_ptr<device::GeoLocationSettings> geo;
+    std::unique_ptr<media::MediaProfileStore> media;
+  };
+
+  fs::path dir_;
+  ManualClock host_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
+  onvifgw::testing::FakeCameraAdapter adapter_;
+  VirtualDevice device_;
+  std::unique_ptr<Parts> parts_;
+  std::vector<DiscoveryAnnouncement> announced_;
+  onvifgw::testing::SoapTestClient soap_{device_, /*authenticate=*/true};
+};
+
+TEST_F(FactoryDefaultTest, HardResetRemovesEverythingClientsChangedAndStaysReset) {
+  ChangeEverything();
+  const uint32_t version = parts_->discovery->Snapshot().metadata_version;
+  ASSERT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+
+  EXPECT_EQ(Reset("Hard"), "");
+  EXPECT_EQ(adapter_.calls.back(), "FactoryDefault cam-1 hard");
+  for (bool restarted : {false, true}) {
+    SCOPED_TRACE(restarted ? "after a restart" : "at once");
+    if (restarted) Restart();
+    EXPECT_FALSE(Has("<tds:GetUsers/>", "operator1"));
+    EXPECT_TRUE(Has("<tds:GetUsers/>", "<tt:Username>admin</tt:Username>"));
+    EXPECT_FALSE(Has("<tds:GetHostname/>", "gate-cam"));
+    EXPECT_FALSE(Has("<tds:GetScopes/>", "location/west"));
+    EXPECT_TRUE(Has("<tds:GetScopes/>", "name/Front"));
+    EXPECT_FALSE(Has("<tds:GetGeoLocation/>", "<tds:Location"));
+    EXPECT_TRUE(Has("<tds:GetSystemDateAndTime/>", "<tt:TZ>UTC0</tt:TZ>"));
+    EXPECT_FALSE(Has("<tds:GetSystemDateAndTime/>", "<tt:Hour>12</tt:Hour>"));
+    EXPECT_FALSE(Has("<tds:GetIPAddressFilter/>", "198.51.100.0"));
+    EXPECT_TRUE(Has("<tds:GetDiscoveryMode/>", "Discoverable</tds:DiscoveryMode>"));
+    EXPECT_FALSE(Has("<tds:GetDiscoveryMode/>", "NonDiscoverable"));
+    EXPECT_FALSE(HasMedia("<trt:GetProfiles/>", "token=\"vms\""));
+    EXPECT_TRUE(HasMedia("<trt:GetProfiles/>", "<trt:Profiles"));
+    // The scopes changed: announced with a higher MetadataVersion, kept.
+    EXPECT_GT(parts_->discovery->Snapshot().metadata_version, version);
+  }
+}
+
+TEST_F(FactoryDefaultTest, HardResetAnnouncesTheDeviceAgain) {
+  ChangeEverything();
+  EXPECT_EQ(Reset("Hard"), "");
+  EXPECT_EQ(announced_, std::vector<DiscoveryAnnouncement>{DiscoveryAnnouncement::kHello});
+}
+
+TEST_F(FactoryDefaultTest, SoftResetKeepsNetworkSettingsAndUsers) {
+  ChangeEverything();
+  EXPECT_EQ(Reset("Soft"), "");
+  EXPECT_EQ(adapter_.calls.back(), "FactoryDefault cam-1 soft");
+  for (bool restarted : {false, true}) {
+    SCOPED_TRACE(restarted ? "after a restart" : "at once");
+    if (restarted) Restart();
+    EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+    EXPECT_TRUE(Has("<tds:GetHostname/>", "gate-cam"));
+    EXPECT_FALSE(Has("<tds:GetScopes/>", "location/west"));
+    EXPECT_FALSE(Has("<tds:GetGeoLocation/>", "<tds:Location"));
+    EXPECT_FALSE(Has("<tds:GetIPAddressFilter/>", "198.51.100.0"));
+    EXPECT_FALSE(HasMedia("<trt:GetProfiles/>", "token=\"vms\""));
+  }
+  // The operator still signs in with the password set before the reset.
+  soap_.SignInAs("operator1", "Op-Passw0rd-1");
+  EXPECT_EQ(soap_.FaultOf("<tds:GetHostname/>"), "");
+}
+
+TEST_F(FactoryDefaultTest, TheCameraIsResetToo) {
+  // A client re-encoded the main stream; the camera's reset undoes it, and
+  // the media configurations show it at once.
+  soap_.Ok(
+      "<trt:SetVideoEncoderConfiguration><trt:Configuration token=\"enc_0_main\">"
+      "<tt:Name>main</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>"
+      "<tt:Resolution><tt:Width>640</tt:Width><tt:Height>360</tt:Height></tt:Resolution>"
+      "<tt:Quality>70</tt:Quality><tt:RateControl><tt:FrameRateLimit>25</tt:FrameRateLimit>"
+      "<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>4096</tt:BitrateLimit>"
+      "</tt:RateControl><tt:H264><tt:GovLength>50</tt:GovLength><tt:H264Profile>Main"
+      "</tt:H264Profile></tt:H264><tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type>"
+      "<tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port><tt:TTL>1"
+      "</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast><tt:SessionTimeout>PT60S"
+      "</tt:SessionTimeout></trt:Configuration><trt:ForcePersistence>true</trt:ForcePersistence>"
+      "</trt:SetVideoEncoderConfiguration>",
+      kMedia);
+  const std::string get =
+      "<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>enc_0_main"
+      "</trt:ConfigurationToken></trt:GetVideoEncoderConfiguration>";
+  ASSERT_TRUE(HasMedia(get, "<tt:Width>640</tt:Width>"));
+  EXPECT_EQ(Reset("Soft"), "");
+  EXPECT_TRUE(HasMedia(get, "<tt:Width>1280</tt:Width>"));
+}
+
+TEST_F(FactoryDefaultTest, ACameraThatFailsStopsTheResetBeforeTheGatewayChanges) {
+  ChangeEverything();
+  adapter_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "camera rebooting");
+  EXPECT_NE(Reset("Hard"), "");
+  adapter_.status = grpc::Status::OK;
+  EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+  EXPECT_TRUE(Has("<tds:GetScopes/>", "location/west"));
+  EXPECT_TRUE(Has("<tds:GetHostname/>", "gate-cam"));
+  EXPECT_TRUE(announced_.empty());
+}
+
+TEST_F(FactoryDefaultTest, ACameraWithoutTheCapabilityIsLeftAlone) {
+  adapter_.SetCapability([](adapters::v1::Capabilities& c) { c.set_factory_default(false); });
+  ChangeEverything();
+  EXPECT_EQ(Reset("Hard"), "");
+  for (const auto& call : adapter_.calls)
+    EXPECT_EQ(call.rfind("FactoryDefault", 0), std::string::npos);
+  EXPECT_FALSE(Has("<tds:GetScopes/>", "location/west"));
+}
+
+TEST_F(FactoryDefaultTest, OnlyAnAdministratorMayReset) {
+  ChangeEverything();
+  soap_.SignInAs("operator1", "Op-Passw0rd-1");
+  EXPECT_EQ(Reset("Hard"), "NotAuthorized");
+  soap_.SignInAs(kAdmin, kAdminPassword);
+  EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+}
+
+TEST(FactoryDefaultWithoutStore, IsNotOffered) {
+  VirtualDevice device;
+  device.config.id = "front";
+  device.identity = onvifgw::testing::TestDeviceIdentity();
+  onvifgw::testing::SoapTestClient soap(device);
+  EXPECT_EQ(soap.FaultOf("<tds:SetSystemFactoryDefault><tds:FactoryDefault>Soft"
+                         "</tds:FactoryDefault></tds:SetSystemFactoryDefault>"),
+            "ActionNotSupported");
+}
+
+}  // namespace
+}  // namespace onvifgw::services
