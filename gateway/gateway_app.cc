@@ -121,8 +121,9 @@ Status<std::string> GatewayApp::Start() {
     const auto moved = dev->network->BindingFor(dc.address, dc.port);
     if (moved.address != dc.address || moved.port != dc.port) {
       if (auto st = listener->Listen(moved.address, moved.port); !st) {
-        log::Warn("device", dc.id + ": cannot listen where a client moved it (" + st.error() +
-                                "); using the configured address and port");
+        log::WriteAbout(log::Level::kWarn, "device", dc.id,
+                        "cannot listen where a client moved it (" + st.error() +
+                            "); using the configured address and port");
       }
     }
     if (listener->port() == 0) {
@@ -131,10 +132,10 @@ Status<std::string> GatewayApp::Start() {
       }
     }
     const std::string bound = listener->address();
-    log::Info("device", dc.id + " (" + identity->endpoint_reference + ") serving http://" +
-                            (bound == "0.0.0.0" ? std::string("127.0.0.1") : bound) + ":" +
-                            std::to_string(listener->port()) +
-                            std::string(services::device::kPath));
+    log::WriteAbout(log::Level::kInfo, "device", dc.id,
+                    identity->endpoint_reference + " serving http://" +
+                        (bound == "0.0.0.0" ? std::string("127.0.0.1") : bound) + ":" +
+                        std::to_string(listener->port()) + std::string(services::device::kPath));
     dev->listener = listener.get();
     listeners_.push_back(std::move(listener));
     devices_.push_back(std::move(dev));

@@ -45,14 +45,14 @@ AuthRejection RequestAuthenticator::Failure(const RequestContext& ctx, DeviceSec
   limiter_.RecordFailure(ctx.remote_address, now);
   const auto decision = limiter_.Check(ctx.remote_address, now);
   // Never the password; the user name helps the operator spot guessing.
-  log::Warn("security", "device " + security.device_id() + ": authentication failed for '" +
-                            username + "' from " + ctx.remote_address + " (" + why + ")");
+  log::WriteAbout(
+      log::Level::kWarn, "security", security.device_id(),
+      "authentication failed for '" + username + "' from " + ctx.remote_address + " (" + why + ")");
   if (security.RecordAuthFailure(now)) {
     const auto w = security.auth_failure_warning();
-    log::Error("security", "device " + security.device_id() + ": more than " +
-                               std::to_string(w.max_failures) + " authentication failures in " +
-                               std::to_string(w.monitor_period_s) +
-                               " s (authentication failure warning)");
+    log::WriteAbout(log::Level::kError, "security", security.device_id(),
+                    "more than " + std::to_string(w.max_failures) + " authentication failures in " +
+                        std::to_string(w.monitor_period_s) + " s (authentication failure warning)");
     // Core §8.4: the warning is also an event, for clients that watch.
     if (ctx.device.events != nullptr) {
       const bool v6 = ctx.remote_address.find(':') != std::string::npos;

@@ -184,9 +184,10 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
     UserAccount admin{"admin", GeneratePassword(), security::UserLevel::kAdministrator, false};
     // The one log line that carries a password, by design: the operator
     // needs it once to log in and change it.
-    log::Warn("security", "device " + device_id + ": no administrator configured; created user '" +
-                              admin.username + "' with password '" + admin.password +
-                              "' (shown once; change it with SetUser)");
+    log::WriteAbout(log::Level::kWarn, "security", device_id,
+                    "no administrator configured; created user '" + admin.username +
+                        "' with password '" + admin.password +
+                        "' (shown once; change it with SetUser)");
     sec->users_.push_back(admin);
     changed = true;
   }
@@ -293,7 +294,8 @@ Status<std::string> DeviceSecurity::LoadSettings() {
 
 Status<soap::Fault> DeviceSecurity::Persist(const std::string& key, const std::string& value) {
   if (auto st = store_.PutSetting(device_id_, key, value); !st) {
-    log::Error("security", "device " + device_id_ + ": storing " + key + " failed: " + st.error());
+    log::WriteAbout(log::Level::kError, "security", device_id_,
+                    "storing " + key + " failed: " + st.error());
     return MakeUnexpected(StorageFault());
   }
   return {};
@@ -349,7 +351,8 @@ Status<soap::Fault> DeviceSecurity::ChangeUsers(
   }
   // The users and the history of their changed passwords: one transaction.
   if (auto st = store_.ReplaceUsers(device_id_, rows, history_updates); !st) {
-    log::Error("security", "device " + device_id_ + ": storing users failed: " + st.error());
+    log::WriteAbout(log::Level::kError, "security", device_id_,
+                    "storing users failed: " + st.error());
     return MakeUnexpected(StorageFault());
   }
   users_ = std::move(next);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "services/device/system_information.h"
+#include "services/http_authorization.h"
 #include "services/media/media_operations.h"
 #include "services/media/snapshot_endpoint.h"
 
@@ -20,8 +22,21 @@ bool AcceptableContentType(std::string_view ct) {
   return lower == "application/soap+xml" || lower == "text/xml" || lower == "application/xml";
 }
 
-http::Response Plain(int status, std::string text) {
-  return http::Response{status, "text/plain; charset=utf-8", std::move(text) + "\n", {}};
+// The text a GetSystemUris download serves, or nullptr for another path.
+using DownloadText = std::string (*)(const VirtualDevice&);
+DownloadText SystemDownload(std::string_view path) {
+  if (path == device::kSystemLogPath) {
+    return [](const VirtualDevice& d) {
+      return device::SystemLogText(d, device::SystemLogKind::kSystem);
+    };
+  }
+  if (path == device::kAccessLogPath) {
+    return [](const VirtualDevice& d) {
+      return device::SystemLogText(d, device::SystemLogKind::kAccess);
+    };
+  }
+  if (path == device::kSupportInformationPath) return device::SupportInformationText;
+  return nullptr;
 }
 
 }  // namespace
@@ -48,7 +63,7 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
     // Pictures from GetSnapshotUri, on the same port as the services.
     if (path.rfind(media::kSnapshotPath, 0) == 0 && device.snapshots != nullptr) {
       if (req.method != "GET") {
-        http::Response r = Plain(405, "Method not allowed: snapshots use GET");
+        http::Response r = PlainText(405, "Method not allowed: snapshots use GET");
         r.headers.emplace_back("Allow", "GET");
         respond(std::move(r));
         return;
@@ -56,20 +71,33 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
       media::ServeSnapshot(ctx, endpoint.authenticator(), *device.snapshots, std::move(respond));
       return;
     }
+    // Logs and support information from GetSystemUris.
+    if (auto text = SystemDownload(path)) {
+      if (req.method != "GET") {
+        http::Response r = PlainText(405, "Method not allowed: use GET");
+        r.headers.emplace_back("Allow", "GET");
+        respond(std::move(r));
+        return;
+      }
+      auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret);
+      if (!who) return respond(who.error());
+      respond(http::Response{200, "text/plain; charset=utf-8", text(device), {}});
+      return;
+    }
     // The path names a registered service (its XAddr or a path below its
     // prefix); the operation is then chosen by the body element.
     if (endpoint.registry().ForPath(path) == nullptr) {
-      respond(Plain(404, "Not found"));
+      respond(PlainText(404, "Not found"));
       return;
     }
     if (req.method != "POST") {
-      http::Response r = Plain(405, "Method not allowed: SOAP requests use POST");
+      http::Response r = PlainText(405, "Method not allowed: SOAP requests use POST");
       r.headers.emplace_back("Allow", "POST");
       respond(std::move(r));
       return;
     }
     if (!AcceptableContentType(req.content_type)) {
-      respond(Plain(415, "Unsupported media type: send application/soap+xml"));
+      respond(PlainText(415, "Unsupported media type: send application/soap+xml"));
       return;
     }
     endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {

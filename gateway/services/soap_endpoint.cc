@@ -2,11 +2,21 @@
 
 #include <memory>
 
+#include "core/log.h"
 #include "soap/codec.h"
 #include "soap/envelope.h"
 
 namespace onvifgw::services {
 namespace {
+
+bool Audited(AccessClass c) {
+  return c == AccessClass::kWriteSystem || c == AccessClass::kUnrecoverable ||
+         c == AccessClass::kActuate || c == AccessClass::kReadSystemSecret;
+}
+
+std::string UserName(const Principal& p) {
+  return p.username.empty() ? std::string("anonymous") : "'" + p.username + "'";
+}
 
 // The response's wsa:Action is the WSDL's output action (explicit, or the
 // WS-Addressing default); written only when the request had a MessageID.
@@ -94,6 +104,10 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
       return;
     }
     if (!policy.Allows(who->level, op->access)) {
+      log::WriteAbout(log::Level::kWarn, "access", ctx.device.config.id,
+                      UserName(*who) + " from " + ctx.remote_address + ": " +
+                          std::string(req->operation_name) + " refused (" +
+                          std::string(AccessClassName(op->access)) + " not granted)");
       done(FaultReply(soap::NotAuthorized("The user's level does not permit this operation"),
                       Addressing(*req, nullptr)));
       return;
@@ -106,15 +120,27 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
     return;
   }
   std::shared_ptr<const google::protobuf::Message> request(std::move(typed));
-  op->handler(
-      effective, *request, [req, request, op, done = std::move(done)](OperationResult result) {
-        if (!result) {
-          done(FaultReply(result.error(), Addressing(*req, nullptr)));
-          return;
-        }
-        done(Reply(
-            200, soap::WriteResponseEnvelope(**result, op->schema->output, Addressing(*req, op))));
-      });
+  // The access log: who changed what, or read secrets (never who read
+  // media or settings: that is most requests).
+  std::string audit;
+  if (Audited(op->access)) {
+    audit = (effective.principal ? UserName(*effective.principal) : std::string("anonymous")) +
+            " from " + ctx.remote_address + ": " + std::string(req->operation_name);
+  }
+  op->handler(effective, *request,
+              [req, request, op, audit = std::move(audit), device = ctx.device.config.id,
+               done = std::move(done)](OperationResult result) {
+                if (!audit.empty()) {
+                  log::WriteAbout(log::Level::kInfo, "access", device,
+                                  audit + (result ? " done" : " failed: " + result.error().reason));
+                }
+                if (!result) {
+                  done(FaultReply(result.error(), Addressing(*req, nullptr)));
+                  return;
+                }
+                done(Reply(200, soap::WriteResponseEnvelope(**result, op->schema->output,
+                                                            Addressing(*req, op))));
+              });
 }
 
 }  // namespace onvifgw::services

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import onvif from 'onvif';
 import {
-  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, probe, soap, tempDir, writeConfig,
+  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, httpGet, probe, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
 
 const OPERATIONS = [
@@ -160,6 +160,47 @@ describe('gateway with two simulated cameras', () => {
     assert.equal(found.eprs.size, 2);
     found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 1, scopes: west, timeoutMs: 1500 });
     assert.equal(found.eprs.size, 0);
+  });
+
+  test('system and access logs and support information: inline and from the GetSystemUris downloads', async () => {
+    const [first, second] = cfg.ports;
+    const ok = async (body, opts) => {
+      const r = await soap(first, body, opts);
+      assert.equal(r.status, 200, `${body}: ${r.text}`);
+      assert.equal(checkSoap(r.text), '', r.text);
+      return r.text;
+    };
+    const hostname = (await ok('<tds:GetHostname/>')).match(/<tt:Name>([^<]+)</)[1];
+    await ok('<tds:SetHostname><tds:Name>logged-change</tds:Name></tds:SetHostname>');
+    const denied = await soap(first, '<tds:GetUsers/>', { auth: { ...ADMIN, password: 'wrong-Passw0rd' } });
+    assert.notEqual(denied.status, 200);
+
+    const access = await ok('<tds:GetSystemLog><tds:LogType>Access</tds:LogType></tds:GetSystemLog>');
+    assert.match(access, /'admin' from 127\.0\.0\.1: SetHostname done/);
+    assert.match(access, /authentication failed for &apos;admin&apos;|authentication failed for 'admin'/);
+    const system = await ok('<tds:GetSystemLog><tds:LogType>System</tds:LogType></tds:GetSystemLog>');
+    assert.match(system, /created 2 default media profiles|serving http/);
+    assert.doesNotMatch(system, /SetHostname done/);
+    // Each device's log is its own.
+    const other = await soap(second, '<tds:GetSystemLog><tds:LogType>Access</tds:LogType></tds:GetSystemLog>');
+    assert.doesNotMatch(other.text, /SetHostname done/);
+    const support = await ok('<tds:GetSystemSupportInformation/>');
+    assert.match(support, /endpoint reference: urn:uuid:/);
+    assert.doesNotMatch(support, new RegExp(ADMIN.password));
+
+    const uris = await ok('<tds:GetSystemUris/>');
+    const logUri = uris.match(/<tt:Type>Access<\/tt:Type><tt:Uri>([^<]+)</)[1];
+    const supportUri = uris.match(/<tds:SupportInfoUri>([^<]+)</)[1];
+    const bare = await httpGet(logUri);
+    assert.equal(bare.status, 401);
+    const got = await httpGet(logUri, { auth: ADMIN });
+    assert.equal(got.status, 200);
+    assert.match(got.headers['content-type'], /^text\/plain/);
+    assert.match(got.body.toString(), /SetHostname done/);
+    const info = await httpGet(supportUri, { auth: ADMIN, algorithm: 'SHA-256' });
+    assert.equal(info.status, 200);
+    assert.match(info.body.toString(), /^ONVIF gateway support information/);
+    await ok(`<tds:SetHostname><tds:Name>${hostname}</tds:Name></tds:SetHostname>`);
   });
 
   test('the onvif client receives motion events through a pull point', async () => {

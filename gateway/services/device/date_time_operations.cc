@@ -92,7 +92,8 @@ void SetSystemDateAndTime(const RequestContext& ctx, const tds::SetSystemDateAnd
       std::move(call), [done = std::move(done), device = ctx.device.config.id](
                            const grpc::Status& st, const adapters::v1::SystemTime&) {
         if (!st.ok()) {
-          log::Warn("device", device + ": the camera's clock was not set: " + st.error_message());
+          log::WriteAbout(log::Level::kWarn, "device", device,
+                          "the camera's clock was not set: " + st.error_message());
         }
         done(Ok(tds::SetSystemDateAndTimeResponse{}));
       });

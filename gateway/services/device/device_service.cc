@@ -14,6 +14,7 @@
 #include "services/device/network_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device/security_operations.h"
+#include "services/device/system_information_operations.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/events/event_service.h"
@@ -94,11 +95,12 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_discoverybye(ctx.device.discovery_enabled);
   sys->set_remotediscovery(false);
   sys->set_systembackup(false);
-  sys->set_systemlogging(false);
+  // GetSystemLog and GetSystemSupportInformation, and both as downloads.
+  sys->set_systemlogging(true);
   sys->set_httpfirmwareupgrade(false);
   sys->set_httpsystembackup(false);
-  sys->set_httpsystemlogging(false);
-  sys->set_httpsupportinformation(false);
+  sys->set_httpsystemlogging(true);
+  sys->set_httpsupportinformation(true);
   sys->set_storageconfiguration(false);
   // Geo location entries are kept (set, read, deleted); none comes from GPS.
   if (ctx.device.geo_location != nullptr) sys->set_geolocationentries(kMaxGeoLocationEntries);
@@ -123,7 +125,7 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   sys->set_discoverybye(ctx.device.discovery_enabled);
   sys->set_remotediscovery(false);
   sys->set_systembackup(false);
-  sys->set_systemlogging(false);
+  sys->set_systemlogging(true);
   sys->set_firmwareupgrade(false);
   auto* v = sys->add_supportedversions();
   v->set_major(kVersionMajor);
@@ -286,12 +288,12 @@ void Serve(ServiceRegistry& registry) {
   BindDateTimeOperations(b);
   BindGeoLocationOperations(b);
   BindFactoryDefaultOperations(b);
+  BindSystemInformationOperations(b);
   // What the device does not offer, and why: the fault says it, the
   // capabilities above do not claim it, and operations_table_test prints it.
-  b.Unsupported("the gateway offers no logs, backup or firmware upgrade for a device yet",
-                {"UpgradeSystemFirmware", "RestoreSystem", "GetSystemBackup", "GetSystemLog",
-                 "GetSystemSupportInformation", "GetSystemUris", "StartFirmwareUpgrade",
-                 "StartSystemRestore", "UpgradeFirmware"})
+  b.Unsupported("the gateway offers no backup or firmware upgrade for a device yet",
+                {"UpgradeSystemFirmware", "RestoreSystem", "GetSystemBackup",
+                 "StartFirmwareUpgrade", "StartSystemRestore", "UpgradeFirmware"})
       .Unsupported(
           "the device takes no part in remote discovery (no discovery proxy)",
           {"GetRemoteDiscoveryMode", "SetRemoteDiscoveryMode", "GetDPAddresses", "SetDPAddresses"})

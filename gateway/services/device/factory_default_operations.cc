@@ -51,14 +51,15 @@ void ResetCameras(const VirtualDevice* device,
                            const grpc::Status& st, const adapters::v1::FactoryDefaultResponse&) {
         const std::string& camera = (*cameras)[next];
         if (!st.ok()) {
-          log::Error("device", device->config.id + ": camera " + camera +
-                                   " was not reset: " + st.error_message());
+          log::WriteAbout(log::Level::kError, "device", device->config.id,
+                          "camera " + camera + " was not reset: " + st.error_message());
           Fault f = adapters::FaultFromStatus(st);
           f.reason = "Camera " + camera + " could not be reset" +
                      (next > 0 ? " (the cameras before it were)" : "") + ": " + f.reason;
           return done(MakeUnexpected(std::move(f)));
         }
-        log::Info("device", device->config.id + ": camera " + camera + " reset");
+        log::WriteAbout(log::Level::kInfo, "device", device->config.id,
+                        "camera " + camera + " reset");
         ResetCameras(device, cameras, next + 1, hard, done);
       });
 }
@@ -66,7 +67,9 @@ void ResetCameras(const VirtualDevice* device,
 // After the store was reset: every part of the device reads its state again.
 void Reload(const VirtualDevice& d) {
   auto check = [&](const char* what, const Status<std::string>& st) {
-    if (!st) log::Error("device", d.config.id + ": " + what + " not reloaded: " + st.error());
+    if (!st)
+      log::WriteAbout(log::Level::kError, "device", d.config.id,
+                      std::string(what) + " not reloaded: " + st.error());
   };
   if (d.discovery != nullptr) check("discovery settings", d.discovery->Load());
   if (d.network != nullptr) check("network settings", d.network->Load());
@@ -84,13 +87,13 @@ bool MoveListenerBack(const VirtualDevice& d) {
   if (target.port == 0) target.port = d.listener->port();
   if (target.address == d.listener->address() && target.port == d.listener->port()) return false;
   if (auto st = d.listener->Rebind(target.address, target.port); !st) {
-    log::Error("device", d.config.id + ": cannot listen on " + target.address + ":" +
-                             std::to_string(target.port) + " again (" + st.error() +
-                             "); staying where it is");
+    log::WriteAbout(log::Level::kError, "device", d.config.id,
+                    "cannot listen on " + target.address + ":" + std::to_string(target.port) +
+                        " again (" + st.error() + "); staying where it is");
     return false;
   }
-  log::Info("device", d.config.id + ": listening on " + target.address + ":" +
-                          std::to_string(target.port) + " again");
+  log::WriteAbout(log::Level::kInfo, "device", d.config.id,
+                  "listening on " + target.address + ":" + std::to_string(target.port) + " again");
   return true;
 }
 
@@ -106,7 +109,8 @@ Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
                            d.discovery->FactoryDefaultState().SerializeAsString());
   }
   if (auto st = d.state->ResetDevice(d.config.id, reset); !st) {
-    log::Error("device", d.config.id + ": factory default not stored: " + st.error());
+    log::WriteAbout(log::Level::kError, "device", d.config.id,
+                    "factory default not stored: " + st.error());
     return MakeUnexpected(soap::ActionFailed("The reset could not be stored; nothing was changed"));
   }
   Reload(d);
@@ -116,7 +120,8 @@ Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
   if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
     d.announce(DiscoveryAnnouncement::kHello);
   }
-  log::Warn("device", d.config.id + ": " + (hard ? "hard" : "soft") + " factory default done");
+  log::WriteAbout(log::Level::kWarn, "device", d.config.id,
+                  std::string(hard ? "hard" : "soft") + " factory default done");
   return {};
 }
 

@@ -162,8 +162,9 @@ void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputSta
   const bool active = req.logicalstate() == tt::RelayLogicalState_active;
   call.set_active(active);
   const std::string who = ctx.principal ? ctx.principal->username : std::string("anonymous");
-  log::Info("io", "device " + ctx.device.config.id + ": relay " + req.relayoutputtoken() + " " +
-                      (active ? "active" : "inactive") + " (by '" + who + "')");
+  log::WriteAbout(log::Level::kInfo, "io", ctx.device.config.id,
+                  "relay " + req.relayoutputtoken() + " " + (active ? "active" : "inactive") +
+                      " (by '" + who + "')");
   (*adapter)->SetRelayOutputState(
       std::move(call), AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false));
 }

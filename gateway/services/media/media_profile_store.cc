@@ -37,7 +37,7 @@ Expected<MediaState, soap::Fault> MediaProfileStore::Update(const MediaCatalog& 
   MediaState next = state_;
   if (auto fault = change(next)) return MakeUnexpected(std::move(*fault));
   if (auto st = PersistLocked(next); !st) {
-    log::Error("media", st.error());
+    log::WriteAbout(log::Level::kError, "media", device_id_, st.error());
     return MakeUnexpected(soap::ActionFailed("The change could not be stored"));
   }
   state_ = std::move(next);
@@ -102,12 +102,12 @@ void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
   for (const std::string& camera_id : fresh) next.add_default_cameras(camera_id);
   if (auto st = PersistLocked(next); !st) {
     // Served from memory this time; tried again on the next request.
-    log::Error("media", st.error());
+    log::WriteAbout(log::Level::kError, "media", device_id_, st.error());
     return;
   }
   if (created > 0) {
-    log::Info("media", "device " + device_id_ + ": created " + std::to_string(created) +
-                           " default media profiles");
+    log::WriteAbout(log::Level::kInfo, "media", device_id_,
+                    "created " + std::to_string(created) + " default media profiles");
   }
   state_ = std::move(next);
 }

@@ -4,14 +4,11 @@
 
 #include "adapters/fault_map.h"
 #include "core/log.h"
+#include "services/http_authorization.h"
 #include "services/media/media_operations.h"
 
 namespace onvifgw::services::media {
 namespace {
-
-http::Response Text(int status, std::string text) {
-  return http::Response{status, "text/plain; charset=utf-8", std::move(text) + "\n", {}};
-}
 
 bool LooksLikeJpeg(const std::string& b) {
   return b.size() >= 4 && static_cast<unsigned char>(b[0]) == 0xFF &&
@@ -73,52 +70,39 @@ std::size_t SnapshotCache::fetches() const {
 
 void ServeSnapshot(const RequestContext& ctx, RequestAuthenticator* authenticator,
                    SnapshotCache& cache, std::function<void(http::Response)> respond) {
-  if (authenticator != nullptr && ctx.device.security != nullptr) {
-    auto who = authenticator->Authenticate(ctx, nullptr, *ctx.device.security);
-    const auto policy = ctx.device.security->policy();
-    if (!who && who.error().no_credentials &&
-        policy.Allows(security::UserLevel::kAnonymous, security::AccessClass::kReadMedia)) {
-      who = Principal{"", security::UserLevel::kAnonymous};
-    }
-    if (!who) {
-      http::Response r = Text(who.error().http_status, who.error().fault.reason);
-      r.headers = who.error().headers;
-      r.delay = who.error().delay;
-      return respond(std::move(r));
-    }
-    if (!policy.Allows(who->level, security::AccessClass::kReadMedia)) {
-      return respond(Text(403, "Forbidden: the user's level does not permit media access"));
-    }
+  if (auto who = AuthorizeHttp(ctx, authenticator, security::AccessClass::kReadMedia); !who) {
+    return respond(who.error());
   }
   const std::string token = ctx.path.substr(kSnapshotPath.size());
   auto view = ViewOf(ctx);
   const VideoSourceEntry* source = view ? view->catalog.Source(token) : nullptr;
-  if (source == nullptr) return respond(Text(404, "Not found: no video source " + token));
+  if (source == nullptr) return respond(PlainText(404, "Not found: no video source " + token));
   const auto facts = ctx.device.adapter->facts();
   const adapters::CameraFacts* cam = facts ? facts->Camera(source->camera_id) : nullptr;
   if (cam == nullptr || !cam->description.capabilities().snapshot()) {
-    return respond(Text(404, "Not found: the camera takes no snapshots"));
+    return respond(PlainText(404, "Not found: the camera takes no snapshots"));
   }
   if (!ctx.device.adapter->available()) {
-    return respond(Text(503, "Service unavailable: the camera is not reachable"));
+    return respond(PlainText(503, "Service unavailable: the camera is not reachable"));
   }
   const std::string device_id = ctx.device.config.id;
-  cache.Get(
-      *ctx.device.adapter, *ctx.device.clock, source->camera_id, source->source.source_id(),
-      [respond = std::move(respond), device_id](SnapshotCache::Result r) {
-        if (!r) {
-          log::Warn("media", "device " + device_id + ": snapshot failed: " + r.error().reason);
-          // Unreachable or busy: 503 (try again); an answer that is not
-          // a picture: 502 (the upstream is at fault).
-          const auto& sub = r.error().subcodes;
-          const bool bad_answer = std::find(sub.begin(), sub.end(), "NotJpeg") != sub.end();
-          const bool unavailable = !bad_answer && r.error().code == soap::FaultCode::kReceiver;
-          return respond(Text(unavailable ? 503 : 502, "The camera gave no picture"));
-        }
-        http::Response ok{200, "image/jpeg", **r, {}};
-        ok.headers.emplace_back("Cache-Control", "no-store");
-        respond(std::move(ok));
-      });
+  cache.Get(*ctx.device.adapter, *ctx.device.clock, source->camera_id, source->source.source_id(),
+            [respond = std::move(respond), device_id](SnapshotCache::Result r) {
+              if (!r) {
+                log::WriteAbout(log::Level::kWarn, "media", device_id,
+                                "snapshot failed: " + r.error().reason);
+                // Unreachable or busy: 503 (try again); an answer that is not
+                // a picture: 502 (the upstream is at fault).
+                const auto& sub = r.error().subcodes;
+                const bool bad_answer = std::find(sub.begin(), sub.end(), "NotJpeg") != sub.end();
+                const bool unavailable =
+                    !bad_answer && r.error().code == soap::FaultCode::kReceiver;
+                return respond(PlainText(unavailable ? 503 : 502, "The camera gave no picture"));
+              }
+              http::Response ok{200, "image/jpeg", **r, {}};
+              ok.headers.emplace_back("Cache-Control", "no-store");
+              respond(std::move(ok));
+            });
 }
 
 }  // namespace onvifgw::services::media

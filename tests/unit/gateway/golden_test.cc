@@ -155,6 +155,9 @@ const std::vector<Case>& Cases() {
     add(Tds("GetGeoLocation", {"SetGeoLocation"}));
     add(Tds("DeleteGeoLocation", {"SetGeoLocation"}));
     add(Tds("SetSystemFactoryDefault"));
+    add(Tds("GetSystemLog"));
+    add(Tds("GetSystemSupportInformation"));
+    add(Tds("GetSystemUris"));
     add(Tds("GetDiscoveryMode"));
     add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));
@@ -251,7 +254,8 @@ bool WriteFile(const fs::path& path, const std::string& bytes) {
 // ----------------------------------------------------------- normalising
 
 // The only values that change between runs are clock readings: the
-// device's date and time, subscription times and notification stamps. Each
+// device's date and time, subscription times and notification stamps; and
+// the texts of the system log and support information (log lines). Each
 // becomes a fixed placeholder, but only when it has the expected shape (a
 // number; a UTC xs:dateTime with the 'Z' indicator, as Core requires for
 // PullMessages), so a malformed value still shows in the diff. Every other
@@ -265,6 +269,8 @@ std::string Normalise(const std::string& body) {
   static const std::regex times(R"(<([\w.-]+:)?(CurrentTime|TerminationTime)>)" + kUtc +
                                 R"(</\1\2>)");
   static const std::regex utc_time(R"(\bUtcTime=")" + kUtc + R"(")");
+  static const std::regex log_text(
+      R"((<([\w.-]+:)?(?:SystemLog|SupportInformation)><([\w.-]+:)?String>)[^<]*(</\3String>))");
 
   std::string out;
   auto begin = body.cbegin();
@@ -275,6 +281,7 @@ std::string Normalise(const std::string& body) {
   }
   out.append(begin, body.cend());
   out = std::regex_replace(out, times, "<$1$2>{dateTime}</$1$2>");
+  out = std::regex_replace(out, log_text, "$1{text}$4");
   return std::regex_replace(out, utc_time, "UtcTime=\"{dateTime}\"");
 }
 

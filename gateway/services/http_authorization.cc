@@ -1,0 +1,34 @@
+#include "services/http_authorization.h"
+
+namespace onvifgw::services {
+
+http::Response PlainText(int status, std::string text) {
+  return http::Response{status, "text/plain; charset=utf-8", std::move(text) + "\n", {}};
+}
+
+Expected<Principal, http::Response> AuthorizeHttp(const RequestContext& ctx,
+                                                  RequestAuthenticator* authenticator,
+                                                  security::AccessClass access) {
+  if (authenticator == nullptr || ctx.device.security == nullptr) {
+    return Principal{"", security::UserLevel::kAnonymous};
+  }
+  auto who = authenticator->Authenticate(ctx, nullptr, *ctx.device.security);
+  const auto policy = ctx.device.security->policy();
+  if (!who && who.error().no_credentials &&
+      policy.Allows(security::UserLevel::kAnonymous, access)) {
+    return Principal{"", security::UserLevel::kAnonymous};
+  }
+  if (!who) {
+    http::Response r = PlainText(who.error().http_status, who.error().fault.reason);
+    r.headers = who.error().headers;
+    r.delay = who.error().delay;
+    return MakeUnexpected(std::move(r));
+  }
+  if (!policy.Allows(who->level, access)) {
+    return MakeUnexpected(PlainText(403, "Forbidden: the user's level does not permit " +
+                                             std::string(security::AccessClassName(access))));
+  }
+  return *who;
+}
+
+}  // namespace onvifgw::services
