@@ -63,6 +63,7 @@ Status<std::string> GatewayApp::Start() {
     if (dev->config.hardware.empty()) dev->config.hardware = identity->hardware_id;
     dev->identity = *identity;
     dev->state = store_.get();
+    dev->secrets = secrets_.get();
     dev->discovery_enabled = config_.discovery.enabled;
     auto scopes = std::make_unique<services::device::DiscoverySettings>(
         dc.id, services::FixedScopes(dev->config, dev->config.hardware), store_.get());

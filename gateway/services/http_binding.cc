@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cctype>
 
+#include "core/log.h"
+#include "services/device/system_backup.h"
 #include "services/device/system_information.h"
 #include "services/http_authorization.h"
 #include "services/media/media_operations.h"
@@ -37,6 +39,60 @@ DownloadText SystemDownload(std::string_view path) {
   }
   if (path == device::kSupportInformationPath) return device::SupportInformationText;
   return nullptr;
+}
+
+http::Response MethodNotAllowed(const char* allowed) {
+  http::Response r = PlainText(405, std::string("Method not allowed: use ") + allowed);
+  r.headers.emplace_back("Allow", allowed);
+  return r;
+}
+
+// GET the backup (GetSystemUris), POST one to the URI of StartSystemRestore.
+void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoint,
+                          const http::Request& req, std::function<void(http::Response)> respond) {
+  const VirtualDevice& device = ctx.device;
+  if (!device::BackupOffered(device)) return respond(PlainText(404, "Not found"));
+  if (ctx.path == device::kBackupPath) {
+    if (req.method != "GET") return respond(MethodNotAllowed("GET"));
+    auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret);
+    if (!who) return respond(who.error());
+    auto file = device::MakeBackup(device);
+    if (!file) {
+      log::WriteAbout(log::Level::kError, "device", device.config.id,
+                      "backup failed: " + file.error());
+      return respond(PlainText(500, "The backup could not be made"));
+    }
+    http::Response r{200, "application/octet-stream", std::move(file).value(), {}};
+    r.headers.emplace_back("Content-Disposition",
+                           "attachment; filename=\"" + device.config.id + ".onvifgw-backup\"");
+    return respond(std::move(r));
+  }
+  if (req.method != "POST") return respond(MethodNotAllowed("POST"));
+  auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kUnrecoverable);
+  if (!who) return respond(who.error());
+  // Core §8.3.5 names application/octetstream; the registered type is accepted too.
+  std::string type(req.content_type.substr(0, req.content_type.find(';')));
+  std::transform(type.begin(), type.end(), type.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (type != "application/octetstream" && type != "application/octet-stream") {
+    return respond(PlainText(415, "Unsupported media type: send application/octetstream"));
+  }
+  const std::string ticket(ctx.path.substr(device::kRestorePathPrefix.size()));
+  if (!device::RestoreTickets::Instance().Redeem(device.config.id, ticket)) {
+    return respond(PlainText(404, "Not found: no such restore, or it has expired or been used"));
+  }
+  auto st = device::RestoreBackup(device, req.body);
+  if (!st) {
+    const bool invalid = st.error() == device::RestoreFailure::kInvalidFile;
+    log::WriteAbout(log::Level::kWarn, "access", device.config.id,
+                    "restore from " + ctx.remote_address +
+                        " refused: " + (invalid ? "not a backup of this device" : "device error"));
+    return respond(invalid ? PlainText(415, "Unsupported media type: not a backup of this device")
+                           : PlainText(500, "The restore failed; nothing was changed"));
+  }
+  log::WriteAbout(log::Level::kInfo, "access", device.config.id,
+                  "restore from " + ctx.remote_address + " done");
+  respond(PlainText(200, "Restored"));
 }
 
 }  // namespace
@@ -83,6 +139,9 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
       if (!who) return respond(who.error());
       respond(http::Response{200, "text/plain; charset=utf-8", text(device), {}});
       return;
+    }
+    if (path == device::kBackupPath || path.rfind(device::kRestorePathPrefix, 0) == 0) {
+      return ServeBackupOrRestore(ctx, endpoint, req, std::move(respond));
     }
     // The path names a registered service (its XAddr or a path below its
     // prefix); the operation is then chosen by the body element.

@@ -15,6 +15,9 @@
 namespace onvifgw::http {
 class RebindableListener;
 }  // namespace onvifgw::http
+namespace onvifgw::security {
+class SecretBox;
+}  // namespace onvifgw::security
 
 namespace onvifgw::services {
 
@@ -43,6 +46,9 @@ struct VirtualDevice {
   /// it whole in one transaction); nullptr = in memory only (unit tests):
   /// SetSystemFactoryDefault is not offered.
   store::StateStore* state = nullptr;
+  /// The gateway's secret key, which seals backups (with `state`: backup
+  /// and restore are offered).
+  const security::SecretBox* secrets = nullptr;
   /// Whether the gateway runs WS-Discovery at all (config discovery.enabled);
   /// false: DiscoveryNotSupported, and SetDiscoveryMode is not offered.
   bool discovery_enabled = true;

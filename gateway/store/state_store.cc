@@ -186,6 +186,27 @@ Expected<std::vector<StoredUser>, std::string> StateStore::Users(const std::stri
   return out;
 }
 
+Status<std::string> StateStore::InsertUsers(const std::string& device_id,
+                                            const std::vector<StoredUser>& users) {
+  int position = 0;
+  for (const StoredUser& u : users) {
+    Stmt ins = Prepare(db_,
+                       "INSERT INTO users (device_id, username, level, sealed_password, fixed, "
+                       "position) VALUES (?, ?, ?, ?, ?, ?);");
+    sqlite3_bind_text(ins.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins.get(), 2, u.username.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(ins.get(), 3, u.level.c_str(), -1, SQLITE_TRANSIENT);
+    sqlite3_bind_blob(ins.get(), 4, u.sealed_password.data(),
+                      static_cast<int>(u.sealed_password.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_int(ins.get(), 5, u.fixed ? 1 : 0);
+    sqlite3_bind_int(ins.get(), 6, position++);
+    if (sqlite3_step(ins.get()) != SQLITE_DONE) {
+      return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+    }
+  }
+  return {};
+}
+
 Status<std::string> StateStore::ReplaceUsers(
     const std::string& device_id, const std::vector<StoredUser>& users,
     const std::vector<std::pair<std::string, std::string>>& settings) {
@@ -200,20 +221,7 @@ Status<std::string> StateStore::ReplaceUsers(
     sqlite3_bind_text(del.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(del.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
   }
-  int position = 0;
-  for (const StoredUser& u : users) {
-    Stmt ins = Prepare(db_,
-                       "INSERT INTO users (device_id, username, level, sealed_password, fixed, "
-                       "position) VALUES (?, ?, ?, ?, ?, ?);");
-    sqlite3_bind_text(ins.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.get(), 2, u.username.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_text(ins.get(), 3, u.level.c_str(), -1, SQLITE_TRANSIENT);
-    sqlite3_bind_blob(ins.get(), 4, u.sealed_password.data(),
-                      static_cast<int>(u.sealed_password.size()), SQLITE_TRANSIENT);
-    sqlite3_bind_int(ins.get(), 5, u.fixed ? 1 : 0);
-    sqlite3_bind_int(ins.get(), 6, position++);
-    if (sqlite3_step(ins.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
-  }
+  if (auto st = InsertUsers(device_id, users); !st) return fail(st.error());
   for (const auto& [key, value] : settings) {
     if (!Upsert(db_, device_id, key, value)) return fail(sqlite3_errmsg(db_));
   }
@@ -256,13 +264,34 @@ Status<std::string> StateStore::ResetDevice(const std::string& device_id,
   for (const auto& [key, value] : reset.put) {
     if (!Upsert(db_, device_id, key, value)) return fail(sqlite3_errmsg(db_));
   }
-  if (!reset.keep_users) {
-    Stmt del = Prepare(db_, "DELETE FROM users WHERE device_id = ? AND fixed = 0;");
+  if (reset.users || !reset.keep_users) {
+    Stmt del = Prepare(db_, reset.users ? "DELETE FROM users WHERE device_id = ?;"
+                                        : "DELETE FROM users WHERE device_id = ? AND fixed = 0;");
     sqlite3_bind_text(del.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(del.get()) != SQLITE_DONE) return fail(sqlite3_errmsg(db_));
   }
+  if (reset.users) {
+    if (auto st = InsertUsers(device_id, *reset.users); !st) return fail(st.error());
+  }
   if (auto st = Exec("COMMIT;"); !st) return fail(st.error());
   return {};
+}
+
+Expected<std::vector<std::pair<std::string, std::string>>, std::string> StateStore::Settings(
+    const std::string& device_id) {
+  std::lock_guard lock(mu_);
+  Stmt s = Prepare(db_, "SELECT key, value FROM device_settings WHERE device_id = ? ORDER BY key;");
+  sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
+  std::vector<std::pair<std::string, std::string>> out;
+  int rc;
+  while ((rc = sqlite3_step(s.get())) == SQLITE_ROW) {
+    const void* blob = sqlite3_column_blob(s.get(), 1);
+    const int n = sqlite3_column_bytes(s.get(), 1);
+    out.emplace_back(Column(s.get(), 0),
+                     std::string(static_cast<const char*>(blob), static_cast<std::size_t>(n)));
+  }
+  if (rc != SQLITE_DONE) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
+  return out;
 }
 
 Expected<std::optional<std::string>, std::string> StateStore::Setting(const std::string& device_id,

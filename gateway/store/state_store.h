@@ -58,6 +58,10 @@ class StateStore {
       const std::string& device_id, const std::vector<StoredUser>& users,
       const std::vector<std::pair<std::string, std::string>>& settings = {});
 
+  /// Every setting of a device (key, value), by key.
+  Expected<std::vector<std::pair<std::string, std::string>>, std::string> Settings(
+      const std::string& device_id);
+
   /// A per-device setting (access policy, IP filter, ...), or nullopt.
   Expected<std::optional<std::string>, std::string> Setting(const std::string& device_id,
                                                             const std::string& key);
@@ -75,6 +79,9 @@ class StateStore {
     /// false: every user that is not fixed (the configured administrator)
     /// is deleted.
     bool keep_users = true;
+    /// When set, the device's users are replaced by these (a restore);
+    /// keep_users is then not used.
+    std::optional<std::vector<StoredUser>> users;
   };
   /// Applies a factory default to the stored state of a device, in one
   /// transaction. The identity (endpoint reference, serial number, MAC) is
@@ -88,6 +95,9 @@ class StateStore {
  private:
   explicit StateStore(sqlite3* db) : db_(db) {}
   Status<std::string> Migrate();
+  /// Inserts users in order (inside the caller's transaction).
+  Status<std::string> InsertUsers(const std::string& device_id,
+                                  const std::vector<StoredUser>& users);
   Status<std::string> Exec(const char* sql);
 
   std::mutex mu_;

@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import onvif from 'onvif';
 import {
-  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, httpGet, probe, soap, tempDir, writeConfig,
+  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, httpGet, httpPost, probe, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
 
 const OPERATIONS = [
@@ -201,6 +201,46 @@ describe('gateway with two simulated cameras', () => {
     assert.equal(info.status, 200);
     assert.match(info.body.toString(), /^ONVIF gateway support information/);
     await ok(`<tds:SetHostname><tds:Name>${hostname}</tds:Name></tds:SetHostname>`);
+  });
+
+  test('backup from SystemBackupUri, restore through StartSystemRestore; anything else is a 415 and changes nothing', async () => {
+    const [first, second] = cfg.ports;
+    const ok = async (port, body) => {
+      const r = await soap(port, body);
+      assert.equal(r.status, 200, `${body}: ${r.text}`);
+      assert.equal(checkSoap(r.text), '', r.text);
+      return r.text;
+    };
+    const hostname = async (port) => (await ok(port, '<tds:GetHostname/>')).match(/<tt:Name>([^<]+)</)[1];
+    const before = await hostname(first);
+    await ok(first, '<tds:SetHostname><tds:Name>backed-up</tds:Name></tds:SetHostname>');
+    const backupUri = (await ok(first, '<tds:GetSystemUris/>')).match(/<tds:SystemBackupUri>([^<]+)</)[1];
+    assert.equal((await httpGet(backupUri)).status, 401);
+    const backup = await httpGet(backupUri, { auth: ADMIN });
+    assert.equal(backup.status, 200);
+    assert.equal(backup.headers['content-type'], 'application/octet-stream');
+    await ok(first, '<tds:SetHostname><tds:Name>changed-since</tds:Name></tds:SetHostname>');
+
+    const upload = async (port) => (await ok(port, '<tds:StartSystemRestore/>')).match(/<tds:UploadUri>([^<]+)</)[1];
+    // The other device's backup, a modified one, the wrong content type: refused.
+    const otherUri = await upload(second);
+    const wrongDevice = await httpPost(otherUri, backup.body, { auth: ADMIN });
+    assert.equal(wrongDevice.status, 415);
+    assert.notEqual(await hostname(second), 'backed-up');
+    const modified = Buffer.from(backup.body);
+    modified[modified.length - 5] ^= 1;
+    assert.equal((await httpPost(await upload(first), modified, { auth: ADMIN })).status, 415);
+    assert.equal((await httpPost(await upload(first), backup.body, { auth: ADMIN, contentType: 'text/plain' })).status, 415);
+    assert.equal(await hostname(first), 'changed-since');
+
+    const uri = await upload(first);
+    assert.equal((await httpPost(uri, backup.body)).status, 401);
+    const restored = await httpPost(uri, backup.body, { auth: ADMIN });
+    assert.equal(restored.status, 200, restored.body.toString());
+    assert.equal(await hostname(first), 'backed-up');
+    // One upload per URI.
+    assert.equal((await httpPost(uri, backup.body, { auth: ADMIN })).status, 404);
+    await ok(first, `<tds:SetHostname><tds:Name>${before}</tds:Name></tds:SetHostname>`);
   });
 
   test('the onvif client receives motion events through a pull point', async () => {

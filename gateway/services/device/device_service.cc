@@ -14,6 +14,8 @@
 #include "services/device/network_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device/security_operations.h"
+#include "services/device/system_backup.h"
+#include "services/device/system_backup_operations.h"
 #include "services/device/system_information_operations.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -98,7 +100,8 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   // GetSystemLog and GetSystemSupportInformation, and both as downloads.
   sys->set_systemlogging(true);
   sys->set_httpfirmwareupgrade(false);
-  sys->set_httpsystembackup(false);
+  // The backup download (GetSystemUris) and StartSystemRestore.
+  sys->set_httpsystembackup(BackupOffered(ctx.device));
   sys->set_httpsystemlogging(true);
   sys->set_httpsupportinformation(true);
   sys->set_storageconfiguration(false);
@@ -289,11 +292,15 @@ void Serve(ServiceRegistry& registry) {
   BindGeoLocationOperations(b);
   BindFactoryDefaultOperations(b);
   BindSystemInformationOperations(b);
+  BindSystemBackupOperations(b);
   // What the device does not offer, and why: the fault says it, the
   // capabilities above do not claim it, and operations_table_test prints it.
-  b.Unsupported("the gateway offers no backup or firmware upgrade for a device yet",
-                {"UpgradeSystemFirmware", "RestoreSystem", "GetSystemBackup",
-                 "StartFirmwareUpgrade", "StartSystemRestore", "UpgradeFirmware"})
+  b.Unsupported(
+       "files travel as MTOM attachments, which the gateway does not offer: the backup is "
+       "downloaded from GetSystemUris' SystemBackupUri and restored with StartSystemRestore",
+       {"GetSystemBackup", "RestoreSystem"})
+      .Unsupported("the gateway offers no firmware upgrade for a device yet",
+                   {"UpgradeSystemFirmware", "StartFirmwareUpgrade", "UpgradeFirmware"})
       .Unsupported(
           "the device takes no part in remote discovery (no discovery proxy)",
           {"GetRemoteDiscoveryMode", "SetRemoteDiscoveryMode", "GetDPAddresses", "SetDPAddresses"})

@@ -8,7 +8,7 @@
 #include "core/log.h"
 #include "http/rebindable_listener.h"
 #include "onvif/generated/tds.pb.h"
-#include "services/device/date_time_settings.h"
+#include "services/device/device_state_reload.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
@@ -64,39 +64,6 @@ void ResetCameras(const VirtualDevice* device,
       });
 }
 
-// After the store was reset: every part of the device reads its state again.
-void Reload(const VirtualDevice& d) {
-  auto check = [&](const char* what, const Status<std::string>& st) {
-    if (!st)
-      log::WriteAbout(log::Level::kError, "device", d.config.id,
-                      std::string(what) + " not reloaded: " + st.error());
-  };
-  if (d.discovery != nullptr) check("discovery settings", d.discovery->Load());
-  if (d.network != nullptr) check("network settings", d.network->Load());
-  if (d.date_time != nullptr) check("date and time", d.date_time->Load());
-  if (d.geo_location != nullptr) check("geo location", d.geo_location->Load());
-  if (d.media != nullptr) check("media profiles", d.media->Load());
-  if (d.security != nullptr) check("users and security", d.security->Reload(d.config.admin));
-}
-
-// A hard reset forgets where clients moved the listener: back to the config
-// (a config port of 0, "any free port", keeps the port the device has).
-bool MoveListenerBack(const VirtualDevice& d) {
-  if (d.listener == nullptr || d.network == nullptr) return false;
-  NetworkSettings::Binding target = d.network->BindingFor(d.config.address, d.config.port);
-  if (target.port == 0) target.port = d.listener->port();
-  if (target.address == d.listener->address() && target.port == d.listener->port()) return false;
-  if (auto st = d.listener->Rebind(target.address, target.port); !st) {
-    log::WriteAbout(log::Level::kError, "device", d.config.id,
-                    "cannot listen on " + target.address + ":" + std::to_string(target.port) +
-                        " again (" + st.error() + "); staying where it is");
-    return false;
-  }
-  log::WriteAbout(log::Level::kInfo, "device", d.config.id,
-                  "listening on " + target.address + ":" + std::to_string(target.port) + " again");
-  return true;
-}
-
 Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
   store::StateStore::DeviceReset reset;
   reset.keep_users = !hard;
@@ -113,13 +80,7 @@ Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
                     "factory default not stored: " + st.error());
     return MakeUnexpected(soap::ActionFailed("The reset could not be stored; nothing was changed"));
   }
-  Reload(d);
-  const bool moved = hard && MoveListenerBack(d);
-  if (moved && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
-  // New scopes (and perhaps a new address), and discoverable again.
-  if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
-    d.announce(DiscoveryAnnouncement::kHello);
-  }
+  ReloadDeviceState(d);
   log::WriteAbout(log::Level::kWarn, "device", d.config.id,
                   std::string(hard ? "hard" : "soft") + " factory default done");
   return {};

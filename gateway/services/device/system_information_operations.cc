@@ -1,6 +1,7 @@
 #include "services/device/system_information_operations.h"
 
 #include "onvif/generated/tds.pb.h"
+#include "services/device/system_backup.h"
 #include "services/device/system_information.h"
 
 namespace onvifgw::services::device {
@@ -37,6 +38,7 @@ Expected<tds::GetSystemUrisResponse, Fault> GetSystemUris(const RequestContext& 
   access->set_type(tt::SystemLogType_Access);
   access->set_uri(ctx.ServiceUrl(kAccessLogPath));
   r.set_supportinfouri(ctx.ServiceUrl(kSupportInformationPath));
+  if (BackupOffered(ctx.device)) r.set_systembackupuri(ctx.ServiceUrl(kBackupPath));
   return r;
 }
 

@@ -235,9 +235,9 @@ export function digestAuthorization(challenge, { username, password }, { method 
 }
 
 /** One GET on a fresh connection; resolves with status, headers and the body as a Buffer. */
-function getOnce(url, headers, timeoutMs) {
+function getOnce(url, headers, timeoutMs, { method = 'GET', body } = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.get(url, { headers, agent: false, timeout: timeoutMs }, (res) => {
+    const req = http.request(url, { method, headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks = [];
       res.on('data', (d) => chunks.push(d));
       res.on('end', () => resolve({
@@ -246,8 +246,9 @@ function getOnce(url, headers, timeoutMs) {
       }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error(`GET ${url}: no answer within ${timeoutMs} ms`)));
+    req.on('timeout', () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
     req.on('error', reject);
+    req.end(body);
   });
 }
 
@@ -265,6 +266,23 @@ export async function httpGet(url, { auth, algorithm = 'MD5', timeoutMs = 5000 }
   if (!challenge) throw new Error(`no Digest ${algorithm} challenge in ${JSON.stringify(first.challenges)}`);
   const u = new URL(url);
   return getOnce(url, { Authorization: digestAuthorization(challenge, auth, { uri: u.pathname + u.search }) }, timeoutMs);
+}
+
+/**
+ * POST `body` (a Buffer) to `url` with `contentType`, answering a Digest
+ * challenge once as httpGet does.
+ */
+export async function httpPost(url, body, { auth, contentType = 'application/octetstream',
+                                            algorithm = 'MD5', timeoutMs = 5000 } = {}) {
+  const headers = { 'Content-Type': contentType, 'Content-Length': body.length };
+  const first = await getOnce(url, headers, timeoutMs, { method: 'POST', body });
+  if (!auth || first.status !== 401) return first;
+  const challenge = first.challenges.find((c) => /^Digest /i.test(c) &&
+    (parseChallenge(c).algorithm ?? 'MD5').toUpperCase() === algorithm.toUpperCase());
+  if (!challenge) throw new Error(`no Digest ${algorithm} challenge in ${JSON.stringify(first.challenges)}`);
+  const u = new URL(url);
+  const authorization = digestAuthorization(challenge, auth, { method: 'POST', uri: u.pathname + u.search });
+  return getOnce(url, { ...headers, Authorization: authorization }, timeoutMs, { method: 'POST', body });
 }
 
 /** '' when check-soap says valid, else its report. */

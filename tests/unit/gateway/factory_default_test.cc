@@ -2,7 +2,9 @@
 // a soft reset remove and keep, in memory and in the store (a restart after
 // the reset sees the same), the camera reset through the adapter first (a
 // camera that fails stops the reset before anything of the gateway changes),
-// and the Hello with a higher MetadataVersion.
+// and the Hello with a higher MetadataVersion. And the backup and restore of
+// the same state (system_backup.h): a restore brings back exactly what was
+// saved, and refuses anything but this gateway's backup of this device.
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -17,6 +19,7 @@
 #include "services/device/discovery_settings.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
+#include "services/device/system_backup.h"
 #include "services/device_security.h"
 #include "services/media/media_profile_store.h"
 #include "soap_test_client.h"
@@ -82,6 +85,7 @@ class FactoryDefaultTest : public ::testing::Test {
       ASSERT_TRUE(static_cast<bool>(st)) << st.error();
     }
     device_.state = parts_->store.get();
+    device_.secrets = parts_->box.get();
     device_.security = parts_->security.get();
     device_.discovery = parts_->discovery.get();
     device_.network = parts_->network.get();
@@ -260,6 +264,75 @@ TEST_F(FactoryDefaultTest, OnlyAnAdministratorMayReset) {
   EXPECT_EQ(Reset("Hard"), "NotAuthorized");
   soap_.SignInAs(kAdmin, kAdminPassword);
   EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+}
+
+TEST_F(FactoryDefaultTest, ARestoreBringsBackWhatTheBackupSaved) {
+  ChangeEverything();
+  auto backup = device::MakeBackup(device_);
+  ASSERT_TRUE(backup.has_value()) << backup.error();
+  EXPECT_EQ(Reset("Hard"), "");
+  soap_.Ok("<tds:SetHostname><tds:Name>after-backup</tds:Name></tds:SetHostname>");
+  announced_.clear();
+
+  ASSERT_TRUE(static_cast<bool>(device::RestoreBackup(device_, *backup)));
+  for (bool restarted : {false, true}) {
+    SCOPED_TRACE(restarted ? "after a restart" : "at once");
+    if (restarted) Restart();
+    EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+    EXPECT_TRUE(Has("<tds:GetHostname/>", "gate-cam"));
+    EXPECT_TRUE(Has("<tds:GetScopes/>", "location/west"));
+    EXPECT_TRUE(Has("<tds:GetGeoLocation/>", "lat=\"45.5\""));
+    EXPECT_TRUE(Has("<tds:GetIPAddressFilter/>", "198.51.100.0"));
+    EXPECT_TRUE(HasMedia("<trt:GetProfiles/>", "token=\"vms\""));
+    EXPECT_TRUE(Has("<tds:GetDiscoveryMode/>", "NonDiscoverable"));
+  }
+  // The restored operator signs in with the password saved.
+  soap_.SignInAs("operator1", "Op-Passw0rd-1");
+  EXPECT_EQ(soap_.FaultOf("<tds:GetHostname/>"), "");
+}
+
+TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChangesNothing) {
+  auto backup = device::MakeBackup(device_);
+  ASSERT_TRUE(backup.has_value()) << backup.error();
+  soap_.Ok("<tds:SetHostname><tds:Name>kept-name</tds:Name></tds:SetHostname>");
+  auto refused = [&](const std::string& file) {
+    auto st = device::RestoreBackup(device_, file);
+    return !st && st.error() == device::RestoreFailure::kInvalidFile;
+  };
+  std::string flipped = *backup;
+  flipped[flipped.size() / 2] ^= 0x01;
+  EXPECT_TRUE(refused(flipped));
+  EXPECT_TRUE(refused(backup->substr(0, backup->size() - 1)));
+  EXPECT_TRUE(refused(""));
+  EXPECT_TRUE(refused("not a backup at all"));
+  EXPECT_TRUE(refused(std::string(device::kMaxBackupBytes + 1, 'x')));
+  // Another device of the same gateway.
+  VirtualDevice other = device_;
+  other.config.id = "back";
+  auto other_backup = device::MakeBackup(other);
+  ASSERT_TRUE(other_backup.has_value());
+  EXPECT_TRUE(refused(*other_backup));
+  // The same device on a gateway with another key.
+  auto key = security::SecretBox::FromKey(std::string(32, 'k'));
+  ASSERT_TRUE(key.has_value());
+  VirtualDevice elsewhere = device_;
+  elsewhere.secrets = &*key;
+  auto foreign = device::MakeBackup(elsewhere);
+  ASSERT_TRUE(foreign.has_value());
+  EXPECT_TRUE(refused(*foreign));
+  EXPECT_TRUE(Has("<tds:GetHostname/>", "kept-name"));
+  EXPECT_TRUE(announced_.empty());
+}
+
+TEST(RestoreTickets, AreForOneDeviceAndOneUpload) {
+  auto& tickets = device::RestoreTickets::Instance();
+  const std::string t = tickets.Issue("front");
+  EXPECT_EQ(t.size(), 32u);
+  EXPECT_NE(tickets.Issue("front"), t);
+  EXPECT_FALSE(tickets.Redeem("back", t));  // another device's: refused, not used up
+  EXPECT_TRUE(tickets.Redeem("front", t));
+  EXPECT_FALSE(tickets.Redeem("front", t));
+  EXPECT_FALSE(tickets.Redeem("front", "0000000000000000000000000000000A"));
 }
 
 TEST(FactoryDefaultWithoutStore, IsNotOffered) {

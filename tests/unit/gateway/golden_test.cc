@@ -158,6 +158,7 @@ const std::vector<Case>& Cases() {
     add(Tds("GetSystemLog"));
     add(Tds("GetSystemSupportInformation"));
     add(Tds("GetSystemUris"));
+    add(Tds("StartSystemRestore"));
     add(Tds("GetDiscoveryMode"));
     add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));
@@ -255,7 +256,8 @@ bool WriteFile(const fs::path& path, const std::string& bytes) {
 
 // The only values that change between runs are clock readings: the
 // device's date and time, subscription times and notification stamps; and
-// the texts of the system log and support information (log lines). Each
+// the texts of the system log and support information (log lines), and the
+// one-time ticket of a restore URI. Each
 // becomes a fixed placeholder, but only when it has the expected shape (a
 // number; a UTC xs:dateTime with the 'Z' indicator, as Core requires for
 // PullMessages), so a malformed value still shows in the diff. Every other
@@ -269,6 +271,7 @@ std::string Normalise(const std::string& body) {
   static const std::regex times(R"(<([\w.-]+:)?(CurrentTime|TerminationTime)>)" + kUtc +
                                 R"(</\1\2>)");
   static const std::regex utc_time(R"(\bUtcTime=")" + kUtc + R"(")");
+  static const std::regex restore_ticket(R"(/onvif/system/restore/[0-9A-Fa-f]{32}<)");
   static const std::regex log_text(
       R"((<([\w.-]+:)?(?:SystemLog|SupportInformation)><([\w.-]+:)?String>)[^<]*(</\3String>))");
 
@@ -282,6 +285,7 @@ std::string Normalise(const std::string& body) {
   out.append(begin, body.cend());
   out = std::regex_replace(out, times, "<$1$2>{dateTime}</$1$2>");
   out = std::regex_replace(out, log_text, "$1{text}$4");
+  out = std::regex_replace(out, restore_ticket, "/onvif/system/restore/{ticket}<");
   return std::regex_replace(out, utc_time, "UtcTime=\"{dateTime}\"");
 }
 
@@ -404,6 +408,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
     security_ = std::move(sec).value();
     device_.security = security_.get();
     device_.state = store_.get();
+    device_.secrets = box_.get();
     network_ = std::make_unique<device::NetworkSettings>(device_.config.id, store_.get());
     device_.network = network_.get();
     date_time_ = std::make_unique<device::DateTimeSettings>(device_.config.id, store_.get());
@@ -418,6 +423,7 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   void TearDown() override {
     device_.security = nullptr;
     device_.state = nullptr;
+    device_.secrets = nullptr;
     device_.network = nullptr;
     device_.date_time = nullptr;
     device_.geo_location = nullptr;

@@ -1,0 +1,57 @@
+#include "services/device/device_state_reload.h"
+
+#include "core/log.h"
+#include "http/rebindable_listener.h"
+#include "services/device/date_time_settings.h"
+#include "services/device/discovery_settings.h"
+#include "services/device/geo_location_operations.h"
+#include "services/device/network_settings.h"
+#include "services/device_security.h"
+#include "services/media/media_profile_store.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+void ReloadParts(const VirtualDevice& d) {
+  auto check = [&](const char* what, const Status<std::string>& st) {
+    if (!st) {
+      log::WriteAbout(log::Level::kError, "device", d.config.id,
+                      std::string(what) + " not reloaded: " + st.error());
+    }
+  };
+  if (d.discovery != nullptr) check("discovery settings", d.discovery->Load());
+  if (d.network != nullptr) check("network settings", d.network->Load());
+  if (d.date_time != nullptr) check("date and time", d.date_time->Load());
+  if (d.geo_location != nullptr) check("geo location", d.geo_location->Load());
+  if (d.media != nullptr) check("media profiles", d.media->Load());
+  if (d.security != nullptr) check("users and security", d.security->Reload(d.config.admin));
+}
+
+// Where the stored network settings put the listener, or the config (a
+// config port of 0, "any free port", keeps the port the device has).
+bool MoveListener(const VirtualDevice& d) {
+  if (d.listener == nullptr || d.network == nullptr) return false;
+  NetworkSettings::Binding target = d.network->BindingFor(d.config.address, d.config.port);
+  if (target.port == 0) target.port = d.listener->port();
+  if (target.address == d.listener->address() && target.port == d.listener->port()) return false;
+  const std::string where = target.address + ":" + std::to_string(target.port);
+  if (auto st = d.listener->Rebind(target.address, target.port); !st) {
+    log::WriteAbout(log::Level::kError, "device", d.config.id,
+                    "cannot listen on " + where + " (" + st.error() + "); staying where it is");
+    return false;
+  }
+  log::WriteAbout(log::Level::kInfo, "device", d.config.id, "listening on " + where);
+  return true;
+}
+
+}  // namespace
+
+void ReloadDeviceState(const VirtualDevice& d) {
+  ReloadParts(d);
+  if (MoveListener(d) && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
+  if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
+    d.announce(DiscoveryAnnouncement::kHello);
+  }
+}
+
+}  // namespace onvifgw::services::device

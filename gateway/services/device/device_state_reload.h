@@ -1,0 +1,14 @@
+#pragma once
+// After a device's stored state was replaced under it in one transaction (a
+// factory default, a restore): every part of the device reads it again (what
+// is no longer stored is back at its default), the listener goes where the
+// stored network settings, or else the config, say, and a Hello announces
+// the device's scopes and address.
+
+#include "services/virtual_device.h"
+
+namespace onvifgw::services::device {
+
+void ReloadDeviceState(const VirtualDevice& device);
+
+}  // namespace onvifgw::services::device

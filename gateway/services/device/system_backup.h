@@ -1,0 +1,68 @@
+#pragma once
+// A device's backup and its restore (Core §8.3.2, §8.3.5): the backup is
+// every stored setting and user of the device (passwords stay sealed),
+// sealed with the gateway's secret key and bound to the device, so a restore
+// accepts exactly what this gateway's backup of this device produced and
+// refuses anything else (another device's, another gateway's, a modified
+// or truncated file) without changing anything. A restore replaces the
+// device's stored state in one transaction and reloads it
+// (device_state_reload.h). The device's identity is the hardware's and is
+// neither saved nor restored; the camera's own configuration is not in it.
+//
+// Downloads and uploads go over HTTP on the device's port: GET kBackupPath
+// (GetSystemUris' SystemBackupUri), POST to the one-time URI that
+// StartSystemRestore hands out.
+
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "core/expected.h"
+#include "services/virtual_device.h"
+
+namespace onvifgw::services::device {
+
+inline constexpr std::string_view kBackupPath = "/onvif/system/backup";
+inline constexpr std::string_view kRestorePathPrefix = "/onvif/system/restore/";
+/// Largest upload a restore accepts (a backup is a few KiB).
+inline constexpr std::size_t kMaxBackupBytes = 1 << 20;
+
+/// Whether the device can be backed up and restored (it has a store and the
+/// gateway's key).
+bool BackupOffered(const VirtualDevice& device);
+
+/// The backup file of the device now; an error (a storage failure) to log.
+Expected<std::string, std::string> MakeBackup(const VirtualDevice& device);
+
+enum class RestoreFailure {
+  kInvalidFile,  ///< not a backup of this device by this gateway (HTTP 415)
+  kDeviceError,  ///< it could not be applied; nothing changed (HTTP 500)
+};
+/// Restores `file`; nothing changes unless it succeeds.
+Status<RestoreFailure> RestoreBackup(const VirtualDevice& device, std::string_view file);
+
+/// One-time upload URIs of StartSystemRestore: a ticket names one device and
+/// is valid for `lifetime` and one upload. Thread-safe, process-wide.
+class RestoreTickets {
+ public:
+  static RestoreTickets& Instance();
+  static constexpr std::chrono::seconds kLifetime{300};
+
+  /// A new ticket (32 hex digits) for the device.
+  std::string Issue(const std::string& device_id);
+  /// Whether `ticket` is valid for the device now; a ticket of the device is
+  /// used up either way.
+  bool Redeem(const std::string& device_id, const std::string& ticket);
+
+ private:
+  struct Ticket {
+    std::string device_id;
+    std::chrono::steady_clock::time_point expires;
+  };
+  std::mutex mu_;
+  std::map<std::string, Ticket> tickets_;
+};
+
+}  // namespace onvifgw::services::device
