@@ -19,6 +19,8 @@ void SimulatedCamera::RestoreDefaults() {
   posix_timezone_ = "UTC0";
   ntp_synchronized_ = true;
   video_streams_ = DefaultVideoStreams(config_);
+  ir_lamp_ = "Auto";
+  wiper_ = "Off";
   relays_.clear();
   for (uint32_t i = 1; i <= config_.relay_outputs; ++i) {
     RelayState relay;
@@ -28,6 +30,23 @@ void SimulatedCamera::RestoreDefaults() {
     relay.settings.set_idle_state(v1::RELAY_IDLE_STATE_OPEN);
     relays_.push_back(std::move(relay));
   }
+}
+
+const std::vector<std::string>& SimulatedCamera::AuxiliaryCommands() {
+  static const std::vector<std::string> kCommands = {
+      "tt:IRLamp|On", "tt:IRLamp|Off", "tt:IRLamp|Auto", "tt:Wiper|On", "tt:Wiper|Off"};
+  return kCommands;
+}
+
+std::optional<std::string> SimulatedCamera::RunAuxiliaryCommand(const std::string& command) {
+  const auto& known = AuxiliaryCommands();
+  if (std::find(known.begin(), known.end(), command) == known.end()) return std::nullopt;
+  const std::size_t bar = command.find('|');
+  const std::string device = command.substr(3, bar - 3);  // after "tt:"
+  const std::string value = command.substr(bar + 1);
+  std::lock_guard<std::mutex> lock(mutex_);
+  (device == "IRLamp" ? ir_lamp_ : wiper_) = value;
+  return device + "=" + value;
 }
 
 SimulatedCamera::TimeState SimulatedCamera::Time() const {

@@ -36,8 +36,14 @@ class SimulatedCamera {
   /// Sets the clock (no longer NTP synchronized); an empty `posix_timezone` keeps the current one.
   void SetTime(std::chrono::system_clock::time_point utc, const std::string& posix_timezone);
 
-  /// Puts the clock, the time zone, the relays and the stream encodings back as a new camera
-  /// has them (a factory default).
+  /// The auxiliary commands the camera takes: an IR lamp and a wiper, in ONVIF's reserved forms.
+  static const std::vector<std::string>& AuxiliaryCommands();
+  /// Runs one of AuxiliaryCommands() and returns the state it leaves ("IRLamp=On"); nullopt for
+  /// any other command. The IR lamp starts Auto, the wiper Off.
+  std::optional<std::string> RunAuxiliaryCommand(const std::string& command);
+
+  /// Puts the clock, the time zone, the relays, the stream encodings and the IR lamp and wiper
+  /// back as a new camera has them (a factory default).
   void RestoreDefaults();
 
   /// Starts a reboot that lasts `downtime` from now.
@@ -82,6 +88,8 @@ class SimulatedCamera {
   std::string posix_timezone_ = "UTC0";
   bool ntp_synchronized_ = true;
   std::chrono::steady_clock::time_point rebooting_until_{};
+  std::string ir_lamp_;  // Guarded by mutex_: "On", "Off" or "Auto".
+  std::string wiper_;    // Guarded by mutex_: "On" or "Off".
 
   struct RelayState {
     onvifgw::adapter::v1::RelayOutput settings;            // `active` unused: derived below

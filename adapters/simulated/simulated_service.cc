@@ -132,6 +132,10 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_relay_outputs(camera->config().relay_outputs > 0);
     capabilities->set_video_encoder_configuration(true);
     capabilities->set_factory_default(true);
+    capabilities->set_auxiliary_commands(true);
+    for (const std::string& command : SimulatedCamera::AuxiliaryCommands()) {
+      description->add_auxiliary_commands(command);
+    }
     capabilities->set_audio_sources(camera->config().audio);
   }
   return grpc::Status::OK;
@@ -209,6 +213,24 @@ grpc::Status SimulatedService::Reboot(grpc::ServerContext* /*context*/,
   response->set_expected_downtime_seconds(static_cast<uint32_t>(kRebootDowntime.count()));
   // Event streams skip a rebooting camera; wake them so they notice the end of the reboot.
   stream_wakeup_.notify_all();
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::SendAuxiliaryCommand(grpc::ServerContext* /*context*/,
+                                                    const v1::AuxiliaryCommandRequest* request,
+                                                    v1::AuxiliaryCommandResponse* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  std::optional<std::string> state = camera->RunAuxiliaryCommand(request->command());
+  if (!state) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "camera " + Quote(camera->config().id) +
+                                                    " has no auxiliary command " +
+                                                    Quote(request->command().substr(0, 128))};
+  }
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": ", *state);
+  response->set_response(*state);
   return grpc::Status::OK;
 }
 

@@ -55,6 +55,9 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
                              onvifgw::adapter::v1::SystemTime* response) override;
   grpc::Status Reboot(grpc::ServerContext* context, const onvifgw::adapter::v1::CameraRef* request,
                       onvifgw::adapter::v1::RebootResponse* response) override;
+  grpc::Status SendAuxiliaryCommand(
+      grpc::ServerContext* context, const onvifgw::adapter::v1::AuxiliaryCommandRequest* request,
+      onvifgw::adapter::v1::AuxiliaryCommandResponse* response) override;
   grpc::Status FactoryDefault(grpc::ServerContext* context,
                               const onvifgw::adapter::v1::FactoryDefaultRequest* request,
                               onvifgw::adapter::v1::FactoryDefaultResponse* response) override;

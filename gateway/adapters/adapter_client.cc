@@ -161,6 +161,12 @@ void AdapterClient::FactoryDefault(v1::FactoryDefaultRequest request,
             }));
 }
 
+void AdapterClient::SendAuxiliaryCommand(v1::AuxiliaryCommandRequest request,
+                                         Done<v1::AuxiliaryCommandResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SendAuxiliaryCommand, std::move(request),
+        std::move(done));
+}
+
 void AdapterClient::SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) {
   Unary(&v1::Adapter::Stub::async_interface::SetSystemTime, std::move(request), std::move(done));
 }

@@ -58,6 +58,8 @@ class AdapterClient final : public CameraAdapter {
   void Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) override;
   void FactoryDefault(v1::FactoryDefaultRequest request,
                       Done<v1::FactoryDefaultResponse> done) override;
+  void SendAuxiliaryCommand(v1::AuxiliaryCommandRequest request,
+                            Done<v1::AuxiliaryCommandResponse> done) override;
   void SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) override;
   void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) override;
   void SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,

@@ -61,6 +61,9 @@ class CameraAdapter {
   /// sources before `done` runs.
   virtual void FactoryDefault(v1::FactoryDefaultRequest request,
                               Done<v1::FactoryDefaultResponse> done) = 0;
+  /// Runs one auxiliary command (capability auxiliary_commands).
+  virtual void SendAuxiliaryCommand(v1::AuxiliaryCommandRequest request,
+                                    Done<v1::AuxiliaryCommandResponse> done) = 0;
   /// Sets the camera's clock (capability set_system_time).
   virtual void SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) = 0;
   virtual void ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) = 0;

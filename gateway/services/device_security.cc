@@ -4,6 +4,7 @@
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <charconv>
 
 #include "core/log.h"
 #include "soap/codec.h"
@@ -55,8 +56,9 @@ std::vector<std::string> DecodeList(const std::string& in) {
   while (pos < in.size()) {
     const std::size_t colon = in.find(':', pos);
     if (colon == std::string::npos) break;
-    const std::size_t n = std::stoul(in.substr(pos, colon - pos));
-    if (colon + 1 + n > in.size()) break;
+    std::size_t n = 0;
+    const auto [end, ec] = std::from_chars(in.data() + pos, in.data() + colon, n);
+    if (ec != std::errc() || end != in.data() + colon || n > in.size() - colon - 1) break;
     out.push_back(in.substr(colon + 1, n));
     pos = colon + 1 + n;
   }

@@ -99,4 +99,20 @@ describe('relay outputs', () => {
       valid(r);
     }
   });
+
+  test('SendAuxiliaryCommand: the camera\'s commands are listed and run; others are refused', async () => {
+    const caps = await soap(without, '<tds:GetServiceCapabilities/>');
+    assert.match(caps.text, /AuxiliaryCommands="tt:IRLamp\|On tt:IRLamp\|Off tt:IRLamp\|Auto tt:Wiper\|On tt:Wiper\|Off"/);
+    valid(caps);
+    const aux = (command) => '<tds:SendAuxiliaryCommand><tds:AuxiliaryCommand>' + command +
+      '</tds:AuxiliaryCommand></tds:SendAuxiliaryCommand>';
+    const on = await soap(without, aux('tt:IRLamp|On'));
+    assert.equal(on.status, 200, on.text);
+    assert.match(on.text, /<tds:AuxiliaryCommandResponse>IRLamp=On</);
+    valid(on);
+    const unknown = await soap(without, aux('tt:Washer|On'));
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.text, /ter:AuxiliaryDataNotSupported/);
+    valid(unknown);
+  });
 });

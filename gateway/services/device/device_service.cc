@@ -111,7 +111,8 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_networkconfignotsupported(
       !(ctx.device.network != nullptr && ctx.device.config.network_config_stored));
   sys->set_userconfignotsupported(!secured);
-  caps.mutable_misc();  // no auxiliary commands
+  auto* misc = caps.mutable_misc();
+  for (const std::string& c : AuxiliaryCommandsOf(ctx.device)) misc->add_auxiliarycommands(c);
   return caps;
 }
 
@@ -319,7 +320,6 @@ void Serve(ServiceRegistry& registry) {
                     "GetDot1XConfigurations", "DeleteDot1XConfiguration"})
       .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
                    {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"})
-      .Unsupported("the device offers no auxiliary commands yet", {"SendAuxiliaryCommand"})
       .Unsupported(
           "the gateway records nothing, so it keeps no storage configurations",
           {"GetStorageConfigurations", "CreateStorageConfiguration", "GetStorageConfiguration",

@@ -169,12 +169,70 @@ void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputSta
       std::move(call), AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false));
 }
 
+// Core §8.7: one of the commands the capabilities list (those of the
+// device's camera), run by the camera through its adapter.
+void SendAuxiliaryCommand(const RequestContext& ctx, const tds::SendAuxiliaryCommand& req,
+                          Completion done) {
+  const std::vector<std::string> commands = AuxiliaryCommandsOf(ctx.device);
+  if (commands.empty()) {
+    return done(MakeUnexpected(soap::ActionNotSupported("The device has no auxiliary commands")));
+  }
+  if (std::find(commands.begin(), commands.end(), req.auxiliarycommand()) == commands.end()) {
+    return done(MakeUnexpected(
+        soap::InvalidArgVal("The device has no auxiliary command '" + req.auxiliarycommand() + "'",
+                            "AuxiliaryDataNotSupported")));
+  }
+  if (!ctx.device.adapter->available()) {
+    return done(MakeUnexpected(soap::ActionFailed("The camera is not reachable at the moment")));
+  }
+  v1::AuxiliaryCommandRequest call;
+  call.set_camera_id(ctx.device.config.camera);
+  call.set_command(req.auxiliarycommand());
+  const std::string who = ctx.principal ? ctx.principal->username : std::string();
+  ctx.device.adapter->SendAuxiliaryCommand(
+      std::move(call),
+      [done = std::move(done), command = req.auxiliarycommand(), device = ctx.device.config.id,
+       who](const grpc::Status& st, const v1::AuxiliaryCommandResponse& r) {
+        if (!st.ok()) {
+          Fault f = adapters::FaultFromStatus(st);
+          if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
+            f = soap::InvalidArgVal(f.reason, "AuxiliaryDataNotSupported");
+          }
+          return done(MakeUnexpected(std::move(f)));
+        }
+        log::WriteAbout(log::Level::kInfo, "io", device,
+                        "auxiliary command " + command + (who.empty() ? "" : " by '" + who + "'"));
+        tds::SendAuxiliaryCommandResponse resp;
+        // tt:AuxiliaryData is at most 128 characters.
+        if (!r.response().empty()) resp.set_auxiliarycommandresponse(r.response().substr(0, 128));
+        done(Ok(std::move(resp)));
+      });
+}
+
 }  // namespace
 
 void BindIoOperations(ServiceBinder& b) {
   b.Bind("GetRelayOutputs", GetRelayOutputs)
       .Bind("SetRelayOutputSettings", SetRelayOutputSettings)
-      .Bind("SetRelayOutputState", SetRelayOutputState);
+      .Bind("SetRelayOutputState", SetRelayOutputState)
+      .Bind("SendAuxiliaryCommand", SendAuxiliaryCommand);
+}
+
+std::vector<std::string> AuxiliaryCommandsOf(const VirtualDevice& device) {
+  if (device.adapter == nullptr) return {};
+  const auto facts = device.adapter->facts();
+  const adapters::CameraFacts* cam = facts ? facts->Camera(device.config.camera) : nullptr;
+  if (cam == nullptr || !cam->description.capabilities().auxiliary_commands()) return {};
+  std::vector<std::string> out;
+  for (const std::string& c : cam->description.auxiliary_commands()) {
+    // Each is one item of an attribute list: no white space, and tt:AuxiliaryData's length.
+    const bool listable =
+        !c.empty() && c.size() <= 128 && std::none_of(c.begin(), c.end(), [](unsigned char ch) {
+          return ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n';
+        });
+    if (listable) out.push_back(c);
+  }
+  return out;
 }
 
 }  // namespace onvifgw::services::device

@@ -864,6 +864,34 @@ TEST(SimulatedConfigTest, RejectsBadValues) {
   EXPECT_NE(ConfigError("- 1\n").find("expected a map"), std::string::npos);
 }
 
+TEST_F(SimulatedAdapterTest, AuxiliaryCommandsAreDescribedAndRun) {
+  StartWithFakeClock();
+  grpc::ClientContext describe_context;
+  v1::DescribeRequest describe;
+  v1::DescribeResponse described;
+  ASSERT_TRUE(stub().Describe(&describe_context, describe, &described).ok());
+  const auto& cam = described.cameras(0);
+  EXPECT_TRUE(cam.capabilities().auxiliary_commands());
+  EXPECT_EQ(std::vector<std::string>(cam.auxiliary_commands().begin(),
+                                     cam.auxiliary_commands().end()),
+            (std::vector<std::string>{"tt:IRLamp|On", "tt:IRLamp|Off", "tt:IRLamp|Auto",
+                                      "tt:Wiper|On", "tt:Wiper|Off"}));
+  auto send = [&](const std::string& command, v1::AuxiliaryCommandResponse* out) {
+    grpc::ClientContext context;
+    v1::AuxiliaryCommandRequest request;
+    request.set_camera_id("cam-1");
+    request.set_command(command);
+    return stub().SendAuxiliaryCommand(&context, request, out);
+  };
+  v1::AuxiliaryCommandResponse r;
+  ASSERT_TRUE(send("tt:IRLamp|On", &r).ok());
+  EXPECT_EQ(r.response(), "IRLamp=On");
+  ASSERT_TRUE(send("tt:Wiper|On", &r).ok());
+  EXPECT_EQ(r.response(), "Wiper=On");
+  EXPECT_EQ(send("tt:Washer|On", &r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(send("", &r).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(SimulatedAdapterTest, FactoryDefaultRestoresStreamsRelaysAndClock) {
   StartWithFakeClock(ParseOrDie("cameras: [{id: cam-1, relay_outputs: 1}]"));
   const v1::VideoSourceList before = VideoSources(stub(), "cam-1");

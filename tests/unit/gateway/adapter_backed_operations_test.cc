@@ -104,6 +104,37 @@ TEST_F(AdapterBackedTest, BadRelayRequestsNeverReachTheCamera) {
   EXPECT_EQ(adapter_.calls.size(), before) << "nothing reached the adapter";
 }
 
+TEST_F(AdapterBackedTest, AuxiliaryCommandsAreTheCamerasAndReachIt) {
+  const std::string ir_on =
+      "<tds:SendAuxiliaryCommand><tds:AuxiliaryCommand>tt:IRLamp|On</tds:AuxiliaryCommand>"
+      "</tds:SendAuxiliaryCommand>";
+  // A camera without the capability: none offered, none sent.
+  EXPECT_EQ(soap_.FaultOf(ir_on), "ActionNotSupported");
+  EXPECT_EQ(soap_.Ok("<tds:GetServiceCapabilities/>").find("AuxiliaryCommands"), std::string::npos);
+
+  adapter_.SetCapability([](adapters::v1::Capabilities& c) { c.set_auxiliary_commands(true); });
+  adapter_.SetAuxiliaryCommands({"tt:IRLamp|On", "tt:IRLamp|Off", "bad command"});
+  const std::string caps = soap_.Ok("<tds:GetServiceCapabilities/>");
+  // Listed as the schema's attribute list allows: one with a space is left out.
+  EXPECT_NE(caps.find("AuxiliaryCommands=\"tt:IRLamp|On tt:IRLamp|Off\""), std::string::npos)
+      << caps;
+  EXPECT_NE(soap_.Ok(ir_on).find(
+                "<tds:AuxiliaryCommandResponse>done tt:IRLamp|On</tds:AuxiliaryCommandResponse>"),
+            std::string::npos);
+  EXPECT_EQ(adapter_.calls.back(), "SendAuxiliaryCommand cam-1 tt:IRLamp|On");
+  const std::size_t calls = adapter_.calls.size();
+  EXPECT_EQ(soap_.FaultOf("<tds:SendAuxiliaryCommand><tds:AuxiliaryCommand>tt:Wiper|On"
+                          "</tds:AuxiliaryCommand></tds:SendAuxiliaryCommand>"),
+            "AuxiliaryDataNotSupported");
+  EXPECT_EQ(adapter_.calls.size(), calls);  // refused before the camera
+  // The camera refusing it after all, or being unreachable: faults.
+  adapter_.status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "no");
+  EXPECT_EQ(soap_.FaultOf(ir_on), "AuxiliaryDataNotSupported");
+  adapter_.status = grpc::Status::OK;
+  adapter_.available_ = false;
+  EXPECT_EQ(soap_.FaultOf(ir_on), "Action");
+}
+
 TEST_F(AdapterBackedTest, SystemDateAndTimeIsTheDeviceClock) {
   SoapReply r = Call("<tds:GetSystemDateAndTime/>");
   ASSERT_EQ(r.http_status, 200);

@@ -54,6 +54,13 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     }
     done(status, r);
   }
+  void SendAuxiliaryCommand(adapters::v1::AuxiliaryCommandRequest request,
+                            Done<adapters::v1::AuxiliaryCommandResponse> done) override {
+    calls.push_back("SendAuxiliaryCommand " + request.camera_id() + " " + request.command());
+    adapters::v1::AuxiliaryCommandResponse r;
+    r.set_response("done " + request.command());
+    done(status, r);
+  }
   void SetSystemTime(adapters::v1::SetSystemTimeRequest request,
                      Done<adapters::v1::SystemTime> done) override {
     calls.push_back("SetSystemTime " + request.camera_id() + " " +
@@ -126,6 +133,16 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
   void SetCapability(const std::function<void(adapters::v1::Capabilities&)>& change) {
     auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
     for (auto& [id, cam] : next->cameras) change(*cam.description.mutable_capabilities());
+    facts_ = next;
+  }
+
+  /// The auxiliary commands every camera describes.
+  void SetAuxiliaryCommands(const std::vector<std::string>& commands) {
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    for (auto& [id, cam] : next->cameras) {
+      cam.description.clear_auxiliary_commands();
+      for (const auto& c : commands) cam.description.add_auxiliary_commands(c);
+    }
     facts_ = next;
   }
 

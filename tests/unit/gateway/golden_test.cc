@@ -193,6 +193,7 @@ const std::vector<Case>& Cases() {
     add(Tds("GetRelayOutputs"));
     add(Tds("SetRelayOutputSettings"));
     add(Tds("SetRelayOutputState"));
+    add(Tds("SendAuxiliaryCommand"));
 
     // Device: declared unsupported, and an element no WSDL declares.
     add(Tds("SetDynamicDNS"));
