@@ -38,6 +38,14 @@ function connectCam(port) {
   return cam;
 }
 
+/** The reply's text to a SOAP call that must succeed with a schema-valid response. */
+async function soapOk(port, body, opts) {
+  const r = await soap(port, body, opts);
+  assert.equal(r.status, 200, `${body}: ${r.text}`);
+  if (haveCheckSoap) assert.equal(checkSoap(r.text), '', r.text);
+  return r.text;
+}
+
 function identityOf(port) {
   return Promise.all([
     soap(port, '<tds:GetEndpointReference/>'),
@@ -133,12 +141,7 @@ describe('gateway with two simulated cameras', () => {
   test('scopes set over SOAP are matched by Probe at once; a NonDiscoverable device answers none', async () => {
     const west = 'onvif://www.onvif.org/location/e2e-west';
     const [first, second] = cfg.ports;
-    const ok = async (port, body) => {
-      const r = await soap(port, body);
-      assert.equal(r.status, 200, `${body}: ${r.text}`);
-      assert.equal(checkSoap(r.text), '', r.text);
-      return r.text;
-    };
+    const ok = soapOk;
     await ok(first, `<tds:AddScopes><tds:ScopeItem>${west}</tds:ScopeItem></tds:AddScopes>`);
     assert.match(await ok(first, '<tds:GetScopes/>'),
       new RegExp(`<tt:ScopeDef>Configurable</tt:ScopeDef><tt:ScopeItem>${west}<`));
@@ -164,12 +167,7 @@ describe('gateway with two simulated cameras', () => {
 
   test('system and access logs and support information: inline and from the GetSystemUris downloads', async () => {
     const [first, second] = cfg.ports;
-    const ok = async (body, opts) => {
-      const r = await soap(first, body, opts);
-      assert.equal(r.status, 200, `${body}: ${r.text}`);
-      assert.equal(checkSoap(r.text), '', r.text);
-      return r.text;
-    };
+    const ok = (body, opts) => soapOk(first, body, opts);
     const hostname = (await ok('<tds:GetHostname/>')).match(/<tt:Name>([^<]+)</)[1];
     await ok('<tds:SetHostname><tds:Name>logged-change</tds:Name></tds:SetHostname>');
     const denied = await soap(first, '<tds:GetUsers/>', { auth: { ...ADMIN, password: 'wrong-Passw0rd' } });
@@ -205,12 +203,7 @@ describe('gateway with two simulated cameras', () => {
 
   test('backup from SystemBackupUri, restore through StartSystemRestore; anything else is a 415 and changes nothing', async () => {
     const [first, second] = cfg.ports;
-    const ok = async (port, body) => {
-      const r = await soap(port, body);
-      assert.equal(r.status, 200, `${body}: ${r.text}`);
-      assert.equal(checkSoap(r.text), '', r.text);
-      return r.text;
-    };
+    const ok = soapOk;
     const hostname = async (port) => (await ok(port, '<tds:GetHostname/>')).match(/<tt:Name>([^<]+)</)[1];
     const before = await hostname(first);
     await ok(first, '<tds:SetHostname><tds:Name>backed-up</tds:Name></tds:SetHostname>');
@@ -347,12 +340,7 @@ describe('gateway with two simulated cameras', () => {
     const moved = await freeTcpPort();
     const scope = 'onvif://www.onvif.org/location/e2e-reset';
     const OPERATOR = { username: 'reset-op', password: 'Reset-Op-Passw0rd' };
-    const ok = async (port, body, opts) => {
-      const r = await soap(port, body, opts);
-      assert.equal(r.status, 200, `${body}: ${r.text}`);
-      assert.equal(checkSoap(r.text), '', r.text);
-      return r.text;
-    };
+    const ok = soapOk;
     const reset = (kind) => `<tds:SetSystemFactoryDefault><tds:FactoryDefault>${kind}</tds:FactoryDefault></tds:SetSystemFactoryDefault>`;
     await ok(second, '<tds:CreateUsers><tds:User><tt:Username>reset-op</tt:Username><tt:Password>' +
       'Reset-Op-Passw0rd</tt:Password><tt:UserLevel>Operator</tt:UserLevel></tds:User></tds:CreateUsers>');
