@@ -205,31 +205,33 @@ void AdapterClient::ApplyVideoEncoderConfiguration(
         }));
 }
 
-void AdapterClient::CacheStream(const std::string& camera_id, const std::string& source_id,
-                                const v1::VideoStream& stream) {
+void AdapterClient::ChangeCachedCamera(const std::string& camera_id,
+                                       const std::function<void(CameraFacts&)>& change) {
   std::lock_guard lock(mu_);
   if (!facts_) return;
+  // Copy on write: readers keep the snapshot they hold.
   auto next = std::make_shared<AdapterFacts>(*facts_);
   auto cam = next->cameras.find(camera_id);
   if (cam == next->cameras.end()) return;
-  for (auto& source : *cam->second.video_sources.mutable_sources()) {
-    if (source.source_id() != source_id) continue;
-    for (auto& s : *source.mutable_streams()) {
-      if (s.stream_id() == stream.stream_id()) s = stream;
-    }
-  }
+  change(cam->second);
   facts_ = std::move(next);
+}
+
+void AdapterClient::CacheStream(const std::string& camera_id, const std::string& source_id,
+                                const v1::VideoStream& stream) {
+  ChangeCachedCamera(camera_id, [&](CameraFacts& cam) {
+    for (auto& source : *cam.video_sources.mutable_sources()) {
+      if (source.source_id() != source_id) continue;
+      for (auto& s : *source.mutable_streams()) {
+        if (s.stream_id() == stream.stream_id()) s = stream;
+      }
+    }
+  });
 }
 
 void AdapterClient::CacheVideoSources(const std::string& camera_id,
                                       const v1::VideoSourceList& sources) {
-  std::lock_guard lock(mu_);
-  if (!facts_) return;
-  auto next = std::make_shared<AdapterFacts>(*facts_);
-  auto cam = next->cameras.find(camera_id);
-  if (cam == next->cameras.end()) return;
-  cam->second.video_sources = sources;
-  facts_ = std::move(next);
+  ChangeCachedCamera(camera_id, [&](CameraFacts& cam) { cam.video_sources = sources; });
 }
 
 void AdapterClient::StartEvents(std::function<void(const v1::Event&)> sink) {

@@ -85,7 +85,11 @@ class AdapterClient final : public CameraAdapter {
              Request request, Done<Response> done);
 
   std::shared_ptr<v1::Adapter::Stub> stub() const;
-  /// Replaces one stream in the cached facts (copy on write).
+  /// Changes one camera's cached facts (copy on write); nothing when the
+  /// camera is not cached.
+  void ChangeCachedCamera(const std::string& camera_id,
+                          const std::function<void(CameraFacts&)>& change);
+  /// Replaces one stream in the cached facts.
   void CacheStream(const std::string& camera_id, const std::string& source_id,
                    const v1::VideoStream& stream);
   /// Replaces one camera's video sources in the cached facts.
