@@ -64,6 +64,8 @@ Status<std::string> GatewayApp::Start() {
     dev->identity = *identity;
     dev->state = store_.get();
     dev->secrets = secrets_.get();
+    restore_tickets_.push_back(std::make_unique<services::device::RestoreTickets>());
+    dev->restore_tickets = restore_tickets_.back().get();
     dev->discovery_enabled = config_.discovery.enabled;
     auto scopes = std::make_unique<services::device::DiscoverySettings>(
         dc.id, services::FixedScopes(dev->config, dev->config.hardware), store_.get());

@@ -78,7 +78,7 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
     return respond(PlainText(415, "Unsupported media type: send application/octetstream"));
   }
   const std::string ticket(ctx.path.substr(device::kRestorePathPrefix.size()));
-  if (!device::RestoreTickets::Instance().Redeem(device.config.id, ticket)) {
+  if (!device.restore_tickets->Redeem(ticket)) {
     return respond(PlainText(404, "Not found: no such restore, or it has expired or been used"));
   }
   auto st = device::RestoreBackup(device, req.body);

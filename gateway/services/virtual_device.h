@@ -30,6 +30,7 @@ class DateTimeSettings;
 class DiscoverySettings;
 class GeoLocationSettings;
 class NetworkSettings;
+class RestoreTickets;
 }  // namespace device
 namespace media {
 class MediaProfileStore;
@@ -46,9 +47,11 @@ struct VirtualDevice {
   /// it whole in one transaction); nullptr = in memory only (unit tests):
   /// SetSystemFactoryDefault is not offered.
   store::StateStore* state = nullptr;
-  /// The gateway's secret key, which seals backups (with `state`: backup
-  /// and restore are offered).
+  /// The gateway's secret key, which seals backups.
   const security::SecretBox* secrets = nullptr;
+  /// The device's pending StartSystemRestore uploads (with `state` and
+  /// `secrets`: backup and restore are offered).
+  device::RestoreTickets* restore_tickets = nullptr;
   /// Whether the gateway runs WS-Discovery at all (config discovery.enabled);
   /// false: DiscoveryNotSupported, and SetDiscoveryMode is not offered.
   bool discovery_enabled = true;

@@ -29,20 +29,20 @@ inline constexpr const char* kDefaultTimeZone = "UTC0";
 class DateTimeSettings : public StoredSetting<ClockState> {
  public:
   DateTimeSettings(std::string device_id, store::StateStore* store,
-                   const Clock& host = SystemClock::Instance())
+                   const ::onvifgw::Clock& host = ::onvifgw::SystemClock::Instance())
       : StoredSetting(std::move(device_id), "clock", store), clock_(host) {}
 
   /// Reads the stored settings and sets the device's clock from them.
   Status<std::string> Load();
 
   /// The device's clock (UsernameToken Created is checked against it).
-  const Clock& clock() const { return clock_; }
+  const ::onvifgw::Clock& clock() const { return clock_; }
 
   struct View {
     bool ntp = false;
     bool daylight_savings = false;
     std::string time_zone = kDefaultTimeZone;
-    Clock::time_point utc;
+    ::onvifgw::Clock::time_point utc;
     /// Local time minus UTC at `utc`, in seconds.
     int64_t local_offset = 0;
   };
@@ -64,7 +64,7 @@ class DateTimeSettings : public StoredSetting<ClockState> {
  private:
   void ApplyOffset();
 
-  OffsetClock clock_;
+  ::onvifgw::OffsetClock clock_;
 };
 
 }  // namespace onvifgw::services::device

@@ -1,19 +1,17 @@
 #include "services/device/factory_default_operations.h"
 
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "adapters/fault_map.h"
 #include "core/log.h"
-#include "http/rebindable_listener.h"
 #include "onvif/generated/tds.pb.h"
 #include "services/device/device_state_reload.h"
 #include "services/device/discovery_settings.h"
-#include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
-#include "services/media/media_profile_store.h"
 
 namespace onvifgw::services::device {
 namespace {

@@ -18,7 +18,9 @@ std::string AssociatedData(const VirtualDevice& d) { return "backup/" + d.config
 
 }  // namespace
 
-bool BackupOffered(const VirtualDevice& d) { return d.state != nullptr && d.secrets != nullptr; }
+bool BackupOffered(const VirtualDevice& d) {
+  return d.state != nullptr && d.secrets != nullptr && d.restore_tickets != nullptr;
+}
 
 Expected<std::string, std::string> MakeBackup(const VirtualDevice& d) {
   if (!BackupOffered(d)) return MakeUnexpected(std::string("the device keeps no state"));
@@ -78,26 +80,21 @@ Status<RestoreFailure> RestoreBackup(const VirtualDevice& d, std::string_view fi
   return {};
 }
 
-RestoreTickets& RestoreTickets::Instance() {
-  static RestoreTickets tickets;
-  return tickets;
-}
-
-std::string RestoreTickets::Issue(const std::string& device_id) {
+std::string RestoreTickets::Issue() {
   std::string ticket = store::RandomHex(16);
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
-  std::erase_if(tickets_, [&](const auto& t) { return t.second.expires <= now; });
-  tickets_[ticket] = Ticket{device_id, now + kLifetime};
+  std::erase_if(expiry_, [&](const auto& t) { return t.second <= now; });
+  expiry_[ticket] = now + kLifetime;
   return ticket;
 }
 
-bool RestoreTickets::Redeem(const std::string& device_id, const std::string& ticket) {
+bool RestoreTickets::Redeem(const std::string& ticket) {
   std::lock_guard lock(mu_);
-  auto it = tickets_.find(ticket);
-  if (it == tickets_.end() || it->second.device_id != device_id) return false;
-  const bool valid = it->second.expires > std::chrono::steady_clock::now();
-  tickets_.erase(it);
+  auto it = expiry_.find(ticket);
+  if (it == expiry_.end()) return false;
+  const bool valid = it->second > std::chrono::steady_clock::now();
+  expiry_.erase(it);
   return valid;
 }
 

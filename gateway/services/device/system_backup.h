@@ -43,26 +43,20 @@ enum class RestoreFailure {
 /// Restores `file`; nothing changes unless it succeeds.
 Status<RestoreFailure> RestoreBackup(const VirtualDevice& device, std::string_view file);
 
-/// One-time upload URIs of StartSystemRestore: a ticket names one device and
-/// is valid for `lifetime` and one upload. Thread-safe, process-wide.
+/// The one-time upload URIs of one device's StartSystemRestore: a ticket is
+/// valid for kLifetime and one upload. Thread-safe.
 class RestoreTickets {
  public:
-  static RestoreTickets& Instance();
   static constexpr std::chrono::seconds kLifetime{300};
 
-  /// A new ticket (32 hex digits) for the device.
-  std::string Issue(const std::string& device_id);
-  /// Whether `ticket` is valid for the device now; a ticket of the device is
-  /// used up either way.
-  bool Redeem(const std::string& device_id, const std::string& ticket);
+  /// A new ticket (32 hex digits).
+  std::string Issue();
+  /// Whether `ticket` is valid now; it is used up either way.
+  bool Redeem(const std::string& ticket);
 
  private:
-  struct Ticket {
-    std::string device_id;
-    std::chrono::steady_clock::time_point expires;
-  };
   std::mutex mu_;
-  std::map<std::string, Ticket> tickets_;
+  std::map<std::string, std::chrono::steady_clock::time_point> expiry_;
 };
 
 }  // namespace onvifgw::services::device

@@ -14,7 +14,7 @@ Expected<tds::StartSystemRestoreResponse, Fault> StartSystemRestore(
   if (!BackupOffered(ctx.device)) {
     return MakeUnexpected(soap::ActionNotSupported("The device keeps no state to restore"));
   }
-  const std::string ticket = RestoreTickets::Instance().Issue(ctx.device.config.id);
+  const std::string ticket = ctx.device.restore_tickets->Issue();
   tds::StartSystemRestoreResponse r;
   r.set_uploaduri(ctx.ServiceUrl(std::string(kRestorePathPrefix) + ticket));
   r.set_expecteddowntime("PT0S");  // applied at once, no reboot

@@ -7,28 +7,17 @@
 // saved, and refuses anything but this gateway's backup of this device.
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <atomic>
-#include <filesystem>
 #include <memory>
 
 #include "fake_camera_adapter.h"
 #include "security/secret_box.h"
-#include "services/device/date_time_settings.h"
-#include "services/device/discovery_settings.h"
-#include "services/device/geo_location_operations.h"
-#include "services/device/network_settings.h"
 #include "services/device/system_backup.h"
-#include "services/device_security.h"
-#include "services/media/media_profile_store.h"
 #include "soap_test_client.h"
-#include "store/state_store.h"
+#include "stored_device_state.h"
 
 namespace onvifgw::services {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr char kAdmin[] = "admin";
 constexpr char kAdminPassword[] = "Factory-Passw0rd1";
@@ -39,10 +28,6 @@ constexpr char kMedia[] = "/onvif/media_service";
 class FactoryDefaultTest : public ::testing::Test {
  protected:
   FactoryDefaultTest() : adapter_("cam-1") {
-    static std::atomic<int> counter{0};
-    dir_ = fs::temp_directory_path() /
-           ("onvifgw-factory-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::create_directories(dir_);
     adapter_.AddVideo();
     adapter_.SetCapability([](adapters::v1::Capabilities& c) { c.set_factory_default(true); });
     device_.config.id = "front";
@@ -56,43 +41,11 @@ class FactoryDefaultTest : public ::testing::Test {
     soap_.SignInAs(kAdmin, kAdminPassword);
   }
 
-  ~FactoryDefaultTest() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
+  ~FactoryDefaultTest() override { state_.Detach(device_); }
 
   void Restart() {
-    parts_ = std::make_unique<Parts>();
-    auto store = store::StateStore::Open(dir_.string());
-    ASSERT_TRUE(store.has_value()) << store.error();
-    parts_->store = std::move(store).value();
-    auto box = security::SecretBox::OpenOrCreate((dir_ / "secret.key").string());
-    ASSERT_TRUE(box.has_value()) << box.error();
-    parts_->box = std::make_unique<security::SecretBox>(std::move(box).value());
-    auto sec = DeviceSecurity::Load("front", device_.identity.endpoint_reference, *parts_->store,
-                                    *parts_->box, DeviceSecurity::Options{}, device_.config.admin);
-    ASSERT_TRUE(sec.has_value()) << sec.error();
-    parts_->security = std::move(sec).value();
-    parts_->discovery = std::make_unique<device::DiscoverySettings>(
-        "front", std::vector<std::string>{"onvif://www.onvif.org/name/Front"}, parts_->store.get());
-    parts_->network = std::make_unique<device::NetworkSettings>("front", parts_->store.get());
-    parts_->date_time =
-        std::make_unique<device::DateTimeSettings>("front", parts_->store.get(), host_);
-    parts_->geo = std::make_unique<device::GeoLocationSettings>("front", parts_->store.get());
-    parts_->media = std::make_unique<media::MediaProfileStore>("front", parts_->store.get());
-    for (auto st : {parts_->discovery->Load(), parts_->network->Load(), parts_->date_time->Load(),
-                    parts_->geo->Load(), parts_->media->Load()}) {
-      ASSERT_TRUE(static_cast<bool>(st)) << st.error();
-    }
-    device_.state = parts_->store.get();
-    device_.secrets = parts_->box.get();
-    device_.security = parts_->security.get();
-    device_.discovery = parts_->discovery.get();
-    device_.network = parts_->network.get();
-    device_.date_time = parts_->date_time.get();
-    device_.clock = &parts_->date_time->clock();
-    device_.geo_location = parts_->geo.get();
-    device_.media = parts_->media.get();
+    const std::string error = state_.Open(device_);
+    ASSERT_TRUE(error.empty()) << error;
   }
 
   // Changes one thing of every kind a client can change.
@@ -141,29 +94,22 @@ class FactoryDefaultTest : public ::testing::Test {
                          "</tds:FactoryDefault></tds:SetSystemFactoryDefault>");
   }
 
-  struct Parts {
-    std::unique_ptr<store::StateStore> store;
-    std::unique_ptr<security::SecretBox> box;
-    std::unique_ptr<DeviceSecurity> security;
-    std::unique_ptr<device::DiscoverySettings> discovery;
-    std::unique_ptr<device::NetworkSettings> network;
-    std::unique_ptr<device::DateTimeSettings> date_time;
-    std::unique_ptr<device::GeoLocationSettings> geo;
-    std::unique_ptr<media::MediaProfileStore> media;
-  };
-
-  fs::path dir_;
   ManualClock host_{std::chrono::system_clock::time_point(std::chrono::seconds(1'767'225'600))};
+  onvifgw::testing::StoredDeviceState state_{
+      "factory",
+      {.admin = config::AdminConfig{kAdmin, kAdminPassword},
+       .stored_scopes = std::vector<std::string>{"onvif://www.onvif.org/name/Front"},
+       .media = true,
+       .host = &host_}};
   onvifgw::testing::FakeCameraAdapter adapter_;
   VirtualDevice device_;
-  std::unique_ptr<Parts> parts_;
   std::vector<DiscoveryAnnouncement> announced_;
   onvifgw::testing::SoapTestClient soap_{device_, /*authenticate=*/true};
 };
 
 TEST_F(FactoryDefaultTest, HardResetRemovesEverythingClientsChangedAndStaysReset) {
   ChangeEverything();
-  const uint32_t version = parts_->discovery->Snapshot().metadata_version;
+  const uint32_t version = state_.discovery().Snapshot().metadata_version;
   ASSERT_TRUE(Has("<tds:GetUsers/>", "operator1"));
 
   EXPECT_EQ(Reset("Hard"), "");
@@ -185,7 +131,7 @@ TEST_F(FactoryDefaultTest, HardResetRemovesEverythingClientsChangedAndStaysReset
     EXPECT_FALSE(HasMedia("<trt:GetProfiles/>", "token=\"vms\""));
     EXPECT_TRUE(HasMedia("<trt:GetProfiles/>", "<trt:Profiles"));
     // The scopes changed: announced with a higher MetadataVersion, kept.
-    EXPECT_GT(parts_->discovery->Snapshot().metadata_version, version);
+    EXPECT_GT(state_.discovery().Snapshot().metadata_version, version);
   }
 }
 
@@ -324,15 +270,15 @@ TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChanges
   EXPECT_TRUE(announced_.empty());
 }
 
-TEST(RestoreTickets, AreForOneDeviceAndOneUpload) {
-  auto& tickets = device::RestoreTickets::Instance();
-  const std::string t = tickets.Issue("front");
+TEST(RestoreTickets, AreForOneUpload) {
+  device::RestoreTickets tickets;
+  const std::string t = tickets.Issue();
   EXPECT_EQ(t.size(), 32u);
-  EXPECT_NE(tickets.Issue("front"), t);
-  EXPECT_FALSE(tickets.Redeem("back", t));  // another device's: refused, not used up
-  EXPECT_TRUE(tickets.Redeem("front", t));
-  EXPECT_FALSE(tickets.Redeem("front", t));
-  EXPECT_FALSE(tickets.Redeem("front", "0000000000000000000000000000000A"));
+  EXPECT_NE(tickets.Issue(), t);
+  EXPECT_FALSE(device::RestoreTickets().Redeem(t));  // another device's tickets
+  EXPECT_TRUE(tickets.Redeem(t));
+  EXPECT_FALSE(tickets.Redeem(t));
+  EXPECT_FALSE(tickets.Redeem("0000000000000000000000000000000A"));
 }
 
 TEST(FactoryDefaultWithoutStore, IsNotOffered) {

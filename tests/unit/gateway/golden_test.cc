@@ -12,10 +12,8 @@
 //   ONVIFGW_UPDATE_GOLDEN=1 build/bin/golden_test   rewrites the golden files
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cctype>
 #include <chrono>
 #include <cstdlib>
@@ -33,19 +31,14 @@
 
 #include "check_soap.h"
 #include "config/gateway_config.h"
-#include "security/secret_box.h"
 #include "served_registry.h"
-#include "services/device/date_time_settings.h"
 #include "services/device/device_service.h"
 #include "services/device/discovery_settings.h"
-#include "services/device/geo_location_operations.h"
-#include "services/device/network_settings.h"
-#include "services/device_security.h"
 #include "services/events/event_hub.h"
 #include "services/events/event_service.h"
 #include "services/soap_endpoint.h"
 #include "soap_test_client.h"
-#include "store/state_store.h"
+#include "stored_device_state.h"
 
 namespace onvifgw::services {
 namespace {
@@ -392,52 +385,13 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   }
 
   void SetUp() override {
-    static std::atomic<int> counter{0};
-    state_dir_ = fs::temp_directory_path() /
-                 ("onvifgw-golden-" + std::to_string(::getpid()) + "-" + std::to_string(++counter));
-    fs::create_directories(state_dir_);
-    auto store = store::StateStore::Open(state_dir_.string());
-    ASSERT_TRUE(store.has_value()) << store.error();
-    store_ = std::move(store).value();
-    auto box = security::SecretBox::OpenOrCreate((state_dir_ / "secret.key").string());
-    ASSERT_TRUE(box.has_value()) << box.error();
-    box_ = std::make_unique<security::SecretBox>(std::move(box).value());
-    auto sec = DeviceSecurity::Load(device_.config.id, device_.identity.endpoint_reference, *store_,
-                                    *box_, DeviceSecurity::Options{},
-                                    config::AdminConfig{"admin", "Golden-Passw0rd1"});
-    ASSERT_TRUE(sec.has_value()) << sec.error();
-    security_ = std::move(sec).value();
-    device_.security = security_.get();
-    device_.state = store_.get();
-    device_.secrets = box_.get();
-    network_ = std::make_unique<device::NetworkSettings>(device_.config.id, store_.get());
-    device_.network = network_.get();
-    date_time_ = std::make_unique<device::DateTimeSettings>(device_.config.id, store_.get());
-    device_.date_time = date_time_.get();
-    device_.clock = &date_time_->clock();
-    geo_ = std::make_unique<device::GeoLocationSettings>(device_.config.id, store_.get());
-    device_.geo_location = geo_.get();
+    const std::string error = state_.Open(device_);
+    ASSERT_TRUE(error.empty()) << error;
     // The camera's motion state, as the adapter would have reported it.
     hub_.Publish(device_.config.id, Motion(false, 0s));
   }
 
-  void TearDown() override {
-    device_.security = nullptr;
-    device_.state = nullptr;
-    device_.secrets = nullptr;
-    device_.network = nullptr;
-    device_.date_time = nullptr;
-    device_.geo_location = nullptr;
-    geo_.reset();
-    device_.clock = &SystemClock::Instance();
-    network_.reset();
-    date_time_.reset();
-    security_.reset();
-    store_.reset();
-    box_.reset();
-    std::error_code ec;
-    fs::remove_all(state_dir_, ec);
-  }
+  void TearDown() override { state_.Detach(device_); }
 
   SoapReply Post(const std::string& xml, const std::string& path) {
     const RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
@@ -457,13 +411,12 @@ class GoldenTest : public ::testing::TestWithParam<Case> {
   SoapEndpoint endpoint_;
   VirtualDevice device_;
   std::unique_ptr<device::DiscoverySettings> discovery_;
-  fs::path state_dir_;
-  std::unique_ptr<store::StateStore> store_;
-  std::unique_ptr<security::SecretBox> box_;
-  std::unique_ptr<DeviceSecurity> security_;
-  std::unique_ptr<device::NetworkSettings> network_;
-  std::unique_ptr<device::DateTimeSettings> date_time_;
-  std::unique_ptr<device::GeoLocationSettings> geo_;
+  onvifgw::testing::StoredDeviceState state_{
+      "golden",
+      {.admin = config::AdminConfig{"admin", "Golden-Passw0rd1"},
+       .stored_scopes = std::nullopt,
+       .media = false,
+       .host = &::onvifgw::SystemClock::Instance()}};
 };
 
 TEST_P(GoldenTest, ResponseMatches) {
