@@ -141,6 +141,16 @@ Status<std::string> GatewayApp::Start() {
                         std::to_string(listener->port()) + std::string(services::device::kPath));
     dev->listener = listener.get();
     listeners_.push_back(std::move(listener));
+    if (dc.stream_relay && dev->media != nullptr) {
+      if (!relay_) relay_ = std::make_unique<relay::RtspRelay>();
+      auto rtsp = relay_->Serve(*dev, dc.address, dc.rtsp_port,
+                                relay::AdmitDeviceUsers(*dev, authenticator_.get()));
+      if (!rtsp) return MakeUnexpected("device " + dc.id + ": " + rtsp.error());
+      dev->relay_port = *rtsp;
+      log::WriteAbout(log::Level::kInfo, "relay", dc.id,
+                      "serving rtsp://" + (bound == "0.0.0.0" ? std::string("127.0.0.1") : bound) +
+                          ":" + std::to_string(*rtsp) + "/<profile token>");
+    }
     devices_.push_back(std::move(dev));
   }
 
@@ -221,6 +231,7 @@ void GatewayApp::Stop() {
   stopped_ = true;
   if (discovery_) discovery_->Stop();  // Bye while the network is still ours
   for (auto& l : listeners_) l->Stop();
+  relay_.reset();  // its clients go with the listeners
   if (supervisor_) supervisor_->Stop();
   events_.reset();  // answers pending PullMessages before the I/O threads stop
   io_.stop();

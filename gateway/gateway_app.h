@@ -15,6 +15,7 @@
 #include "core/expected.h"
 #include "discovery/responder.h"
 #include "http/rebindable_listener.h"
+#include "relay/rtsp_relay.h"
 #include "security/secret_box.h"
 #include "services/authentication.h"
 #include "services/device/date_time_settings.h"
@@ -65,6 +66,8 @@ class GatewayApp {
   std::unique_ptr<services::events::EventHub> events_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
   std::vector<std::unique_ptr<http::RebindableListener>> listeners_;
+  /// Serves devices_' streams: declared after them, so it goes first.
+  std::unique_ptr<relay::RtspRelay> relay_;
   std::unique_ptr<discovery::Responder> discovery_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;

@@ -5,18 +5,40 @@
 #include "adapters/sdk/run_adapter.h"
 #include "adapters/simulated/simulated_config.h"
 #include "adapters/simulated/simulated_service.h"
+#include "adapters/simulated/test_stream_server.h"
 
 namespace {
 
 using onvifgw::adapter_sdk::Result;
+
+// Serves the cameras' streams for as long as the adapter runs.
+std::unique_ptr<onvifgw::simulated::TestStreamServer> stream_server;
 
 Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   auto config = onvifgw::simulated::ParseSimulatedConfig(yaml);
   if (!config) {
     return config.error();
   }
-  return std::unique_ptr<grpc::Service>(
-      std::make_unique<onvifgw::simulated::SimulatedService>(std::move(config).value()));
+  // The service answers with the streams' URIs, so the server's port comes first; the server
+  // asks the service what a stream is when a client wants it.
+  auto service_slot = std::make_shared<onvifgw::simulated::SimulatedService*>(nullptr);
+  stream_server = std::make_unique<onvifgw::simulated::TestStreamServer>();
+  auto port = stream_server->Start(
+      "127.0.0.1", config->rtsp_port,
+      [service_slot](const std::string& camera_id, const std::string& stream_id)
+          -> std::optional<onvifgw::adapter::v1::VideoStream> {
+        if (*service_slot == nullptr) return std::nullopt;
+        return (*service_slot)->VideoStreamOf(camera_id, stream_id);
+      });
+  if (!port) {
+    return port.error();
+  }
+  for (auto& camera : config->cameras) {
+    camera.stream_base_uri = "rtsp://127.0.0.1:" + std::to_string(*port) + "/";
+  }
+  auto service = std::make_unique<onvifgw::simulated::SimulatedService>(std::move(config).value());
+  *service_slot = service.get();
+  return std::unique_ptr<grpc::Service>(std::move(service));
 }
 
 }  // namespace

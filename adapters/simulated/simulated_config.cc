@@ -58,11 +58,12 @@ CameraConfig ReadCamera(const ConfigNode& node) {
 
 SimulatedConfig Parse(const YAML::Node& yaml) {
   ConfigNode root(yaml);
-  root.RejectUnknownKeys({"cameras", "motion_interval_ms"});
+  root.RejectUnknownKeys({"cameras", "motion_interval_ms", "rtsp_port"});
 
   SimulatedConfig config;
   config.motion_interval =
       std::chrono::milliseconds(root["motion_interval_ms"].AsInt(10, 3'600'000, 5000));
+  config.rtsp_port = static_cast<uint16_t>(root["rtsp_port"].AsInt(0, 65535, 0));
 
   ConfigNode cameras = root["cameras"];
   if (!cameras.IsSet()) {

@@ -23,6 +23,9 @@ struct CameraConfig {
   double framerate = 25;
   uint32_t relay_outputs = 1;  ///< Relays "relay-1".."relay-N" (0..8).
   bool audio = false;          ///< A microphone "mic" whose G.711 the main stream carries.
+  /// Where the camera's streams are served: "<base><camera id>/<stream id>" (set at start from
+  /// the test stream server's port, not from the YAML).
+  std::string stream_base_uri = "rtsp://127.0.0.1:8554/";
 };
 
 /// The simulated adapter's config section:
@@ -39,9 +42,11 @@ struct CameraConfig {
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
+///   rtsp_port: 0             # the streams' RTSP server on 127.0.0.1; 0: a free port
 struct SimulatedConfig {
   std::vector<CameraConfig> cameras;
   std::chrono::milliseconds motion_interval{5000};
+  uint16_t rtsp_port = 0;
 };
 
 /// Validates a config section (undefined or null: all defaults). Unknown keys, wrong types,

@@ -71,6 +71,16 @@ SimulatedService::SimulatedService(SimulatedConfig config, const Clock& clock)
   }
 }
 
+std::optional<v1::VideoStream> SimulatedService::VideoStreamOf(const std::string& camera_id,
+                                                               const std::string& stream_id) const {
+  auto it = by_id_.find(camera_id);
+  if (it == by_id_.end()) return std::nullopt;
+  for (v1::VideoStream& stream : it->second->VideoStreams()) {
+    if (stream.stream_id() == stream_id) return std::move(stream);
+  }
+  return std::nullopt;
+}
+
 void SimulatedService::BeginShutdown() {
   {
     std::lock_guard<std::mutex> lock(stream_mutex_);

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "adapter/v1/adapter.grpc.pb.h"
@@ -26,6 +27,11 @@ namespace onvifgw::simulated {
 class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
                                public adapter_sdk::ShutdownAware {
  public:
+  /// Stream `stream_id` of camera `camera_id` as the camera encodes it now (the test stream
+  /// server's lookup).
+  std::optional<onvifgw::adapter::v1::VideoStream> VideoStreamOf(
+      const std::string& camera_id, const std::string& stream_id) const;
+
   static constexpr std::chrono::seconds kRebootDowntime{2};
   /// How often a waiting StreamEvents call checks whether its client has gone away.
   static constexpr std::chrono::milliseconds kCancelCheckPeriod{250};

@@ -11,7 +11,6 @@ namespace {
 
 namespace v1 = onvifgw::adapter::v1;
 
-constexpr const char* kRtspBase = "rtsp://127.0.0.1:8554/";
 constexpr uint32_t kMainBitrateKbps = 4096;
 constexpr uint32_t kSubBitrateKbps = 512;
 constexpr float kMainQuality = 70;
@@ -80,7 +79,7 @@ v1::VideoStream MakeDefaultStream(const CameraConfig& camera, const std::string&
                                   float quality) {
   v1::VideoStream stream;
   stream.set_stream_id(stream_id);
-  stream.set_uri(kRtspBase + camera.id + "/" + stream_id);
+  stream.set_uri(camera.stream_base_uri + camera.id + "/" + stream_id);
   stream.set_transport(v1::STREAM_TRANSPORT_RTSP);
   stream.set_codec(v1::VIDEO_CODEC_H264);
   *stream.mutable_resolution() = resolution;

@@ -130,7 +130,8 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   ExpectMap(n, "a device");
   OnlyKeys(n, "device",
            {"id", "name", "location", "hardware", "address", "port", "advertised_address",
-            "adapter", "camera", "mac", "admin", "stream_uri_credentials", "network_config"});
+            "adapter", "camera", "mac", "admin", "stream_uri_credentials", "network_config",
+            "streams", "rtsp_port"});
   DeviceConfig d;
   for (const char* required : {"id", "port", "adapter", "camera"}) {
     if (!n[required]) Fail(n, std::string("device needs '") + required + "'");
@@ -170,6 +171,17 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
       Fail(n["network_config"], "network_config must be 'store' or 'refuse'");
     }
     d.network_config_stored = mode == "store";
+  }
+  if (n["streams"]) {
+    const std::string mode = NonEmptyString(n["streams"], "streams");
+    if (mode != "relay" && mode != "passthrough") {
+      Fail(n["streams"], "streams must be 'relay' or 'passthrough'");
+    }
+    d.stream_relay = mode == "relay";
+  }
+  if (n["rtsp_port"]) {
+    if (!d.stream_relay) Fail(n["rtsp_port"], "rtsp_port needs streams: relay");
+    d.rtsp_port = static_cast<uint16_t>(Integer(n["rtsp_port"], "rtsp_port", 0, 65535));
   }
   if (n["mac"]) {
     d.mac = NonEmptyString(n["mac"], "mac");
@@ -289,6 +301,10 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     // addresses; keep the rule simple and strict: one port, one device.
     if (!ports.insert(dc.port).second) {
       Fail(d["port"], "port " + std::to_string(dc.port) + " is already used by another device");
+    }
+    if (dc.stream_relay && dc.rtsp_port != 0 && !ports.insert(dc.rtsp_port).second) {
+      Fail(d["rtsp_port"],
+           "rtsp_port " + std::to_string(dc.rtsp_port) + " is already used by another device");
     }
     if (!adapter_ids.count(dc.adapter)) {
       Fail(d["adapter"], "unknown adapter '" + dc.adapter + "' (not in 'adapters')");

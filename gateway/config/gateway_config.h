@@ -56,6 +56,12 @@ struct DeviceConfig {
   /// clients (host name, DNS, NTP, gateway) are stored for the virtual
   /// device; `refuse`: they are refused with ter:OperationProhibited.
   bool network_config_stored = true;
+  /// `streams: relay` (default): the gateway's media relay serves the
+  /// cameras' streams over RTSP to the device's users, on `rtsp_port` (0: a
+  /// free port chosen at start); `passthrough`: GetStreamUri hands out the
+  /// camera's own URI.
+  bool stream_relay = true;
+  uint16_t rtsp_port = 0;
 };
 
 struct DiscoveryConfig {

@@ -370,13 +370,18 @@ std::size_t DigestAuthenticator::tracked_nonces() const {
 }
 
 DigestCheck DigestAuthenticator::Verify(const DigestParams& p, std::string_view method,
-                                        std::string_view expected_password, TimePoint now) {
+                                        std::string_view expected_password, TimePoint now,
+                                        DigestQop qop) {
   if (p.has_username_star || p.userhash) return DigestCheck::kUnsupportedAlgorithm;
   if (p.username.empty() || p.realm.empty() || p.nonce.empty() || p.uri.empty() ||
-      p.response.empty() || p.cnonce.empty() || !IEquals(p.qop, "auth")) {
+      p.response.empty()) {
     return DigestCheck::kMalformed;
   }
-  const std::optional<std::uint32_t> nc = ParseNc(p.nc);
+  const bool rfc2069 = qop == DigestQop::kOptional && p.qop.empty();
+  if (rfc2069 ? !p.cnonce.empty() || !p.nc.empty() : p.cnonce.empty() || !IEquals(p.qop, "auth")) {
+    return DigestCheck::kMalformed;
+  }
+  const std::optional<std::uint32_t> nc = rfc2069 ? std::optional<std::uint32_t>(0) : ParseNc(p.nc);
   if (!nc) return DigestCheck::kMalformed;
   const std::optional<DigestAlgorithm> algorithm = p.algorithm.empty()
                                                        ? std::optional(DigestAlgorithm::kMd5)
@@ -402,6 +407,7 @@ DigestCheck DigestAuthenticator::Verify(const DigestParams& p, std::string_view 
                             p.nonce, p.nc, p.cnonce, p.qop);
   if (!ConstantTimeEquals(expected, response)) return DigestCheck::kBadCredentials;
   if (now_s - *issued > lifetime_.count()) return DigestCheck::kStale;
+  if (rfc2069) return DigestCheck::kOk;  // no nonce count to track
 
   std::lock_guard lock(mu_);
   // Entries expire with their nonce: a replay would be stale anyway.

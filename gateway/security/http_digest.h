@@ -109,6 +109,9 @@ enum class DigestCheck {
   kUnsupportedAlgorithm,  ///< algorithm not enabled, `userhash`, or `username*`
 };
 
+/// Whether Verify accepts RFC 2069 credentials (no qop).
+enum class DigestQop { kRequired, kOptional };
+
 /// Issues Digest challenges and verifies responses for one realm.
 ///
 /// Thread-safe: the secret and realm are immutable; the algorithm list and
@@ -146,8 +149,14 @@ class DigestAuthenticator {
   /// age (kStale, only for a correct response, RFC 7616 §3.3); nc strictly
   /// increasing per nonce (kReplay). The `uri` is not compared with the
   /// request target here: use DigestUriMatches.
+  ///
+  /// With `DigestQop::kOptional`, credentials without qop (RFC 2069: no nc,
+  /// no cnonce, response = H(HA1:nonce:HA2)) are verified too, for RTSP,
+  /// where many clients (live555's among them) answer only that way; they
+  /// have no nonce count, so a replay within the nonce's lifetime passes.
   DigestCheck Verify(const DigestParams& params, std::string_view method,
-                     std::string_view expected_password, TimePoint now);
+                     std::string_view expected_password, TimePoint now,
+                     DigestQop qop = DigestQop::kRequired);
 
   /// Entries in the nc map (tests, metrics).
   std::size_t tracked_nonces() const;

@@ -90,12 +90,15 @@ Expected<Principal, AuthRejection> RequestAuthenticator::Authenticate(const Requ
       if (!security::DigestUriMatches(d.uri, ctx.path)) {
         return MakeUnexpected(Failure(ctx, security, d.username, "digest uri mismatch"));
       }
-      auto check = security.digest().Verify(d, ctx.method, user->password, now);
+      // RTSP clients may answer without qop (RFC 2069), as RTSP servers let them.
+      const auto qop =
+          ctx.scheme == "rtsp" ? security::DigestQop::kOptional : security::DigestQop::kRequired;
+      auto check = security.digest().Verify(d, ctx.method, user->password, now, qop);
       if (check == security::DigestCheck::kBadCredentials) {
         // A wrong response has no side effect: the derived password may
         // be tried with the same nonce count.
         const std::string derived = DerivedPasswordOf(*user, security);
-        if (auto alt = security.digest().Verify(d, ctx.method, derived, now);
+        if (auto alt = security.digest().Verify(d, ctx.method, derived, now, qop);
             alt != security::DigestCheck::kBadCredentials) {
           check = alt;
         }

@@ -81,6 +81,9 @@ struct VirtualDevice {
   http::RebindableListener* listener = nullptr;
   /// Geo location entries clients set; nullptr = none kept.
   device::GeoLocationSettings* geo_location = nullptr;
+  /// The port the media relay serves the device's profiles on (RTSP);
+  /// unset: no relay, GetStreamUri hands out the camera's own URIs.
+  std::optional<uint16_t> relay_port;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
   /// The device's clock (GetSystemDateAndTime, UsernameToken Created): its

@@ -105,7 +105,7 @@ describe('media with two simulated cameras', () => {
           assert.equal(p.metadataConfiguration.$.token, 'meta', at);
 
           const stream = await cam.getStreamUriAsync({ protocol: 'RTSP', profileToken: p.$.token });
-          assert.equal(stream.uri, `rtsp://127.0.0.1:8554/cam-${i + 1}/${want.stream}`, at);
+          assert.equal(stream.uri, `rtsp://127.0.0.1:${cfg.rtspPorts[i]}/${p.$.token}`, at);
           const snapshot = await cam.getSnapshotUriAsync({ profileToken: p.$.token });
           assert.equal(snapshot.uri, `http://127.0.0.1:${port}/onvif/snapshot/${VIDEO_SOURCE}`, at);
         }
@@ -174,7 +174,7 @@ describe('media with two simulated cameras', () => {
       assert.equal(mine.videoEncoderConfiguration.$.token, 'enc_0_sub', service);
       assert.deepEqual(mine.videoEncoderConfiguration.resolution, { width: 640, height: 360 }, service);
       const stream = await cam.getStreamUriAsync({ protocol: 'RTSP', profileToken: token });
-      assert.equal(stream.uri, 'rtsp://127.0.0.1:8554/cam-1/sub', service);
+      assert.equal(stream.uri, `rtsp://127.0.0.1:${cfg.rtspPorts[0]}/${token}`, service);
     }
     cam.media2Support = true;
 
@@ -226,7 +226,7 @@ describe('media with two simulated cameras', () => {
       const want = FIXED[p.token];
       assert.equal(p.video.source.token, 'vsc_0');
       assert.deepEqual(p.video.encoder.resolution, { width: want.width, height: want.height });
-      assert.equal(p.stream.rtsp, `rtsp://127.0.0.1:8554/cam-2/${want.stream}`);
+      assert.equal(p.stream.rtsp, `rtsp://127.0.0.1:${cfg.rtspPorts[1]}/${p.token}`);
       assert.equal(p.snapshot, `http://127.0.0.1:${port}/onvif/snapshot/${VIDEO_SOURCE}`);
     }
     assert.equal(device.getCurrentProfile().token, profiles[0].token);
@@ -264,9 +264,9 @@ describe('media with two simulated cameras', () => {
     const profiles = await cam.getProfilesAsync();
     assert.deepEqual(profiles.map((p) => p.$.token),
       ['prof_cam-1_0_main', 'prof_cam-1_0_sub', 'prof_cam-2_0_main', 'prof_cam-2_0_sub']);
-    // Each channel's stream is its own camera's.
+    // Each channel is a profile of the encoder's relay.
     const { uri: stream } = await cam.getStreamUriAsync({ protocol: 'RTSP', profileToken: 'prof_cam-2_0_main' });
-    assert.equal(stream, 'rtsp://127.0.0.1:8554/cam-2/main');
+    assert.equal(stream, `rtsp://127.0.0.1:${cfg.encoderRtspPort}/prof_cam-2_0_main`);
     const { uri } = await cam.getSnapshotUriAsync({ profileToken: 'prof_cam-2_0_sub' });
     assert.equal(uri, `http://127.0.0.1:${cfg.encoderPort}/onvif/snapshot/VideoSource_cam-2_0`);
     assertSchemaValid(cam.responses);

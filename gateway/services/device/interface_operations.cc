@@ -201,6 +201,12 @@ Expected<tds::GetNetworkProtocolsResponse, Fault> GetNetworkProtocols(
   http->set_name(tt::NetworkProtocolType_HTTP);
   http->set_enabled(true);
   http->add_port(BoundPort(ctx));
+  if (ctx.device.relay_port) {
+    auto* rtsp = r.add_networkprotocols();
+    rtsp->set_name(tt::NetworkProtocolType_RTSP);
+    rtsp->set_enabled(true);
+    rtsp->add_port(*ctx.device.relay_port);
+  }
   return r;
 }
 
@@ -210,8 +216,19 @@ Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
   if (!settings) return MakeUnexpected(settings.error());
   std::optional<uint16_t> http_port;
   for (const tt::NetworkProtocol& p : req.networkprotocols()) {
+    if (p.name() == tt::NetworkProtocolType_RTSP && ctx.device.relay_port) {
+      // The relay stays where the configuration put it (for now): a client
+      // that writes back what GetNetworkProtocols said changes nothing.
+      if (!p.enabled() || p.port_size() != 1 ||
+          p.port(0) != static_cast<int32_t>(*ctx.device.relay_port)) {
+        return MakeUnexpected(
+            soap::InvalidArgVal("The RTSP port is set in the gateway's configuration: " +
+                                std::to_string(*ctx.device.relay_port)));
+      }
+      continue;
+    }
     if (p.name() != tt::NetworkProtocolType_HTTP) {
-      // HTTPS and RTSP are not served by the device (yet): off is what they are.
+      // HTTPS (and RTSP without the relay) are not served: off is what they are.
       if (p.enabled()) {
         return MakeUnexpected(soap::InvalidArgVal(
             std::string(p.name() == tt::NetworkProtocolType_HTTPS ? "HTTPS" : "RTSP") +

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "adapters/fault_map.h"
+#include "services/media/relay_source.h"
 #include "services/media/stream_uri.h"
 #include "services/xml_time.h"
 
@@ -449,6 +450,11 @@ Expected<std::string, Fault> StreamUri(const RequestContext& ctx, const std::str
   if (enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY || enc->stream.uri().empty()) {
     return MakeUnexpected(soap::InvalidArgVal("This camera takes pictures only: use GetSnapshotUri",
                                               "InvalidStreamSetup"));
+  }
+  if (ctx.device.relay_port) {
+    // The relay serves every stream the camera has, MJPEG over HTTP included.
+    return "rtsp://" + ClientHost(ctx) + ":" + std::to_string(*ctx.device.relay_port) +
+           RelayPath(profile);
   }
   if (enc->stream.transport() == v1::STREAM_TRANSPORT_MJPEG_HTTP) {
     // An http:// MJPEG URL is no RTSP stream: handing it out as one breaks

@@ -85,8 +85,8 @@ trt::Capabilities ServiceCapabilities(const RequestContext& ctx) {
   trt::Capabilities c;
   c.mutable_profilecapabilities()->set_maximumnumberofprofiles(MediaProfileStore::kMaxProfiles);
   auto* s = c.mutable_streamingcapabilities();
-  // Streams are the camera's own RTSP streams until the media relay serves
-  // them: RTP over UDP and interleaved in RTSP, no multicast, no tunnel.
+  // The relay (or, with streams: passthrough, the camera) serves RTP over
+  // UDP and interleaved in RTSP: no multicast, no HTTP tunnel (yet).
   s->set_rtpmulticast(false);
   s->set_rtp_tcp(false);
   s->set_rtp_rtsp_tcp(true);

@@ -51,9 +51,14 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         http = {}, security = {}, admin = ADMIN,
                                         relays = [], audio = [], encoderDevice = false } = {}) {
   const ports = [];
-  for (let i = 0; i < devices; i++) ports.push(await freeTcpPort());
+  const rtspPorts = [];
+  for (let i = 0; i < devices; i++) {
+    ports.push(await freeTcpPort());
+    rtspPorts.push(await freeTcpPort());
+  }
   // One more device presenting every camera as its video sources (an NVR).
   const encoderPort = encoderDevice ? await freeTcpPort() : undefined;
+  const encoderRtspPort = encoderDevice ? await freeTcpPort() : undefined;
   const dport = discoveryPort ?? await freeUdpPort();
   const lines = [
     `state_dir: ${path.join(dir, 'state')}`,
@@ -93,6 +98,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       `    hardware: SIM-${i + 1}000`,
       `    address: ${address}`,
       `    port: ${ports[i]}`,
+      `    rtsp_port: ${rtspPorts[i]}`,
       '    adapter: sim',
       `    camera: cam-${i + 1}`,
     );
@@ -103,14 +109,15 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
   if (encoderDevice) {
     const cams = Array.from({ length: devices }, (_, i) => `cam-${i + 1}`).join(', ');
     lines.push('  - id: nvr', '    name: E2E encoder', `    address: ${address}`,
-      `    port: ${encoderPort}`, '    adapter: sim', `    camera: [${cams}]`);
+      `    port: ${encoderPort}`, `    rtsp_port: ${encoderRtspPort}`, '    adapter: sim',
+      `    camera: [${cams}]`);
     if (admin) {
       lines.push('    admin:', `      username: ${admin.username}`, `      password: ${admin.password}`);
     }
   }
   const file = path.join(dir, 'gateway.yaml');
   fs.writeFileSync(file, lines.join('\n') + '\n');
-  return { file, ports, discoveryPort: dport, encoderPort };
+  return { file, ports, rtspPorts, discoveryPort: dport, encoderPort, encoderRtspPort };
 }
 
 /** A running gateway whose log lines can be awaited. */

@@ -21,6 +21,7 @@
 #include "adapters/simulated/jpeg_encoder.h"
 #include "adapters/simulated/simulated_config.h"
 #include "adapters/simulated/simulated_service.h"
+#include "adapters/simulated/test_stream_server.h"
 
 namespace onvifgw::simulated {
 namespace {
@@ -872,10 +873,10 @@ TEST_F(SimulatedAdapterTest, AuxiliaryCommandsAreDescribedAndRun) {
   ASSERT_TRUE(stub().Describe(&describe_context, describe, &described).ok());
   const auto& cam = described.cameras(0);
   EXPECT_TRUE(cam.capabilities().auxiliary_commands());
-  EXPECT_EQ(std::vector<std::string>(cam.auxiliary_commands().begin(),
-                                     cam.auxiliary_commands().end()),
-            (std::vector<std::string>{"tt:IRLamp|On", "tt:IRLamp|Off", "tt:IRLamp|Auto",
-                                      "tt:Wiper|On", "tt:Wiper|Off"}));
+  EXPECT_EQ(
+      std::vector<std::string>(cam.auxiliary_commands().begin(), cam.auxiliary_commands().end()),
+      (std::vector<std::string>{"tt:IRLamp|On", "tt:IRLamp|Off", "tt:IRLamp|Auto", "tt:Wiper|On",
+                                "tt:Wiper|Off"}));
   auto send = [&](const std::string& command, v1::AuxiliaryCommandResponse* out) {
     grpc::ClientContext context;
     v1::AuxiliaryCommandRequest request;
@@ -929,6 +930,41 @@ TEST_F(SimulatedAdapterTest, FactoryDefaultRestoresStreamsRelaysAndClock) {
   request.set_camera_id("nope");
   EXPECT_EQ(stub().FactoryDefault(&unknown_context, request, &reset).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+TEST(TestStreamPipelineTest, EncodesWhatTheStreamDescribes) {
+  v1::VideoStream stream;
+  stream.set_codec(v1::VIDEO_CODEC_H264);
+  stream.mutable_resolution()->set_width(640);
+  stream.mutable_resolution()->set_height(360);
+  stream.set_framerate(12.5F);
+  stream.set_bitrate_kbps(512);
+  stream.set_gop_length(25);
+  stream.set_codec_profile("High");
+  EXPECT_EQ(TestStreamPipeline(stream),
+            "( videotestsrc is-live=true pattern=ball ! video/x-raw,width=640,height=360,"
+            "framerate=12500/1000 ! x264enc tune=zerolatency speed-preset=ultrafast bitrate=512 "
+            "key-int-max=25 ! video/x-h264,profile=high ! rtph264pay name=pay0 pt=96 "
+            "config-interval=-1 )");
+  stream.set_codec(v1::VIDEO_CODEC_JPEG);
+  stream.set_quality(70);
+  const auto jpeg = TestStreamPipeline(stream);
+  ASSERT_TRUE(jpeg.has_value());
+  EXPECT_NE(jpeg->find("jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26"), std::string::npos);
+  stream.set_codec(v1::VIDEO_CODEC_MPEG4);
+  EXPECT_FALSE(TestStreamPipeline(stream).has_value());
+}
+
+TEST(SimulatedServiceTest, StreamsAreServedWhereTheConfiguredBaseSays) {
+  SimulatedConfig config = ParseOrDie("cameras: [{id: cam-9}]\nrtsp_port: 40000");
+  EXPECT_EQ(config.rtsp_port, 40000);
+  config.cameras[0].stream_base_uri = "rtsp://127.0.0.1:40000/";
+  SimulatedService service(config);
+  const auto main = service.VideoStreamOf("cam-9", "main");
+  ASSERT_TRUE(main.has_value());
+  EXPECT_EQ(main->uri(), "rtsp://127.0.0.1:40000/cam-9/main");
+  EXPECT_FALSE(service.VideoStreamOf("cam-9", "nope").has_value());
+  EXPECT_FALSE(service.VideoStreamOf("cam-1", "main").has_value());
 }
 
 }  // namespace

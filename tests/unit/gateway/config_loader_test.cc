@@ -146,6 +146,41 @@ TEST(ConfigLoader, NetworkConfigIsStoredOrRefused) {
       << e.reason;
 }
 
+TEST(ConfigLoader, StreamsAreRelayedOnTheirOwnPortOrPassedThrough) {
+  auto r = ParseConfig(kValid, "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_TRUE(r->devices[0].stream_relay);
+  EXPECT_EQ(r->devices[0].rtsp_port, 0);  // a free port
+  r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: x\n    rtsp_port: 8554\n"),
+                  "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->devices[1].rtsp_port, 8554);
+  r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: x\n    streams: passthrough\n"),
+                  "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_FALSE(r->devices[1].stream_relay);
+  const struct {
+    const char* added;
+    const char* reason;
+  } bad[] = {
+      {"    streams: proxy\n", "streams must be 'relay' or 'passthrough'"},
+      {"    streams: passthrough\n    rtsp_port: 8554\n", "rtsp_port needs streams: relay"},
+      {"    rtsp_port: 8080\n", "rtsp_port 8080 is already used by another device"},
+      {"    rtsp_port: 70000\n", "rtsp_port"},
+  };
+  for (const auto& b : bad) {
+    ConfigError e =
+        ErrorOf(Replace(kValid, "    camera: x\n", std::string("    camera: x\n") + b.added));
+    EXPECT_NE(e.reason.find(b.reason), std::string::npos) << b.added << ": " << e.reason;
+    EXPECT_GT(e.line, 0) << b.added;
+  }
+  // Two devices on one RTSP port.
+  ConfigError e = ErrorOf(
+      Replace(Replace(kValid, "    camera: cam-1\n", "    camera: cam-1\n    rtsp_port: 9000\n"),
+              "    camera: x\n", "    camera: x\n    rtsp_port: 9000\n"));
+  EXPECT_NE(e.reason.find("rtsp_port 9000 is already used"), std::string::npos) << e.reason;
+}
+
 TEST(ConfigLoader, MissingRequiredDeviceKey) {
   ConfigError e = ErrorOf(Replace(kValid, "    camera: x\n", ""));
   EXPECT_NE(e.reason.find("device needs 'camera'"), std::string::npos) << e.reason;

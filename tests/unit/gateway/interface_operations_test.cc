@@ -158,6 +158,25 @@ TEST_F(InterfaceOperationsTest, ProtocolFaultsChangeNothing) {
   EXPECT_TRUE(announced_.empty());
 }
 
+TEST_F(InterfaceOperationsTest, TheRelaysRtspPortIsReportedAndStaysWhereTheConfigPutIt) {
+  device_.relay_port = 8554;
+  const std::string r = soap_.Ok("<tds:GetNetworkProtocols/>");
+  EXPECT_NE(r.find("<tt:Name>RTSP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>8554</tt:Port>"),
+            std::string::npos)
+      << r;
+  const auto rtsp = [](const char* enabled, int port) {
+    return std::string("<tds:NetworkProtocols><tt:Name>RTSP</tt:Name><tt:Enabled>") + enabled +
+           "</tt:Enabled><tt:Port>" + std::to_string(port) + "</tt:Port></tds:NetworkProtocols>";
+  };
+  // What GetNetworkProtocols said, written back: accepted, nothing moves.
+  const uint16_t port = listener_.port();
+  soap_.Ok(Protocols("true", port, rtsp("true", 8554)));
+  EXPECT_EQ(soap_.FaultOf(Protocols("true", port, rtsp("true", 8555))), "InvalidArgVal");
+  EXPECT_EQ(soap_.FaultOf(Protocols("true", port, rtsp("false", 8554))), "InvalidArgVal");
+  EXPECT_EQ(device_.relay_port, 8554);
+  EXPECT_TRUE(announced_.empty());
+}
+
 TEST_F(InterfaceOperationsTest,
        SetNetworkInterfacesBindsAnAddressOfTheApplianceAndKeepsLinkSettings) {
   const uint16_t port = listener_.port();

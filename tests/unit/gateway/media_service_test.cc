@@ -15,6 +15,7 @@
 #include "services/authentication.h"
 #include "services/device_security.h"
 #include "services/media/media_profile_store.h"
+#include "services/media/relay_source.h"
 #include "store/state_store.h"
 
 namespace onvifgw::services {
@@ -465,6 +466,34 @@ TEST_F(MediaServiceTest, StreamUrisFollowTheTransportAndHideCameraCredentials) {
   EXPECT_NE(m2.find("<tr2:Uri>rtsp://admin:secret@192.0.2.10:8554/fake/main</tr2:Uri>"),
             std::string::npos)
       << m2;
+}
+
+TEST_F(MediaServiceTest, WithTheRelayStreamUrisNameTheRelayAndItsProfilePath) {
+  device_.relay_port = 8554;
+  const std::string r =
+      Ok("<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
+         "<tt:Protocol>UDP</tt:Protocol></tt:Transport></trt:StreamSetup>"
+         "<trt:ProfileToken>prof_0_main</trt:ProfileToken></trt:GetStreamUri>");
+  EXPECT_NE(r.find("<tt:Uri>rtsp://192.0.2.10:8554/prof_0_main</tt:Uri>"), std::string::npos) << r;
+  // The camera's credentials never reach the client: the relay uses them.
+  device_.config.stream_uri_credentials = true;
+  const std::string m2 =
+      Ok("<tr2:GetStreamUri><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>prof_0_sub"
+         "</tr2:ProfileToken></tr2:GetStreamUri>",
+         kMedia2);
+  EXPECT_NE(m2.find("<tr2:Uri>rtsp://192.0.2.10:8554/prof_0_sub</tr2:Uri>"), std::string::npos)
+      << m2;
+  // What the relay itself plays for the path: the camera's own stream, whole.
+  const auto source = media::RelaySourceOf(device_, "prof_0_main");
+  ASSERT_TRUE(source.has_value()) << source.error();
+  EXPECT_EQ(source->camera_id, "cam-1");
+  EXPECT_EQ(source->stream.uri(), "rtsp://admin:secret@127.0.0.1:8554/fake/main");
+  EXPECT_FALSE(media::RelaySourceOf(device_, "nope").has_value());
+  // Multicast and RTSP over HTTP are still refused.
+  EXPECT_EQ(FaultOf("<tr2:GetStreamUri><tr2:Protocol>RtspOverHttp</tr2:Protocol><tr2:ProfileToken>"
+                    "prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
+                    kMedia2),
+            "InvalidStreamSetup");
 }
 
 TEST_F(MediaServiceTest, SnapshotUriPointsAtTheGatewayItself) {

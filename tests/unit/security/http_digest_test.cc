@@ -255,6 +255,36 @@ TEST(DigestAuthenticator, WrongPasswordMethodRealm) {
             DigestCheck::kOk);
 }
 
+TEST(DigestAuthenticator, Rfc2069OnlyWhereQopIsOptional) {
+  DigestAuthenticator auth("dev-1", {}, seconds(300));
+  const auto c = auth.Challenges(false, T0());
+  DigestParams d = Client().Answer(c[0], DigestAlgorithm::kMd5, "pw");
+  d.qop.clear();
+  d.nc.clear();
+  d.cnonce.clear();
+  d.response = ComputeDigestResponse(DigestAlgorithm::kMd5, d.username, d.realm, "pw", "DESCRIBE",
+                                     d.uri, d.nonce, "", "", "");
+  // SOAP over HTTP: qop=auth is required (FACTS, RFC 7616).
+  EXPECT_EQ(auth.Verify(d, "DESCRIBE", "pw", T0()), DigestCheck::kMalformed);
+  // RTSP: accepted, repeatedly (no nonce count), while the nonce is fresh.
+  EXPECT_EQ(auth.Verify(d, "DESCRIBE", "pw", T0(), DigestQop::kOptional), DigestCheck::kOk);
+  EXPECT_EQ(auth.Verify(d, "DESCRIBE", "pw", T0() + seconds(1), DigestQop::kOptional),
+            DigestCheck::kOk);
+  EXPECT_EQ(auth.Verify(d, "DESCRIBE", "guess", T0(), DigestQop::kOptional),
+            DigestCheck::kBadCredentials);
+  EXPECT_EQ(auth.Verify(d, "DESCRIBE", "pw", T0() + seconds(301), DigestQop::kOptional),
+            DigestCheck::kStale);
+  // Half of each: malformed.
+  DigestParams half = d;
+  half.nc = "00000001";
+  EXPECT_EQ(auth.Verify(half, "DESCRIBE", "pw", T0(), DigestQop::kOptional),
+            DigestCheck::kMalformed);
+  // With qop, the nonce count still counts.
+  const DigestParams with_qop = Client().Answer(c[0], DigestAlgorithm::kMd5, "pw");
+  EXPECT_EQ(auth.Verify(with_qop, "POST", "pw", T0(), DigestQop::kOptional), DigestCheck::kOk);
+  EXPECT_EQ(auth.Verify(with_qop, "POST", "pw", T0(), DigestQop::kOptional), DigestCheck::kReplay);
+}
+
 TEST(DigestAuthenticator, NcReplay) {
   DigestAuthenticator auth("dev-1", {}, seconds(300));
   const auto c = auth.Challenges(false, T0());

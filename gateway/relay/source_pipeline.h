@@ -1,0 +1,19 @@
+#pragma once
+// The GStreamer pipeline that pulls one camera stream and hands it to the
+// RTSP server as RTP, without transcoding: an upstream RTSP stream is
+// depayloaded, parsed and payloaded again (H.264, H.265, JPEG); MJPEG over
+// HTTP becomes RTP/JPEG (RFC 2435), which Profile S allows.
+
+#include <string>
+
+#include "adapter/v1/adapter.pb.h"
+#include "core/expected.h"
+
+namespace onvifgw::relay {
+
+/// A gst-launch description, in the parentheses GstRTSPMediaFactory wants,
+/// whose payloader is named pay0; or why the stream cannot be relayed (a
+/// codec or transport the relay does not carry, a URI it cannot quote).
+Expected<std::string, std::string> SourcePipeline(const adapter::v1::VideoStream& stream);
+
+}  // namespace onvifgw::relay
