@@ -115,10 +115,43 @@ Status<std::string> GatewayApp::Start() {
     if (auto st = geo->Load(); !st) return MakeUnexpected(st.error());
     dev->geo_location = geo.get();
     geo_location_.push_back(std::move(geo));
+    // The relay first: the web service port hands RTSP-over-HTTP tunnels to it.
+    http::ConnectionHandover tunnels;
+    if (dc.stream_relay && dev->media != nullptr) {
+      if (!relay_) relay_ = std::make_unique<relay::RtspRelay>();
+      // Where a client moved it (SetNetworkProtocols), unless that is no
+      // longer possible; then where the config says.
+      const uint16_t moved = dev->network->RtspPortFor(dc.rtsp_port);
+      auto rtsp = relay_->Serve(*dev, dc.address, moved,
+                                relay::AdmitDeviceUsers(*dev, authenticator_.get()));
+      if (!rtsp && moved != dc.rtsp_port) {
+        log::WriteAbout(log::Level::kWarn, "relay", dc.id,
+                        "cannot serve RTSP where a client moved it (" + rtsp.error() +
+                            "); using the configured rtsp_port");
+        rtsp = relay_->Serve(*dev, dc.address, dc.rtsp_port,
+                             relay::AdmitDeviceUsers(*dev, authenticator_.get()));
+      }
+      if (!rtsp) return MakeUnexpected("device " + dc.id + ": " + rtsp.error());
+      dev->relay = *rtsp;
+      log::WriteAbout(log::Level::kInfo, "relay", dc.id,
+                      "serving rtsp://" +
+                          (dc.address == "0.0.0.0" ? std::string("127.0.0.1") : dc.address) + ":" +
+                          std::to_string(dev->relay->port()) +
+                          "/<profile token>, and tunnelled in HTTP on the web service port");
+      tunnels.wants = [](std::string_view method, std::string_view, std::string_view accept,
+                         std::string_view content_type) {
+        return relay::IsRtspTunnelRequest(method, accept, content_type);
+      };
+      tunnels.take = [relay = relay_.get(), device = dev.get()](http::HandedOverConnection c) {
+        relay->TakeTunnel(*device, c.fd, std::move(c.received), std::move(c.remote_address),
+                          c.remote_port);
+      };
+    }
     // The device's IP address filter applies on accept, on every port of it.
     auto listener = std::make_unique<http::RebindableListener>(
         io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id,
-        [sec = dev->security](const std::string& remote) { return sec->Admits(remote); });
+        [sec = dev->security](const std::string& remote) { return sec->Admits(remote); },
+        std::move(tunnels));
     // Where a client moved it (SetNetworkProtocols/SetNetworkInterfaces),
     // unless that is no longer possible; then where the config says.
     const auto moved = dev->network->BindingFor(dc.address, dc.port);
@@ -141,16 +174,6 @@ Status<std::string> GatewayApp::Start() {
                         std::to_string(listener->port()) + std::string(services::device::kPath));
     dev->listener = listener.get();
     listeners_.push_back(std::move(listener));
-    if (dc.stream_relay && dev->media != nullptr) {
-      if (!relay_) relay_ = std::make_unique<relay::RtspRelay>();
-      auto rtsp = relay_->Serve(*dev, dc.address, dc.rtsp_port,
-                                relay::AdmitDeviceUsers(*dev, authenticator_.get()));
-      if (!rtsp) return MakeUnexpected("device " + dc.id + ": " + rtsp.error());
-      dev->relay_port = *rtsp;
-      log::WriteAbout(log::Level::kInfo, "relay", dc.id,
-                      "serving rtsp://" + (bound == "0.0.0.0" ? std::string("127.0.0.1") : bound) +
-                          ":" + std::to_string(*rtsp) + "/<profile token>");
-    }
     devices_.push_back(std::move(dev));
   }
 
@@ -231,13 +254,15 @@ void GatewayApp::Stop() {
   stopped_ = true;
   if (discovery_) discovery_->Stop();  // Bye while the network is still ours
   for (auto& l : listeners_) l->Stop();
-  relay_.reset();  // its clients go with the listeners
   if (supervisor_) supervisor_->Stop();
   events_.reset();  // answers pending PullMessages before the I/O threads stop
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();
   }
+  // After the I/O threads: a connection still being read may hand a tunnel
+  // to the relay until then.
+  relay_.reset();
   log::Info("gateway", "stopped");
 }
 

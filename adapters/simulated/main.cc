@@ -1,8 +1,10 @@
 // onvif-adapter-simulated: a software camera behind the adapter API v1. Needs no hardware.
 
+#include <algorithm>
 #include <memory>
 
 #include "adapters/sdk/run_adapter.h"
+#include "adapters/simulated/mjpeg_http_server.h"
 #include "adapters/simulated/simulated_config.h"
 #include "adapters/simulated/simulated_service.h"
 #include "adapters/simulated/test_stream_server.h"
@@ -13,6 +15,7 @@ using onvifgw::adapter_sdk::Result;
 
 // Serves the cameras' streams for as long as the adapter runs.
 std::unique_ptr<onvifgw::simulated::TestStreamServer> stream_server;
+std::unique_ptr<onvifgw::simulated::MjpegHttpServer> mjpeg_server;
 
 Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   auto config = onvifgw::simulated::ParseSimulatedConfig(yaml);
@@ -35,6 +38,25 @@ Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   }
   for (auto& camera : config->cameras) {
     camera.stream_base_uri = "rtsp://127.0.0.1:" + std::to_string(*port) + "/";
+  }
+  // Only when some camera streams like a legacy one: no port is taken otherwise.
+  if (std::any_of(config->cameras.begin(), config->cameras.end(), [](const auto& camera) {
+        return camera.streaming == onvifgw::simulated::Streaming::kMjpegHttp;
+      })) {
+    mjpeg_server = std::make_unique<onvifgw::simulated::MjpegHttpServer>();
+    auto mjpeg_port = mjpeg_server->Start(
+        "127.0.0.1", config->mjpeg_port,
+        [service_slot](const std::string& camera_id, const std::string& stream_id)
+            -> std::optional<onvifgw::simulated::MjpegFrame> {
+          if (*service_slot == nullptr) return std::nullopt;
+          return (*service_slot)->RenderStreamFrame(camera_id, stream_id);
+        });
+    if (!mjpeg_port) {
+      return mjpeg_port.error();
+    }
+    for (auto& camera : config->cameras) {
+      camera.mjpeg_base_uri = "http://127.0.0.1:" + std::to_string(*mjpeg_port) + "/";
+    }
   }
   auto service = std::make_unique<onvifgw::simulated::SimulatedService>(std::move(config).value());
   *service_slot = service.get();

@@ -31,7 +31,7 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     node.Fail("expected a map with at least an id");
   }
   node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
-                          "framerate", "relay_outputs", "audio"});
+                          "framerate", "relay_outputs", "audio", "streaming"});
   CameraConfig camera;
   ConfigNode id = node["id"];
   camera.id = id.AsString();
@@ -53,17 +53,25 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.relay_outputs =
       static_cast<uint32_t>(node["relay_outputs"].AsInt(0, 8, camera.relay_outputs));
   camera.audio = node["audio"].AsBool(camera.audio);
+  ConfigNode streaming = node["streaming"];
+  const std::string how = streaming.AsString("rtsp");
+  if (how == "mjpeg_http") {
+    camera.streaming = Streaming::kMjpegHttp;
+  } else if (how != "rtsp") {
+    streaming.Fail("must be rtsp or mjpeg_http");
+  }
   return camera;
 }
 
 SimulatedConfig Parse(const YAML::Node& yaml) {
   ConfigNode root(yaml);
-  root.RejectUnknownKeys({"cameras", "motion_interval_ms", "rtsp_port"});
+  root.RejectUnknownKeys({"cameras", "motion_interval_ms", "rtsp_port", "mjpeg_port"});
 
   SimulatedConfig config;
   config.motion_interval =
       std::chrono::milliseconds(root["motion_interval_ms"].AsInt(10, 3'600'000, 5000));
   config.rtsp_port = static_cast<uint16_t>(root["rtsp_port"].AsInt(0, 65535, 0));
+  config.mjpeg_port = static_cast<uint16_t>(root["mjpeg_port"].AsInt(0, 65535, 0));
 
   ConfigNode cameras = root["cameras"];
   if (!cameras.IsSet()) {

@@ -11,6 +11,12 @@
 
 namespace onvifgw::simulated {
 
+/// How a simulated camera serves its streams.
+enum class Streaming {
+  kRtsp,       ///< H.264 (or H.265/JPEG as set) over RTSP, like an IP camera
+  kMjpegHttp,  ///< its rendered pictures as MJPEG over HTTP, like a legacy camera
+};
+
 /// One simulated camera (an element of `cameras:`).
 struct CameraConfig {
   std::string id;     ///< Required, unique; letters, digits, '.', '_' and '-' only.
@@ -26,6 +32,10 @@ struct CameraConfig {
   /// Where the camera's streams are served: "<base><camera id>/<stream id>" (set at start from
   /// the test stream server's port, not from the YAML).
   std::string stream_base_uri = "rtsp://127.0.0.1:8554/";
+  Streaming streaming = Streaming::kRtsp;
+  /// The same for MJPEG over HTTP: "<base><camera id>/<stream id>" (set at start from the MJPEG
+  /// server's port).
+  std::string mjpeg_base_uri = "http://127.0.0.1:8081/";
 };
 
 /// The simulated adapter's config section:
@@ -41,12 +51,15 @@ struct CameraConfig {
 ///       framerate: 25        # 1..120
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
+///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only)
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
 ///   rtsp_port: 0             # the streams' RTSP server on 127.0.0.1; 0: a free port
+///   mjpeg_port: 0            # the MJPEG-over-HTTP server on 127.0.0.1; 0: a free port
 struct SimulatedConfig {
   std::vector<CameraConfig> cameras;
   std::chrono::milliseconds motion_interval{5000};
   uint16_t rtsp_port = 0;
+  uint16_t mjpeg_port = 0;
 };
 
 /// Validates a config section (undefined or null: all defaults). Unknown keys, wrong types,

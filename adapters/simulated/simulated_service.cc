@@ -81,6 +81,23 @@ std::optional<v1::VideoStream> SimulatedService::VideoStreamOf(const std::string
   return std::nullopt;
 }
 
+std::optional<MjpegFrame> SimulatedService::RenderStreamFrame(const std::string& camera_id,
+                                                              const std::string& stream_id) const {
+  auto it = by_id_.find(camera_id);
+  if (it == by_id_.end() || it->second->IsRebooting()) return std::nullopt;
+  const auto stream = VideoStreamOf(camera_id, stream_id);
+  if (!stream || stream->codec() != v1::VIDEO_CODEC_JPEG) return std::nullopt;
+  RgbImage image = RenderFrame({.camera_id = camera_id,
+                                .width = stream->resolution().width(),
+                                .height = stream->resolution().height(),
+                                .time = it->second->Time().utc,
+                                .motion_active = MotionActiveAt(clock_.SteadyNow())});
+  // The stream's quality is 0..100; libjpeg takes 1..100.
+  auto jpeg = EncodeJpeg(image, std::clamp(static_cast<int>(stream->quality()), 1, 100));
+  if (!jpeg) return std::nullopt;
+  return MjpegFrame{std::move(jpeg).value(), stream->framerate()};
+}
+
 void SimulatedService::BeginShutdown() {
   {
     std::lock_guard<std::mutex> lock(stream_mutex_);

@@ -12,6 +12,7 @@
 #include "adapter/v1/adapter.grpc.pb.h"
 #include "adapters/sdk/run_adapter.h"
 #include "adapters/simulated/clock.h"
+#include "adapters/simulated/mjpeg_http_server.h"
 #include "adapters/simulated/simulated_camera.h"
 #include "adapters/simulated/simulated_config.h"
 
@@ -31,6 +32,11 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   /// server's lookup).
   std::optional<onvifgw::adapter::v1::VideoStream> VideoStreamOf(
       const std::string& camera_id, const std::string& stream_id) const;
+  /// The picture stream `stream_id` of camera `camera_id` shows now, as a JPEG at the stream's
+  /// size and quality, with the stream's frame rate (the MJPEG server's frame source); nullopt
+  /// for no such JPEG stream, or while the camera reboots.
+  std::optional<MjpegFrame> RenderStreamFrame(const std::string& camera_id,
+                                              const std::string& stream_id) const;
 
   static constexpr std::chrono::seconds kRebootDowntime{2};
   /// How often a waiting StreamEvents call checks whether its client has gone away.

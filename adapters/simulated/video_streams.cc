@@ -164,6 +164,9 @@ adapter_sdk::Result<std::string> ChooseProfile(const v1::VideoStream& current,
   return requested;
 }
 
+// A legacy camera's streams: its pictures as MJPEG over HTTP, nothing else.
+std::vector<v1::VideoStream> MjpegVideoStreams(const CameraConfig& camera, float framerate);
+
 }  // namespace
 
 v1::Resolution SubResolution(const CameraConfig& camera) {
@@ -177,6 +180,7 @@ v1::Resolution SubResolution(const CameraConfig& camera) {
 
 std::vector<v1::VideoStream> DefaultVideoStreams(const CameraConfig& camera) {
   const auto framerate = static_cast<float>(camera.framerate);
+  if (camera.streaming == Streaming::kMjpegHttp) return MjpegVideoStreams(camera, framerate);
 
   const v1::Resolution native = MakeResolution({camera.width, camera.height});
   const std::vector<v1::Resolution> main_sizes =
@@ -259,5 +263,29 @@ adapter_sdk::Result<v1::VideoStream> ApplyEncoderRequest(
   updated.set_quality(request.quality());
   return updated;
 }
+
+namespace {
+
+std::vector<v1::VideoStream> MjpegVideoStreams(const CameraConfig& camera, float framerate) {
+  auto mjpeg = [&](v1::VideoStream stream, const std::vector<v1::Resolution>& sizes,
+                   UIntBounds bitrate) {
+    stream.set_uri(camera.mjpeg_base_uri + camera.id + "/" + stream.stream_id());
+    stream.set_transport(v1::STREAM_TRANSPORT_MJPEG_HTTP);
+    stream.set_codec(v1::VIDEO_CODEC_JPEG);
+    stream.set_gop_length(0);
+    stream.set_codec_profile("");
+    *stream.mutable_options()->add_codecs() =
+        MakeCodecOptions(v1::VIDEO_CODEC_JPEG, sizes, framerate, bitrate, {});
+    return stream;
+  };
+  const v1::Resolution native = MakeResolution({camera.width, camera.height});
+  const v1::Resolution sub_size = SubResolution(camera);
+  return {mjpeg(MakeDefaultStream(camera, "main", native, 8192, kMainQuality),
+                ScaledDownResolutions(native, {{1280, 720}, {640, 360}}), {512, 16384}),
+          mjpeg(MakeDefaultStream(camera, "sub", sub_size, 2048, kSubQuality),
+                ScaledDownResolutions(sub_size, {{320, 180}}), {128, 4096})};
+}
+
+}  // namespace
 
 }  // namespace onvifgw::simulated

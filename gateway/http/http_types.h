@@ -50,4 +50,26 @@ using AdmissionCheck = std::function<bool(const std::string& remote_address)>;
 /// from any thread, exactly once. The Request views stay valid until then.
 using Handler = std::function<void(const Request&, std::function<void(Response)> respond)>;
 
+/// A connection that leaves HTTP: its socket, with every byte read from it
+/// so far (the request header as received, and whatever followed it).
+struct HandedOverConnection {
+  int fd = -1;  ///< the receiver owns it (and closes it)
+  std::string received;
+  std::string remote_address;
+  unsigned short remote_port = 0;
+};
+
+/// Lets another protocol take over connections on the web service port
+/// (RTSP tunnelled in HTTP, ONVIF Streaming §5.1.1.4). `wants` is asked once
+/// the request header is in, before any HTTP authentication (the tunnelled
+/// protocol authenticates itself); `take` then owns the connection. Both are
+/// called on an I/O thread and must be quick.
+struct ConnectionHandover {
+  std::function<bool(std::string_view method, std::string_view target, std::string_view accept,
+                     std::string_view content_type)>
+      wants;
+  std::function<void(HandedOverConnection)> take;
+  explicit operator bool() const { return wants && take; }
+};
+
 }  // namespace onvifgw::http

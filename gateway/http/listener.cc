@@ -91,7 +91,8 @@ void Listener::Accept() {
             socket.close(ignored);
           } else {
             ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
-            std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_)
+            std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_,
+                                      self->handover_)
                 ->Start();
           }
         }

@@ -26,6 +26,10 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void StopAndWait();
   /// Installs the accept-time filter (before Run()).
   void set_admission_check(AdmissionCheck check) { admit_ = std::move(check); }
+  /// Lets another protocol take connections over (before Run()).
+  void set_handover(ConnectionHandover handover) {
+    handover_ = std::make_shared<const ConnectionHandover>(std::move(handover));
+  }
   unsigned short port() const { return port_; }
 
   /// Open connections (for limits and tests).
@@ -40,6 +44,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::shared_ptr<const Handler> handler_;
   std::string name_;
   AdmissionCheck admit_;
+  std::shared_ptr<const ConnectionHandover> handover_;
   unsigned short port_ = 0;
   std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
 };

@@ -3,12 +3,14 @@
 namespace onvifgw::http {
 
 RebindableListener::RebindableListener(boost::asio::io_context& io, Limits limits, Handler handler,
-                                       std::string name, AdmissionCheck admission)
+                                       std::string name, AdmissionCheck admission,
+                                       ConnectionHandover handover)
     : io_(io),
       limits_(limits),
       handler_(std::move(handler)),
       name_(std::move(name)),
-      admission_(std::move(admission)) {}
+      admission_(std::move(admission)),
+      handover_(std::move(handover)) {}
 
 RebindableListener::~RebindableListener() { Stop(); }
 
@@ -16,6 +18,7 @@ Expected<std::shared_ptr<Listener>, std::string> RebindableListener::Open(
     const std::string& address, uint16_t port) {
   auto listener = std::make_shared<Listener>(io_, limits_, handler_, name_);
   if (admission_) listener->set_admission_check(admission_);
+  if (handover_) listener->set_handover(handover_);
   if (auto st = listener->Listen(address, port); !st) return MakeUnexpected(st.error());
   listener->Run();
   return listener;

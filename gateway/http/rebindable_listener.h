@@ -22,7 +22,7 @@ namespace onvifgw::http {
 class RebindableListener {
  public:
   RebindableListener(boost::asio::io_context& io, Limits limits, Handler handler, std::string name,
-                     AdmissionCheck admission = {});
+                     AdmissionCheck admission = {}, ConnectionHandover handover = {});
   ~RebindableListener();
   RebindableListener(const RebindableListener&) = delete;
   RebindableListener& operator=(const RebindableListener&) = delete;
@@ -46,6 +46,7 @@ class RebindableListener {
   const Handler handler_;
   const std::string name_;
   const AdmissionCheck admission_;
+  const ConnectionHandover handover_;
   mutable std::mutex mu_;
   std::shared_ptr<Listener> current_;
   std::string address_;

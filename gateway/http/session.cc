@@ -11,11 +11,13 @@ namespace bhttp = beast::http;
 
 Session::Session(asio::ip::tcp::socket&& socket, const Limits& limits,
                  std::shared_ptr<const Handler> handler,
-                 std::shared_ptr<std::atomic<std::size_t>> open_counter)
+                 std::shared_ptr<std::atomic<std::size_t>> open_counter,
+                 std::shared_ptr<const ConnectionHandover> handover)
     : stream_(std::move(socket)),
       limits_(limits),
       handler_(std::move(handler)),
-      open_(std::move(open_counter)) {
+      open_(std::move(open_counter)),
+      handover_(std::move(handover)) {
   ++*open_;
   // Beast sizes each read by the buffer's spare capacity (at least 512
   // bytes): an empty buffer reads a 1.3 KB request carrying a WS-Security
@@ -29,7 +31,10 @@ Session::Session(asio::ip::tcp::socket&& socket, const Limits& limits,
     local_port_ = local.port();
   }
   auto remote = stream_.socket().remote_endpoint(ec);
-  if (!ec) remote_address_ = WithoutV4Mapping(remote.address()).to_string();
+  if (!ec) {
+    remote_address_ = WithoutV4Mapping(remote.address()).to_string();
+    remote_port_ = remote.port();
+  }
 }
 
 Session::~Session() { --*open_; }
@@ -41,7 +46,10 @@ void Session::Start() {
 void Session::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-  parser_->body_limit(limits_.max_body_bytes);
+  // The body limit is checked once the header is in (OnHeader): a
+  // connection handed over (a tunnel's POST announces a body far above it)
+  // must not be refused first.
+  parser_->body_limit(boost::none);
   // The first request must arrive within the read timeout; later ones within
   // the keep-alive idle timeout.
   stream_.expires_after(requests_ == 0 ? limits_.read_timeout : limits_.idle_timeout);
@@ -52,21 +60,61 @@ void Session::ReadHeader() {
 
 void Session::OnHeader(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) return SendError(431, "Request header too large", true);
-  // Beast checks a declared Content-Length against the body limit as soon as
-  // the header is complete.
-  if (ec == bhttp::error::body_limit) return SendError(413, "Request body too large", true);
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
       ec == asio::error::connection_reset || ec == asio::error::eof) {
     return Close();
   }
   if (ec) return SendError(400, "Bad request", true);
+  // Before the body limit: a tunnel's POST announces a large body that is
+  // really an endless stream.
+  if (HandedOver()) return;
   if (parser_->content_length() && *parser_->content_length() > limits_.max_body_bytes) {
     return SendError(413, "Request body too large", true);
   }
+  parser_->body_limit(limits_.max_body_bytes);  // a chunked body, as it arrives
   stream_.expires_after(limits_.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
+}
+
+bool Session::HandedOver() {
+  if (!handover_ || !*handover_) return false;
+  const auto& header = parser_->get();
+  const auto method = header.method_string();
+  const auto target = header.target();
+  const auto accept = header[bhttp::field::accept];
+  const auto content_type = header[bhttp::field::content_type];
+  if (!handover_->wants(std::string_view(method.data(), method.size()),
+                        std::string_view(target.data(), target.size()),
+                        std::string_view(accept.data(), accept.size()),
+                        std::string_view(content_type.data(), content_type.size()))) {
+    return false;
+  }
+  // The new owner parses the request itself: the header as it came (fields
+  // in arrival order), then whatever the client sent after it.
+  HandedOverConnection c;
+  c.received.append(method.data(), method.size()).append(" ");
+  c.received.append(target.data(), target.size());
+  c.received.append(header.version() == 10 ? " HTTP/1.0\r\n" : " HTTP/1.1\r\n");
+  for (const auto& field : header) {
+    c.received.append(field.name_string().data(), field.name_string().size()).append(": ");
+    c.received.append(field.value().data(), field.value().size()).append("\r\n");
+  }
+  c.received.append("\r\n");
+  c.received.append(beast::buffers_to_string(buffer_.data()));
+  buffer_.consume(buffer_.size());
+  c.remote_address = remote_address_;
+  c.remote_port = remote_port_;
+  stream_.expires_never();
+  beast::error_code ec;
+  c.fd = stream_.socket().release(ec);
+  if (ec) {
+    Close();
+    return true;
+  }
+  handover_->take(std::move(c));
+  return true;
 }
 
 void Session::OnBody(beast::error_code ec) {

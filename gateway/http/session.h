@@ -21,7 +21,8 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(boost::asio::ip::tcp::socket&& socket, const Limits& limits,
           std::shared_ptr<const Handler> handler,
-          std::shared_ptr<std::atomic<std::size_t>> open_counter);
+          std::shared_ptr<std::atomic<std::size_t>> open_counter,
+          std::shared_ptr<const ConnectionHandover> handover = nullptr);
   ~Session();
   void Start();
 
@@ -30,6 +31,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void ReadHeader();
   void OnHeader(boost::beast::error_code ec);
   void OnBody(boost::beast::error_code ec);
+  /// Gives the connection to `handover_` if it wants this request; true if
+  /// it did (the session then ends without touching the socket again).
+  bool HandedOver();
   void Dispatch();
   void SendError(unsigned status, const char* text, bool close);
   void Send(Response r, bool keep_alive);
@@ -46,12 +50,14 @@ class Session : public std::enable_shared_from_this<Session> {
   Limits limits_;
   std::shared_ptr<const Handler> handler_;
   std::shared_ptr<std::atomic<std::size_t>> open_;
+  std::shared_ptr<const ConnectionHandover> handover_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   BeastRequest request_;
   std::shared_ptr<boost::beast::http::response<boost::beast::http::string_body>> response_;
   std::string local_address_;
   unsigned short local_port_ = 0;
   std::string remote_address_;
+  unsigned short remote_port_ = 0;
   unsigned requests_ = 0;
   std::array<char, 4096> drain_buffer_{};
   std::optional<boost::asio::steady_timer> delay_timer_;

@@ -1,8 +1,12 @@
 #include "relay/rtsp_relay.h"
 
+#include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <future>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -15,13 +19,13 @@
 namespace onvifgw::relay {
 
 // One device's server and the mounts it made.
-class DeviceRtspServer {
+class DeviceRtspServer : public services::RtspEndpoint {
  public:
   DeviceRtspServer(const services::VirtualDevice& device, GstRTSPServer* server)
       : device_(device), server_(server), mounts_(gst_rtsp_server_get_mount_points(server)) {
     g_signal_connect(server_, "client-connected", G_CALLBACK(OnClientConnected), this);
   }
-  ~DeviceRtspServer() {
+  ~DeviceRtspServer() override {
     if (source_id_ != 0) {
       if (GSource* s = g_main_context_find_source_by_id(context_, source_id_)) g_source_destroy(s);
     }
@@ -31,12 +35,84 @@ class DeviceRtspServer {
   DeviceRtspServer(const DeviceRtspServer&) = delete;
   DeviceRtspServer& operator=(const DeviceRtspServer&) = delete;
 
-  void Attached(GMainContext* context, guint source_id) {
+  void Attached(GMainContext* context, guint source_id, uint16_t port) {
     context_ = context;
     source_id_ = source_id;
+    port_ = port;
+  }
+
+  uint16_t port() const override { return port_.load(); }
+
+  // A new listening socket on `port`, then the old one closed; clients keep
+  // their connections. Done on the relay's thread, which owns the sources.
+  Status<std::string> MoveTo(uint16_t port) override {
+    auto done = std::make_shared<std::promise<Status<std::string>>>();
+    auto result = done->get_future();
+    struct Move {
+      DeviceRtspServer* self;
+      uint16_t port;
+      std::shared_ptr<std::promise<Status<std::string>>> done;
+    };
+    GSource* idle = g_idle_source_new();
+    g_source_set_callback(
+        idle,
+        [](gpointer data) -> gboolean {
+          auto* m = static_cast<Move*>(data);
+          m->done->set_value(m->self->MoveOnRelayThread(m->port));
+          return G_SOURCE_REMOVE;
+        },
+        new Move{this, port, done}, [](gpointer data) { delete static_cast<Move*>(data); });
+    g_source_attach(idle, context_);
+    g_source_unref(idle);
+    if (result.wait_for(std::chrono::seconds(5)) != std::future_status::ready) {
+      return MakeUnexpected(std::string("the relay did not answer"));
+    }
+    return result.get();
+  }
+
+  const services::VirtualDevice& device() const { return device_; }
+
+  /// Serves an RTSP-over-HTTP tunnel half; on the relay's thread (the
+  /// server attaches the client to that thread's default context).
+  void AdoptTunnel(int fd, const std::string& received, const std::string& ip, uint16_t port) {
+    GError* error = nullptr;
+    GSocket* socket = g_socket_new_from_fd(fd, &error);
+    if (socket == nullptr) {
+      log::WriteAbout(log::Level::kWarn, "relay", device_.config.id,
+                      std::string("cannot take an RTSP-over-HTTP connection: ") +
+                          (error != nullptr ? error->message : "unknown error"));
+      if (error != nullptr) g_error_free(error);
+      ::close(fd);
+      return;
+    }
+    // Takes the socket, closing it if the request is not a tunnel after all.
+    if (!gst_rtsp_server_transfer_connection(server_, socket, ip.c_str(), port, received.c_str())) {
+      log::WriteAbout(log::Level::kInfo, "relay", device_.config.id,
+                      "refused an RTSP-over-HTTP connection from " + ip);
+    }
   }
 
  private:
+  Status<std::string> MoveOnRelayThread(uint16_t port) {
+    const uint16_t old = port_.load();
+    gst_rtsp_server_set_service(server_, std::to_string(port).c_str());
+    GError* error = nullptr;
+    GSource* source = gst_rtsp_server_create_source(server_, nullptr, &error);
+    if (source == nullptr) {
+      gst_rtsp_server_set_service(server_, std::to_string(old).c_str());
+      std::string why = error != nullptr ? error->message : "unknown error";
+      if (error != nullptr) g_error_free(error);
+      return MakeUnexpected("cannot serve RTSP on port " + std::to_string(port) + ": " + why);
+    }
+    if (GSource* previous = g_main_context_find_source_by_id(context_, source_id_)) {
+      g_source_destroy(previous);  // closes the old listening socket
+    }
+    source_id_ = g_source_attach(source, context_);
+    g_source_unref(source);
+    port_ = port;
+    return {};
+  }
+
   static void OnClientConnected(GstRTSPServer*, GstRTSPClient* client, gpointer self) {
     g_signal_connect(client, "pre-describe-request", G_CALLBACK(OnPreDescribe), self);
   }
@@ -87,9 +163,27 @@ class DeviceRtspServer {
   GstRTSPMountPoints* mounts_;
   GMainContext* context_ = nullptr;
   guint source_id_ = 0;
+  std::atomic<uint16_t> port_{0};
   std::mutex mu_;
   std::map<std::string, std::string> mounted_;  // path -> launch description
 };
+
+bool IsRtspTunnelRequest(std::string_view method, std::string_view accept,
+                         std::string_view content_type) {
+  constexpr std::string_view kTunnelled = "application/x-rtsp-tunnelled";
+  auto names = [&](std::string_view header) {
+    // A media type compares case-insensitively; parameters may follow.
+    if (header.size() < kTunnelled.size()) return false;
+    for (std::size_t i = 0; i < kTunnelled.size(); ++i) {
+      if (g_ascii_tolower(header[i]) != kTunnelled[i]) return false;
+    }
+    return header.size() == kTunnelled.size() || header[kTunnelled.size()] == ';' ||
+           header[kTunnelled.size()] == ' ' || header[kTunnelled.size()] == ',';
+  };
+  if (method == "GET") return names(accept);
+  if (method == "POST") return names(content_type);
+  return false;
+}
 
 RtspRelay::RtspRelay() {
   gst_init(nullptr, nullptr);
@@ -105,14 +199,15 @@ RtspRelay::RtspRelay() {
 RtspRelay::~RtspRelay() {
   g_main_loop_quit(loop_);
   thread_.join();
+  std::lock_guard lock(mu_);
   servers_.clear();
   g_main_loop_unref(loop_);
   g_main_context_unref(context_);
 }
 
-Expected<uint16_t, std::string> RtspRelay::Serve(const services::VirtualDevice& device,
-                                                 const std::string& address, uint16_t port,
-                                                 RtspAdmitter admit) {
+Expected<services::RtspEndpoint*, std::string> RtspRelay::Serve(
+    const services::VirtualDevice& device, const std::string& address, uint16_t port,
+    RtspAdmitter admit) {
   GstRTSPServer* server = gst_rtsp_server_new();
   gst_rtsp_server_set_address(server, address.c_str());
   gst_rtsp_server_set_service(server, std::to_string(port).c_str());
@@ -131,9 +226,55 @@ Expected<uint16_t, std::string> RtspRelay::Serve(const services::VirtualDevice& 
   const int bound = gst_rtsp_server_get_bound_port(server);
   const guint id = g_source_attach(source, context_);
   g_source_unref(source);
-  entry->Attached(context_, id);
+  entry->Attached(context_, id, static_cast<uint16_t>(bound));
+  std::lock_guard lock(mu_);
   servers_.push_back(std::move(entry));
-  return static_cast<uint16_t>(bound);
+  return servers_.back().get();
+}
+
+namespace {
+
+struct PendingTunnel {
+  DeviceRtspServer* server;
+  int fd;
+  std::string received;
+  std::string ip;
+  uint16_t port;
+};
+
+gboolean AdoptPendingTunnel(gpointer data) {
+  auto* t = static_cast<PendingTunnel*>(data);
+  t->server->AdoptTunnel(t->fd, t->received, t->ip, t->port);
+  t->fd = -1;  // the server's now
+  return G_SOURCE_REMOVE;
+}
+
+}  // namespace
+
+void RtspRelay::TakeTunnel(const services::VirtualDevice& device, int fd, std::string received,
+                           std::string remote_address, uint16_t remote_port) {
+  DeviceRtspServer* server = nullptr;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& s : servers_) {
+      if (&s->device() == &device) server = s.get();
+    }
+  }
+  if (server == nullptr) {
+    ::close(fd);
+    return;
+  }
+  auto* pending =
+      new PendingTunnel{server, fd, std::move(received), std::move(remote_address), remote_port};
+  GSource* idle = g_idle_source_new();
+  g_source_set_callback(idle, AdoptPendingTunnel, pending, [](gpointer data) {
+    // Adopted, or dropped with the relay: the connection closes either way.
+    auto* t = static_cast<PendingTunnel*>(data);
+    if (t->fd >= 0) ::close(t->fd);
+    delete t;
+  });
+  g_source_attach(idle, context_);
+  g_source_unref(idle);
 }
 
 }  // namespace onvifgw::relay

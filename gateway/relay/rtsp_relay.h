@@ -11,7 +11,9 @@
 
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <vector>
 
@@ -26,6 +28,14 @@ namespace onvifgw::relay {
 
 class DeviceRtspServer;
 
+/// Whether an HTTP request opens one half of an RTSP-over-HTTP tunnel
+/// (ONVIF Streaming §5.1.1.4, after Apple's "Tunneling QuickTime RTSP and RTP
+/// over HTTP"): the GET that carries the server's replies and the media
+/// (Accept: application/x-rtsp-tunnelled), or the POST that carries the
+/// client's base64 requests (Content-Type: application/x-rtsp-tunnelled).
+bool IsRtspTunnelRequest(std::string_view method, std::string_view accept,
+                         std::string_view content_type);
+
 class RtspRelay {
  public:
   RtspRelay();
@@ -34,15 +44,24 @@ class RtspRelay {
   RtspRelay& operator=(const RtspRelay&) = delete;
 
   /// Serves `device`'s profiles on address:port (port 0: a free one) to the
-  /// clients `admit` lets in; returns the port bound. `device` outlives this.
-  Expected<uint16_t, std::string> Serve(const services::VirtualDevice& device,
-                                        const std::string& address, uint16_t port,
-                                        RtspAdmitter admit);
+  /// clients `admit` lets in; returns where it serves (the port bound, and
+  /// the means to move it), which lives as long as this. `device` outlives
+  /// this.
+  Expected<services::RtspEndpoint*, std::string> Serve(const services::VirtualDevice& device,
+                                                       const std::string& address, uint16_t port,
+                                                       RtspAdmitter admit);
+
+  /// Serves a tunnel half that arrived on `device`'s web service port: `fd`
+  /// is the connection (this takes it, closing it if `device` has no relay),
+  /// `received` what was read from it already. Any thread.
+  void TakeTunnel(const services::VirtualDevice& device, int fd, std::string received,
+                  std::string remote_address, uint16_t remote_port);
 
  private:
   GMainContext* context_ = nullptr;
   GMainLoop* loop_ = nullptr;
   std::thread thread_;
+  std::mutex mu_;  // guards servers_ (Serve at start-up, TakeTunnel on I/O threads)
   std::vector<std::unique_ptr<DeviceRtspServer>> servers_;
 };
 

@@ -41,30 +41,43 @@ std::string RtpChain(v1::VideoCodec codec) {
 
 }  // namespace
 
-Expected<std::string, std::string> SourcePipeline(const v1::VideoStream& stream) {
+Expected<std::string, std::string> UpstreamElement(const v1::VideoStream& stream) {
   auto location = Quoted(stream.uri());
   if (!location) return MakeUnexpected(location.error());
   switch (stream.transport()) {
     case v1::STREAM_TRANSPORT_UNSPECIFIED:
-    case v1::STREAM_TRANSPORT_RTSP: {
-      const std::string chain = RtpChain(stream.codec());
-      if (chain.empty()) return MakeUnexpected(std::string("the stream's codec is not relayed"));
+    case v1::STREAM_TRANSPORT_RTSP:
+      if (RtpChain(stream.codec()).empty()) {
+        return MakeUnexpected(std::string("the stream's codec is not relayed"));
+      }
       // TCP to the camera: legacy cameras' UDP is the first thing a NAT or a
       // firewall between gateway and camera breaks, and costs nothing here.
-      return "( rtspsrc location=" + *location +
-             " protocols=tcp latency=" + std::to_string(kUpstreamLatencyMs) + " ! " + chain + " )";
-    }
+      return "rtspsrc name=upstream location=" + *location +
+             " protocols=tcp latency=" + std::to_string(kUpstreamLatencyMs);
     case v1::STREAM_TRANSPORT_MJPEG_HTTP:
       // The frames keep the time they arrived (do-timestamp): the camera
       // sends no clock of its own.
-      return "( souphttpsrc location=" + *location +
-             " is-live=true do-timestamp=true keep-alive=true ! multipartdemux single-stream=true"
-             " ! image/jpeg ! jpegparse ! rtpjpegpay name=pay0 pt=26 )";
+      return "souphttpsrc name=upstream location=" + *location +
+             " is-live=true do-timestamp=true keep-alive=true";
     case v1::STREAM_TRANSPORT_SNAPSHOT_ONLY:
       return MakeUnexpected(std::string("the camera takes pictures only"));
     default:
       return MakeUnexpected(std::string("the stream's transport is not relayed"));
   }
+}
+
+Expected<std::string, std::string> SourcePipeline(const v1::VideoStream& stream) {
+  auto upstream = UpstreamElement(stream);
+  if (!upstream) return MakeUnexpected(upstream.error());
+  if (stream.transport() == v1::STREAM_TRANSPORT_MJPEG_HTTP) {
+    return "( " + *upstream +
+           " ! multipartdemux name=ingest single-stream=true ! image/jpeg ! jpegparse ! "
+           "rtpjpegpay name=pay0 pt=26 )";
+  }
+  // The depayloader is the first element of the chain: it takes the name.
+  std::string chain = RtpChain(stream.codec());
+  chain.insert(chain.find(' '), " name=ingest");
+  return "( " + *upstream + " ! " + chain + " )";
 }
 
 }  // namespace onvifgw::relay

@@ -14,6 +14,12 @@ namespace onvifgw::relay {
 /// A gst-launch description, in the parentheses GstRTSPMediaFactory wants,
 /// whose payloader is named pay0; or why the stream cannot be relayed (a
 /// codec or transport the relay does not carry, a URI it cannot quote).
+/// The element that connects to the camera is named "upstream" and the one
+/// it feeds "ingest", so that a lost camera connection can be replaced
+/// (UpstreamElement) without touching the rest.
 Expected<std::string, std::string> SourcePipeline(const adapter::v1::VideoStream& stream);
+
+/// The "upstream" element of SourcePipeline(stream) alone.
+Expected<std::string, std::string> UpstreamElement(const adapter::v1::VideoStream& stream);
 
 }  // namespace onvifgw::relay

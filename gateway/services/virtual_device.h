@@ -10,6 +10,7 @@
 #include "adapters/camera_adapter.h"
 #include "config/gateway_config.h"
 #include "core/clock.h"
+#include "core/expected.h"
 #include "store/state_store.h"
 
 namespace onvifgw::http {
@@ -38,6 +39,17 @@ class SnapshotCache;
 }  // namespace media
 
 enum class DiscoveryAnnouncement { kHello, kBye };
+
+/// Where a device serves RTSP (the media relay), which SetNetworkProtocols
+/// may move. Thread-safe.
+class RtspEndpoint {
+ public:
+  virtual ~RtspEndpoint() = default;
+  virtual uint16_t port() const = 0;
+  /// Serves on `port` instead; on failure the old port keeps serving and
+  /// the error says why. Clients already playing keep playing.
+  virtual Status<std::string> MoveTo(uint16_t port) = 0;
+};
 
 struct VirtualDevice {
   config::DeviceConfig config;
@@ -81,9 +93,9 @@ struct VirtualDevice {
   http::RebindableListener* listener = nullptr;
   /// Geo location entries clients set; nullptr = none kept.
   device::GeoLocationSettings* geo_location = nullptr;
-  /// The port the media relay serves the device's profiles on (RTSP);
-  /// unset: no relay, GetStreamUri hands out the camera's own URIs.
-  std::optional<uint16_t> relay_port;
+  /// The media relay serving the device's profiles over RTSP; nullptr: no
+  /// relay, GetStreamUri hands out the camera's own URIs.
+  RtspEndpoint* relay = nullptr;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
   /// The device's clock (GetSystemDateAndTime, UsernameToken Created): its

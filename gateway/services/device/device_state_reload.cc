@@ -44,10 +44,26 @@ bool MoveListener(const VirtualDevice& d) {
   return true;
 }
 
+// The relay's RTSP port likewise (a config rtsp_port of 0 keeps its port).
+void MoveRelay(const VirtualDevice& d) {
+  if (d.relay == nullptr || d.network == nullptr) return;
+  const uint16_t target = d.network->RtspPortFor(d.config.rtsp_port);
+  if (target == 0 || target == d.relay->port()) return;
+  if (auto st = d.relay->MoveTo(target); !st) {
+    log::WriteAbout(log::Level::kError, "relay", d.config.id,
+                    "cannot serve RTSP on port " + std::to_string(target) + " (" + st.error() +
+                        "); staying on " + std::to_string(d.relay->port()));
+    return;
+  }
+  log::WriteAbout(log::Level::kInfo, "relay", d.config.id,
+                  "serving RTSP on port " + std::to_string(target));
+}
+
 }  // namespace
 
 void ReloadDeviceState(const VirtualDevice& d) {
   ReloadParts(d);
+  MoveRelay(d);
   if (MoveListener(d) && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
   if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
     d.announce(DiscoveryAnnouncement::kHello);

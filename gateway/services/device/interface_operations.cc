@@ -201,13 +201,33 @@ Expected<tds::GetNetworkProtocolsResponse, Fault> GetNetworkProtocols(
   http->set_name(tt::NetworkProtocolType_HTTP);
   http->set_enabled(true);
   http->add_port(BoundPort(ctx));
-  if (ctx.device.relay_port) {
+  if (ctx.device.relay != nullptr) {
     auto* rtsp = r.add_networkprotocols();
     rtsp->set_name(tt::NetworkProtocolType_RTSP);
     rtsp->set_enabled(true);
-    rtsp->add_port(*ctx.device.relay_port);
+    rtsp->add_port(ctx.device.relay->port());
   }
   return r;
+}
+
+// The one port a protocol that stays on names (1-65535).
+Expected<uint16_t, Fault> OnePort(const tt::NetworkProtocol& p, const char* name) {
+  if (!p.enabled()) {
+    return MakeUnexpected(soap::InvalidArgVal(std::string(name) + " cannot be switched off: " +
+                                              (p.name() == tt::NetworkProtocolType_HTTP
+                                                   ? "it is the only way to reach the device"
+                                                   : "the device's streams are served over it")));
+  }
+  if (p.port_size() != 1 || p.port(0) < 1 || p.port(0) > 65535) {
+    return MakeUnexpected(
+        soap::InvalidArgVal(std::string(name) + " needs exactly one port, 1-65535"));
+  }
+  return static_cast<uint16_t>(p.port(0));
+}
+
+Fault PortInUse(uint16_t port) {
+  return soap::InvalidArgVal("Port " + std::to_string(port) + " is already in use",
+                             "PortAlreadyInUse");
 }
 
 Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
@@ -215,19 +235,11 @@ Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
   auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
   std::optional<uint16_t> http_port;
+  std::optional<uint16_t> rtsp_port;
   for (const tt::NetworkProtocol& p : req.networkprotocols()) {
-    if (p.name() == tt::NetworkProtocolType_RTSP && ctx.device.relay_port) {
-      // The relay stays where the configuration put it (for now): a client
-      // that writes back what GetNetworkProtocols said changes nothing.
-      if (!p.enabled() || p.port_size() != 1 ||
-          p.port(0) != static_cast<int32_t>(*ctx.device.relay_port)) {
-        return MakeUnexpected(
-            soap::InvalidArgVal("The RTSP port is set in the gateway's configuration: " +
-                                std::to_string(*ctx.device.relay_port)));
-      }
-      continue;
-    }
-    if (p.name() != tt::NetworkProtocolType_HTTP) {
+    const bool http = p.name() == tt::NetworkProtocolType_HTTP;
+    const bool rtsp = p.name() == tt::NetworkProtocolType_RTSP && ctx.device.relay != nullptr;
+    if (!http && !rtsp) {
       // HTTPS (and RTSP without the relay) are not served: off is what they are.
       if (p.enabled()) {
         return MakeUnexpected(soap::InvalidArgVal(
@@ -237,36 +249,55 @@ Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
       }
       continue;
     }
-    if (http_port) return MakeUnexpected(soap::InvalidArgVal("HTTP is named twice"));
-    if (!p.enabled()) {
-      return MakeUnexpected(soap::InvalidArgVal(
-          "HTTP cannot be switched off: it is the only way to reach the device"));
-    }
-    if (p.port_size() != 1 || p.port(0) < 1 || p.port(0) > 65535) {
-      return MakeUnexpected(soap::InvalidArgVal("HTTP needs exactly one port, 1-65535"));
-    }
-    http_port = static_cast<uint16_t>(p.port(0));
+    std::optional<uint16_t>& slot = http ? http_port : rtsp_port;
+    const char* name = http ? "HTTP" : "RTSP";
+    if (slot) return MakeUnexpected(soap::InvalidArgVal(std::string(name) + " is named twice"));
+    auto port = OnePort(p, name);
+    if (!port) return MakeUnexpected(port.error());
+    slot = *port;
   }
-  const uint16_t old_port = BoundPort(ctx);
-  if (!http_port || *http_port == old_port) return tds::SetNetworkProtocolsResponse{};
-  if (ctx.device.listener == nullptr) {
+  const uint16_t old_http = BoundPort(ctx);
+  const uint16_t old_rtsp = ctx.device.relay != nullptr ? ctx.device.relay->port() : 0;
+  const bool move_http = http_port && *http_port != old_http;
+  const bool move_rtsp = rtsp_port && *rtsp_port != old_rtsp;
+  if (!move_http && !move_rtsp) return tds::SetNetworkProtocolsResponse{};
+  if ((http_port.value_or(old_http)) == (rtsp_port.value_or(old_rtsp))) {
+    return MakeUnexpected(soap::InvalidArgVal("HTTP and RTSP cannot share a port"));
+  }
+  if (move_http && ctx.device.listener == nullptr) {
     return MakeUnexpected(soap::ActionFailed("The device's port cannot be moved"));
   }
-  const std::string address = ctx.device.listener->address();
-  if (auto st = ctx.device.listener->Rebind(address, *http_port); !st) {
-    return MakeUnexpected(soap::InvalidArgVal(
-        "Port " + std::to_string(*http_port) + " is already in use", "PortAlreadyInUse"));
+  // Both moves happen or neither: RTSP first (the relay answers at once),
+  // then HTTP; a failure puts back what moved.
+  if (move_rtsp) {
+    if (auto st = ctx.device.relay->MoveTo(*rtsp_port); !st) {
+      return MakeUnexpected(PortInUse(*rtsp_port));
+    }
+  }
+  const std::string address = move_http ? ctx.device.listener->address() : std::string();
+  if (move_http) {
+    if (auto st = ctx.device.listener->Rebind(address, *http_port); !st) {
+      if (move_rtsp) (void)ctx.device.relay->MoveTo(old_rtsp);
+      return MakeUnexpected(PortInUse(*http_port));
+    }
   }
   auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
-    s.set_http_port(*http_port);
-    s.set_http_port_config(ctx.device.config.port);
+    if (move_http) {
+      s.set_http_port(*http_port);
+      s.set_http_port_config(ctx.device.config.port);
+    }
+    if (move_rtsp) {
+      s.set_rtsp_port(*rtsp_port);
+      s.set_rtsp_port_config(ctx.device.config.rtsp_port);
+    }
     return std::nullopt;
   });
   if (!st) {
-    (void)ctx.device.listener->Rebind(address, old_port);
+    if (move_http) (void)ctx.device.listener->Rebind(address, old_http);
+    if (move_rtsp) (void)ctx.device.relay->MoveTo(old_rtsp);
     return MakeUnexpected(st.error());
   }
-  AnnounceMove(ctx);
+  if (move_http) AnnounceMove(ctx);  // the XAddrs changed; stream URIs are asked for anew
   return tds::SetNetworkProtocolsResponse{};
 }
 

@@ -21,6 +21,14 @@ NetworkSettings::Binding NetworkSettings::BindingFor(const std::string& config_a
   }
   return b;
 }
+
+uint16_t NetworkSettings::RtspPortFor(uint16_t config_rtsp_port) const {
+  const NetworkState s = Current();
+  if (s.rtsp_port() != 0 && s.rtsp_port_config() == config_rtsp_port) {
+    return static_cast<uint16_t>(s.rtsp_port());
+  }
+  return config_rtsp_port;
+}
 HostResolver ReadResolvConf(const std::string& path) {
   HostResolver r;
   std::ifstream in(path);

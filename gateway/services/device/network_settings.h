@@ -34,6 +34,9 @@ class NetworkSettings : public StoredSetting<NetworkState> {
     uint16_t port = 0;
   };
   Binding BindingFor(const std::string& config_address, uint16_t config_port) const;
+  /// The media relay's RTSP port: where a client moved it with
+  /// SetNetworkProtocols, unless the config's rtsp_port changed since.
+  uint16_t RtspPortFor(uint16_t config_rtsp_port) const;
 };
 
 /// The host's resolver: `nameserver` and `search`/`domain` lines of a

@@ -443,17 +443,27 @@ Expected<std::string, Fault> StreamUri(const RequestContext& ctx, const std::str
     return MakeUnexpected(
         soap::InvalidArgVal("The device does not stream multicast", "InvalidStreamSetup"));
   }
-  if (transport == StreamTransport::kRtspOverHttp) {
+  if (transport == StreamTransport::kRtspOverHttp && ctx.device.relay == nullptr) {
+    // Only the relay's RTSP server can be tunnelled through our web port.
     return MakeUnexpected(soap::InvalidArgVal(
-        "RTSP over HTTP is not offered: clients use RTSP directly", "InvalidStreamSetup"));
+        "RTSP over HTTP needs the media relay (streams: relay), which this device does not use",
+        "InvalidStreamSetup"));
   }
   if (enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY || enc->stream.uri().empty()) {
     return MakeUnexpected(soap::InvalidArgVal("This camera takes pictures only: use GetSnapshotUri",
                                               "InvalidStreamSetup"));
   }
-  if (ctx.device.relay_port) {
+  if (transport == StreamTransport::kRtspOverHttp) {
+    // Tunnelled on the web service's own port (Media2 §5.3.3: "a URI that
+    // uses the same port as the web service"), with the rtsp scheme that
+    // tunnelling clients expect (FFmpeg -rtsp_transport http, VLC, VMSes).
+    const uint16_t web_port =
+        ParseAdvertisedAddress(ctx.authority).port.value_or(ctx.scheme == "https" ? 443 : 80);
+    return "rtsp://" + ClientHost(ctx) + ":" + std::to_string(web_port) + RelayPath(profile);
+  }
+  if (ctx.device.relay != nullptr) {
     // The relay serves every stream the camera has, MJPEG over HTTP included.
-    return "rtsp://" + ClientHost(ctx) + ":" + std::to_string(*ctx.device.relay_port) +
+    return "rtsp://" + ClientHost(ctx) + ":" + std::to_string(ctx.device.relay->port()) +
            RelayPath(profile);
   }
   if (enc->stream.transport() == v1::STREAM_TRANSPORT_MJPEG_HTTP) {

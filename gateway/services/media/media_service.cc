@@ -86,7 +86,8 @@ trt::Capabilities ServiceCapabilities(const RequestContext& ctx) {
   c.mutable_profilecapabilities()->set_maximumnumberofprofiles(MediaProfileStore::kMaxProfiles);
   auto* s = c.mutable_streamingcapabilities();
   // The relay (or, with streams: passthrough, the camera) serves RTP over
-  // UDP and interleaved in RTSP: no multicast, no HTTP tunnel (yet).
+  // UDP and interleaved in RTSP; the relay also tunnels RTSP in HTTP on the
+  // web service port (no capability flag names that). No multicast.
   s->set_rtpmulticast(false);
   s->set_rtp_tcp(false);
   s->set_rtp_rtsp_tcp(true);

@@ -49,7 +49,8 @@ export function freeUdpPort() {
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
                                         http = {}, security = {}, admin = ADMIN,
-                                        relays = [], audio = [], encoderDevice = false } = {}) {
+                                        relays = [], audio = [], mjpeg = [],
+                                        encoderDevice = false } = {}) {
   const ports = [];
   const rtspPorts = [];
   for (let i = 0; i < devices; i++) {
@@ -88,6 +89,11 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     lines.push(`        - id: cam-${i + 1}`, `          model: SIM-${i + 1}000`);
     if (relays[i] !== undefined) lines.push(`          relay_outputs: ${relays[i]}`);
     if (audio[i]) lines.push('          audio: true');
+    // A legacy camera: its pictures as MJPEG over HTTP, 640x360 at 10 fps.
+    if (mjpeg[i]) {
+      lines.push('          streaming: mjpeg_http', '          width: 640', '          height: 360',
+        '          framerate: 10');
+    }
   }
   lines.push('devices:');
   for (let i = 0; i < devices; i++) {

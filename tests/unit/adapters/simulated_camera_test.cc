@@ -4,6 +4,9 @@
 #include <google/protobuf/util/time_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -19,6 +22,7 @@
 #include "adapter/v1/adapter.grpc.pb.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
+#include "adapters/simulated/mjpeg_http_server.h"
 #include "adapters/simulated/simulated_config.h"
 #include "adapters/simulated/simulated_service.h"
 #include "adapters/simulated/test_stream_server.h"
@@ -863,6 +867,8 @@ TEST(SimulatedConfigTest, RejectsBadValues) {
   EXPECT_NE(ConfigError("cameras: {id: a}\n").find("expected a list"), std::string::npos);
   EXPECT_NE(ConfigError("motion_interval_ms: 0\n").find("motion_interval_ms"), std::string::npos);
   EXPECT_NE(ConfigError("- 1\n").find("expected a map"), std::string::npos);
+  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    streaming: hls\n").find("rtsp or mjpeg_http"),
+            std::string::npos);
 }
 
 TEST_F(SimulatedAdapterTest, AuxiliaryCommandsAreDescribedAndRun) {
@@ -965,6 +971,91 @@ TEST(SimulatedServiceTest, StreamsAreServedWhereTheConfiguredBaseSays) {
   EXPECT_EQ(main->uri(), "rtsp://127.0.0.1:40000/cam-9/main");
   EXPECT_FALSE(service.VideoStreamOf("cam-9", "nope").has_value());
   EXPECT_FALSE(service.VideoStreamOf("cam-1", "main").has_value());
+}
+
+TEST(SimulatedServiceTest, ALegacyCameraStreamsItsPicturesAsMjpegOverHttp) {
+  SimulatedConfig config = ParseOrDie(
+      "cameras: [{id: old, streaming: mjpeg_http, width: 640, height: 480}]\n"
+      "mjpeg_port: 40001");
+  EXPECT_EQ(config.mjpeg_port, 40001);
+  ASSERT_EQ(config.cameras[0].streaming, Streaming::kMjpegHttp);
+  config.cameras[0].mjpeg_base_uri = "http://127.0.0.1:40001/";
+  SimulatedService service(config);
+  for (const char* id : {"main", "sub"}) {
+    const auto stream = service.VideoStreamOf("old", id);
+    ASSERT_TRUE(stream.has_value());
+    EXPECT_EQ(stream->uri(), std::string("http://127.0.0.1:40001/old/") + id);
+    EXPECT_EQ(stream->transport(), v1::STREAM_TRANSPORT_MJPEG_HTTP);
+    EXPECT_EQ(stream->codec(), v1::VIDEO_CODEC_JPEG);
+    EXPECT_EQ(stream->gop_length(), 0u);
+    // JPEG is all it can send.
+    ASSERT_EQ(stream->options().codecs_size(), 1);
+    EXPECT_EQ(stream->options().codecs(0).codec(), v1::VIDEO_CODEC_JPEG);
+  }
+  const auto frame = service.RenderStreamFrame("old", "sub");
+  ASSERT_TRUE(frame.has_value());
+  EXPECT_EQ(frame->jpeg.substr(0, 2), "\xFF\xD8");
+  EXPECT_EQ(frame->framerate, 25);
+  EXPECT_FALSE(service.RenderStreamFrame("old", "nope").has_value());
+  EXPECT_FALSE(service.RenderStreamFrame("cam-1", "main").has_value());
+}
+
+// Reads from `fd` until `want` bytes arrived or the peer stops sending.
+std::string ReadAtLeast(int fd, std::size_t want) {
+  std::string got;
+  char buf[8192];
+  while (got.size() < want) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) break;
+    got.append(buf, static_cast<std::size_t>(n));
+  }
+  return got;
+}
+
+int ConnectTo(uint16_t port) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_port = htons(port);
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  timeval tv{5, 0};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  return fd;
+}
+
+TEST(MjpegHttpServerTest, StreamsOneJpegPartPerFrameAndRefusesUnknownStreams) {
+  std::atomic<int> asked{0};
+  MjpegHttpServer server;
+  auto port = server.Start(
+      "127.0.0.1", 0,
+      [&](const std::string& camera, const std::string& stream) -> std::optional<MjpegFrame> {
+        if (camera != "cam" || stream != "s") return std::nullopt;
+        ++asked;
+        return MjpegFrame{"\xFF\xD8 frame " + std::to_string(asked.load()) + " \xFF\xD9", 100};
+      });
+  ASSERT_TRUE(port.ok()) << port.error().message;
+
+  int fd = ConnectTo(*port);
+  const std::string request = "GET /cam/s HTTP/1.1\r\nHost: x\r\n\r\n";
+  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
+  std::string got = ReadAtLeast(fd, 300);
+  EXPECT_EQ(got.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << got;
+  EXPECT_NE(got.find("Content-Type: multipart/x-mixed-replace; boundary=frame\r\n"),
+            std::string::npos);
+  // Each part: the boundary, its type and exact length, the JPEG, CRLF.
+  EXPECT_NE(got.find("\r\n\r\n--frame\r\nContent-Type: image/jpeg\r\nContent-Length: 13\r\n\r\n"
+                     "\xFF\xD8 frame 1 \xFF\xD9\r\n--frame\r\n"),
+            std::string::npos)
+      << got;
+  EXPECT_NE(got.find("\xFF\xD8 frame 2 \xFF\xD9\r\n"), std::string::npos) << got;
+  ::close(fd);
+
+  fd = ConnectTo(*port);
+  const std::string unknown = "GET /cam/other HTTP/1.1\r\n\r\n";
+  ASSERT_EQ(::send(fd, unknown.data(), unknown.size(), 0), static_cast<ssize_t>(unknown.size()));
+  EXPECT_EQ(ReadAtLeast(fd, 1000).rfind("HTTP/1.0 404 Not Found\r\n", 0), 0u);
+  ::close(fd);
 }
 
 }  // namespace

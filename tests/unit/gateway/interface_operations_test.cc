@@ -12,6 +12,7 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <thread>
 
+#include "fake_rtsp_endpoint.h"
 #include "http/rebindable_listener.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/network_settings.h"
@@ -158,8 +159,10 @@ TEST_F(InterfaceOperationsTest, ProtocolFaultsChangeNothing) {
   EXPECT_TRUE(announced_.empty());
 }
 
-TEST_F(InterfaceOperationsTest, TheRelaysRtspPortIsReportedAndStaysWhereTheConfigPutIt) {
-  device_.relay_port = 8554;
+TEST_F(InterfaceOperationsTest, TheRelaysRtspPortIsReportedAndMoves) {
+  onvifgw::testing::FakeRtspEndpoint relay(8554);
+  device_.relay = &relay;
+  device_.config.rtsp_port = 8554;
   const std::string r = soap_.Ok("<tds:GetNetworkProtocols/>");
   EXPECT_NE(r.find("<tt:Name>RTSP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>8554</tt:Port>"),
             std::string::npos)
@@ -171,10 +174,46 @@ TEST_F(InterfaceOperationsTest, TheRelaysRtspPortIsReportedAndStaysWhereTheConfi
   // What GetNetworkProtocols said, written back: accepted, nothing moves.
   const uint16_t port = listener_.port();
   soap_.Ok(Protocols("true", port, rtsp("true", 8554)));
-  EXPECT_EQ(soap_.FaultOf(Protocols("true", port, rtsp("true", 8555))), "InvalidArgVal");
-  EXPECT_EQ(soap_.FaultOf(Protocols("true", port, rtsp("false", 8554))), "InvalidArgVal");
-  EXPECT_EQ(device_.relay_port, 8554);
-  EXPECT_TRUE(announced_.empty());
+  EXPECT_EQ(network_.Current().rtsp_port(), 0u);
+  // Refused, and nothing moves: off, no port, the HTTP port, a busy port,
+  // RTSP named twice.
+  relay.in_use.insert(8600);
+  const std::vector<std::pair<std::string, std::string>> refused = {
+      {Protocols("true", port, rtsp("false", 8554)), "InvalidArgVal"},
+      {Protocols("true", port, rtsp("true", 0)), "InvalidArgVal"},
+      {Protocols("true", port, rtsp("true", port)), "InvalidArgVal"},
+      {Protocols("true", port, rtsp("true", 8600)), "PortAlreadyInUse"},
+      {Protocols("true", port, rtsp("true", 8555) + rtsp("true", 8556)), "InvalidArgVal"},
+  };
+  for (const auto& [body, fault] : refused) {
+    EXPECT_EQ(soap_.FaultOf(body), fault) << body;
+    EXPECT_EQ(relay.port(), 8554) << body;
+  }
+  // Moved: served there, reported, kept for the next start (while the
+  // config's rtsp_port stays what it was), and stream URIs follow.
+  soap_.Ok(Protocols("true", port, rtsp("true", 8555)));
+  EXPECT_EQ(relay.port(), 8555);
+  EXPECT_NE(soap_.Ok("<tds:GetNetworkProtocols/>").find("<tt:Port>8555</tt:Port>"),
+            std::string::npos);
+  EXPECT_EQ(network_.Current().rtsp_port(), 8555u);
+  EXPECT_EQ(network_.RtspPortFor(8554), 8555);
+  EXPECT_EQ(network_.RtspPortFor(9554), 9554);  // the config changed since: it wins
+  EXPECT_EQ(listener_.port(), port);
+  EXPECT_TRUE(announced_.empty());  // the XAddrs did not change
+}
+
+TEST_F(InterfaceOperationsTest, AFailedHttpMovePutsTheRtspPortBack) {
+  onvifgw::testing::FakeRtspEndpoint relay(8554);
+  device_.relay = &relay;
+  const uint16_t port = listener_.port();
+  BusyPort busy;
+  EXPECT_EQ(soap_.FaultOf(Protocols("true", busy.port,
+                                    "<tds:NetworkProtocols><tt:Name>RTSP</tt:Name><tt:Enabled>true"
+                                    "</tt:Enabled><tt:Port>8555</tt:Port></tds:NetworkProtocols>")),
+            "PortAlreadyInUse");
+  EXPECT_EQ(relay.port(), 8554);
+  EXPECT_EQ(listener_.port(), port);
+  EXPECT_EQ(network_.Current().rtsp_port(), 0u);
 }
 
 TEST_F(InterfaceOperationsTest,

@@ -10,6 +10,7 @@
 #include <filesystem>
 
 #include "core/base64.h"
+#include "fake_rtsp_endpoint.h"
 #include "media_test_fixture.h"
 #include "security/secret_box.h"
 #include "services/authentication.h"
@@ -469,7 +470,8 @@ TEST_F(MediaServiceTest, StreamUrisFollowTheTransportAndHideCameraCredentials) {
 }
 
 TEST_F(MediaServiceTest, WithTheRelayStreamUrisNameTheRelayAndItsProfilePath) {
-  device_.relay_port = 8554;
+  onvifgw::testing::FakeRtspEndpoint relay(8554);
+  device_.relay = &relay;
   const std::string r =
       Ok("<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
          "<tt:Protocol>UDP</tt:Protocol></tt:Transport></trt:StreamSetup>"
@@ -489,7 +491,35 @@ TEST_F(MediaServiceTest, WithTheRelayStreamUrisNameTheRelayAndItsProfilePath) {
   EXPECT_EQ(source->camera_id, "cam-1");
   EXPECT_EQ(source->stream.uri(), "rtsp://admin:secret@127.0.0.1:8554/fake/main");
   EXPECT_FALSE(media::RelaySourceOf(device_, "nope").has_value());
-  // Multicast and RTSP over HTTP are still refused.
+  // RTSP tunnelled in HTTP: the same path on the web service's own port.
+  const std::string tunnel =
+      Ok("<tr2:GetStreamUri><tr2:Protocol>RtspOverHttp</tr2:Protocol><tr2:ProfileToken>"
+         "prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
+         kMedia2);
+  EXPECT_NE(tunnel.find("<tr2:Uri>rtsp://192.0.2.10:8080/prof_0_main</tr2:Uri>"), std::string::npos)
+      << tunnel;
+  const std::string http =
+      Ok("<trt:GetStreamUri><trt:StreamSetup><tt:Stream>RTP-Unicast</tt:Stream><tt:Transport>"
+         "<tt:Protocol>HTTP</tt:Protocol></tt:Transport></trt:StreamSetup>"
+         "<trt:ProfileToken>prof_0_sub</trt:ProfileToken></trt:GetStreamUri>");
+  EXPECT_NE(http.find("<tt:Uri>rtsp://192.0.2.10:8080/prof_0_sub</tt:Uri>"), std::string::npos)
+      << http;
+  // A relay moved by SetNetworkProtocols: the URIs follow it.
+  ASSERT_TRUE(relay.MoveTo(8600).ok());
+  EXPECT_NE(Ok("<tr2:GetStreamUri><tr2:Protocol>RtspUnicast</tr2:Protocol><tr2:ProfileToken>"
+               "prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
+               kMedia2)
+                .find("<tr2:Uri>rtsp://192.0.2.10:8600/prof_0_main</tr2:Uri>"),
+            std::string::npos);
+  // Multicast is still refused.
+  EXPECT_EQ(FaultOf("<tr2:GetStreamUri><tr2:Protocol>RtspMulticast</tr2:Protocol>"
+                    "<tr2:ProfileToken>prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
+                    kMedia2),
+            "InvalidStreamSetup");
+}
+
+TEST_F(MediaServiceTest, WithoutTheRelayRtspOverHttpIsRefused) {
+  // Passthrough: the camera's own RTSP server is not on our web port.
   EXPECT_EQ(FaultOf("<tr2:GetStreamUri><tr2:Protocol>RtspOverHttp</tr2:Protocol><tr2:ProfileToken>"
                     "prof_0_main</tr2:ProfileToken></tr2:GetStreamUri>",
                     kMedia2),

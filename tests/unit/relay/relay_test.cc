@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "relay/rtsp_relay.h"
 #include "relay/source_pipeline.h"
 #include "services/media/relay_source.h"
 
@@ -35,22 +36,42 @@ TEST(RelayPath, RefusesWhatNoProfileIsServedAt) {
   }
 }
 
+TEST(RtspTunnel, RecognisesBothHalvesOfATunnelAndNothingElse) {
+  EXPECT_TRUE(IsRtspTunnelRequest("GET", "application/x-rtsp-tunnelled", ""));
+  EXPECT_TRUE(IsRtspTunnelRequest("GET", "Application/X-RTSP-Tunnelled;q=1", ""));
+  EXPECT_TRUE(IsRtspTunnelRequest("POST", "", "application/x-rtsp-tunnelled"));
+  EXPECT_TRUE(IsRtspTunnelRequest("POST", "*/*", "application/x-rtsp-tunnelled"));
+  // SOAP, snapshots and lookalikes stay HTTP.
+  EXPECT_FALSE(IsRtspTunnelRequest("POST", "", "application/soap+xml; charset=utf-8"));
+  EXPECT_FALSE(IsRtspTunnelRequest("GET", "image/jpeg", ""));
+  EXPECT_FALSE(IsRtspTunnelRequest("GET", "", "application/x-rtsp-tunnelled"));
+  EXPECT_FALSE(IsRtspTunnelRequest("POST", "application/x-rtsp-tunnelled", ""));
+  EXPECT_FALSE(IsRtspTunnelRequest("GET", "application/x-rtsp-tunnelledx", ""));
+  EXPECT_FALSE(
+      IsRtspTunnelRequest("PUT", "application/x-rtsp-tunnelled", "application/x-rtsp-tunnelled"));
+}
+
 TEST(SourcePipeline, RepayloadsAnUpstreamRtspStreamOfEachCodec) {
   const auto h264 = SourcePipeline(
       Stream(v1::STREAM_TRANSPORT_RTSP, v1::VIDEO_CODEC_H264, "rtsp://u:p@10.0.0.5/live"));
   ASSERT_TRUE(h264.has_value()) << h264.error();
   EXPECT_EQ(*h264,
-            "( rtspsrc location=\"rtsp://u:p@10.0.0.5/live\" protocols=tcp latency=100 ! "
-            "rtph264depay ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 "
-            "config-interval=-1 )");
+            "( rtspsrc name=upstream location=\"rtsp://u:p@10.0.0.5/live\" protocols=tcp "
+            "latency=100 ! rtph264depay name=ingest ! h264parse config-interval=-1 ! "
+            "rtph264pay name=pay0 pt=96 config-interval=-1 )");
+  // What replaces a lost camera connection: the same element alone.
+  EXPECT_EQ(*UpstreamElement(Stream(v1::STREAM_TRANSPORT_RTSP, v1::VIDEO_CODEC_H264,
+                                    "rtsp://u:p@10.0.0.5/live")),
+            "rtspsrc name=upstream location=\"rtsp://u:p@10.0.0.5/live\" protocols=tcp "
+            "latency=100");
   const auto h265 = SourcePipeline(
       Stream(v1::STREAM_TRANSPORT_UNSPECIFIED, v1::VIDEO_CODEC_H265, "rtsp://cam/h265"));
   ASSERT_TRUE(h265.has_value());
-  EXPECT_NE(h265->find("rtph265depay ! h265parse"), std::string::npos);
+  EXPECT_NE(h265->find("rtph265depay name=ingest ! h265parse"), std::string::npos);
   const auto jpeg =
       SourcePipeline(Stream(v1::STREAM_TRANSPORT_RTSP, v1::VIDEO_CODEC_JPEG, "rtsp://cam/mjpeg"));
   ASSERT_TRUE(jpeg.has_value());
-  EXPECT_NE(jpeg->find("rtpjpegdepay ! rtpjpegpay name=pay0 pt=26"), std::string::npos);
+  EXPECT_NE(jpeg->find("rtpjpegdepay name=ingest ! rtpjpegpay name=pay0 pt=26"), std::string::npos);
 }
 
 TEST(SourcePipeline, ServesMjpegOverHttpAsRtpJpeg) {
@@ -58,9 +79,9 @@ TEST(SourcePipeline, ServesMjpegOverHttpAsRtpJpeg) {
                                        "http://10.0.0.6/video.cgi?res=full"));
   ASSERT_TRUE(p.has_value());
   EXPECT_EQ(*p,
-            "( souphttpsrc location=\"http://10.0.0.6/video.cgi?res=full\" is-live=true "
-            "do-timestamp=true keep-alive=true ! multipartdemux single-stream=true ! image/jpeg ! "
-            "jpegparse ! rtpjpegpay name=pay0 pt=26 )");
+            "( souphttpsrc name=upstream location=\"http://10.0.0.6/video.cgi?res=full\" "
+            "is-live=true do-timestamp=true keep-alive=true ! multipartdemux name=ingest "
+            "single-stream=true ! image/jpeg ! jpegparse ! rtpjpegpay name=pay0 pt=26 )");
 }
 
 TEST(SourcePipeline, RefusesWhatItCannotCarry) {
