@@ -12,6 +12,7 @@
 #include <utility>
 
 #include "core/log.h"
+#include "relay/reconnecting_media.h"
 #include "relay/rtsp_auth.h"
 #include "relay/source_pipeline.h"
 #include "services/media/relay_source.h"
@@ -93,6 +94,43 @@ class DeviceRtspServer : public services::RtspEndpoint {
   }
 
  private:
+  // What a mount plays: enough to find its camera connection again.
+  struct MountedStream {
+    const services::VirtualDevice* device;
+    std::string token;
+    std::string path;
+    std::string downstream;  // the launch without its upstream element
+  };
+
+  // The launch description without the element that connects to the camera.
+  static std::string Downstream(std::string launch, const std::string& upstream) {
+    const auto at = launch.find(upstream);
+    return at == std::string::npos ? launch : launch.erase(at, upstream.size());
+  }
+
+  // The upstream element to reconnect with: the profile's stream as it is
+  // now, provided the rest of the pipeline would still be the same (a new
+  // camera address or port is fine, another codec or transport is not).
+  static Expected<std::string, std::string> ResumeUpstream(const MountedStream& m) {
+    auto source = services::media::RelaySourceOf(*m.device, m.token);
+    if (!source) return MakeUnexpected(source.error());
+    auto upstream = UpstreamElement(source->stream);
+    if (!upstream) return MakeUnexpected(upstream.error());
+    auto launch = SourcePipeline(source->stream);
+    if (!launch) return MakeUnexpected(launch.error());
+    if (Downstream(*launch, *upstream) != m.downstream) {
+      return MakeUnexpected(std::string("the stream's codec or transport changed"));
+    }
+    return *upstream;
+  }
+
+  static void OnMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer data) {
+    const auto* m = static_cast<const MountedStream*>(data);
+    ArmReconnect(
+        media, [m = *m] { return ResumeUpstream(m); },
+        "device " + m->device->config.id + " " + m->path);
+  }
+
   Status<std::string> MoveOnRelayThread(uint16_t port) {
     const uint16_t old = port_.load();
     gst_rtsp_server_set_service(server_, std::to_string(port).c_str());
@@ -129,9 +167,11 @@ class DeviceRtspServer : public services::RtspEndpoint {
   void Mount(const std::string& path) {
     const auto token = services::media::ProfileTokenOfRelayPath(path);
     Expected<std::string, std::string> launch = MakeUnexpected(std::string("no such profile"));
+    std::string upstream;
     if (token) {
       auto source = services::media::RelaySourceOf(device_, *token);
       launch = source ? SourcePipeline(source->stream) : MakeUnexpected(source.error());
+      if (launch) upstream = *UpstreamElement(source->stream);  // SourcePipeline made one
     }
     std::lock_guard lock(mu_);
     auto it = mounted_.find(path);
@@ -147,6 +187,13 @@ class DeviceRtspServer : public services::RtspEndpoint {
     if (it != mounted_.end() && it->second == *launch) return;
     GstRTSPMediaFactory* factory = gst_rtsp_media_factory_new();
     gst_rtsp_media_factory_set_launch(factory, launch->c_str());
+    // A lost camera connection is made again while the clients stay.
+    gst_rtsp_media_factory_set_media_gtype(factory, ReconnectingMediaType());
+    g_signal_connect_data(
+        factory, "media-configure", G_CALLBACK(OnMediaConfigure),
+        new MountedStream{&device_, *token, path, Downstream(*launch, upstream)},
+        [](gpointer data, GClosure*) { delete static_cast<MountedStream*>(data); },
+        GConnectFlags{});
     // One pipeline (one upstream pull) for every client of the profile.
     gst_rtsp_media_factory_set_shared(factory, TRUE);
     gst_rtsp_media_factory_set_protocols(

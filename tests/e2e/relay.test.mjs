@@ -234,3 +234,41 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera', () => {
     assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
   });
 });
+
+describe('the media relay when the camera connection is lost', () => {
+  let cfg;
+  let gw;
+
+  before(async () => {
+    cfg = await writeConfig(tempDir(), { devices: 1, simRtspPort: await freeTcpPort() });
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+  });
+
+  after(async () => {
+    await gw?.stop();
+  });
+
+  test('killing the camera and bringing it back resumes the stream; the client never reconnects', async () => {
+    const uri = withCredentials(await streamUri(cfg.ports[0], 'prof_0_sub'), ADMIN);
+    const started = await gw.waitFor(/\[adapter:sim\] started pid (\d+)/);
+    const readyBefore = gw.lines.filter((l) => /\[adapter:sim\] ready/.test(l)).length;
+    // Ten seconds of stream time, read over one RTSP session (TCP).
+    const play = run('ffmpeg', ['-nostdin', '-v', 'info', '-rtsp_transport', 'tcp', '-i', uri,
+      '-t', '10', '-f', 'null', '-'], 60000);
+    await gw.waitFor(/\[relay\] device dev-1: serving \/prof_0_sub/);
+    await gw.waitFor(/\[adapter:sim\].*rtsp client connected/);
+    await new Promise((resolve) => { setTimeout(resolve, 2000); });  // two seconds of frames first
+    process.kill(Number(started[1]), 'SIGKILL');
+    await gw.waitFor(/lost the camera|the camera ended the stream/);
+    // The supervisor restarts the camera's adapter; the relay finds it again.
+    await gw.waitFor(/\[adapter:sim\] ready/, { nth: readyBefore + 1, timeoutMs: 30000 });
+    const r = await play;
+    assert.equal(r.code, 0, r.stderr);
+    const frames = [...r.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
+    // Far more than the two seconds (50 frames) before the loss.
+    assert.ok(frames.at(-1) >= 150, `frames decoded: ${frames.at(-1)}\n${r.stderr}`);
+    if (process.env.ONVIFGW_E2E_VERBOSE) console.error(`frames decoded across the loss: ${frames.at(-1)}`);
+    assert.ok(gw.lines.some((l) => /reconnecting to the camera/.test(l)), gw.lines.join('\n'));
+  });
+});

@@ -50,7 +50,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         address = '127.0.0.1', callDeadlineMs = 1500,
                                         http = {}, security = {}, admin = ADMIN,
                                         relays = [], audio = [], mjpeg = [],
-                                        encoderDevice = false } = {}) {
+                                        encoderDevice = false, simRtspPort } = {}) {
   const ports = [];
   const rtspPorts = [];
   for (let i = 0; i < devices; i++) {
@@ -83,6 +83,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     `    call_deadline_ms: ${callDeadlineMs}`,
     '    config:',
     '      motion_interval_ms: 1000',
+    // A fixed port keeps the camera's stream URIs across an adapter restart.
+    ...(simRtspPort ? [`      rtsp_port: ${simRtspPort}`] : []),
     '      cameras:',
   );
   for (let i = 0; i < devices; i++) {
