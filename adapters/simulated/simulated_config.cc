@@ -57,8 +57,10 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   const std::string how = streaming.AsString("rtsp");
   if (how == "mjpeg_http") {
     camera.streaming = Streaming::kMjpegHttp;
+  } else if (how == "snapshot") {
+    camera.streaming = Streaming::kSnapshot;
   } else if (how != "rtsp") {
-    streaming.Fail("must be rtsp or mjpeg_http");
+    streaming.Fail("must be rtsp, mjpeg_http or snapshot");
   }
   return camera;
 }

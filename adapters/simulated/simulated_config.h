@@ -15,6 +15,7 @@ namespace onvifgw::simulated {
 enum class Streaming {
   kRtsp,       ///< H.264 (or H.265/JPEG as set) over RTSP, like an IP camera
   kMjpegHttp,  ///< its rendered pictures as MJPEG over HTTP, like a legacy camera
+  kSnapshot,   ///< no stream at all: pictures on request only (GetSnapshot)
 };
 
 /// One simulated camera (an element of `cameras:`).
@@ -51,7 +52,7 @@ struct CameraConfig {
 ///       framerate: 25        # 1..120
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
-///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only)
+///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only) | snapshot
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
 ///   rtsp_port: 0             # the streams' RTSP server on 127.0.0.1; 0: a free port
 ///   mjpeg_port: 0            # the MJPEG-over-HTTP server on 127.0.0.1; 0: a free port

@@ -80,10 +80,10 @@ adapter_sdk::Result<uint16_t> TestStreamServer::Start(const std::string& address
   // Each DESCRIBE mounts the stream as the camera encodes it now.
   g_signal_connect(server_, "client-connected",
                    G_CALLBACK(+[](GstRTSPServer*, GstRTSPClient* client, gpointer self) {
-        // One line per connection: tests count the upstream pulls by it.
-        GstRTSPConnection* conn = gst_rtsp_client_get_connection(client);
-        const gchar* ip = conn != nullptr ? gst_rtsp_connection_get_ip(conn) : nullptr;
-        adapter_sdk::LogInfo("rtsp client connected from ", ip != nullptr ? ip : "?");
+                     // One line per connection: tests count the upstream pulls by it.
+                     GstRTSPConnection* conn = gst_rtsp_client_get_connection(client);
+                     const gchar* ip = conn != nullptr ? gst_rtsp_connection_get_ip(conn) : nullptr;
+                     adapter_sdk::LogInfo("rtsp client connected from ", ip != nullptr ? ip : "?");
                      g_signal_connect(
                          client, "pre-describe-request",
                          G_CALLBACK(+[](GstRTSPClient*, GstRTSPContext* ctx, gpointer server) {

@@ -166,6 +166,8 @@ adapter_sdk::Result<std::string> ChooseProfile(const v1::VideoStream& current,
 
 // A legacy camera's streams: its pictures as MJPEG over HTTP, nothing else.
 std::vector<v1::VideoStream> MjpegVideoStreams(const CameraConfig& camera, float framerate);
+// A camera without streams: one "stream" standing for its snapshots.
+std::vector<v1::VideoStream> SnapshotOnlyStreams(const CameraConfig& camera, float framerate);
 
 }  // namespace
 
@@ -181,6 +183,7 @@ v1::Resolution SubResolution(const CameraConfig& camera) {
 std::vector<v1::VideoStream> DefaultVideoStreams(const CameraConfig& camera) {
   const auto framerate = static_cast<float>(camera.framerate);
   if (camera.streaming == Streaming::kMjpegHttp) return MjpegVideoStreams(camera, framerate);
+  if (camera.streaming == Streaming::kSnapshot) return SnapshotOnlyStreams(camera, framerate);
 
   const v1::Resolution native = MakeResolution({camera.width, camera.height});
   const std::vector<v1::Resolution> main_sizes =
@@ -284,6 +287,20 @@ std::vector<v1::VideoStream> MjpegVideoStreams(const CameraConfig& camera, float
                 ScaledDownResolutions(native, {{1280, 720}, {640, 360}}), {512, 16384}),
           mjpeg(MakeDefaultStream(camera, "sub", sub_size, 2048, kSubQuality),
                 ScaledDownResolutions(sub_size, {{320, 180}}), {128, 4096})};
+}
+
+std::vector<v1::VideoStream> SnapshotOnlyStreams(const CameraConfig& camera, float framerate) {
+  // GetSnapshot renders at the sub size: the pictures are that size.
+  const v1::Resolution size = SubResolution(camera);
+  v1::VideoStream still = MakeDefaultStream(camera, "main", size, 2048, kMainQuality);
+  still.clear_uri();
+  still.set_transport(v1::STREAM_TRANSPORT_SNAPSHOT_ONLY);
+  still.set_codec(v1::VIDEO_CODEC_JPEG);
+  still.set_gop_length(0);
+  still.set_codec_profile("");
+  *still.mutable_options()->add_codecs() =
+      MakeCodecOptions(v1::VIDEO_CODEC_JPEG, {size}, framerate, {128, 4096}, {});
+  return {std::move(still)};
 }
 
 }  // namespace

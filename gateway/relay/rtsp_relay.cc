@@ -14,6 +14,7 @@
 #include "core/log.h"
 #include "relay/reconnecting_media.h"
 #include "relay/rtsp_auth.h"
+#include "relay/snapshot_feeder.h"
 #include "relay/source_pipeline.h"
 #include "services/media/relay_source.h"
 
@@ -96,10 +97,15 @@ class DeviceRtspServer : public services::RtspEndpoint {
  private:
   // What a mount plays: enough to find its camera connection again.
   struct MountedStream {
-    const services::VirtualDevice* device;
+    const services::VirtualDevice* device = nullptr;
     std::string token;
     std::string path;
     std::string downstream;  // the launch without its upstream element
+    // A snapshot-only camera's pictures: whose, and how many a second.
+    bool pictures = false;
+    std::string camera_id;
+    std::string source_id;
+    double framerate = 0;
   };
 
   // The launch description without the element that connects to the camera.
@@ -126,6 +132,11 @@ class DeviceRtspServer : public services::RtspEndpoint {
 
   static void OnMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer data) {
     const auto* m = static_cast<const MountedStream*>(data);
+    if (m->pictures) {
+      FeedSnapshots(media, *m->device, m->camera_id, m->source_id, m->framerate,
+                    "device " + m->device->config.id + " " + m->path);
+      return;
+    }
     ArmReconnect(
         media, [m = *m] { return ResumeUpstream(m); },
         "device " + m->device->config.id + " " + m->path);
@@ -167,11 +178,22 @@ class DeviceRtspServer : public services::RtspEndpoint {
   void Mount(const std::string& path) {
     const auto token = services::media::ProfileTokenOfRelayPath(path);
     Expected<std::string, std::string> launch = MakeUnexpected(std::string("no such profile"));
-    std::string upstream;
+    MountedStream mounted;
+    mounted.device = &device_;
+    mounted.token = token.value_or("");
+    mounted.path = path;
     if (token) {
       auto source = services::media::RelaySourceOf(device_, *token);
       launch = source ? SourcePipeline(source->stream) : MakeUnexpected(source.error());
-      if (launch) upstream = *UpstreamElement(source->stream);  // SourcePipeline made one
+      if (launch) {
+        // SourcePipeline made an upstream element: UpstreamElement does too.
+        mounted.downstream = Downstream(*launch, *UpstreamElement(source->stream));
+        mounted.pictures =
+            source->stream.transport() == adapter::v1::STREAM_TRANSPORT_SNAPSHOT_ONLY;
+        mounted.camera_id = source->camera_id;
+        mounted.source_id = source->source_id;
+        mounted.framerate = source->stream.framerate();
+      }
     }
     std::lock_guard lock(mu_);
     auto it = mounted_.find(path);
@@ -191,7 +213,7 @@ class DeviceRtspServer : public services::RtspEndpoint {
     gst_rtsp_media_factory_set_media_gtype(factory, ReconnectingMediaType());
     g_signal_connect_data(
         factory, "media-configure", G_CALLBACK(OnMediaConfigure),
-        new MountedStream{&device_, *token, path, Downstream(*launch, upstream)},
+        new MountedStream(std::move(mounted)),
         [](gpointer data, GClosure*) { delete static_cast<MountedStream*>(data); },
         GConnectFlags{});
     // One pipeline (one upstream pull) for every client of the profile.

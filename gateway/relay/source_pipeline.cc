@@ -42,6 +42,10 @@ std::string RtpChain(v1::VideoCodec codec) {
 }  // namespace
 
 Expected<std::string, std::string> UpstreamElement(const v1::VideoStream& stream) {
+  if (stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY) {
+    return std::string(
+        "appsrc name=upstream is-live=true format=time do-timestamp=true caps=image/jpeg");
+  }
   auto location = Quoted(stream.uri());
   if (!location) return MakeUnexpected(location.error());
   switch (stream.transport()) {
@@ -59,8 +63,6 @@ Expected<std::string, std::string> UpstreamElement(const v1::VideoStream& stream
       // sends no clock of its own.
       return "souphttpsrc name=upstream location=" + *location +
              " is-live=true do-timestamp=true keep-alive=true";
-    case v1::STREAM_TRANSPORT_SNAPSHOT_ONLY:
-      return MakeUnexpected(std::string("the camera takes pictures only"));
     default:
       return MakeUnexpected(std::string("the stream's transport is not relayed"));
   }
@@ -69,6 +71,10 @@ Expected<std::string, std::string> UpstreamElement(const v1::VideoStream& stream
 Expected<std::string, std::string> SourcePipeline(const v1::VideoStream& stream) {
   auto upstream = UpstreamElement(stream);
   if (!upstream) return MakeUnexpected(upstream.error());
+  if (stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY) {
+    // Pictures pushed by the relay (snapshot_feeder.h), stamped as they come.
+    return "( " + *upstream + " ! jpegparse name=ingest ! rtpjpegpay name=pay0 pt=26 )";
+  }
   if (stream.transport() == v1::STREAM_TRANSPORT_MJPEG_HTTP) {
     return "( " + *upstream +
            " ! multipartdemux name=ingest single-stream=true ! image/jpeg ! jpegparse ! "

@@ -195,12 +195,12 @@ describe('the media relay', () => {
   });
 });
 
-describe('the media relay with a legacy MJPEG-over-HTTP camera', () => {
+describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-only one', () => {
   let cfg;
   let gw;
 
   before(async () => {
-    cfg = await writeConfig(tempDir(), { devices: 2, mjpeg: [false, true] });
+    cfg = await writeConfig(tempDir(), { devices: 3, mjpeg: [false, true], snapshotOnly: [false, false, true] });
     gw = new Gateway(cfg.file);
     await gw.waitFor(/\[adapter:sim\] ready/);
   });
@@ -226,6 +226,20 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera', () => {
     const frames = [...r.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
     // 10 frames a second from the camera: at least 2 seconds' worth decoded.
     assert.ok(frames.length > 0 && frames.at(-1) >= 20, `frames decoded: ${frames.at(-1)}\n${r.stderr}`);
+  });
+
+  test('a camera that only takes pictures plays them as RTP/JPEG', async () => {
+    const uri = withCredentials(await streamUri(cfg.ports[2], 'prof_0_main'), ADMIN);
+    const video = await probeVideo(uri, 'tcp');
+    assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
+    assert.equal(video.width, 640);
+    assert.equal(video.height, 360);
+    const r = await run('ffmpeg', ['-nostdin', '-v', 'info', '-rtsp_transport', 'tcp', '-i', uri,
+      '-t', '3', '-f', 'null', '-']);
+    assert.equal(r.code, 0, r.stderr);
+    const frames = [...r.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
+    // Five pictures a second: at least two seconds' worth.
+    assert.ok(frames.length > 0 && frames.at(-1) >= 10, `frames decoded: ${frames.at(-1)}\n${r.stderr}`);
   });
 
   test('the same stream plays through the HTTP tunnel', async () => {

@@ -449,7 +449,10 @@ Expected<std::string, Fault> StreamUri(const RequestContext& ctx, const std::str
         "RTSP over HTTP needs the media relay (streams: relay), which this device does not use",
         "InvalidStreamSetup"));
   }
-  if (enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY || enc->stream.uri().empty()) {
+  const bool pictures_only = enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY;
+  if ((pictures_only && ctx.device.relay == nullptr) ||
+      (!pictures_only && enc->stream.uri().empty())) {
+    // The relay alone makes a stream of a camera's pictures.
     return MakeUnexpected(soap::InvalidArgVal("This camera takes pictures only: use GetSnapshotUri",
                                               "InvalidStreamSetup"));
   }

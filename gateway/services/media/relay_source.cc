@@ -70,10 +70,10 @@ Expected<RelaySource, std::string> RelaySourceOf(const VirtualDevice& device,
     return MakeUnexpected("profile " + std::string(profile_token) +
                           " has no video encoder configuration");
   }
-  if (enc->stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY || enc->stream.uri().empty()) {
-    return MakeUnexpected("camera " + enc->camera_id + " takes pictures only");
+  if (enc->stream.transport() != v1::STREAM_TRANSPORT_SNAPSHOT_ONLY && enc->stream.uri().empty()) {
+    return MakeUnexpected("camera " + enc->camera_id + " names no URI for its stream");
   }
-  return RelaySource{enc->camera_id, enc->stream};
+  return RelaySource{enc->camera_id, enc->source_id, enc->stream};
 }
 
 }  // namespace onvifgw::services::media

@@ -28,11 +28,13 @@ std::optional<std::string> ProfileTokenOfRelayPath(std::string_view path);
 /// encoding.
 struct RelaySource {
   std::string camera_id;
+  std::string source_id;  ///< the camera's video source (for a snapshot-only camera's pictures)
   adapter::v1::VideoStream stream;
 };
 
 /// The stream of `profile_token` on `device`, or why there is none (no such
-/// profile, no video encoder configuration, a snapshot-only camera).
+/// profile, no video encoder configuration, a stream without a URI). A
+/// snapshot-only camera's "stream" (transport SNAPSHOT_ONLY) is its pictures.
 Expected<RelaySource, std::string> RelaySourceOf(const VirtualDevice& device,
                                                  std::string_view profile_token);
 

@@ -49,7 +49,7 @@ export function freeUdpPort() {
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
                                         http = {}, security = {}, admin = ADMIN,
-                                        relays = [], audio = [], mjpeg = [],
+                                        relays = [], audio = [], mjpeg = [], snapshotOnly = [],
                                         encoderDevice = false, simRtspPort } = {}) {
   const ports = [];
   const rtspPorts = [];
@@ -96,6 +96,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       lines.push('          streaming: mjpeg_http', '          width: 640', '          height: 360',
         '          framerate: 10');
     }
+    // A camera that only takes pictures (640x360, asked for 5 a second).
+    if (snapshotOnly[i]) lines.push('          streaming: snapshot', '          framerate: 5');
   }
   lines.push('devices:');
   for (let i = 0; i < devices; i++) {

@@ -867,8 +867,9 @@ TEST(SimulatedConfigTest, RejectsBadValues) {
   EXPECT_NE(ConfigError("cameras: {id: a}\n").find("expected a list"), std::string::npos);
   EXPECT_NE(ConfigError("motion_interval_ms: 0\n").find("motion_interval_ms"), std::string::npos);
   EXPECT_NE(ConfigError("- 1\n").find("expected a map"), std::string::npos);
-  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    streaming: hls\n").find("rtsp or mjpeg_http"),
-            std::string::npos);
+  EXPECT_NE(
+      ConfigError("cameras:\n  - id: a\n    streaming: hls\n").find("rtsp, mjpeg_http or snapshot"),
+      std::string::npos);
 }
 
 TEST_F(SimulatedAdapterTest, AuxiliaryCommandsAreDescribedAndRun) {
@@ -998,6 +999,19 @@ TEST(SimulatedServiceTest, ALegacyCameraStreamsItsPicturesAsMjpegOverHttp) {
   EXPECT_EQ(frame->framerate, 25);
   EXPECT_FALSE(service.RenderStreamFrame("old", "nope").has_value());
   EXPECT_FALSE(service.RenderStreamFrame("cam-1", "main").has_value());
+}
+
+TEST(SimulatedServiceTest, ASnapshotOnlyCameraHasOnePictureStreamWithoutUri) {
+  SimulatedConfig config = ParseOrDie("cameras: [{id: still, streaming: snapshot, framerate: 2}]");
+  SimulatedService service(config);
+  const auto main = service.VideoStreamOf("still", "main");
+  ASSERT_TRUE(main.has_value());
+  EXPECT_EQ(main->transport(), v1::STREAM_TRANSPORT_SNAPSHOT_ONLY);
+  EXPECT_EQ(main->codec(), v1::VIDEO_CODEC_JPEG);
+  EXPECT_TRUE(main->uri().empty());
+  EXPECT_EQ(main->resolution().width(), 640u);  // the size GetSnapshot renders
+  EXPECT_EQ(main->framerate(), 2);
+  EXPECT_FALSE(service.VideoStreamOf("still", "sub").has_value());
 }
 
 // Reads from `fd` until `want` bytes arrived or the peer stops sending.

@@ -260,6 +260,22 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     facts_ = next;
   }
 
+  /// Makes the first camera's "main" stream a snapshot-only camera's: JPEG
+  /// pictures (GetSnapshot), no URI.
+  void MakeMainSnapshotOnly() {
+    namespace v1 = adapters::v1;
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    for (auto& src : *next->cameras.begin()->second.video_sources.mutable_sources()) {
+      for (auto& st : *src.mutable_streams()) {
+        if (st.stream_id() != "main") continue;
+        st.set_transport(v1::STREAM_TRANSPORT_SNAPSHOT_ONLY);
+        st.set_codec(v1::VIDEO_CODEC_JPEG);
+        st.clear_uri();
+      }
+    }
+    facts_ = next;
+  }
+
   /// A second camera `camera_id`, a copy of the first one (an NVR's channels).
   void AddCameraLikeTheFirst(const std::string& camera_id, const std::string& label) {
     auto next = std::make_shared<adapters::AdapterFacts>(*facts_);

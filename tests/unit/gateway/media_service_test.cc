@@ -518,6 +518,24 @@ TEST_F(MediaServiceTest, WithTheRelayStreamUrisNameTheRelayAndItsProfilePath) {
             "InvalidStreamSetup");
 }
 
+TEST_F(MediaServiceTest, ASnapshotOnlyCameraStreamsThroughTheRelayOnly) {
+  adapter_.MakeMainSnapshotOnly();
+  const std::string get =
+      "<tr2:GetStreamUri><tr2:Protocol>RtspUnicast</tr2:Protocol><tr2:ProfileToken>prof_0_main"
+      "</tr2:ProfileToken></tr2:GetStreamUri>";
+  EXPECT_EQ(FaultOf(get, kMedia2), "InvalidStreamSetup");
+  onvifgw::testing::FakeRtspEndpoint relay(8554);
+  device_.relay = &relay;
+  EXPECT_NE(Ok(get, kMedia2).find("<tr2:Uri>rtsp://192.0.2.10:8554/prof_0_main</tr2:Uri>"),
+            std::string::npos);
+  // The relay plays the camera's pictures of that source.
+  const auto source = media::RelaySourceOf(device_, "prof_0_main");
+  ASSERT_TRUE(source.has_value()) << source.error();
+  EXPECT_EQ(source->stream.transport(), adapters::v1::STREAM_TRANSPORT_SNAPSHOT_ONLY);
+  EXPECT_EQ(source->camera_id, "cam-1");
+  EXPECT_EQ(source->source_id, "0");
+}
+
 TEST_F(MediaServiceTest, WithoutTheRelayRtspOverHttpIsRefused) {
   // Passthrough: the camera's own RTSP server is not on our web port.
   EXPECT_EQ(FaultOf("<tr2:GetStreamUri><tr2:Protocol>RtspOverHttp</tr2:Protocol><tr2:ProfileToken>"

@@ -84,9 +84,16 @@ TEST(SourcePipeline, ServesMjpegOverHttpAsRtpJpeg) {
             "single-stream=true ! image/jpeg ! jpegparse ! rtpjpegpay name=pay0 pt=26 )");
 }
 
+TEST(SourcePipeline, PlaysASnapshotOnlyCamerasPicturesAsRtpJpeg) {
+  const auto p =
+      SourcePipeline(Stream(v1::STREAM_TRANSPORT_SNAPSHOT_ONLY, v1::VIDEO_CODEC_JPEG, ""));
+  ASSERT_TRUE(p.has_value()) << p.error();
+  EXPECT_EQ(*p,
+            "( appsrc name=upstream is-live=true format=time do-timestamp=true caps=image/jpeg ! "
+            "jpegparse name=ingest ! rtpjpegpay name=pay0 pt=26 )");
+}
+
 TEST(SourcePipeline, RefusesWhatItCannotCarry) {
-  EXPECT_FALSE(SourcePipeline(Stream(v1::STREAM_TRANSPORT_SNAPSHOT_ONLY, v1::VIDEO_CODEC_JPEG, ""))
-                   .has_value());
   EXPECT_FALSE(
       SourcePipeline(Stream(v1::STREAM_TRANSPORT_RTSP, v1::VIDEO_CODEC_UNSPECIFIED, "rtsp://c/x"))
           .has_value());
