@@ -3,6 +3,9 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -19,6 +22,9 @@
 #include "services/media/relay_source.h"
 
 namespace onvifgw::relay {
+
+// How long a client may accept no data before its connection is dropped.
+constexpr unsigned kStalledClientTimeoutMs = 5000;
 
 // One device's server and the mounts it made.
 class DeviceRtspServer : public services::RtspEndpoint {
@@ -164,6 +170,17 @@ class DeviceRtspServer : public services::RtspEndpoint {
 
   static void OnClientConnected(GstRTSPServer*, GstRTSPClient* client, gpointer self) {
     g_signal_connect(client, "pre-describe-request", G_CALLBACK(OnPreDescribe), self);
+    // A client that stops reading must not hold up the others: once its
+    // socket buffers are full, gst-rtsp-server's sending to every client of
+    // the same media waits for it. The kernel gives up on a connection whose
+    // peer has accepted no data for this long, which ends that client alone.
+    if (GstRTSPConnection* conn = gst_rtsp_client_get_connection(client)) {
+      if (GSocket* socket = gst_rtsp_connection_get_write_socket(conn)) {
+        const unsigned timeout_ms = kStalledClientTimeoutMs;
+        ::setsockopt(g_socket_get_fd(socket), IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms,
+                     sizeof timeout_ms);
+      }
+    }
   }
 
   static GstRTSPStatusCode OnPreDescribe(GstRTSPClient*, GstRTSPContext* ctx, gpointer self) {

@@ -6,11 +6,12 @@
 // GStreamer's rtspsrc, whose Digest has no qop (RFC 2069, as live555's).
 
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import {
   ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
+import { stalledRtspClient } from './lib/stalled_rtsp_client.mjs';
 
 /** Runs a program to its end or kills it after `ms`: { code, stdout, stderr }. */
 function run(program, args, ms = 20000) {
@@ -226,6 +227,36 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
     const frames = [...r.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
     // 10 frames a second from the camera: at least 2 seconds' worth decoded.
     assert.ok(frames.length > 0 && frames.at(-1) >= 20, `frames decoded: ${frames.at(-1)}\n${r.stderr}`);
+  });
+
+  test('a client that stops reading is dropped, and the others play on', async () => {
+    // MJPEG at 1280x720: every frame is whole (no key frame to wait for) and
+    // tens of kB, so the stalled client's socket buffers fill within seconds.
+    const uri = await streamUri(cfg.ports[1], 'prof_0_main');
+    const stalled = await stalledRtspClient(uri, ADMIN);
+    const relayPort = new URL(uri).port;
+    const stalledConnectionOpen = () => execFileSync('ss', ['-tnH', 'state', 'established',
+      `( sport = :${relayPort} and dport = :${stalled.socket.localPort} )`]).toString().trim() !== '';
+    try {
+      // Twenty seconds of stream time while the stalled client's buffers
+      // fill up and the relay gives up on it (5 s without progress).
+      const play = run('ffmpeg', ['-nostdin', '-v', 'info', '-rtsp_transport', 'tcp', '-i',
+        withCredentials(uri, ADMIN), '-t', '20', '-f', 'null', '-'], 60000);
+      let dropped = false;
+      for (let i = 0; i < 80 && !dropped; i++) {
+        await new Promise((resolve) => { setTimeout(resolve, 500); });
+        dropped = !stalledConnectionOpen();
+      }
+      assert.ok(dropped, 'the relay still holds the stalled client\'s connection after 40 s');
+      const r = await play;
+      assert.equal(r.code, 0, r.stderr);
+      const frames = [...r.stderr.matchAll(/frame=\s*(\d+)/g)].map((m) => Number(m[1]));
+      // 20 s at 10 frames a second; without the drop the stream would stop
+      // for good once the stalled client's buffers are full.
+      assert.ok(frames.at(-1) >= 100, `frames decoded beside a stalled client: ${frames.at(-1)}\n${r.stderr}`);
+    } finally {
+      stalled.socket.destroy();
+    }
   });
 
   test('a camera that only takes pictures plays them as RTP/JPEG', async () => {

@@ -91,9 +91,10 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     lines.push(`        - id: cam-${i + 1}`, `          model: SIM-${i + 1}000`);
     if (relays[i] !== undefined) lines.push(`          relay_outputs: ${relays[i]}`);
     if (audio[i]) lines.push('          audio: true');
-    // A legacy camera: its pictures as MJPEG over HTTP, 640x360 at 10 fps.
+    // A legacy camera: its pictures as MJPEG over HTTP, 1280x720 (main) and
+    // 640x360 (sub) at 10 fps.
     if (mjpeg[i]) {
-      lines.push('          streaming: mjpeg_http', '          width: 640', '          height: 360',
+      lines.push('          streaming: mjpeg_http', '          width: 1280', '          height: 720',
         '          framerate: 10');
     }
     // A camera that only takes pictures (640x360, asked for 5 a second).
