@@ -29,9 +29,12 @@ Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   auto port = stream_server->Start(
       "127.0.0.1", config->rtsp_port,
       [service_slot](const std::string& camera_id, const std::string& stream_id)
-          -> std::optional<onvifgw::adapter::v1::VideoStream> {
+          -> std::optional<onvifgw::simulated::TestStream> {
         if (*service_slot == nullptr) return std::nullopt;
-        return (*service_slot)->VideoStreamOf(camera_id, stream_id);
+        auto stream = (*service_slot)->VideoStreamOf(camera_id, stream_id);
+        if (!stream) return std::nullopt;
+        return onvifgw::simulated::TestStream{std::move(*stream),
+                                              (*service_slot)->TestPatternOf(camera_id)};
       });
   if (!port) {
     return port.error();

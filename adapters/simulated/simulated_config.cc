@@ -31,7 +31,7 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     node.Fail("expected a map with at least an id");
   }
   node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
-                          "framerate", "relay_outputs", "audio", "streaming"});
+                          "framerate", "relay_outputs", "audio", "streaming", "test_pattern"});
   CameraConfig camera;
   ConfigNode id = node["id"];
   camera.id = id.AsString();
@@ -53,6 +53,11 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.relay_outputs =
       static_cast<uint32_t>(node["relay_outputs"].AsInt(0, 8, camera.relay_outputs));
   camera.audio = node["audio"].AsBool(camera.audio);
+  ConfigNode pattern = node["test_pattern"];
+  camera.test_pattern = pattern.AsString(camera.test_pattern);
+  if (camera.test_pattern != "ball" && camera.test_pattern != "snow") {
+    pattern.Fail("must be ball or snow");
+  }
   ConfigNode streaming = node["streaming"];
   const std::string how = streaming.AsString("rtsp");
   if (how == "mjpeg_http") {

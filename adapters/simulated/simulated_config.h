@@ -34,6 +34,9 @@ struct CameraConfig {
   /// the test stream server's port, not from the YAML).
   std::string stream_base_uri = "rtsp://127.0.0.1:8554/";
   Streaming streaming = Streaming::kRtsp;
+  /// What the RTSP streams encode: "ball" (a moving ball, which compresses to
+  /// very little) or "snow" (noise: the encoder uses its whole bitrate).
+  std::string test_pattern = "ball";
   /// The same for MJPEG over HTTP: "<base><camera id>/<stream id>" (set at start from the MJPEG
   /// server's port).
   std::string mjpeg_base_uri = "http://127.0.0.1:8081/";
@@ -53,6 +56,7 @@ struct CameraConfig {
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
 ///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only) | snapshot
+///       test_pattern: ball   # ball | snow (the RTSP streams' picture; snow fills the bitrate)
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
 ///   rtsp_port: 0             # the streams' RTSP server on 127.0.0.1; 0: a free port
 ///   mjpeg_port: 0            # the MJPEG-over-HTTP server on 127.0.0.1; 0: a free port

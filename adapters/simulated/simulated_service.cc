@@ -81,6 +81,11 @@ std::optional<v1::VideoStream> SimulatedService::VideoStreamOf(const std::string
   return std::nullopt;
 }
 
+std::string SimulatedService::TestPatternOf(const std::string& camera_id) const {
+  auto it = by_id_.find(camera_id);
+  return it == by_id_.end() ? std::string("ball") : it->second->config().test_pattern;
+}
+
 std::optional<MjpegFrame> SimulatedService::RenderStreamFrame(const std::string& camera_id,
                                                               const std::string& stream_id) const {
   auto it = by_id_.find(camera_id);

@@ -32,6 +32,8 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   /// server's lookup).
   std::optional<onvifgw::adapter::v1::VideoStream> VideoStreamOf(
       const std::string& camera_id, const std::string& stream_id) const;
+  /// The test picture camera `camera_id`'s encoded streams show ("ball" if unknown).
+  std::string TestPatternOf(const std::string& camera_id) const;
   /// The picture stream `stream_id` of camera `camera_id` shows now, as a JPEG at the stream's
   /// size and quality, with the stream's frame rate (the MJPEG server's frame source); nullopt
   /// for no such JPEG stream, or while the camera reboots.

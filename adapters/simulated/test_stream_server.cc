@@ -28,9 +28,12 @@ std::string H264Profile(const std::string& profile) {
 
 }  // namespace
 
-std::optional<std::string> TestStreamPipeline(const v1::VideoStream& stream) {
+std::optional<std::string> TestStreamPipeline(const v1::VideoStream& stream,
+                                              const std::string& pattern) {
   if (stream.resolution().width() == 0 || stream.resolution().height() == 0) return std::nullopt;
-  const std::string source = "videotestsrc is-live=true pattern=ball ! " + RawCaps(stream);
+  if (pattern != "ball" && pattern != "snow") return std::nullopt;
+  const std::string source =
+      "videotestsrc is-live=true pattern=" + pattern + " ! " + RawCaps(stream);
   const uint32_t kbps = std::max<uint32_t>(stream.bitrate_kbps(), 64);
   const uint32_t gop = std::max<uint32_t>(stream.gop_length(), 1);
   switch (stream.codec()) {
@@ -119,7 +122,7 @@ void TestStreamServer::Mount(const std::string& path) {
   const std::size_t slash = path.find('/', 1);
   if (path.size() < 2 || path[0] != '/' || slash == std::string::npos) return;
   const auto stream = lookup_(path.substr(1, slash - 1), path.substr(slash + 1));
-  const auto launch = stream ? TestStreamPipeline(*stream) : std::nullopt;
+  const auto launch = stream ? TestStreamPipeline(stream->stream, stream->pattern) : std::nullopt;
   GstRTSPMountPoints* mounts = gst_rtsp_server_get_mount_points(server_);
   std::lock_guard lock(mu_);
   auto it = mounted_.find(path);

@@ -23,15 +23,23 @@ typedef struct _GstRTSPServer GstRTSPServer;
 namespace onvifgw::simulated {
 
 /// A gst-launch description (in parentheses, payloader pay0) encoding a
-/// moving test picture as `stream` describes; nullopt for a codec the
-/// simulated camera does not encode.
-std::optional<std::string> TestStreamPipeline(const onvifgw::adapter::v1::VideoStream& stream);
+/// moving test picture (videotestsrc `pattern`: "ball", or "snow", noise that
+/// makes the encoder use its whole bitrate) as `stream` describes; nullopt
+/// for a codec the simulated camera does not encode.
+std::optional<std::string> TestStreamPipeline(const onvifgw::adapter::v1::VideoStream& stream,
+                                              const std::string& pattern = "ball");
+
+/// A stream to serve and the test picture to encode in it.
+struct TestStream {
+  onvifgw::adapter::v1::VideoStream stream;
+  std::string pattern = "ball";
+};
 
 class TestStreamServer {
  public:
   /// The stream `stream_id` of camera `camera_id` as it is now, if any.
-  using StreamLookup = std::function<std::optional<onvifgw::adapter::v1::VideoStream>(
-      const std::string& camera_id, const std::string& stream_id)>;
+  using StreamLookup = std::function<std::optional<TestStream>(const std::string& camera_id,
+                                                               const std::string& stream_id)>;
 
   TestStreamServer();
   ~TestStreamServer();

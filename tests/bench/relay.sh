@@ -10,8 +10,9 @@
 #   DURATION=5 CLIENTS="1 4" tests/bench/relay.sh
 #
 # Everything listens on 127.0.0.1 and lives in a temp dir. The camera is the
-# simulated adapter (x264 at 1920x1080, 25 fps, 4096 kbit/s; MJPEG 1280x720,
-# 10 fps), a separate process: its encoding is not counted in the relay's CPU.
+# simulated adapter (x264 at 1920x1080, 25 fps, 4096 kbit/s of noise, so that
+# the stream really has that bitrate; MJPEG 1280x720, 10 fps), a separate
+# process: its encoding is not counted in the relay's CPU.
 # Clients are ffmpeg with -c copy (no decoding), over RTSP/TCP.
 #
 # Environment:
@@ -87,6 +88,7 @@ adapters:
           width: 1920
           height: 1080
           framerate: 25
+          test_pattern: snow
         - id: cam-2
           width: 1280
           height: 720
@@ -132,9 +134,10 @@ rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$GW_PID/status"; }
 
 start_clients() {  # start_clients N URI
   CLIENT_PIDS=()
+  rm -f "$WORK"/client-*.log  # each case counts its own clients' bytes only
   local i
   for ((i = 0; i < $1; i++)); do
-    ffmpeg -nostdin -v error -rtsp_transport tcp -i "$2" -c copy -f null - \
+    ffmpeg -nostdin -v info -nostats -rtsp_transport tcp -i "$2" -c copy -f null - \
       > "$WORK/client-$i.log" 2>&1 &
     CLIENT_PIDS+=($!)
   done
@@ -148,9 +151,10 @@ stop_clients() {
 # One load case: N clients on URI, 3 s to settle, then DURATION s measured.
 load_case() {  # load_case NAME N URI -> JSON line
   local name=$1 n=$2 uri=$3
-  local rss_idle cpu0 cpu1 rss_peak=0 r alive
+  local rss_idle cpu0 cpu1 rss_peak=0 r alive t0 t1
   rss_idle=$(rss_kb)
   start_clients "$n" "$uri"
+  t0=$(date +%s.%N)
   sleep 3
   cpu0=$(cpu_seconds)
   for ((s = 0; s < DURATION * 2; s++)); do
@@ -161,11 +165,16 @@ load_case() {  # load_case NAME N URI -> JSON line
   alive=0
   for p in "${CLIENT_PIDS[@]}"; do kill -0 "$p" 2>/dev/null && alive=$((alive + 1)); done
   stop_clients
+  t1=$(date +%s.%N)
   ((alive == n)) || die "$name: only $alive of $n clients were still playing ($(cat "$WORK"/client-*.log | head -3))"
+  # What the clients received (ffmpeg's final "video:<n>kB"), as kbit/s per client.
+  local kbytes
+  kbytes=$(cat "$WORK"/client-*.log | sed -n 's/.*video:\([0-9]*\)kB.*/\1/p' | awk '{ s += $1 } END { print s + 0 }')
   python3 -c "import json,sys; print(json.dumps({'case': sys.argv[1], 'clients': int(sys.argv[2]),
     'cpu_percent': round(100 * (float(sys.argv[4]) - float(sys.argv[3])) / float(sys.argv[5]), 1),
-    'rss_idle_mb': round(int(sys.argv[6]) / 1024, 1), 'rss_peak_mb': round(int(sys.argv[7]) / 1024, 1)}))" \
-    "$name" "$n" "$cpu0" "$cpu1" "$DURATION" "$rss_idle" "$rss_peak"
+    'rss_idle_mb': round(int(sys.argv[6]) / 1024, 1), 'rss_peak_mb': round(int(sys.argv[7]) / 1024, 1),
+    'kbit_per_client': round(8 * int(sys.argv[8]) / int(sys.argv[2]) / (float(sys.argv[10]) - float(sys.argv[9])))}))" \
+    "$name" "$n" "$cpu0" "$cpu1" "$DURATION" "$rss_idle" "$rss_peak" "$kbytes" "$t0" "$t1"
   sleep 1  # the shared media is torn down after the last client
 }
 

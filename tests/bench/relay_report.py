@@ -61,10 +61,11 @@ def main():
 
     print()
     print("Relay load (gateway process: CPU of one core, resident memory)")
-    print(f"{'stream':<26}{'clients':>8}{'CPU %':>9}{'RSS idle MB':>13}{'RSS peak MB':>13}")
+    print(f"{'stream':<26}{'clients':>8}{'kbit/s each':>12}{'CPU %':>9}{'RSS idle MB':>13}"
+          f"{'RSS peak MB':>13}")
     for r in load:
-        print(f"{r['case']:<26}{r['clients']:>8}{r['cpu_percent']:>9}"
-              f"{r['rss_idle_mb']:>13}{r['rss_peak_mb']:>13}")
+        print(f"{r['case']:<26}{r['clients']:>8}{r.get('kbit_per_client', '?'):>12}"
+              f"{r['cpu_percent']:>9}{r['rss_idle_mb']:>13}{r['rss_peak_mb']:>13}")
 
     summary = {"load": load, "first_frame": {}, "added_delay_ms": None}
     print()

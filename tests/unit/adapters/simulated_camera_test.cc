@@ -960,6 +960,15 @@ TEST(TestStreamPipelineTest, EncodesWhatTheStreamDescribes) {
   EXPECT_NE(jpeg->find("jpegenc quality=70 ! rtpjpegpay name=pay0 pt=26"), std::string::npos);
   stream.set_codec(v1::VIDEO_CODEC_MPEG4);
   EXPECT_FALSE(TestStreamPipeline(stream).has_value());
+  // Noise, for figures at the stream's whole bitrate; nothing else.
+  stream.set_codec(v1::VIDEO_CODEC_H264);
+  EXPECT_EQ(
+      TestStreamPipeline(stream, "snow")->rfind("( videotestsrc is-live=true pattern=snow ! ", 0),
+      0u);
+  EXPECT_FALSE(TestStreamPipeline(stream, "bars").has_value());
+  EXPECT_EQ(ParseOrDie("cameras: [{id: a, test_pattern: snow}]").cameras[0].test_pattern, "snow");
+  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    test_pattern: bars\n").find("ball or snow"),
+            std::string::npos);
 }
 
 TEST(SimulatedServiceTest, StreamsAreServedWhereTheConfiguredBaseSays) {
