@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import {
   ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
-import { stalledRtspClient } from './lib/stalled_rtsp_client.mjs';
+import { playingRtspSession, stalledRtspClient } from './lib/stalled_rtsp_client.mjs';
 
 /** Runs a program to its end or kills it after `ms`: { code, stdout, stderr }. */
 function run(program, args, ms = 20000) {
@@ -131,6 +131,24 @@ describe('the media relay', () => {
       const r = await run('ffprobe', ['-v', 'error', '-rtsp_transport', 'tcp', candidate]);
       assert.notEqual(r.code, 0);
       assert.match(r.stderr, /401 Unauthorized/);
+    }
+  });
+
+  test('sessions announce the default 60 s timeout, and GET_PARAMETER/SET_PARAMETER keep them alive', async () => {
+    const rtsp = await playingRtspSession(await streamUri(cfg.ports[0], 'prof_0_sub'), ADMIN);
+    try {
+      // RFC 2326 §12.37: no timeout parameter means the default, 60 s.
+      const session = rtsp.setup.match(/\r\nSession: ([^\r\n]*)/i)[1];
+      assert.match(session, /^[^;]+(;timeout=60)?$/, session);
+      for (const method of ['GET_PARAMETER', 'SET_PARAMETER']) {
+        const r = await rtsp.request(method, rtsp.target, { Session: rtsp.session });
+        assert.equal(r.status, 200, `${method}: ${r.head}`);
+      }
+      // A keep-alive naming no session of this client is refused.
+      const r = await rtsp.request('GET_PARAMETER', rtsp.target, { Session: 'not-a-session' });
+      assert.equal(r.status, 454, r.head);  // Session Not Found
+    } finally {
+      rtsp.socket.destroy();
     }
   });
 

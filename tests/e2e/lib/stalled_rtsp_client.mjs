@@ -1,6 +1,7 @@
-// An RTSP client that sets up a stream over TCP (interleaved), starts it
-// and then never reads again: the slowest client there is. Digest as RFC
-// 2069 (no qop), which the relay accepts from RTSP clients.
+// A minimal RTSP client over TCP (interleaved): DESCRIBE, SETUP, PLAY with
+// Digest as RFC 2069 (no qop), which the relay accepts from RTSP clients,
+// then further requests in the session; and the client that, once playing,
+// never reads again (the slowest client there is).
 
 import crypto from 'node:crypto';
 import net from 'node:net';
@@ -8,11 +9,12 @@ import net from 'node:net';
 const md5 = (s) => crypto.createHash('md5').update(s).digest('hex');
 
 /**
- * Plays `uri` (rtsp://host:port/path) as `username`/`password`, then stops
- * reading. Resolves with { socket } once PLAY was answered 200; the caller
- * destroys the socket.
+ * Plays `uri` (rtsp://host:port/path) as `username`/`password`. Resolves
+ * once PLAY was answered 200 with { socket, session, setup (the SETUP
+ * response's head), request(method, target, headers) }; the caller destroys
+ * the socket. Interleaved media arriving between responses is skipped.
  */
-export async function stalledRtspClient(uri, { username, password }) {
+export async function playingRtspSession(uri, { username, password }) {
   const url = new URL(uri);
   const socket = net.connect(Number(url.port), url.hostname);
   await new Promise((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
@@ -29,6 +31,12 @@ export async function stalledRtspClient(uri, { username, password }) {
       reject(new Error(`no RTSP response; got: ${buffer.slice(0, 300)}`));
     }, 10000);
     check = () => {
+      // Interleaved packets ($, channel, 16-bit length) before the response.
+      while (buffer.length >= 4 && buffer[0] === '$') {
+        const size = (buffer.charCodeAt(2) << 8) | buffer.charCodeAt(3);
+        if (buffer.length < 4 + size) return;
+        buffer = buffer.slice(4 + size);
+      }
       const end = buffer.indexOf('\r\n\r\n');
       if (end < 0) return;
       const head = buffer.slice(0, end);
@@ -74,8 +82,15 @@ export async function stalledRtspClient(uri, { username, password }) {
   r = await request('SETUP', setupTarget, { Transport: 'RTP/AVP/TCP;unicast;interleaved=0-1' });
   if (r.status !== 200) throw new Error(`SETUP: ${r.head}`);
   const session = r.head.match(/Session:\s*([^;\r\n]+)/i)[1];
+  const setup = r.head;
   r = await request('PLAY', target, { Session: session });
   if (r.status !== 200) throw new Error(`PLAY: ${r.head}`);
+  return { socket, session, setup, target, request };
+}
+
+/** playingRtspSession, after which nothing is read from the socket. */
+export async function stalledRtspClient(uri, credentials) {
+  const { socket } = await playingRtspSession(uri, credentials);
   // From now on nothing is read: the kernel's buffers fill, then the relay's.
   socket.removeAllListeners('data');
   socket.pause();
