@@ -133,6 +133,16 @@ Status<std::string> GatewayApp::Start() {
       }
       if (!rtsp) return MakeUnexpected("device " + dc.id + ": " + rtsp.error());
       dev->relay = *rtsp;
+      if (dc.rtsp_port == 0) {
+        // A port the system chose is kept for the next start, so that the
+        // stream URIs a VMS stored stay valid (as if a client had set it).
+        const uint16_t chosen = dev->relay->port();
+        (void)dev->network->Update([chosen](services::device::NetworkState& s) {
+          s.set_rtsp_port(chosen);
+          s.set_rtsp_port_config(0);
+          return std::optional<soap::Fault>();
+        });
+      }
       log::WriteAbout(log::Level::kInfo, "relay", dc.id,
                       "serving rtsp://" +
                           (dc.address == "0.0.0.0" ? std::string("127.0.0.1") : dc.address) + ":" +

@@ -335,3 +335,25 @@ describe('the media relay when the camera connection is lost', () => {
     assert.ok(gw.lines.some((l) => /reconnecting to the camera/.test(l)), gw.lines.join('\n'));
   });
 });
+
+describe('the media relay on a port the system chose', () => {
+  test('the port is kept across a restart, so stored stream URIs stay valid', async () => {
+    const cfg = await writeConfig(tempDir(), { devices: 1, systemRtspPort: true });
+    const rtspPort = async () => {
+      const gw = new Gateway(cfg.file);
+      try {
+        await gw.waitFor(/\[adapter:sim\] ready/);
+        const r = await soap(cfg.ports[0], '<tds:GetNetworkProtocols/>');
+        assert.equal(r.status, 200, r.text);
+        const port = Number(r.text.match(/<tt:Name>RTSP<\/tt:Name><tt:Enabled>true<\/tt:Enabled><tt:Port>(\d+)</)[1]);
+        assert.equal(await streamUri(cfg.ports[0], 'prof_0_sub'), `rtsp://127.0.0.1:${port}/prof_0_sub`);
+        return port;
+      } finally {
+        await gw.stop();
+      }
+    };
+    const first = await rtspPort();
+    assert.ok(first > 0);
+    assert.equal(await rtspPort(), first);
+  });
+});

@@ -50,7 +50,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         address = '127.0.0.1', callDeadlineMs = 1500,
                                         http = {}, security = {}, admin = ADMIN,
                                         relays = [], audio = [], mjpeg = [], snapshotOnly = [],
-                                        encoderDevice = false, simRtspPort } = {}) {
+                                        encoderDevice = false, simRtspPort,
+                                        systemRtspPort = false } = {}) {
   const ports = [];
   const rtspPorts = [];
   for (let i = 0; i < devices; i++) {
@@ -109,7 +110,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       `    hardware: SIM-${i + 1}000`,
       `    address: ${address}`,
       `    port: ${ports[i]}`,
-      `    rtsp_port: ${rtspPorts[i]}`,
+      // 0: the system chooses (and the gateway remembers it).
+      `    rtsp_port: ${systemRtspPort ? 0 : rtspPorts[i]}`,
       '    adapter: sim',
       `    camera: cam-${i + 1}`,
     );
