@@ -44,7 +44,8 @@ Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   }
   // Only when some camera streams like a legacy one: no port is taken otherwise.
   if (std::any_of(config->cameras.begin(), config->cameras.end(), [](const auto& camera) {
-        return camera.streaming == onvifgw::simulated::Streaming::kMjpegHttp;
+        return camera.streaming == onvifgw::simulated::Streaming::kMjpegHttp &&
+               camera.mjpeg_url.empty();
       })) {
     mjpeg_server = std::make_unique<onvifgw::simulated::MjpegHttpServer>();
     auto mjpeg_port = mjpeg_server->Start(

@@ -31,7 +31,8 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     node.Fail("expected a map with at least an id");
   }
   node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
-                          "framerate", "relay_outputs", "audio", "streaming", "test_pattern"});
+                          "framerate", "relay_outputs", "audio", "streaming", "test_pattern",
+                          "mjpeg_url"});
   CameraConfig camera;
   ConfigNode id = node["id"];
   camera.id = id.AsString();
@@ -66,6 +67,14 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     camera.streaming = Streaming::kSnapshot;
   } else if (how != "rtsp") {
     streaming.Fail("must be rtsp, mjpeg_http or snapshot");
+  }
+  ConfigNode url = node["mjpeg_url"];
+  camera.mjpeg_url = ReadText(url, "");
+  if (url.IsSet()) {
+    if (camera.streaming != Streaming::kMjpegHttp) url.Fail("needs streaming: mjpeg_http");
+    if (camera.mjpeg_url.rfind("http://", 0) != 0 || camera.mjpeg_url.size() <= 7) {
+      url.Fail("must be an http:// URL");
+    }
   }
   return camera;
 }

@@ -40,6 +40,11 @@ struct CameraConfig {
   /// The same for MJPEG over HTTP: "<base><camera id>/<stream id>" (set at start from the MJPEG
   /// server's port).
   std::string mjpeg_base_uri = "http://127.0.0.1:8081/";
+  /// With kMjpegHttp: the camera's one stream is the MJPEG over HTTP served
+  /// at this http:// URL by something else (a fake legacy camera in tests, a
+  /// real one), at the camera's width and height; empty: its rendered
+  /// pictures, served by the adapter.
+  std::string mjpeg_url{};
 };
 
 /// The simulated adapter's config section:
@@ -56,6 +61,7 @@ struct CameraConfig {
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
 ///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only) | snapshot
+///       mjpeg_url: http://...  # with mjpeg_http: one stream, served there by another program
 ///       test_pattern: ball   # ball | snow (the RTSP streams' picture; snow fills the bitrate)
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
 ///   rtsp_port: 0             # the streams' RTSP server on 127.0.0.1; 0: a free port

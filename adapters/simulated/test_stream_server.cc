@@ -87,6 +87,10 @@ adapter_sdk::Result<uint16_t> TestStreamServer::Start(const std::string& address
                      GstRTSPConnection* conn = gst_rtsp_client_get_connection(client);
                      const gchar* ip = conn != nullptr ? gst_rtsp_connection_get_ip(conn) : nullptr;
                      adapter_sdk::LogInfo("rtsp client connected from ", ip != nullptr ? ip : "?");
+                     g_signal_connect(client, "closed", G_CALLBACK(+[](GstRTSPClient*, gpointer) {
+                                        adapter_sdk::LogInfo("rtsp client disconnected");
+                                      }),
+                                      nullptr);
                      g_signal_connect(
                          client, "pre-describe-request",
                          G_CALLBACK(+[](GstRTSPClient*, GstRTSPContext* ctx, gpointer server) {

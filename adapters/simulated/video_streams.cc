@@ -282,6 +282,13 @@ std::vector<v1::VideoStream> MjpegVideoStreams(const CameraConfig& camera, float
     return stream;
   };
   const v1::Resolution native = MakeResolution({camera.width, camera.height});
+  if (!camera.mjpeg_url.empty()) {
+    // Another program's stream: one, as it is (nothing here can change it).
+    v1::VideoStream stream = mjpeg(MakeDefaultStream(camera, "main", native, 8192, kMainQuality),
+                                   {native}, {512, 16384});
+    stream.set_uri(camera.mjpeg_url);
+    return {std::move(stream)};
+  }
   const v1::Resolution sub_size = SubResolution(camera);
   return {mjpeg(MakeDefaultStream(camera, "main", native, 8192, kMainQuality),
                 ScaledDownResolutions(native, {{1280, 720}, {640, 360}}), {512, 16384}),

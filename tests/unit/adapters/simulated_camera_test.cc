@@ -1010,6 +1010,28 @@ TEST(SimulatedServiceTest, ALegacyCameraStreamsItsPicturesAsMjpegOverHttp) {
   EXPECT_FALSE(service.RenderStreamFrame("cam-1", "main").has_value());
 }
 
+TEST(SimulatedServiceTest, ACameraStreamingFromElsewhereHasThatOneStream) {
+  SimulatedConfig config = ParseOrDie(
+      "cameras: [{id: far, streaming: mjpeg_http, width: 800, height: 600,"
+      " mjpeg_url: 'http://192.0.2.7/video.mjpg'}]");
+  SimulatedService service(config);
+  const auto main = service.VideoStreamOf("far", "main");
+  ASSERT_TRUE(main.has_value());
+  EXPECT_EQ(main->uri(), "http://192.0.2.7/video.mjpg");
+  EXPECT_EQ(main->transport(), v1::STREAM_TRANSPORT_MJPEG_HTTP);
+  EXPECT_EQ(main->codec(), v1::VIDEO_CODEC_JPEG);
+  EXPECT_EQ(main->resolution().width(), 800u);
+  EXPECT_EQ(main->resolution().height(), 600u);
+  EXPECT_FALSE(service.VideoStreamOf("far", "sub").has_value());
+  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    mjpeg_url: http://x/\n")
+                .find("needs streaming: mjpeg_http"),
+            std::string::npos);
+  EXPECT_NE(ConfigError("cameras:\n  - id: a\n    streaming: mjpeg_http\n"
+                        "    mjpeg_url: rtsp://x/\n")
+                .find("must be an http:// URL"),
+            std::string::npos);
+}
+
 TEST(SimulatedServiceTest, ASnapshotOnlyCameraHasOnePictureStreamWithoutUri) {
   SimulatedConfig config = ParseOrDie("cameras: [{id: still, streaming: snapshot, framerate: 2}]");
   SimulatedService service(config);
