@@ -131,7 +131,7 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   OnlyKeys(n, "device",
            {"id", "name", "location", "hardware", "address", "port", "advertised_address",
             "adapter", "camera", "mac", "admin", "stream_uri_credentials", "network_config",
-            "streams", "rtsp_port"});
+            "streams", "rtsp_port", "stream_linger_ms"});
   DeviceConfig d;
   for (const char* required : {"id", "port", "adapter", "camera"}) {
     if (!n[required]) Fail(n, std::string("device needs '") + required + "'");
@@ -182,6 +182,11 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   if (n["rtsp_port"]) {
     if (!d.stream_relay) Fail(n["rtsp_port"], "rtsp_port needs streams: relay");
     d.rtsp_port = static_cast<uint16_t>(Integer(n["rtsp_port"], "rtsp_port", 0, 65535));
+  }
+  if (n["stream_linger_ms"]) {
+    if (!d.stream_relay) Fail(n["stream_linger_ms"], "stream_linger_ms needs streams: relay");
+    d.stream_linger =
+        std::chrono::milliseconds(Integer(n["stream_linger_ms"], "stream_linger_ms", 0, 3600000));
   }
   if (n["mac"]) {
     d.mac = NonEmptyString(n["mac"], "mac");

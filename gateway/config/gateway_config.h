@@ -62,6 +62,11 @@ struct DeviceConfig {
   /// camera's own URI.
   bool stream_relay = true;
   uint16_t rtsp_port = 0;
+  /// How long the relay keeps pulling a stream from the camera after its
+  /// last client left (`stream_linger_ms`), so that a client that comes back
+  /// (a VMS switching layouts, a probe before the play) finds it running;
+  /// zero: the camera connection closes with the last client.
+  std::chrono::milliseconds stream_linger{10000};
 };
 
 struct DiscoveryConfig {

@@ -3,9 +3,6 @@
 #include <gio/gio.h>
 #include <gst/gst.h>
 #include <gst/rtsp-server/rtsp-server.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -15,7 +12,10 @@
 #include <utility>
 
 #include "core/log.h"
+#include "relay/client_socket.h"
+#include "relay/lingering_media.h"
 #include "relay/reconnecting_media.h"
+#include "relay/relay_media_factory.h"
 #include "relay/rtsp_auth.h"
 #include "relay/snapshot_feeder.h"
 #include "relay/source_pipeline.h"
@@ -23,8 +23,8 @@
 
 namespace onvifgw::relay {
 
-// How long a client may accept no data before its connection is dropped.
-constexpr unsigned kStalledClientTimeoutMs = 5000;
+// How often each client's connection is looked at (client_socket.h).
+constexpr guint kClientSampleIntervalMs = 1000;
 
 // One device's server and the mounts it made.
 class DeviceRtspServer : public services::RtspEndpoint {
@@ -37,6 +37,14 @@ class DeviceRtspServer : public services::RtspEndpoint {
     if (source_id_ != 0) {
       if (GSource* s = g_main_context_find_source_by_id(context_, source_id_)) g_source_destroy(s);
     }
+    if (sampler_ != nullptr) {
+      g_source_destroy(sampler_);
+      g_source_unref(sampler_);
+    }
+    std::lock_guard lock(clients_mu_);
+    for (const auto& [client, progress] : clients_) {
+      g_object_weak_unref(G_OBJECT(client), OnClientFreed, this);
+    }
     g_object_unref(mounts_);
     g_object_unref(server_);
   }
@@ -47,6 +55,9 @@ class DeviceRtspServer : public services::RtspEndpoint {
     context_ = context;
     source_id_ = source_id;
     port_ = port;
+    sampler_ = g_timeout_source_new(kClientSampleIntervalMs);
+    g_source_set_callback(sampler_, SampleClients, this, nullptr);
+    g_source_attach(sampler_, context_);
   }
 
   uint16_t port() const override { return port_.load(); }
@@ -103,6 +114,8 @@ class DeviceRtspServer : public services::RtspEndpoint {
  private:
   // What a mount plays: enough to find its camera connection again.
   struct MountedStream {
+    DeviceRtspServer* server = nullptr;
+    unsigned generation = 0;  // of the factory that plays it
     const services::VirtualDevice* device = nullptr;
     std::string token;
     std::string path;
@@ -138,14 +151,31 @@ class DeviceRtspServer : public services::RtspEndpoint {
 
   static void OnMediaConfigure(GstRTSPMediaFactory*, GstRTSPMedia* media, gpointer data) {
     const auto* m = static_cast<const MountedStream*>(data);
+    const std::string label = "device " + m->device->config.id + " " + m->path;
+    LingerAfterLastClient(
+        media, m->device->config.stream_linger, m->server->context_,
+        [server = m->server, path = m->path, generation = m->generation] {
+          server->Retire(path, generation);
+        },
+        label);
     if (m->pictures) {
-      FeedSnapshots(media, *m->device, m->camera_id, m->source_id, m->framerate,
-                    "device " + m->device->config.id + " " + m->path);
+      FeedSnapshots(media, m->server->context_, *m->device, m->camera_id, m->source_id,
+                    m->framerate, label);
       return;
     }
     ArmReconnect(
-        media, [m = *m] { return ResumeUpstream(m); },
-        "device " + m->device->config.id + " " + m->path);
+        media, [m = *m] { return ResumeUpstream(m); }, label);
+  }
+
+  // Makes the media that `generation`'s factory made for `path` unreachable
+  // to new clients (a lingering media about to be given up): the path gets
+  // a fresh factory of the same stream, whose cache is empty. Nothing if
+  // the path was remade since.
+  void Retire(const std::string& path, unsigned generation) {
+    std::lock_guard lock(mu_);
+    auto it = mounted_.find(path);
+    if (it == mounted_.end() || it->second.stream.generation != generation) return;
+    AddFactory(path, it->second.launch, it->second.stream);
   }
 
   Status<std::string> MoveOnRelayThread(uint16_t port) {
@@ -168,19 +198,62 @@ class DeviceRtspServer : public services::RtspEndpoint {
     return {};
   }
 
-  static void OnClientConnected(GstRTSPServer*, GstRTSPClient* client, gpointer self) {
+  static void OnClientConnected(GstRTSPServer*, GstRTSPClient* client, gpointer data) {
+    auto* self = static_cast<DeviceRtspServer*>(data);
     g_signal_connect(client, "pre-describe-request", G_CALLBACK(OnPreDescribe), self);
-    // A client that stops reading must not hold up the others: once its
-    // socket buffers are full, gst-rtsp-server's sending to every client of
-    // the same media waits for it. The kernel gives up on a connection whose
-    // peer has accepted no data for this long, which ends that client alone.
-    if (GstRTSPConnection* conn = gst_rtsp_client_get_connection(client)) {
-      if (GSocket* socket = gst_rtsp_connection_get_write_socket(conn)) {
-        const unsigned timeout_ms = kStalledClientTimeoutMs;
-        ::setsockopt(g_socket_get_fd(socket), IPPROTO_TCP, TCP_USER_TIMEOUT, &timeout_ms,
-                     sizeof timeout_ms);
-      }
+    GstRTSPConnection* conn = gst_rtsp_client_get_connection(client);
+    GSocket* socket = conn != nullptr ? gst_rtsp_connection_get_write_socket(conn) : nullptr;
+    if (socket == nullptr) return;
+    // A client that stops reading must not hold up the others.
+    LimitUnacknowledgedTime(g_socket_get_fd(socket));
+    {
+      std::lock_guard lock(self->clients_mu_);
+      self->clients_[client] =
+          std::make_unique<ClientProgress>(g_socket_get_fd(socket), ClientProgress::Clock::now());
     }
+    g_signal_connect(client, "closed", G_CALLBACK(OnClientClosed), self);
+    // A client whose sessions outlive its connection (RTP over UDP) is not
+    // reported closed: forgotten when it is freed.
+    g_object_weak_ref(G_OBJECT(client), OnClientFreed, self);
+  }
+
+  static void OnClientFreed(gpointer data, GObject* client) {
+    auto* self = static_cast<DeviceRtspServer*>(data);
+    std::lock_guard lock(self->clients_mu_);
+    self->clients_.erase(reinterpret_cast<GstRTSPClient*>(client));
+  }
+
+  // Every second, on the relay's thread: how each client's connection moves.
+  static gboolean SampleClients(gpointer data) {
+    auto* self = static_cast<DeviceRtspServer*>(data);
+    const auto now = ClientProgress::Clock::now();
+    std::lock_guard lock(self->clients_mu_);
+    for (auto& [client, progress] : self->clients_) progress->Sample(now);
+    return G_SOURCE_CONTINUE;
+  }
+
+  // Counts and logs the clients cut off for not reading (client_socket.h).
+  static void OnClientClosed(GstRTSPClient* client, gpointer data) {
+    auto* self = static_cast<DeviceRtspServer*>(data);
+    std::unique_ptr<ClientProgress> progress;
+    {
+      std::lock_guard lock(self->clients_mu_);
+      auto it = self->clients_.find(client);
+      if (it == self->clients_.end()) return;
+      progress = std::move(it->second);
+      self->clients_.erase(it);
+    }
+    g_object_weak_unref(G_OBJECT(client), OnClientFreed, self);
+    const auto now = ClientProgress::Clock::now();
+    progress->Sample(now);
+    if (!progress->Stalled(now)) return;
+    GstRTSPConnection* conn = gst_rtsp_client_get_connection(client);
+    const gchar* ip = conn != nullptr ? gst_rtsp_connection_get_ip(conn) : nullptr;
+    const auto dropped = ++self->dropped_clients_;
+    log::WriteAbout(log::Level::kWarn, "relay", self->device_.config.id,
+                    std::string("dropped the client at ") + (ip != nullptr ? ip : "?") +
+                        ": it took no data for " + std::to_string(kStalledClientTimeout.count()) +
+                        " ms (" + std::to_string(dropped) + " dropped so far)");
   }
 
   static GstRTSPStatusCode OnPreDescribe(GstRTSPClient*, GstRTSPContext* ctx, gpointer self) {
@@ -223,14 +296,23 @@ class DeviceRtspServer : public services::RtspEndpoint {
                       "nothing to play at " + path + ": " + launch.error());
       return;
     }
-    if (it != mounted_.end() && it->second == *launch) return;
-    GstRTSPMediaFactory* factory = gst_rtsp_media_factory_new();
-    gst_rtsp_media_factory_set_launch(factory, launch->c_str());
+    if (it != mounted_.end() && it->second.launch == *launch) return;
+    AddFactory(path, *launch, std::move(mounted));
+    log::WriteAbout(log::Level::kInfo, "relay", device_.config.id,
+                    "serving " + path + " from " + *launch);
+  }
+
+  // Mounts a new factory of `launch` at `path`, replacing the one there.
+  // With mu_ held.
+  void AddFactory(const std::string& path, const std::string& launch, MountedStream stream) {
+    stream.server = this;
+    stream.generation = ++generations_;
+    GstRTSPMediaFactory* factory = NewRelayMediaFactory();
+    gst_rtsp_media_factory_set_launch(factory, launch.c_str());
     // A lost camera connection is made again while the clients stay.
     gst_rtsp_media_factory_set_media_gtype(factory, ReconnectingMediaType());
     g_signal_connect_data(
-        factory, "media-configure", G_CALLBACK(OnMediaConfigure),
-        new MountedStream(std::move(mounted)),
+        factory, "media-configure", G_CALLBACK(OnMediaConfigure), new MountedStream(stream),
         [](gpointer data, GClosure*) { delete static_cast<MountedStream*>(data); },
         GConnectFlags{});
     // One pipeline (one upstream pull) for every client of the profile.
@@ -239,9 +321,7 @@ class DeviceRtspServer : public services::RtspEndpoint {
         factory,
         static_cast<GstRTSPLowerTrans>(GST_RTSP_LOWER_TRANS_UDP | GST_RTSP_LOWER_TRANS_TCP));
     gst_rtsp_mount_points_add_factory(mounts_, path.c_str(), factory);  // takes it
-    mounted_[path] = *launch;
-    log::WriteAbout(log::Level::kInfo, "relay", device_.config.id,
-                    "serving " + path + " from " + *launch);
+    mounted_[path] = Mounted{launch, std::move(stream)};
   }
 
   const services::VirtualDevice& device_;
@@ -250,8 +330,18 @@ class DeviceRtspServer : public services::RtspEndpoint {
   GMainContext* context_ = nullptr;
   guint source_id_ = 0;
   std::atomic<uint16_t> port_{0};
+  std::atomic<uint64_t> dropped_clients_{0};
+  GSource* sampler_ = nullptr;  // SampleClients
+  std::mutex clients_mu_;       // client-connected (relay thread), closed (client threads)
+  std::map<GstRTSPClient*, std::unique_ptr<ClientProgress>> clients_;
+  // A path's factory: the launch description it plays, and for what.
+  struct Mounted {
+    std::string launch;
+    MountedStream stream;
+  };
   std::mutex mu_;
-  std::map<std::string, std::string> mounted_;  // path -> launch description
+  std::map<std::string, Mounted> mounted_;  // by path
+  unsigned generations_ = 0;
 };
 
 bool IsRtspTunnelRequest(std::string_view method, std::string_view accept,

@@ -91,9 +91,9 @@ gboolean Tick(gpointer data) {
 
 }  // namespace
 
-void FeedSnapshots(GstRTSPMedia* media, const services::VirtualDevice& device,
-                   const std::string& camera_id, const std::string& source_id, double framerate,
-                   const std::string& label) {
+void FeedSnapshots(GstRTSPMedia* media, GMainContext* context,
+                   const services::VirtualDevice& device, const std::string& camera_id,
+                   const std::string& source_id, double framerate, const std::string& label) {
   GstElement* bin = gst_rtsp_media_get_element(media);
   GstElement* appsrc = gst_bin_get_by_name(GST_BIN(bin), "upstream");
   gst_object_unref(bin);
@@ -109,10 +109,7 @@ void FeedSnapshots(GstRTSPMedia* media, const services::VirtualDevice& device,
   feeder->timer = g_timeout_source_new(static_cast<guint>(1000.0 / rate));
   g_source_set_callback(feeder->timer, Tick, new std::shared_ptr<Feeder>(feeder),
                         [](gpointer data) { delete static_cast<std::shared_ptr<Feeder>*>(data); });
-  // On the loop handling this media's client (the one running this call).
-  GSource* dispatching = g_main_current_source();
-  g_source_attach(feeder->timer, dispatching != nullptr ? g_source_get_context(dispatching)
-                                                        : g_main_context_get_thread_default());
+  g_source_attach(feeder->timer, context);
   // Stopped with the media: when it is unprepared, or at the latest when it
   // is freed.
   auto* stop_on_unprepare = new std::shared_ptr<Feeder>(feeder);

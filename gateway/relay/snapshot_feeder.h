@@ -15,11 +15,13 @@
 
 namespace onvifgw::relay {
 
-/// Starts feeding `media` (from its factory's media-configure signal, on the
-/// relay's thread) with pictures of `camera_id`'s source `source_id` through
-/// `device`'s adapter. `device` outlives the relay.
-void FeedSnapshots(GstRTSPMedia* media, const services::VirtualDevice& device,
-                   const std::string& camera_id, const std::string& source_id, double framerate,
-                   const std::string& label);
+/// Starts feeding `media` (from its factory's media-configure signal) with
+/// pictures of `camera_id`'s source `source_id` through `device`'s adapter,
+/// timed on `context`: the relay's own, which runs as long as the relay (a
+/// client's thread ends with its last client, while a lingering media goes
+/// on). `device` outlives the relay.
+void FeedSnapshots(GstRTSPMedia* media, GMainContext* context,
+                   const services::VirtualDevice& device, const std::string& camera_id,
+                   const std::string& source_id, double framerate, const std::string& label);
 
 }  // namespace onvifgw::relay

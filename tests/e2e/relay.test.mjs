@@ -12,6 +12,7 @@ import {
   ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
 import { playingRtspSession, stalledRtspClient } from './lib/stalled_rtsp_client.mjs';
+import { startMjpegCamera } from '../fakes/mjpeg_camera.mjs';
 
 /** Runs a program to its end or kills it after `ms`: { code, stdout, stderr }. */
 function run(program, args, ms = 20000) {
@@ -82,7 +83,9 @@ describe('the media relay', () => {
   let gw;
 
   before(async () => {
-    cfg = await writeConfig(tempDir(), { devices: 1 });
+    // Each client makes its own camera connection here, which the tests
+    // count (lingering is tested on its own below).
+    cfg = await writeConfig(tempDir(), { devices: 1, streamLingerMs: 0 });
     gw = new Gateway(cfg.file);
     await gw.waitFor(/\[adapter:sim\] ready/);
   });
@@ -169,14 +172,16 @@ describe('the media relay', () => {
 
   test('GStreamer\'s rtspsrc (Digest without qop) plays too', async () => {
     const uri = await streamUri(cfg.ports[0], 'prof_0_sub');
+    // -q hides the progress, not the errors. 60 s: the first GStreamer
+    // program run on a fresh machine builds its plugin registry first.
     const play = (password) => run('gst-launch-1.0', ['-q', 'rtspsrc', `location=${uri}`, 'protocols=tcp',
       `user-id=${ADMIN.username}`, `user-pw=${password}`, '!', 'rtph264depay', '!', 'h264parse', '!',
-      'fakesink', 'num-buffers=25']);
+      'fakesink', 'num-buffers=25'], 60000);
     const ok = await play(ADMIN.password);
-    assert.equal(ok.code, 0, ok.stdout + ok.stderr);
+    assert.equal(ok.code, 0, `the right password: ${JSON.stringify(ok)}\n${gw.lines.slice(-30).join('\n')}`);
     const refused = await play('wrong-Passw0rd');
-    assert.notEqual(refused.code, 0);
-    assert.match(refused.stdout + refused.stderr, /Unauthorized \(401\)/);
+    assert.notEqual(refused.code, 0, 'a wrong password');
+    assert.match(refused.stdout + refused.stderr, /Unauthorized \(401\)/, JSON.stringify(refused));
   });
 
   test('a user plays until deleted, and is refused at the next request', async () => {
@@ -272,6 +277,8 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
         dropped = !stalledConnectionOpen();
       }
       assert.ok(dropped, 'the relay still holds the stalled client\'s connection after 40 s');
+      // Told apart from a client that left, and counted.
+      await gw.waitFor(/\[relay\] device dev-2: dropped the client at 127\.0\.0\.1: it took no data for 5000 ms \(1 dropped so far\)/);
       const r = await play;
       // 20 s at 10 frames a second; without the drop the stream would stop
       // for good once the stalled client's buffers are full.
@@ -297,6 +304,84 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
     const uri = withCredentials(await streamUri(cfg.ports[1], 'prof_0_main', 'RtspOverHttp'), ADMIN);
     const video = await probeVideo(uri, 'http');
     assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
+  });
+});
+
+describe('the media relay with a fake legacy camera (MJPEG over HTTP, Basic authentication)', () => {
+  let camera;
+  let cfg;
+  let gw;
+
+  before(async () => {
+    camera = await startMjpegCamera({ width: 800, height: 600, fps: 10,
+      credentials: { username: 'root', password: 'cam pass' } });
+    cfg = await writeConfig(tempDir(), { devices: 1,
+      mjpegCameras: [{ url: camera.url, width: 800, height: 600, fps: 10 }] });
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+  });
+
+  after(async () => {
+    await gw?.stop();
+    await camera?.close();
+  });
+
+  test('its stream plays as RTP/JPEG, several clients on one camera connection', async () => {
+    const uri = withCredentials(await streamUri(cfg.ports[0], 'prof_0_main'), ADMIN);
+    for (const transport of ['tcp', 'udp', 'http']) {
+      const tunnel = transport === 'http'
+        ? withCredentials(await streamUri(cfg.ports[0], 'prof_0_main', 'RtspOverHttp'), ADMIN) : uri;
+      const video = await probeVideo(tunnel, transport);
+      assert.deepEqual([video.codec_name, video.width, video.height], ['mjpeg', 800, 600],
+        `${transport}: ${JSON.stringify(video)}`);
+    }
+    const args = ['-nostdin', '-v', 'info', '-rtsp_transport', 'tcp', '-i', uri, '-t', '3', '-f', 'null', '-'];
+    const [a, b] = await Promise.all([run('ffmpeg', args), run('ffmpeg', args)]);
+    // 10 pictures a second: at least two seconds' worth each.
+    assertDecoded(a, 20);
+    assertDecoded(b, 20);
+    // One pull for all of that: the relay keeps the stream while clients
+    // come and go (stream_linger_ms).
+    assert.equal(camera.connections(), 1);
+  });
+});
+
+describe('the media relay after the last client leaves', () => {
+  let cfg;
+  let gw;
+  const lingerMs = 4000;
+
+  before(async () => {
+    cfg = await writeConfig(tempDir(), { devices: 1, streamLingerMs: lingerMs });
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+  });
+
+  after(async () => {
+    await gw?.stop();
+  });
+
+  test('the camera stream lingers for the next client, then closes, and plays again after', async () => {
+    const count = (re) => gw.lines.filter((l) => re.test(l)).length;
+    const connected = /\[adapter:sim\].*rtsp client connected/;
+    const releases = () => count(/\[relay\] device dev-1 \/prof_0_sub: no client for \d+ ms: closing the camera stream/);
+    const uri = withCredentials(await streamUri(cfg.ports[0], 'prof_0_sub'), ADMIN);
+    assertSubStream(await probeVideo(uri, 'tcp'));
+    // The next client, well within the linger, joins the running stream.
+    assertSubStream(await probeVideo(uri, 'udp'));
+    assert.equal(releases(), 0, gw.lines.join('\n'));
+    // Nobody comes: the camera connection closes after the linger.
+    await gw.waitFor(/no client for 4000 ms: closing the camera stream/, { timeoutMs: lingerMs + 10000 });
+    await gw.waitFor(/\[adapter:sim\].*rtsp client disconnected/);
+    // The camera's log is in order: both clients rode one connection.
+    assert.equal(count(connected), 1, gw.lines.join('\n'));
+    // A client right after that gets a new camera connection, not the
+    // media being given up.
+    const r = await run('ffmpeg', ['-nostdin', '-v', 'info', '-rtsp_transport', 'tcp', '-i', uri,
+      '-t', '2', '-f', 'null', '-']);
+    assertDecoded(r, 25);
+    await gw.waitFor(connected, { nth: 2 });
+    assert.equal(releases(), 1);
   });
 });
 

@@ -51,7 +51,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         http = {}, security = {}, admin = ADMIN,
                                         relays = [], audio = [], mjpeg = [], snapshotOnly = [],
                                         encoderDevice = false, simRtspPort,
-                                        systemRtspPort = false } = {}) {
+                                        systemRtspPort = false, streamLingerMs,
+                                        mjpegCameras = [] } = {}) {
   const ports = [];
   const rtspPorts = [];
   for (let i = 0; i < devices; i++) {
@@ -98,6 +99,13 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       lines.push('          streaming: mjpeg_http', '          width: 1280', '          height: 720',
         '          framerate: 10');
     }
+    // A camera whose MJPEG over HTTP another program serves ({ url, width,
+    // height, fps }: tests/fakes/mjpeg_camera.mjs).
+    if (mjpegCameras[i]) {
+      const c = mjpegCameras[i];
+      lines.push('          streaming: mjpeg_http', `          mjpeg_url: '${c.url}'`,
+        `          width: ${c.width}`, `          height: ${c.height}`, `          framerate: ${c.fps}`);
+    }
     // A camera that only takes pictures (640x360, asked for 5 a second).
     if (snapshotOnly[i]) lines.push('          streaming: snapshot', '          framerate: 5');
   }
@@ -115,6 +123,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       '    adapter: sim',
       `    camera: cam-${i + 1}`,
     );
+    if (streamLingerMs !== undefined) lines.push(`    stream_linger_ms: ${streamLingerMs}`);
     if (admin) {
       lines.push('    admin:', `      username: ${admin.username}`, `      password: ${admin.password}`);
     }

@@ -155,6 +155,11 @@ TEST(ConfigLoader, StreamsAreRelayedOnTheirOwnPortOrPassedThrough) {
                   "gw.yaml");
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_EQ(r->devices[1].rtsp_port, 8554);
+  EXPECT_EQ(r->devices[1].stream_linger, std::chrono::seconds(10));  // the default
+  r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: x\n    stream_linger_ms: 0\n"),
+                  "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->devices[1].stream_linger, std::chrono::milliseconds(0));
   r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: x\n    streams: passthrough\n"),
                   "gw.yaml");
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
@@ -167,6 +172,9 @@ TEST(ConfigLoader, StreamsAreRelayedOnTheirOwnPortOrPassedThrough) {
       {"    streams: passthrough\n    rtsp_port: 8554\n", "rtsp_port needs streams: relay"},
       {"    rtsp_port: 8080\n", "rtsp_port 8080 is already used by another device"},
       {"    rtsp_port: 70000\n", "rtsp_port"},
+      {"    stream_linger_ms: -1\n", "stream_linger_ms"},
+      {"    streams: passthrough\n    stream_linger_ms: 500\n",
+       "stream_linger_ms needs streams: relay"},
   };
   for (const auto& b : bad) {
     ConfigError e =
