@@ -131,7 +131,7 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
   OnlyKeys(n, "device",
            {"id", "name", "location", "hardware", "address", "port", "advertised_address",
             "adapter", "camera", "mac", "admin", "stream_uri_credentials", "network_config",
-            "streams", "rtsp_port", "stream_linger_ms"});
+            "streams", "rtsp_port", "stream_linger_ms", "encode_h264"});
   DeviceConfig d;
   for (const char* required : {"id", "port", "adapter", "camera"}) {
     if (!n[required]) Fail(n, std::string("device needs '") + required + "'");
@@ -187,6 +187,10 @@ DeviceConfig ParseDevice(const YAML::Node& n) {
     if (!d.stream_relay) Fail(n["stream_linger_ms"], "stream_linger_ms needs streams: relay");
     d.stream_linger =
         std::chrono::milliseconds(Integer(n["stream_linger_ms"], "stream_linger_ms", 0, 3600000));
+  }
+  if (n["encode_h264"]) {
+    if (!d.stream_relay) Fail(n["encode_h264"], "encode_h264 needs streams: relay");
+    d.h264_encoded_streams = StringOrList(n["encode_h264"], "encode_h264");
   }
   if (n["mac"]) {
     d.mac = NonEmptyString(n["mac"], "mac");

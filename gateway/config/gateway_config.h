@@ -67,6 +67,10 @@ struct DeviceConfig {
   /// (a VMS switching layouts, a probe before the play) finds it running;
   /// zero: the camera connection closes with the last client.
   std::chrono::milliseconds stream_linger{10000};
+  /// Camera streams (by stream id, in every camera of the device) that the
+  /// relay encodes as H.264 when the camera delivers JPEG (`encode_h264`),
+  /// for VMSes that refuse JPEG; clients then see H.264 encoders.
+  std::vector<std::string> h264_encoded_streams;
 };
 
 struct DiscoveryConfig {

@@ -141,10 +141,10 @@ class DeviceRtspServer : public services::RtspEndpoint {
     if (!source) return MakeUnexpected(source.error());
     auto upstream = UpstreamElement(source->stream);
     if (!upstream) return MakeUnexpected(upstream.error());
-    auto launch = SourcePipeline(source->stream);
+    auto launch = SourcePipeline(source->stream, source->encode_h264);
     if (!launch) return MakeUnexpected(launch.error());
     if (Downstream(*launch, *upstream) != m.downstream) {
-      return MakeUnexpected(std::string("the stream's codec or transport changed"));
+      return MakeUnexpected(std::string("the stream's codec, transport or encoding changed"));
     }
     return *upstream;
   }
@@ -274,7 +274,8 @@ class DeviceRtspServer : public services::RtspEndpoint {
     mounted.path = path;
     if (token) {
       auto source = services::media::RelaySourceOf(device_, *token);
-      launch = source ? SourcePipeline(source->stream) : MakeUnexpected(source.error());
+      launch = source ? SourcePipeline(source->stream, source->encode_h264)
+                      : MakeUnexpected(source.error());
       if (launch) {
         // SourcePipeline made an upstream element: UpstreamElement does too.
         mounted.downstream = Downstream(*launch, *UpstreamElement(source->stream));

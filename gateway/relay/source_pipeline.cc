@@ -1,5 +1,7 @@
 #include "relay/source_pipeline.h"
 
+#include <cctype>
+
 namespace onvifgw::relay {
 namespace {
 
@@ -39,6 +41,23 @@ std::string RtpChain(v1::VideoCodec codec) {
   }
 }
 
+// JPEG pictures to H.264 RTP: decoded, made 4:2:0 (what the Baseline and
+// Main profiles carry; cameras often send 4:2:2), and encoded for low
+// latency (no B-frames, no look-ahead) at the client's settings.
+Expected<std::string, std::string> H264Encoding(const services::media::RelayH264& h264) {
+  std::string profile;
+  for (char c : h264.profile)
+    profile += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  if (profile != "baseline" && profile != "main" && profile != "high") {
+    return MakeUnexpected("the relay does not encode the H.264 profile " + h264.profile);
+  }
+  return "jpegdec ! videoconvert ! video/x-raw,format=I420 ! x264enc tune=zerolatency "
+         "speed-preset=ultrafast bitrate=" +
+         std::to_string(h264.bitrate_kbps) + " key-int-max=" + std::to_string(h264.gop_length) +
+         " ! video/x-h264,profile=" + profile +
+         " ! h264parse config-interval=-1 ! rtph264pay name=pay0 pt=96 config-interval=-1";
+}
+
 }  // namespace
 
 Expected<std::string, std::string> UpstreamElement(const v1::VideoStream& stream) {
@@ -68,18 +87,29 @@ Expected<std::string, std::string> UpstreamElement(const v1::VideoStream& stream
   }
 }
 
-Expected<std::string, std::string> SourcePipeline(const v1::VideoStream& stream) {
+Expected<std::string, std::string> SourcePipeline(
+    const v1::VideoStream& stream, const std::optional<services::media::RelayH264>& encode_h264) {
   auto upstream = UpstreamElement(stream);
   if (!upstream) return MakeUnexpected(upstream.error());
+  std::string jpeg_out = "rtpjpegpay name=pay0 pt=26";
+  if (encode_h264) {
+    if (stream.codec() != v1::VIDEO_CODEC_JPEG) {
+      return MakeUnexpected(std::string("only JPEG is encoded as H.264"));
+    }
+    auto encoding = H264Encoding(*encode_h264);
+    if (!encoding) return MakeUnexpected(encoding.error());
+    jpeg_out = *encoding;
+  }
   if (stream.transport() == v1::STREAM_TRANSPORT_SNAPSHOT_ONLY) {
     // Pictures pushed by the relay (snapshot_feeder.h), stamped as they come.
-    return "( " + *upstream + " ! jpegparse name=ingest ! rtpjpegpay name=pay0 pt=26 )";
+    return "( " + *upstream + " ! jpegparse name=ingest ! " + jpeg_out + " )";
   }
   if (stream.transport() == v1::STREAM_TRANSPORT_MJPEG_HTTP) {
     return "( " + *upstream +
-           " ! multipartdemux name=ingest single-stream=true ! image/jpeg ! jpegparse ! "
-           "rtpjpegpay name=pay0 pt=26 )";
+           " ! multipartdemux name=ingest single-stream=true ! image/jpeg ! jpegparse ! " +
+           jpeg_out + " )";
   }
+  if (encode_h264) return "( " + *upstream + " ! rtpjpegdepay name=ingest ! " + jpeg_out + " )";
   // The depayloader is the first element of the chain: it takes the name.
   std::string chain = RtpChain(stream.codec());
   chain.insert(chain.find(' '), " name=ingest");

@@ -2,12 +2,16 @@
 // The GStreamer pipeline that pulls one camera stream and hands it to the
 // RTSP server as RTP, without transcoding: an upstream RTSP stream is
 // depayloaded, parsed and payloaded again (H.264, H.265, JPEG); MJPEG over
-// HTTP becomes RTP/JPEG (RFC 2435), which Profile S allows.
+// HTTP becomes RTP/JPEG (RFC 2435), which Profile S allows. A JPEG stream
+// the device has the relay encode (encode_h264) is decoded and encoded as
+// H.264 instead.
 
+#include <optional>
 #include <string>
 
 #include "adapter/v1/adapter.pb.h"
 #include "core/expected.h"
+#include "services/media/relay_encoding.h"
 
 namespace onvifgw::relay {
 
@@ -17,7 +21,10 @@ namespace onvifgw::relay {
 /// The element that connects to the camera is named "upstream" and the one
 /// it feeds "ingest", so that a lost camera connection can be replaced
 /// (UpstreamElement) without touching the rest.
-Expected<std::string, std::string> SourcePipeline(const adapter::v1::VideoStream& stream);
+/// With `encode_h264`, the stream's JPEG is sent as H.264 with those settings.
+Expected<std::string, std::string> SourcePipeline(
+    const adapter::v1::VideoStream& stream,
+    const std::optional<services::media::RelayH264>& encode_h264 = std::nullopt);
 
 /// The "upstream" element of SourcePipeline(stream) alone.
 Expected<std::string, std::string> UpstreamElement(const adapter::v1::VideoStream& stream);

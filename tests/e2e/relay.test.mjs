@@ -346,6 +346,57 @@ describe('the media relay with a fake legacy camera (MJPEG over HTTP, Basic auth
   });
 });
 
+describe('the media relay encoding a legacy camera\'s JPEG as H.264 (encode_h264)', () => {
+  let cfg;
+  let gw;
+
+  before(async () => {
+    cfg = await writeConfig(tempDir(), { devices: 1, mjpeg: [true], encodeH264: [['main']] });
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+  });
+
+  after(async () => {
+    await gw?.stop();
+  });
+
+  test('clients see an H.264 encoder and play H.264; its settings are kept, its size is the camera\'s', async () => {
+    const media2 = { path: '/onvif/media2_service' };
+    const configuration = async () => {
+      const r = await soap(cfg.ports[0], '<tr2:GetVideoEncoderConfigurations><tr2:ConfigurationToken>' +
+        'enc_0_main</tr2:ConfigurationToken></tr2:GetVideoEncoderConfigurations>', media2);
+      assert.equal(r.status, 200, r.text);
+      if (haveCheckSoap) assert.equal(checkSoap(r.text), '');
+      return r.text;
+    };
+    let text = await configuration();
+    assert.match(text, /<tt:Encoding>H264<\/tt:Encoding>/);
+    assert.match(text, /GovLength="20" Profile="Baseline"/);
+    const uri = withCredentials(await streamUri(cfg.ports[0], 'prof_0_main'), ADMIN);
+    let video = await probeVideo(uri, 'tcp');
+    assert.deepEqual([video.codec_name, video.width, video.height], ['h264', 1280, 720]);
+    // Smaller, and a key frame every second: the camera sends 640x360 JPEG.
+    const set = await soap(cfg.ports[0], '<tr2:SetVideoEncoderConfiguration><tr2:Configuration ' +
+      'token="enc_0_main" GovLength="10" Profile="Main"><tt:Name>main</tt:Name><tt:UseCount>1</tt:UseCount>' +
+      '<tt:Encoding>H264</tt:Encoding><tt:Resolution><tt:Width>640</tt:Width><tt:Height>360</tt:Height>' +
+      '</tt:Resolution><tt:RateControl><tt:FrameRateLimit>10</tt:FrameRateLimit><tt:BitrateLimit>600' +
+      '</tt:BitrateLimit></tt:RateControl><tt:Quality>70</tt:Quality></tr2:Configuration>' +
+      '</tr2:SetVideoEncoderConfiguration>', media2);
+    assert.equal(set.status, 200, set.text);
+    text = await configuration();
+    assert.match(text, /GovLength="10" Profile="Main"/);
+    assert.match(text, /<tt:Width>640<\/tt:Width>/);
+    assert.match(text, /<tt:BitrateLimit>600<\/tt:BitrateLimit>/);
+    video = await probeVideo(uri, 'tcp');
+    assert.deepEqual([video.codec_name, video.width, video.height], ['h264', 640, 360]);
+    const r = await run('ffmpeg', ['-nostdin', '-v', 'info', '-rtsp_transport', 'tcp', '-i', uri,
+      '-t', '3', '-f', 'null', '-']);
+    assertDecoded(r, 20);
+    assert.ok(gw.lines.some((l) => /serving \/prof_0_main from .*x264enc.*bitrate=600 key-int-max=10 ! video\/x-h264,profile=main/.test(l)),
+      gw.lines.join('\n'));
+  });
+});
+
 describe('the media relay after the last client leaves', () => {
   let cfg;
   let gw;

@@ -50,6 +50,12 @@ struct VideoEncoderEntry {
   bool configurable = false;
   /// The audio encoder whose audio this stream carries; empty: none.
   std::string audio_encoder_token;
+  /// The relay encodes the camera's JPEG as H.264 (relay_encoding.h):
+  /// `stream` is what clients see, `camera_stream` what the camera delivers,
+  /// `camera_configurable` whether the camera applies changes.
+  bool relay_encoded = false;
+  v1::VideoStream camera_stream;
+  bool camera_configurable = false;
 };
 
 struct AudioSourceEntry {
@@ -96,6 +102,10 @@ class MediaCatalog {
 
   /// Whether the adapter was reached and described at least one source.
   bool empty() const { return sources_.empty(); }
+
+  /// The encoders, for presenting them as the relay delivers them
+  /// (PresentRelayEncoding) before the catalog is used.
+  std::vector<VideoEncoderEntry>& mutable_encoders() { return encoders_; }
 
  private:
   std::vector<VideoSourceEntry> sources_;

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "adapters/fault_map.h"
+#include "services/media/relay_encoding.h"
 #include "services/media/relay_source.h"
 #include "services/media/stream_uri.h"
 #include "services/xml_time.h"
@@ -166,6 +167,7 @@ Expected<MediaView, Fault> ViewOf(const RequestContext& ctx) {
   v.catalog = MediaCatalog::Build(ctx.device.adapter, CamerasOf(ctx));
   v.store = ctx.device.media;
   v.state = v.store->Current(v.catalog);
+  PresentRelayEncoding(ctx.device.config, v.state, &v.catalog);
   return v;
 }
 
@@ -515,25 +517,43 @@ void SetVideoEncoder(const RequestContext& ctx, EncoderChange change,
 
   MediaProfileStore* store = view->store;
   // The stored parts, written once the camera has the new encoding.
-  auto persist = [store, catalog = view->catalog, change]() -> Status<Fault> {
+  auto persist = [store, catalog = view->catalog, change,
+                  relay_encoded = enc->relay_encoded]() -> Status<Fault> {
     auto r = store->Update(catalog, [&](MediaState& s) -> std::optional<Fault> {
       StoredConfiguration& c = (*s.mutable_configurations())[change.token];
       c.set_name(change.name);
       if (!change.session_timeout.empty()) c.set_session_timeout(change.session_timeout);
       if (change.multicast) StoreMulticast(*change.multicast, &c);
+      if (relay_encoded) {
+        // The relay's encoder: its settings are ours to keep.
+        c.mutable_relay_h264()->set_bitrate_kbps(change.bitrate_kbps);
+        c.mutable_relay_h264()->set_gop_length(change.gop_length);
+        c.mutable_relay_h264()->set_profile(change.codec_profile);
+      }
       return std::nullopt;
     });
     if (!r) return MakeUnexpected(r.error());
     return {};
   };
   if (!EncodesDifferently(enc->stream, change)) return done(persist());
-  if (!enc->configurable) {
+  // What the camera is asked for: with the relay encoding, the picture
+  // (size, rate, quality) in JPEG, as it delivers it; the rest is stored.
+  const bool relay_encoded = enc->relay_encoded;
+  const v1::VideoStream& camera = relay_encoded ? enc->camera_stream : enc->stream;
+  if (relay_encoded) {
+    change.codec = v1::VIDEO_CODEC_JPEG;
+    change.bitrate_kbps = camera.bitrate_kbps();
+    change.gop_length = 0;
+    change.codec_profile.clear();
+    if (!EncodesDifferently(camera, change)) return done(persist());
+  }
+  if (!(relay_encoded ? enc->camera_configurable : enc->configurable)) {
     return done(MakeUnexpected(ConfigModify("The camera's encoder settings cannot be changed")));
   }
   v1::ApplyVideoEncoderConfigurationRequest req;
   req.set_camera_id(enc->camera_id);
   req.set_source_id(enc->source_id);
-  req.set_stream_id(enc->stream.stream_id());
+  req.set_stream_id(camera.stream_id());
   req.set_codec(change.codec);
   req.mutable_resolution()->set_width(change.width);
   req.mutable_resolution()->set_height(change.height);

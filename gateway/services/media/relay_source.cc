@@ -73,7 +73,10 @@ Expected<RelaySource, std::string> RelaySourceOf(const VirtualDevice& device,
   if (enc->stream.transport() != v1::STREAM_TRANSPORT_SNAPSHOT_ONLY && enc->stream.uri().empty()) {
     return MakeUnexpected("camera " + enc->camera_id + " names no URI for its stream");
   }
-  return RelaySource{enc->camera_id, enc->source_id, enc->stream};
+  if (enc->relay_encoded) {
+    return RelaySource{enc->camera_id, enc->source_id, enc->camera_stream, RelayH264Of(*enc)};
+  }
+  return RelaySource{enc->camera_id, enc->source_id, enc->stream, std::nullopt};
 }
 
 }  // namespace onvifgw::services::media

@@ -12,6 +12,7 @@
 
 #include "adapter/v1/adapter.pb.h"
 #include "core/expected.h"
+#include "services/media/relay_encoding.h"
 #include "services/virtual_device.h"
 
 namespace onvifgw::services::media {
@@ -30,6 +31,8 @@ struct RelaySource {
   std::string camera_id;
   std::string source_id;  ///< the camera's video source (for a snapshot-only camera's pictures)
   adapter::v1::VideoStream stream;
+  /// The relay encodes the stream's JPEG as this H.264 (relay_encoding.h).
+  std::optional<RelayH264> encode_h264;
 };
 
 /// The stream of `profile_token` on `device`, or why there is none (no such

@@ -52,7 +52,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         relays = [], audio = [], mjpeg = [], snapshotOnly = [],
                                         encoderDevice = false, simRtspPort,
                                         systemRtspPort = false, streamLingerMs,
-                                        mjpegCameras = [] } = {}) {
+                                        mjpegCameras = [], encodeH264 = [] } = {}) {
   const ports = [];
   const rtspPorts = [];
   for (let i = 0; i < devices; i++) {
@@ -124,6 +124,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
       `    camera: cam-${i + 1}`,
     );
     if (streamLingerMs !== undefined) lines.push(`    stream_linger_ms: ${streamLingerMs}`);
+    // Streams whose JPEG the relay encodes as H.264, e.g. ['main'].
+    if (encodeH264[i]) lines.push(`    encode_h264: [${encodeH264[i].join(', ')}]`);
     if (admin) {
       lines.push('    admin:', `      username: ${admin.username}`, `      password: ${admin.password}`);
     }

@@ -160,6 +160,12 @@ TEST(ConfigLoader, StreamsAreRelayedOnTheirOwnPortOrPassedThrough) {
                   "gw.yaml");
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
   EXPECT_EQ(r->devices[1].stream_linger, std::chrono::milliseconds(0));
+  EXPECT_TRUE(r->devices[1].h264_encoded_streams.empty());
+  r = ParseConfig(
+      Replace(kValid, "    camera: x\n", "    camera: x\n    encode_h264: [main, sub]\n"),
+      "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->devices[1].h264_encoded_streams, (std::vector<std::string>{"main", "sub"}));
   r = ParseConfig(Replace(kValid, "    camera: x\n", "    camera: x\n    streams: passthrough\n"),
                   "gw.yaml");
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
@@ -173,6 +179,8 @@ TEST(ConfigLoader, StreamsAreRelayedOnTheirOwnPortOrPassedThrough) {
       {"    rtsp_port: 8080\n", "rtsp_port 8080 is already used by another device"},
       {"    rtsp_port: 70000\n", "rtsp_port"},
       {"    stream_linger_ms: -1\n", "stream_linger_ms"},
+      {"    streams: passthrough\n    encode_h264: main\n", "encode_h264 needs streams: relay"},
+      {"    encode_h264: {a: b}\n", "encode_h264 must be a string or a list of strings"},
       {"    streams: passthrough\n    stream_linger_ms: 500\n",
        "stream_linger_ms needs streams: relay"},
   };

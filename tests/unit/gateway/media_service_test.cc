@@ -536,6 +536,69 @@ TEST_F(MediaServiceTest, ASnapshotOnlyCameraStreamsThroughTheRelayOnly) {
   EXPECT_EQ(source->source_id, "0");
 }
 
+TEST_F(MediaServiceTest, AJpegStreamTheRelayEncodesIsAnH264EncoderToClients) {
+  // The fake's sub stream: fixed JPEG 640x360 at 10 fps, quality 50. The
+  // main stream is H.264 already: listing it changes nothing.
+  device_.config.h264_encoded_streams = {"sub", "main"};
+  const std::string get =
+      "<trt:GetVideoEncoderConfiguration><trt:ConfigurationToken>enc_0_sub"
+      "</trt:ConfigurationToken></trt:GetVideoEncoderConfiguration>";
+  std::string r = Ok(get);
+  EXPECT_NE(r.find("<tt:Encoding>H264</tt:Encoding>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:Width>640</tt:Width>"), std::string::npos) << r;
+  // The defaults: 0.1 bit a pixel, a key frame every two seconds, Baseline.
+  EXPECT_NE(r.find("<tt:BitrateLimit>230</tt:BitrateLimit>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:GovLength>20</tt:GovLength><tt:H264Profile>Baseline</tt:H264Profile>"),
+            std::string::npos)
+      << r;
+  const std::string options =
+      Ok("<tr2:GetVideoEncoderConfigurationOptions><tr2:ConfigurationToken>enc_0_sub"
+         "</tr2:ConfigurationToken></tr2:GetVideoEncoderConfigurationOptions>",
+         kMedia2);
+  EXPECT_EQ(options.find("JPEG"), std::string::npos) << options;
+  EXPECT_NE(options.find("ProfilesSupported=\"Baseline Main High\""), std::string::npos) << options;
+  // The encoder's own settings are the relay's: stored, the camera not asked.
+  const std::string set =
+      "<trt:SetVideoEncoderConfiguration><trt:Configuration token=\"enc_0_sub\">"
+      "<tt:Name>Sub</tt:Name><tt:UseCount>1</tt:UseCount><tt:Encoding>H264</tt:Encoding>"
+      "<tt:Resolution><tt:Width>WIDTH</tt:Width><tt:Height>360</tt:Height></tt:Resolution>"
+      "<tt:Quality>50</tt:Quality><tt:RateControl><tt:FrameRateLimit>10</tt:FrameRateLimit>"
+      "<tt:EncodingInterval>1</tt:EncodingInterval><tt:BitrateLimit>512</tt:BitrateLimit>"
+      "</tt:RateControl><tt:H264><tt:GovLength>30</tt:GovLength><tt:H264Profile>Main"
+      "</tt:H264Profile></tt:H264><tt:Multicast><tt:Address><tt:Type>IPv4</tt:Type>"
+      "<tt:IPv4Address>0.0.0.0</tt:IPv4Address></tt:Address><tt:Port>0</tt:Port>"
+      "<tt:TTL>1</tt:TTL><tt:AutoStart>false</tt:AutoStart></tt:Multicast>"
+      "<tt:SessionTimeout>PT60S</tt:SessionTimeout></trt:Configuration>"
+      "<trt:ForcePersistence>true</trt:ForcePersistence></trt:SetVideoEncoderConfiguration>";
+  auto with = [&](const std::string& width) {
+    return std::regex_replace(set, std::regex("WIDTH"), width);
+  };
+  Ok(with("640"));
+  EXPECT_TRUE(adapter_.calls.empty());
+  r = Ok(get);
+  EXPECT_NE(r.find("<tt:BitrateLimit>512</tt:BitrateLimit>"), std::string::npos) << r;
+  EXPECT_NE(r.find("<tt:GovLength>30</tt:GovLength><tt:H264Profile>Main</tt:H264Profile>"),
+            std::string::npos)
+      << r;
+  // The picture is the camera's, and this camera's is fixed.
+  EXPECT_EQ(FaultOf(with("320")), "ConfigModify");
+  EXPECT_TRUE(adapter_.calls.empty());
+  // The relay pulls the camera's JPEG and encodes it as set.
+  const auto source = media::RelaySourceOf(device_, "prof_0_sub");
+  ASSERT_TRUE(source.has_value()) << source.error();
+  EXPECT_EQ(source->stream.codec(), adapters::v1::VIDEO_CODEC_JPEG);
+  ASSERT_TRUE(source->encode_h264.has_value());
+  EXPECT_EQ(source->encode_h264->bitrate_kbps, 512u);
+  EXPECT_EQ(source->encode_h264->gop_length, 30u);
+  EXPECT_EQ(source->encode_h264->profile, "Main");
+  const auto main = media::RelaySourceOf(device_, "prof_0_main");
+  ASSERT_TRUE(main.has_value());
+  EXPECT_FALSE(main->encode_h264.has_value());
+  // Not listed any more: JPEG again, as the camera sends it.
+  device_.config.h264_encoded_streams.clear();
+  EXPECT_NE(Ok(get).find("<tt:Encoding>JPEG</tt:Encoding>"), std::string::npos);
+}
+
 TEST_F(MediaServiceTest, WithoutTheRelayRtspOverHttpIsRefused) {
   // Passthrough: the camera's own RTSP server is not on our web port.
   EXPECT_EQ(FaultOf("<tr2:GetStreamUri><tr2:Protocol>RtspOverHttp</tr2:Protocol><tr2:ProfileToken>"
