@@ -2,7 +2,7 @@
 # The media relay's figures: CPU and memory of the gateway process (which
 # runs the relay) while N clients play one 1080p H.264 stream through it
 # (passthrough, no transcoding), and one MJPEG-over-HTTP camera re-served as
-# RTP/JPEG; time to the first frame; and the delay the relay adds, each
+# RTP/JPEG and encoded as H.264 (encode_h264); time to the first frame; and the delay the relay adds, each
 # beside the same measured directly at the camera's own RTSP server (the
 # reference: nginx serves no RTSP).
 #
@@ -63,9 +63,9 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-read -r HTTP1 RTSP1 HTTP2 RTSP2 CAM_RTSP CAM_MJPEG < <(python3 - <<'PY'
+read -r HTTP1 RTSP1 HTTP2 RTSP2 HTTP3 RTSP3 CAM_RTSP CAM_MJPEG < <(python3 - <<'PY'
 import socket
-socks = [socket.socket() for _ in range(6)]
+socks = [socket.socket() for _ in range(8)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(" ".join(str(s.getsockname()[1]) for s in socks))
@@ -94,11 +94,14 @@ adapters:
           height: 720
           framerate: 10
           streaming: mjpeg_http
+# stream_linger_ms: 0 — each case starts from no camera connection, and a
+# cold first frame is really cold (a lingering stream is a warm one).
 devices:
   - id: dev-1
     address: 127.0.0.1
     port: $HTTP1
     rtsp_port: $RTSP1
+    stream_linger_ms: 0
     adapter: sim
     camera: cam-1
     admin: {username: $USER_NAME, password: $PASSWORD}
@@ -106,6 +109,16 @@ devices:
     address: 127.0.0.1
     port: $HTTP2
     rtsp_port: $RTSP2
+    stream_linger_ms: 0
+    adapter: sim
+    camera: cam-2
+    admin: {username: $USER_NAME, password: $PASSWORD}
+  - id: dev-3
+    address: 127.0.0.1
+    port: $HTTP3
+    rtsp_port: $RTSP3
+    stream_linger_ms: 0
+    encode_h264: [main]
     adapter: sim
     camera: cam-2
     admin: {username: $USER_NAME, password: $PASSWORD}
@@ -125,6 +138,7 @@ grep -q '\[adapter:sim\] ready' "$WORK/gateway.log" || die "the adapter never be
 H264_RELAY="rtsp://$USER_NAME:$PASSWORD@127.0.0.1:$RTSP1/prof_0_main"
 H264_DIRECT="rtsp://127.0.0.1:$CAM_RTSP/cam-1/main"
 MJPEG_RELAY="rtsp://$USER_NAME:$PASSWORD@127.0.0.1:$RTSP2/prof_0_main"
+MJPEG_H264="rtsp://$USER_NAME:$PASSWORD@127.0.0.1:$RTSP3/prof_0_main"
 
 # CPU seconds (user + system) the gateway has used so far.
 cpu_seconds() {
@@ -198,6 +212,10 @@ done
 for n in $CLIENTS; do
   log "MJPEG over HTTP -> RTP/JPEG (1280x720, 10 fps), $n client(s), ${DURATION} s"
   load_case mjpeg_720p_rtpjpeg "$n" "$MJPEG_RELAY" >> "$RESULTS"
+done
+for n in $CLIENTS; do
+  log "MJPEG over HTTP -> H.264 (encode_h264, 1280x720, 10 fps), $n client(s), ${DURATION} s"
+  load_case mjpeg_720p_h264 "$n" "$MJPEG_H264" >> "$RESULTS"
 done
 
 log "time to first frame: $RUNS runs each, cold (no client yet) and joining a playing stream"
