@@ -158,6 +158,11 @@ std::string WriteFaultEnvelope(const Fault& fault, const ResponseAddressing& add
   w.Text(fault.reason);
   w.End("env", "Text");
   w.End("env", "Reason");
+  if (!fault.detail.empty()) {
+    w.Start("env", "Detail");
+    w.Raw(fault.detail);
+    w.End("env", "Detail");
+  }
   w.End("env", "Fault");
   return Assemble(content, w, addressing);
 }

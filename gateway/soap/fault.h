@@ -15,6 +15,10 @@ struct Fault {
   std::vector<std::string> subcodes;
   /// Human-readable, in English; never internal details (Core §5.8.2.4).
   std::string reason;
+  /// The content of env:Detail: one element with its namespaces declared
+  /// on it (a WSDL fault's message, e.g. wsrf-r:ResourceUnknownFault);
+  /// empty: no Detail.
+  std::string detail{};
 
   /// SOAP 1.2 HTTP binding: Sender -> 400, everything else -> 500.
   int HttpStatus() const { return code == FaultCode::kSender ? 400 : 500; }

@@ -1,6 +1,9 @@
 #include "services/events/event_hub.h"
 
 #include <algorithm>
+#include <cctype>
+
+#include "services/events/event_faults.h"
 
 namespace onvifgw::services::events {
 namespace {
@@ -26,10 +29,6 @@ std::string Trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
   return std::string(s);
-}
-
-soap::Fault UnknownSubscription() {
-  return soap::InvalidArgVal("No such subscription (it may have expired)", "NoSubscription");
 }
 
 }  // namespace
@@ -64,6 +63,56 @@ bool TopicFilter::Matches(const std::string& topic) const {
   return false;
 }
 
+std::vector<std::string> TopicFilter::Unmatched(const std::vector<std::string>& topics) const {
+  std::vector<std::string> out;
+  for (const auto& a : alternatives_) {
+    bool any = false;
+    for (const auto& t : topics) {
+      const std::string path = StripPrefixes(t);
+      if (path == a.path || (a.subtree && (a.path.empty() || path.rfind(a.path + "/", 0) == 0))) {
+        any = true;
+      }
+    }
+    if (!any) out.push_back(a.subtree ? a.path + "//." : a.path);
+  }
+  return out;
+}
+
+std::optional<std::string> TopicFilter::SyntaxError(const std::string& expression) {
+  std::size_t start = 0;
+  while (start <= expression.size()) {
+    const std::size_t bar = expression.find('|', start);
+    std::string alt =
+        Trim(std::string_view(expression)
+                 .substr(start, bar == std::string::npos ? std::string::npos : bar - start));
+    if (alt.size() >= 3 && alt.compare(alt.size() - 3, 3, "//.") == 0) alt.resize(alt.size() - 3);
+    if (alt.empty()) return "an empty topic in \"" + expression + "\"";
+    std::size_t level = 0;
+    while (level <= alt.size()) {
+      const std::size_t slash = alt.find('/', level);
+      const std::string_view name = std::string_view(alt).substr(
+          level, slash == std::string::npos ? std::string::npos : slash - level);
+      if (name.empty()) return "an empty level in \"" + alt + "\"";
+      const auto colon = name.find(':');
+      if (colon != std::string_view::npos &&
+          (colon == 0 || colon + 1 == name.size() || name.find(':', colon + 1) != name.npos)) {
+        return "\"" + std::string(name) + "\" is no QName";
+      }
+      for (char c : name) {
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '_' && c != '-' && c != '.' &&
+            c != ':') {
+          return "\"" + std::string(name) + "\" is no QName";
+        }
+      }
+      if (slash == std::string::npos) break;
+      level = slash + 1;
+    }
+    if (bar == std::string::npos) break;
+    start = bar + 1;
+  }
+  return std::nullopt;
+}
+
 EventHub::EventHub(HubLimits limits, const ::onvifgw::Clock& clock)
     : limits_(limits), clock_(clock) {
   thread_ = std::thread([this] { Loop(); });
@@ -92,9 +141,11 @@ Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
     const std::string& device, TopicFilter filter, std::optional<Clock::time_point> termination) {
   const auto now = clock_.Now();
   Clock::time_point term = termination.value_or(now + limits_.default_termination);
+  // Later than the maximum is granted as the maximum (the answer says so);
+  // the past cannot be granted.
   if (term <= now) {
-    return MakeUnexpected(
-        soap::InvalidArgVal("The termination time is in the past", "InvalidTerminationTime"));
+    return MakeUnexpected(UnacceptableTerminationTime(true, now, now + std::chrono::seconds(1),
+                                                      now + limits_.max_termination));
   }
   term = std::min(term, now + limits_.max_termination);
   std::lock_guard lock(mu_);
@@ -173,20 +224,17 @@ void EventHub::Pull(const std::string& device, uint64_t id, std::chrono::millise
     std::lock_guard lock(mu_);
     Subscription* found = FindLive(device, id);
     if (found == nullptr) {
-      ready.push_back([done] { done(MakeUnexpected(UnknownSubscription())); });
+      ready.push_back([done, f = ResourceUnknown(clock_.Now())] { done(MakeUnexpected(f)); });
     } else {
       Subscription& s = *found;
       const auto now = clock_.Now();
       // Polling keeps a pull point alive for another lifetime.
       s.termination = std::max(s.termination, now + s.lifetime);
       if (s.waiter) {
-        // A newer pull replaces an older one: the older answers empty now.
-        ready.push_back([w = std::move(*s.waiter), term = s.termination] {
-          w.done(PullResult{{}, term});
-        });
-        s.waiter.reset();
-      }
-      if (!s.queue.empty() || timeout.count() <= 0) {
+        // One pull waits at a time (Core §9.1.4.2): the waiting one keeps
+        // its place and gets the next messages; this one is refused.
+        ready.push_back([done, f = UnableToGetMessages(now)] { done(MakeUnexpected(f)); });
+      } else if (!s.queue.empty() || timeout.count() <= 0) {
         PullResult r = Take(s, limit);
         ready.push_back([done, r = std::move(r)]() mutable { done(std::move(r)); });
       } else {
@@ -203,13 +251,13 @@ Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& devi
                                                          Clock::time_point termination) {
   const auto now = clock_.Now();
   if (termination <= now) {
-    return MakeUnexpected(
-        soap::InvalidArgVal("The termination time is in the past", "InvalidTerminationTime"));
+    return MakeUnexpected(UnacceptableTerminationTime(false, now, now + std::chrono::seconds(1),
+                                                      now + limits_.max_termination));
   }
   termination = std::min(termination, now + limits_.max_termination);
   std::lock_guard lock(mu_);
   Subscription* s = FindLive(device, id);
-  if (s == nullptr) return MakeUnexpected(UnknownSubscription());
+  if (s == nullptr) return MakeUnexpected(ResourceUnknown(clock_.Now()));
   s->termination = termination;
   s->lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(termination - now);
   cv_.notify_all();
@@ -221,10 +269,11 @@ Status<soap::Fault> EventHub::Unsubscribe(const std::string& device, uint64_t id
   {
     std::lock_guard lock(mu_);
     Subscription* s = FindLive(device, id);
-    if (s == nullptr) return MakeUnexpected(UnknownSubscription());
+    if (s == nullptr) return MakeUnexpected(ResourceUnknown(clock_.Now()));
     if (s->waiter) {
-      ready.push_back(
-          [w = std::move(*s->waiter)] { w.done(MakeUnexpected(UnknownSubscription())); });
+      ready.push_back([w = std::move(*s->waiter), f = ResourceUnknown(clock_.Now())] {
+        w.done(MakeUnexpected(f));
+      });
     }
     subscriptions_.erase(Key{device, id});
   }
@@ -237,7 +286,7 @@ Status<soap::Fault> EventHub::Synchronize(const std::string& device, uint64_t id
   {
     std::lock_guard lock(mu_);
     Subscription* s = FindLive(device, id);
-    if (s == nullptr) return MakeUnexpected(UnknownSubscription());
+    if (s == nullptr) return MakeUnexpected(ResourceUnknown(clock_.Now()));
     auto st = state_.find(device);
     if (st != state_.end()) {
       for (const auto& [k, n] : st->second) {

@@ -50,6 +50,12 @@ class TopicFilter {
   TopicFilter() = default;
   explicit TopicFilter(const std::vector<std::string>& expressions);
   bool Matches(const std::string& topic) const;
+  /// The alternatives that select none of `topics` (as written, without
+  /// prefixes): what a fixed topic set does not have.
+  std::vector<std::string> Unmatched(const std::vector<std::string>& topics) const;
+  /// Why `expression` is no ConcreteSet expression (an empty alternative or
+  /// level, a character no QName has); nullopt when it is one.
+  static std::optional<std::string> SyntaxError(const std::string& expression);
 
  private:
   struct Alternative {
@@ -91,6 +97,7 @@ class EventHub {
 
   /// Answers at once when messages are queued, else when one arrives or the
   /// timeout ends (then with none). A pull keeps the subscription alive.
+  /// While one pull waits, another is refused (UnableToGetMessages).
   void Pull(const std::string& device, uint64_t id, std::chrono::milliseconds timeout, int limit,
             std::function<void(Expected<PullResult, soap::Fault>)> done);
 
@@ -107,6 +114,7 @@ class EventHub {
   std::size_t subscription_count(const std::string& device) const;
 
   const ::onvifgw::Clock& clock() const { return clock_; }
+  const HubLimits& limits() const { return limits_; }
 
  private:
   struct Waiter {

@@ -7,6 +7,7 @@
 #include "onvif/generated/tev.pb.h"
 #include "onvif/generated/tt.pb.h"
 #include "onvif/generated/wsnt.pb.h"
+#include "services/events/event_faults.h"
 #include "services/events/event_hub.h"
 #include "services/xml_time.h"
 #include "soap/codec.h"
@@ -36,8 +37,10 @@ std::optional<uint64_t> SubscriptionId(const RequestContext& ctx) {
   return v;
 }
 
-Fault NotASubscription() {
-  return soap::InvalidArgVal("Send this request to the subscription's address", "NoSubscription");
+// A request for a subscription sent anywhere else names none.
+Fault NotASubscription(const RequestContext& ctx) {
+  return ResourceUnknown(ctx.device.events != nullptr ? ctx.device.events->clock().Now()
+                                                      : Clock::now());
 }
 
 // The notification's payload, tt:Message, sits in wsnt:Message's xs:any.
@@ -103,22 +106,51 @@ std::string TopicTree(std::string_view root, const std::vector<std::string_view>
   return out;
 }
 
+// The device's topic set (fixed): what GetEventProperties describes and
+// what subscription filters may name.
+struct TopicDescription {
+  std::string_view root;
+  std::vector<std::string_view> branches;
+  TopicLeaf leaf;
+};
+
+const std::vector<TopicDescription>& TopicSet() {
+  static const std::vector<TopicDescription> topics = {
+      {"VideoSource",
+       {"MotionAlarm"},
+       {true, {{"Source", "tt:ReferenceToken"}}, {{"State", "xs:boolean"}}}},
+      {"Device",
+       {"SecurityPolicy", "AuthFailed"},
+       {false,
+        {{"NetworkInterface", "tt:ReferenceToken"}},
+        {{"SourceIPv4", "tt:IPv4Address"}, {"SourceIPv6", "tt:IPv6Address"}}}},
+  };
+  return topics;
+}
+
+// "tns1:VideoSource/MotionAlarm" for each topic of the set.
+std::vector<std::string> TopicNames() {
+  std::vector<std::string> names;
+  for (const auto& t : TopicSet()) {
+    std::string name = "tns1:" + std::string(t.root);
+    for (auto b : t.branches) name += "/" + std::string(b);
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+constexpr const char* kConcreteDialect =
+    "http://docs.oasis-open.org/wsn/t-1/TopicExpression/Concrete";
+
 Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
     const RequestContext&, const tev::GetEventProperties&) {
   tev::GetEventPropertiesResponse r;
   r.add_topicnamespacelocation("http://www.onvif.org/onvif/ver10/topics/topicns.xml");
   r.set_fixedtopicset(true);
   auto& topics = *r.mutable_topicset();
-  topics.add_xml_any(
-      TopicTree("VideoSource", {"MotionAlarm"},
-                {true, {{"Source", "tt:ReferenceToken"}}, {{"State", "xs:boolean"}}}));
-  topics.add_xml_any(
-      TopicTree("Device", {"SecurityPolicy", "AuthFailed"},
-                {false,
-                 {{"NetworkInterface", "tt:ReferenceToken"}},
-                 {{"SourceIPv4", "tt:IPv4Address"}, {"SourceIPv6", "tt:IPv6Address"}}}));
+  for (const auto& t : TopicSet()) topics.add_xml_any(TopicTree(t.root, t.branches, t.leaf));
   r.add_topicexpressiondialect(kConcreteSetDialect);
-  r.add_topicexpressiondialect("http://docs.oasis-open.org/wsn/t-1/TopicExpression/Concrete");
+  r.add_topicexpressiondialect(kConcreteDialect);
   r.add_messagecontentfilterdialect(
       "http://www.onvif.org/ver10/tev/messageContentFilter/ItemFilter");
   r.add_messagecontentschemalocation("http://www.onvif.org/onvif/ver10/schema/onvif.xsd");
@@ -144,10 +176,22 @@ Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscri
     wsnt::TopicExpressionType e;
     auto decoded = soap::DecodeKept(kept, soap::ns::kWsnt, "TopicExpression", &e);
     if (!decoded) return MakeUnexpected(soap::DecodeFault(decoded.error()));
-    if (*decoded) expressions.push_back(e.xml_text());
+    if (!*decoded) continue;
+    if (e.dialect() != kConcreteSetDialect && e.dialect() != kConcreteDialect) {
+      return MakeUnexpected(TopicExpressionDialectUnknown(now, e.dialect()));
+    }
+    if (auto why = TopicFilter::SyntaxError(e.xml_text())) {
+      return MakeUnexpected(InvalidTopicExpression(now, *why));
+    }
+    expressions.push_back(e.xml_text());
   }
-  auto created =
-      ctx.device.events->Subscribe(ctx.device.config.id, TopicFilter(expressions), termination);
+  TopicFilter filter(expressions);
+  // The topic set is fixed (GetEventProperties): a topic it lacks would
+  // never be delivered, which the client must be told.
+  if (auto unmatched = filter.Unmatched(TopicNames()); !unmatched.empty()) {
+    return MakeUnexpected(TopicNotSupported(now, unmatched.front()));
+  }
+  auto created = ctx.device.events->Subscribe(ctx.device.config.id, std::move(filter), termination);
   if (!created) return MakeUnexpected(created.error());
   tev::CreatePullPointSubscriptionResponse r;
   r.mutable_subscriptionreference()->mutable_address()->set_xml_text(
@@ -160,13 +204,20 @@ Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscri
 void PullMessages(const RequestContext& ctx, const tev::PullMessages& req, Completion done) {
   if (ctx.device.events == nullptr) return done(MakeUnexpected(NoEvents()));
   auto id = SubscriptionId(ctx);
-  if (!id) return done(MakeUnexpected(NotASubscription()));
+  if (!id) return done(MakeUnexpected(NotASubscription(ctx)));
   auto timeout = ParseDuration(req.timeout());
   if (!timeout) {
     return done(MakeUnexpected(soap::InvalidArgVal("Timeout is not an xs:duration")));
   }
   if (req.messagelimit() < 1) {
     return done(MakeUnexpected(soap::InvalidArgVal("MessageLimit must be at least 1")));
+  }
+  const HubLimits& limits = ctx.device.events->limits();
+  if (*timeout > limits.max_pull_timeout) {
+    // Both limits, so that the client can ask again within them; a larger
+    // MessageLimit is never a fault (fewer messages are returned).
+    return done(MakeUnexpected(
+        PullMessagesFault(limits.max_pull_timeout, static_cast<int>(limits.max_queued_messages))));
   }
   const ::onvifgw::Clock& clock = ctx.device.events->clock();
   ctx.device.events->Pull(ctx.device.config.id, *id, *timeout, req.messagelimit(),
@@ -184,7 +235,7 @@ void PullMessages(const RequestContext& ctx, const tev::PullMessages& req, Compl
 Expected<wsnt::RenewResponse, Fault> Renew(const RequestContext& ctx, const wsnt::Renew& req) {
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   auto id = SubscriptionId(ctx);
-  if (!id) return MakeUnexpected(NotASubscription());
+  if (!id) return MakeUnexpected(NotASubscription(ctx));
   const auto now = ctx.device.events->clock().Now();
   auto termination = ParseAbsoluteOrRelative(req.terminationtime(), now);
   if (!termination) {
@@ -203,7 +254,7 @@ Expected<wsnt::UnsubscribeResponse, Fault> Unsubscribe(const RequestContext& ctx
                                                        const wsnt::Unsubscribe&) {
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   auto id = SubscriptionId(ctx);
-  if (!id) return MakeUnexpected(NotASubscription());
+  if (!id) return MakeUnexpected(NotASubscription(ctx));
   if (auto st = ctx.device.events->Unsubscribe(ctx.device.config.id, *id); !st) {
     return MakeUnexpected(st.error());
   }
@@ -214,7 +265,7 @@ Expected<tev::SetSynchronizationPointResponse, Fault> SetSynchronizationPoint(
     const RequestContext& ctx, const tev::SetSynchronizationPoint&) {
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   auto id = SubscriptionId(ctx);
-  if (!id) return MakeUnexpected(NotASubscription());
+  if (!id) return MakeUnexpected(NotASubscription(ctx));
   if (auto st = ctx.device.events->Synchronize(ctx.device.config.id, *id); !st) {
     return MakeUnexpected(st.error());
   }

@@ -36,6 +36,21 @@ TEST(TopicFilter, ConcreteSetExpressions) {
   EXPECT_FALSE(TopicFilter({"tns1:RuleEngine//."}).Matches("tns1:VideoSource/MotionAlarm"));
 }
 
+TEST(TopicFilter, TellsWhatAFixedTopicSetLacksAndWhatIsNoExpression) {
+  const std::vector<std::string> set = {"tns1:VideoSource/MotionAlarm",
+                                        "tns1:Device/SecurityPolicy/AuthFailed"};
+  EXPECT_TRUE(TopicFilter({"tns1:VideoSource/MotionAlarm|tns1:Device//."}).Unmatched(set).empty());
+  EXPECT_EQ(TopicFilter({"tns1:VideoSource/MotionAlarm|tns1:RuleEngine/CellMotionDetector/Motion"})
+                .Unmatched(set),
+            std::vector<std::string>{"RuleEngine/CellMotionDetector/Motion"});
+  EXPECT_EQ(TopicFilter({"tns1:Device"}).Unmatched(set), std::vector<std::string>{"Device"});
+  EXPECT_EQ(TopicFilter::SyntaxError("tns1:VideoSource/MotionAlarm|tns1:Device//."), std::nullopt);
+  for (const char* bad : {"", "tns1:VideoSource|", "tns1:VideoSource//MotionAlarm", "a b",
+                          "tns1:Video Source", ":x", "a:b:c", "tns1:VideoSource/*"}) {
+    EXPECT_NE(TopicFilter::SyntaxError(bad), std::nullopt) << bad;
+  }
+}
+
 TEST(EventHub, NewSubscriberGetsCurrentStateAsInitialized) {
   EventHub hub;
   hub.Publish("d", Motion(true));
@@ -200,7 +215,7 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
   }
   SoapReply gone = Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>");
   EXPECT_EQ(gone.http_status, 400);
-  EXPECT_NE(gone.body.find("ter:NoSubscription"), std::string::npos);
+  EXPECT_NE(gone.body.find("<wsrf-r:ResourceUnknownFault"), std::string::npos) << gone.body;
   replies.push_back(gone);
   SKIP_WITHOUT_CHECK_SOAP();
   for (const auto& r : replies) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
@@ -242,6 +257,106 @@ TEST_F(EventServiceTest, RepliesCarryThePortTypesAction) {
       gone.body.find("http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeResponse"),
       std::string::npos)
       << gone.body;
+}
+
+// Each WSDL fault of the event service, as a client generated from the
+// WSDL expects it: the typed fault message in env:Detail.
+TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
+  std::vector<SoapReply> faults;
+  auto expect = [&](const SoapReply& r, const std::string& detail) {
+    EXPECT_EQ(r.http_status, 400) << r.body;
+    EXPECT_NE(r.body.find("<env:Detail><" + detail), std::string::npos) << r.body;
+    faults.push_back(r);
+  };
+  auto subscribe = [&](const std::string& filter) {
+    return Call("/onvif/events_service", "<tev:CreatePullPointSubscription><tev:Filter>" + filter +
+                                             "</tev:Filter></tev:CreatePullPointSubscription>");
+  };
+  const std::string concrete = "http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet";
+  auto topic = [&](const std::string& expression, const std::string& dialect) {
+    return "<wsnt:TopicExpression Dialect=\"" + dialect +
+           "\" xmlns:tns1=\"http://www.onvif.org/ver10/topics\">" + expression +
+           "</wsnt:TopicExpression>";
+  };
+  // The topic set is fixed: a topic it lacks is refused, not ignored.
+  expect(subscribe(topic("tns1:RuleEngine/CellMotionDetector/Motion", concrete)),
+         "wsnt:TopicNotSupportedFault");
+  expect(subscribe(topic("tns1:VideoSource//MotionAlarm", concrete)),
+         "wsnt:InvalidTopicExpressionFault");
+  expect(subscribe(topic("tns1:VideoSource/MotionAlarm", "urn:example:xpath")),
+         "wsnt:TopicExpressionDialectUnknownFault");
+  EXPECT_EQ(hub_.subscription_count("front"), 0u);
+  expect(Call("/onvif/events_service",
+              "<tev:CreatePullPointSubscription><tev:InitialTerminationTime>"
+              "2001-01-01T00:00:00Z</tev:InitialTerminationTime>"
+              "</tev:CreatePullPointSubscription>"),
+         "wsnt:UnacceptableInitialTerminationTimeFault");
+  hub_.Publish("front", Motion(false));  // a state, for the first pull
+  // A known topic subscribes; a termination beyond the maximum is granted
+  // as the maximum, and the answer says so.
+  SoapReply created =
+      Call("/onvif/events_service",
+           "<tev:CreatePullPointSubscription><tev:Filter>" +
+               topic("tns1:VideoSource/MotionAlarm", concrete) +
+               "</tev:Filter><tev:InitialTerminationTime>PT100H</tev:InitialTerminationTime>"
+               "</tev:CreatePullPointSubscription>");
+  ASSERT_EQ(created.http_status, 200) << created.body;
+  expect(Call("/onvif/subscription/1",
+              "<wsnt:Renew><wsnt:TerminationTime>2001-01-01T00:00:00Z</wsnt:TerminationTime>"
+              "</wsnt:Renew>"),
+         "wsnt:UnacceptableTerminationTimeFault");
+  // Above the maximum timeout: both limits in the fault.
+  SoapReply too_long = Call("/onvif/subscription/1",
+                            "<tev:PullMessages><tev:Timeout>PT10M</tev:Timeout>"
+                            "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>");
+  expect(too_long, "tev:PullMessagesFaultResponse");
+  EXPECT_NE(too_long.body.find("<tev:MaxTimeout>PT60S</tev:MaxTimeout>"), std::string::npos)
+      << too_long.body;
+  EXPECT_NE(too_long.body.find("<tev:MaxMessageLimit>256</tev:MaxMessageLimit>"),
+            std::string::npos);
+  // A second pull while one waits is refused; the waiting one keeps its
+  // place and gets the message.
+  std::promise<SoapReply> first;
+  std::thread waiting([&] {
+    first.set_value(Call("/onvif/subscription/1",
+                         "<tev:PullMessages><tev:Timeout>PT50S</tev:Timeout>"
+                         "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>"));
+  });
+  // The first pull takes the Initialized state at once; the next one waits.
+  SoapReply initial = first.get_future().get();
+  waiting.join();
+  ASSERT_EQ(initial.http_status, 200) << initial.body;
+  std::promise<SoapReply> second;
+  std::thread long_poll([&] {
+    second.set_value(Call("/onvif/subscription/1",
+                          "<tev:PullMessages><tev:Timeout>PT50S</tev:Timeout>"
+                          "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>"));
+  });
+  SoapReply refused;
+  // PT0S never waits itself: empty answers until the long poll waits.
+  for (int i = 0; i < 10000; ++i) {
+    refused = Call("/onvif/subscription/1",
+                   "<tev:PullMessages><tev:Timeout>PT0S</tev:Timeout>"
+                   "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>");
+    if (refused.http_status != 200) break;
+  }
+  expect(refused, "wsnt:UnableToGetMessagesFault");
+  hub_.Publish("front", Motion(true));
+  SoapReply delivered = second.get_future().get();
+  long_poll.join();
+  EXPECT_EQ(delivered.http_status, 200);
+  EXPECT_NE(delivered.body.find("Value=\"true\""), std::string::npos) << delivered.body;
+  // Gone: every operation on it is ResourceUnknown.
+  EXPECT_EQ(Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>").http_status, 200);
+  expect(Call("/onvif/subscription/1",
+              "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout><tev:MessageLimit>1"
+              "</tev:MessageLimit></tev:PullMessages>"),
+         "wsrf-r:ResourceUnknownFault");
+  expect(Call("/onvif/subscription/1",
+              "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>"),
+         "wsrf-r:ResourceUnknownFault");
+  SKIP_WITHOUT_CHECK_SOAP();
+  for (const auto& r : faults) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
 }
 
 TEST_F(EventServiceTest, BadArgumentsAreFaults) {

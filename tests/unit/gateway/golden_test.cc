@@ -249,7 +249,8 @@ bool WriteFile(const fs::path& path, const std::string& bytes) {
 // ----------------------------------------------------------- normalising
 
 // The only values that change between runs are clock readings: the
-// device's date and time, subscription times and notification stamps; and
+// device's date and time, subscription times, notification stamps and fault
+// timestamps; and
 // the texts of the system log and support information (log lines), and the
 // one-time ticket of a restore URI. Each
 // becomes a fixed placeholder, but only when it has the expected shape (a
@@ -262,7 +263,7 @@ std::string Normalise(const std::string& body) {
   static const std::regex date_time_field(
       R"(<([\w.-]+:)?(Year|Month|Day|Hour|Minute|Second)>\d+</\1\2>)");
   static const std::string kUtc = R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z)";
-  static const std::regex times(R"(<([\w.-]+:)?(CurrentTime|TerminationTime)>)" + kUtc +
+  static const std::regex times(R"(<([\w.-]+:)?(CurrentTime|TerminationTime|Timestamp)>)" + kUtc +
                                 R"(</\1\2>)");
   static const std::regex utc_time(R"(\bUtcTime=")" + kUtc + R"(")");
   static const std::regex restore_ticket(R"(/onvif/system/restore/[0-9A-Fa-f]{32}<)");
