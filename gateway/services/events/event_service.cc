@@ -132,8 +132,14 @@ const std::vector<TopicDescription>& TopicSet() {
 std::vector<std::string> TopicNames() {
   std::vector<std::string> names;
   for (const auto& t : TopicSet()) {
-    std::string name = "tns1:" + std::string(t.root);
-    for (auto b : t.branches) name += "/" + std::string(b);
+    // Appended piece by piece: GCC 12 at -O3 takes "literal" + string here
+    // for an overlapping copy (-Wrestrict).
+    std::string name = "tns1:";
+    name.append(t.root);
+    for (auto b : t.branches) {
+      name += '/';
+      name.append(b);
+    }
     names.push_back(std::move(name));
   }
   return names;
