@@ -7,7 +7,9 @@
 #include "core/log.h"
 #include "services/device/device_service.h"
 #include "services/device/network_settings.h"
+#include "services/events/camera_events.h"
 #include "services/events/event_service.h"
+#include "services/events/notify_consumer.h"
 #include "services/http_binding.h"
 #include "services/media/media_catalog.h"
 #include "services/served_services.h"
@@ -50,7 +52,15 @@ Status<std::string> GatewayApp::Start() {
   if (auto st = services::ServeAll(*registry_); !st) return st;
   endpoint_ = std::make_unique<services::SoapEndpoint>(
       *registry_, soap::XmlLimits{config_.http.max_body_bytes, 64}, authenticator_.get());
-  events_ = std::make_unique<services::events::EventHub>();
+  services::events::HubLimits hub_limits;
+  hub_limits.max_subscriptions_per_device = config_.events.max_subscriptions;
+  events_ = std::make_unique<services::events::EventHub>(hub_limits);
+  services::events::NotifyOptions notify;
+  notify.timeout = config_.events.notify_timeout;
+  notify.attempts = config_.events.notify_attempts;
+  notify.first_retry = config_.events.notify_retry;
+  push_ =
+      std::make_unique<services::events::PushDelivery>(services::events::PushDelivery{io_, notify});
 
   const http::Limits limits{config_.http.max_header_bytes, config_.http.max_body_bytes,
                             config_.http.read_timeout, config_.http.idle_timeout,
@@ -84,6 +94,7 @@ Status<std::string> GatewayApp::Start() {
       };
     }
     dev->events = events_.get();
+    dev->push = push_.get();
     services::DeviceSecurity::Options sec_options;
     sec_options.allow_basic = config_.security.allow_basic;
     sec_options.token_window = config_.security.token_window;
@@ -191,6 +202,9 @@ Status<std::string> GatewayApp::Start() {
       std::move(entries), run_dir, program_dir_,
       [this](const adapters::v1::Event& ev, const std::string& adapter_id) {
         OnAdapterEvent(ev, adapter_id);
+      },
+      [this](const std::string& adapter_id, bool available) {
+        OnAdapterAvailability(adapter_id, available);
       });
   if (auto st = supervisor_->Start(); !st) return st;
 
@@ -229,9 +243,10 @@ Status<std::string> GatewayApp::Start() {
 }
 
 void GatewayApp::OnAdapterEvent(const adapters::v1::Event& ev, const std::string& adapter_id) {
-  if (!ev.has_motion()) return;
-  log::Debug("events", adapter_id + "/" + ev.camera_id() + ": motion " +
-                           (ev.motion().active() ? "started" : "stopped"));
+  if (ev.has_motion()) {
+    log::Debug("events", adapter_id + "/" + ev.camera_id() + ": motion " +
+                             (ev.motion().active() ? "started" : "stopped"));
+  }
   auto time = std::chrono::system_clock::now();
   if (ev.has_time()) {
     time = std::chrono::system_clock::time_point(std::chrono::seconds(ev.time().seconds()) +
@@ -239,13 +254,39 @@ void GatewayApp::OnAdapterEvent(const adapters::v1::Event& ev, const std::string
   }
   for (const auto& dev : devices_) {
     if (dev->config.adapter != adapter_id) continue;
-    // The source's token as the device's media lists show it.
-    const std::string source =
-        services::media::VideoSourceToken(dev->config, ev.camera_id(), ev.motion().source_id());
-    if (source.empty()) continue;  // a camera this device does not present
-    events_->Publish(dev->config.id,
-                     {std::string(services::events::kMotionAlarmTopic), time, "Changed", "Source",
-                      source, "State", ev.motion().active() ? "true" : "false"});
+    if (ev.has_facts_changed()) {
+      // New sources or relays get their initial values (the refresh ran
+      // before this event was handed on).
+      DeclareInitialState(*dev);
+      continue;
+    }
+    for (auto& n : services::events::CameraNotifications(dev->config, ev, time)) {
+      events_->Publish(dev->config.id, std::move(n));
+    }
+  }
+}
+
+void GatewayApp::DeclareInitialState(const services::VirtualDevice& dev) {
+  if (dev.adapter == nullptr) return;
+  const auto facts = dev.adapter->facts();
+  if (!facts) return;
+  for (auto& n :
+       services::events::InitialState(dev.config, *facts, std::chrono::system_clock::now())) {
+    events_->Declare(dev.config.id, std::move(n));
+  }
+}
+
+void GatewayApp::OnAdapterAvailability(const std::string& adapter_id, bool available) {
+  const auto now = std::chrono::system_clock::now();
+  for (const auto& dev : devices_) {
+    if (dev->config.adapter != adapter_id || dev->adapter == nullptr) continue;
+    const auto facts = dev->adapter->facts();
+    if (!facts) continue;
+    if (available) DeclareInitialState(*dev);
+    // The camera behind each video source is reachable again, or lost.
+    for (auto& n : services::events::SignalState(dev->config, *facts, !available, now)) {
+      events_->Publish(dev->config.id, std::move(n));
+    }
   }
 }
 

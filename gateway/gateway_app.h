@@ -25,6 +25,7 @@
 #include "services/device/system_backup.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
+#include "services/events/notify_consumer.h"
 #include "services/media/media_profile_store.h"
 #include "services/media/snapshot_endpoint.h"
 #include "services/soap_endpoint.h"
@@ -64,6 +65,7 @@ class GatewayApp {
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;
+  std::unique_ptr<services::events::PushDelivery> push_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
   std::vector<std::unique_ptr<http::RebindableListener>> listeners_;
   /// Serves devices_' streams: declared after them, so it goes first.
@@ -74,6 +76,9 @@ class GatewayApp {
 
   /// Turns an adapter event into ONVIF notifications of the devices it backs.
   void OnAdapterEvent(const adapters::v1::Event& ev, const std::string& adapter_id);
+  void OnAdapterAvailability(const std::string& adapter_id, bool available);
+  /// The documented initial value of each of the device's properties.
+  void DeclareInitialState(const services::VirtualDevice& dev);
 };
 
 }  // namespace onvifgw

@@ -108,10 +108,12 @@ void OnTimer(uv_timer_t* t) {
         [c](const adapter::v1::Event& ev) { c->owner->Deliver(ev, c->config.id); });
     log::Info(c->tag(),
               "ready (" + std::to_string(c->client->facts()->cameras.size()) + " camera(s))");
+    c->owner->Announce(c->config.id, true);
   } else if (!up && c->serving) {
     log::Warn(c->tag(), "health check failed; marking unavailable");
     c->serving = false;
     c->client->set_available(false);
+    c->owner->Announce(c->config.id, false);
     c->failed_checks = 1;
   } else if (!up && c->running && ++c->failed_checks > kMaxFailedChecks) {
     // Alive but not serving: a hung adapter is restarted like a crashed one.
@@ -134,9 +136,11 @@ void SchedulePoll(Supervisor::Child* c, std::chrono::milliseconds delay) {
 void OnExit(uv_process_t* p, int64_t status, int signal) {
   auto* c = static_cast<Supervisor::Child*>(p->data);
   c->running = false;
+  const bool was_serving = c->serving;
   c->serving = false;
   c->client->set_available(false);
   uv_close(reinterpret_cast<uv_handle_t*>(p), nullptr);
+  if (was_serving && !c->stopping) c->owner->Announce(c->config.id, false);
   if (c->stopping) {
     log::Info(c->tag(), "stopped");
     return;
@@ -216,11 +220,13 @@ std::string ResolveProgram(const std::string& program, const std::string& search
 }  // namespace
 
 Supervisor::Supervisor(std::vector<Entry> entries, std::string run_dir, std::string search_dir,
-                       std::function<void(const adapter::v1::Event&, const std::string&)> sink)
+                       std::function<void(const adapter::v1::Event&, const std::string&)> sink,
+                       std::function<void(const std::string&, bool)> availability)
     : entries_(std::move(entries)),
       run_dir_(std::move(run_dir)),
       search_dir_(std::move(search_dir)),
-      sink_(std::move(sink)) {}
+      sink_(std::move(sink)),
+      availability_(std::move(availability)) {}
 
 Supervisor::~Supervisor() { Stop(); }
 
@@ -290,6 +296,10 @@ Status<std::string> Supervisor::Start() {
 
 void Supervisor::Deliver(const adapter::v1::Event& ev, const std::string& adapter_id) {
   if (sink_) sink_(ev, adapter_id);
+}
+
+void Supervisor::Announce(const std::string& adapter_id, bool available) {
+  if (availability_) availability_(adapter_id, available);
 }
 
 void Supervisor::Run() {

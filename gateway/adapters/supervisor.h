@@ -30,8 +30,12 @@ class Supervisor {
   };
   /// `run_dir` holds sockets and per-adapter config files; `search_dir` is
   /// where bare program names are looked up first (the gateway's own folder).
+  /// `availability` (may be empty) hears when an adapter becomes ready (its
+  /// facts refreshed, its events flowing) and when it is lost (exited or
+  /// failing health checks), on the supervisor's thread.
   Supervisor(std::vector<Entry> entries, std::string run_dir, std::string search_dir,
-             std::function<void(const adapter::v1::Event&, const std::string& adapter_id)> sink);
+             std::function<void(const adapter::v1::Event&, const std::string& adapter_id)> sink,
+             std::function<void(const std::string& adapter_id, bool available)> availability = {});
   ~Supervisor();
 
   /// Starts the loop thread. Fails if the run directory cannot be prepared.
@@ -46,6 +50,8 @@ class Supervisor {
 
   /// Hands an adapter event to the sink (called on the client's event thread).
   void Deliver(const adapter::v1::Event& ev, const std::string& adapter_id);
+  /// Tells `availability` (loop thread).
+  void Announce(const std::string& adapter_id, bool available);
   /// Time spent waiting for children after SIGKILL (loop thread only).
   std::chrono::milliseconds stop_waited_{0};
 
@@ -56,6 +62,7 @@ class Supervisor {
   std::string run_dir_;
   std::string search_dir_;
   std::function<void(const adapter::v1::Event&, const std::string&)> sink_;
+  std::function<void(const std::string&, bool)> availability_;
   uv_loop_t loop_{};
   uv_async_t stop_async_{};
   std::thread thread_;

@@ -210,8 +210,8 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
   if (!root.IsDefined() || root.IsNull()) Fail(root, "the configuration is empty");
   ExpectMap(root, "the configuration");
   OnlyKeys(root, "the configuration",
-           {"state_dir", "log_level", "threads", "discovery", "http", "security", "adapters",
-            "devices"});
+           {"state_dir", "log_level", "threads", "discovery", "http", "security", "events",
+            "adapters", "devices"});
   GatewayConfig g;
   g.source_file = file_name;
   const auto base = std::filesystem::absolute(std::filesystem::path(file_name)).parent_path();
@@ -286,6 +286,27 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     }
     if (g.security.failures_before_lockout < g.security.failures_before_delay) {
       Fail(sec, "failures_before_lockout must not be below failures_before_delay");
+    }
+  }
+  if (const YAML::Node ev = root["events"]) {
+    ExpectMap(ev, "events");
+    OnlyKeys(ev, "events",
+             {"max_subscriptions", "notify_timeout_ms", "notify_attempts", "notify_retry_ms"});
+    if (ev["max_subscriptions"]) {
+      g.events.max_subscriptions = static_cast<std::size_t>(
+          Integer(ev["max_subscriptions"], "max_subscriptions", 1, 100000));
+    }
+    if (ev["notify_timeout_ms"]) {
+      g.events.notify_timeout = std::chrono::milliseconds(
+          Integer(ev["notify_timeout_ms"], "notify_timeout_ms", 100, 60000));
+    }
+    if (ev["notify_attempts"]) {
+      g.events.notify_attempts =
+          static_cast<int>(Integer(ev["notify_attempts"], "notify_attempts", 1, 100));
+    }
+    if (ev["notify_retry_ms"]) {
+      g.events.notify_retry =
+          std::chrono::milliseconds(Integer(ev["notify_retry_ms"], "notify_retry_ms", 10, 600000));
     }
   }
   if (!root["adapters"] || !root["adapters"].IsSequence() || root["adapters"].size() == 0) {

@@ -102,6 +102,18 @@ struct SecurityConfig {
   std::chrono::seconds lockout{300};
 };
 
+/// Event subscriptions (`events:`).
+struct EventsConfig {
+  /// Per device, pull points and push subscriptions together.
+  std::size_t max_subscriptions = 64;
+  /// A push consumer must answer each Notify within this time...
+  std::chrono::milliseconds notify_timeout{5000};
+  /// ...and is given up after this many failures in a row...
+  int notify_attempts = 5;
+  /// ...retried after this delay, doubled per failure (up to 30 s).
+  std::chrono::milliseconds notify_retry{1000};
+};
+
 struct GatewayConfig {
   std::string source_file;
   std::string state_dir;
@@ -110,6 +122,7 @@ struct GatewayConfig {
   DiscoveryConfig discovery;
   HttpLimits http;
   SecurityConfig security;
+  EventsConfig events;
   std::vector<AdapterConfig> adapters;
   std::vector<DeviceConfig> devices;
 

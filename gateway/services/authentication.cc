@@ -58,9 +58,11 @@ AuthRejection RequestAuthenticator::Failure(const RequestContext& ctx, DeviceSec
       const bool v6 = ctx.remote_address.find(':') != std::string::npos;
       ctx.device.events->Publish(
           ctx.device.config.id,
-          events::Notification{std::string(events::kAuthFailedTopic), now, "", "NetworkInterface",
-                               std::string(events::kNetworkInterfaceToken),
-                               v6 ? "SourceIPv6" : "SourceIPv4", ctx.remote_address});
+          events::Notification{std::string(events::kAuthFailedTopic),
+                               now,
+                               "",
+                               {{"NetworkInterface", std::string(events::kNetworkInterfaceToken)}},
+                               {{v6 ? "SourceIPv6" : "SourceIPv4", ctx.remote_address}}});
     }
   }
   AuthRejection r = Challenge(security, false, "Sender not authorized");

@@ -24,7 +24,8 @@ namespace onvifgw::services {
 
 namespace events {
 class EventHub;
-}
+struct PushDelivery;
+}  // namespace events
 class DeviceSecurity;
 namespace device {
 class DateTimeSettings;
@@ -74,8 +75,11 @@ struct VirtualDevice {
   /// after its scopes changed or it became discoverable, a Bye when it became
   /// non-discoverable. Empty when the gateway runs no WS-Discovery.
   std::function<void(DiscoveryAnnouncement)> announce;
-  /// The gateway's pull-point subscriptions (shared by every device).
+  /// The gateway's subscriptions (shared by every device).
   events::EventHub* events = nullptr;
+  /// How push (Basic Notification) subscriptions reach their consumers;
+  /// nullptr = Subscribe is not offered (ActionNotSupported).
+  events::PushDelivery* push = nullptr;
   /// Users, policy, IP filter; nullptr = no authentication (unit tests).
   DeviceSecurity* security = nullptr;
   /// Media profiles and configurations; nullptr = the device offers no

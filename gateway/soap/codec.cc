@@ -840,6 +840,15 @@ Expected<bool, DecodeError> DecodeKept(std::string_view kept, std::string_view n
   return true;
 }
 
+std::pair<std::string, std::string> KeptElementName(std::string_view kept) {
+  auto doc = ParseXmlDocument(kept, XmlLimits{});
+  if (!doc) return {};
+  const xmlNode* root = xmlDocGetRootElement(doc->get());
+  if (root == nullptr) return {};
+  const char* ns = root->ns != nullptr ? reinterpret_cast<const char*>(root->ns->href) : "";
+  return {ns, reinterpret_cast<const char*>(root->name)};
+}
+
 std::string_view EnumXmlValue(const pb::EnumValueDescriptor* value) {
   if (value == nullptr) return {};
   return EnumPlanFor(value->type())->xml_by_index[static_cast<std::size_t>(value->index())];

@@ -13,6 +13,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/expected.h"
 #include "soap/fault.h"
@@ -62,6 +63,10 @@ Status<DecodeError> DecodeElement(const xmlNode* element, google::protobuf::Mess
 /// element (left alone).
 Expected<bool, DecodeError> DecodeKept(std::string_view kept, std::string_view ns,
                                        std::string_view name, google::protobuf::Message* message);
+
+/// The namespace and local name of a kept xs:any element ({"", ""} if it
+/// is no well-formed element).
+std::pair<std::string, std::string> KeptElementName(std::string_view kept);
 
 /// An enumeration value as the schema spells it, and back.
 std::string_view EnumXmlValue(const google::protobuf::EnumValueDescriptor* value);

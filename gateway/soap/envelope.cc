@@ -25,20 +25,10 @@ std::string_view CodeValue(FaultCode c) {
 
 // Header + body assembly: the body is written first so that the Envelope can
 // declare exactly the prefixes the message uses.
-std::string Assemble(std::string_view body, XmlWriter& body_writer,
-                     const ResponseAddressing& addressing) {
-  std::string header;
-  XmlWriter hw(header);
-  if (!addressing.relates_to.empty()) {
-    hw.Start("env", "Header");
-    hw.Start("wsa", "Action");
-    hw.Text(addressing.action);
-    hw.End("wsa", "Action");
-    hw.Start("wsa", "RelatesTo");
-    hw.Text(addressing.relates_to);
-    hw.End("wsa", "RelatesTo");
-    hw.End("env", "Header");
-  }
+// The envelope around a written header (may be empty) and body, every
+// prefix either used declared on the Envelope.
+std::string Wrap(std::string_view header, const XmlWriter& hw, std::string_view body,
+                 const XmlWriter& body_writer) {
   std::string out;
   out.reserve(body.size() + header.size() + 512);
   out += kXmlDecl;
@@ -64,6 +54,33 @@ std::string Assemble(std::string_view body, XmlWriter& body_writer,
   out += body;
   out += "</env:Body></env:Envelope>";
   return out;
+}
+
+std::string Assemble(std::string_view body, XmlWriter& body_writer,
+                     const ResponseAddressing& addressing) {
+  std::string header;
+  XmlWriter hw(header);
+  if (!addressing.relates_to.empty()) {
+    hw.Start("env", "Header");
+    hw.Start("wsa", "Action");
+    hw.Text(addressing.action);
+    hw.End("wsa", "Action");
+    hw.Start("wsa", "RelatesTo");
+    hw.Text(addressing.relates_to);
+    hw.End("wsa", "RelatesTo");
+    hw.End("env", "Header");
+  }
+  return Wrap(header, hw, body, body_writer);
+}
+
+// A reference parameter as a header block, marked as one (WS-Addressing
+// 1.0 Core §3.3): the attribute goes into the element's start tag.
+std::string MarkReferenceParameter(std::string element) {
+  std::size_t end = element.find_first_of(" \t\r\n/>", 1);
+  if (element.empty() || element[0] != '<' || end == std::string::npos) return element;
+  element.insert(end,
+                 " xmlns:wsa=\"" + std::string(ns::kWsa) + "\" wsa:IsReferenceParameter=\"true\"");
+  return element;
 }
 
 std::string ChildText(xmlNode* parent, std::string_view local, std::string_view ns1,
@@ -132,6 +149,29 @@ std::string WriteResponseEnvelope(const google::protobuf::Message& body,
   XmlWriter w(content);
   EncodeElement(body, ns::PrefixForUri(element.ns).value_or(""), element.name, w);
   return Assemble(content, w, addressing);
+}
+
+std::string WriteMessageEnvelope(const google::protobuf::Message& body,
+                                 const onvif::QualifiedName& element,
+                                 const MessageAddressing& addressing) {
+  std::string content;
+  XmlWriter w(content);
+  EncodeElement(body, ns::PrefixForUri(element.ns).value_or(""), element.name, w);
+  std::string header;
+  XmlWriter hw(header);
+  hw.Start("env", "Header");
+  hw.Start("wsa", "MessageID");
+  hw.Text(addressing.message_id);
+  hw.End("wsa", "MessageID");
+  hw.Start("wsa", "To");
+  hw.Text(addressing.to);
+  hw.End("wsa", "To");
+  hw.Start("wsa", "Action");
+  hw.Text(addressing.action);
+  hw.End("wsa", "Action");
+  for (const std::string& p : addressing.reference_parameters) hw.Raw(MarkReferenceParameter(p));
+  hw.End("env", "Header");
+  return Wrap(header, hw, content, w);
 }
 
 std::string WriteFaultEnvelope(const Fault& fault, const ResponseAddressing& addressing) {

@@ -11,6 +11,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/expected.h"
 #include "onvif/operation_table.h"
@@ -47,5 +48,18 @@ std::string WriteResponseEnvelope(const google::protobuf::Message& body,
                                   const onvif::QualifiedName& element,
                                   const ResponseAddressing& addressing);
 std::string WriteFaultEnvelope(const Fault& fault, const ResponseAddressing& addressing);
+
+/// A one-way message the gateway sends (a Notify to a consumer): its
+/// WS-Addressing headers, and the reference parameters of the endpoint
+/// reference it is sent to, each marked wsa:IsReferenceParameter.
+struct MessageAddressing {
+  std::string message_id;
+  std::string to;
+  std::string action;
+  std::vector<std::string> reference_parameters;  ///< elements, as kept from the EPR
+};
+std::string WriteMessageEnvelope(const google::protobuf::Message& body,
+                                 const onvif::QualifiedName& element,
+                                 const MessageAddressing& addressing);
 
 }  // namespace onvifgw::soap

@@ -103,9 +103,13 @@ SERVICES = [
      "http://www.onvif.org/ver10/deviceio.wsdl", ["DeviceIOPort"]),
 ]
 
-# Elements that ONVIF places into xs:any slots, which the gateway writes: the
-# notification payload and the topic set's message descriptions.
-EXTRA_ROOT_ELEMENTS = [("http://www.onvif.org/ver10/schema", "Message")]
+# Elements that ONVIF places into xs:any slots, which the gateway reads or
+# writes: the notification payload, a subscription filter's message content
+# expression, the Notify a push subscription sends, and the topic set's
+# message descriptions.
+EXTRA_ROOT_ELEMENTS = [("http://www.onvif.org/ver10/schema", "Message"),
+                       ("http://docs.oasis-open.org/wsn/b-2", "MessageContent"),
+                       ("http://docs.oasis-open.org/wsn/b-2", "Notify")]
 EXTRA_ROOT_TYPES = [("http://www.onvif.org/ver10/schema", "MessageDescription")]
 
 # Options the schema cannot say: values that hold a QName-prefixed expression

@@ -1,11 +1,13 @@
 #include "services/device/io_operations.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "adapters/camera_adapter.h"
 #include "adapters/fault_map.h"
 #include "core/log.h"
 #include "onvif/generated/tds.pb.h"
+#include "services/events/camera_events.h"
 #include "services/xml_time.h"
 #include "soap/namespaces.h"
 
@@ -69,8 +71,10 @@ Expected<adapters::CameraAdapter*, Fault> RelayTarget(const RequestContext& ctx,
 // Completes a relay change: the adapter's NOT_FOUND is ter:RelayToken and,
 // for settings, INVALID_ARGUMENT is ter:ModeError.
 template <typename Response>
-adapters::CameraAdapter::Done<v1::RelayOutput> AfterRelayChange(Completion done, bool settings) {
-  return [done = std::move(done), settings](const grpc::Status& st, const v1::RelayOutput&) {
+adapters::CameraAdapter::Done<v1::RelayOutput> AfterRelayChange(
+    Completion done, bool settings, std::function<void(const v1::RelayOutput&)> changed = {}) {
+  return [done = std::move(done), settings, changed = std::move(changed)](
+             const grpc::Status& st, const v1::RelayOutput& relay) {
     if (settings && st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) {
       done(MakeUnexpected(ModeError(st.error_message())));
     } else if (st.error_code() == grpc::StatusCode::NOT_FOUND) {
@@ -78,6 +82,7 @@ adapters::CameraAdapter::Done<v1::RelayOutput> AfterRelayChange(Completion done,
     } else if (!st.ok()) {
       done(MakeUnexpected(adapters::FaultFromStatus(st)));
     } else {
+      if (changed) changed(relay);
       done(Ok(Response()));
     }
   };
@@ -165,8 +170,17 @@ void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputSta
   log::WriteAbout(log::Level::kInfo, "io", ctx.device.config.id,
                   "relay " + req.relayoutputtoken() + " " + (active ? "active" : "inactive") +
                       " (by '" + who + "')");
+  // Subscribers of tns1:Device/Trigger/Relay learn the state the relay
+  // reports after the change.
+  auto publish = [events = ctx.device.events, device = ctx.device.config.id,
+                  token = req.relayoutputtoken()](const v1::RelayOutput& relay) {
+    if (events == nullptr) return;
+    events->Publish(device, events::RelayState(relay.relay_id().empty() ? token : relay.relay_id(),
+                                               relay.active(), events->clock().Now()));
+  };
   (*adapter)->SetRelayOutputState(
-      std::move(call), AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false));
+      std::move(call),
+      AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false, publish));
 }
 
 // Core §8.7: one of the commands the capabilities list (those of the

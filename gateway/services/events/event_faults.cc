@@ -98,4 +98,38 @@ soap::Fault TopicExpressionDialectUnknown(Clock::time_point now, const std::stri
       why, BaseFault("wsnt", soap::ns::kWsnt, "TopicExpressionDialectUnknownFault", now, why));
 }
 
+soap::Fault InvalidMessageContentExpression(Clock::time_point now, const std::string& why) {
+  return SenderFault(
+      why, BaseFault("wsnt", soap::ns::kWsnt, "InvalidMessageContentExpressionFault", now, why));
+}
+
+soap::Fault InvalidFilter(Clock::time_point now,
+                          const std::pair<std::string, std::string>& filter) {
+  const std::string why = "The device cannot apply the filter {" + filter.first + "}" +
+                          filter.second + "; it knows TopicExpression and MessageContent";
+  return SenderFault(why, BaseFault("wsnt", soap::ns::kWsnt, "InvalidFilterFault", now, why,
+                                    [&](soap::XmlWriter& w) {
+                                      w.Start("wsnt", "UnknownFilter");
+                                      // The QName's prefix, declared where it is used.
+                                      if (filter.first.empty()) {
+                                        w.Text(filter.second);
+                                      } else {
+                                        w.Attribute("xmlns:f", filter.first);
+                                        w.Text("f:" + filter.second);
+                                      }
+                                      w.End("wsnt", "UnknownFilter");
+                                    }));
+}
+
+soap::Fault UnrecognizedPolicyRequest(Clock::time_point now) {
+  const char* why = "The device understands no subscription policy";
+  return SenderFault(
+      why, BaseFault("wsnt", soap::ns::kWsnt, "UnrecognizedPolicyRequestFault", now, why));
+}
+
+soap::Fault SubscribeCreationFailed(Clock::time_point now, const std::string& why) {
+  return SenderFault(why,
+                     BaseFault("wsnt", soap::ns::kWsnt, "SubscribeCreationFailedFault", now, why));
+}
+
 }  // namespace onvifgw::services::events

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 
 #include "services/xml_time.h"
 #include "soap/fault.h"
@@ -39,5 +40,18 @@ soap::Fault TopicNotSupported(Clock::time_point now, const std::string& topic);
 soap::Fault InvalidTopicExpression(Clock::time_point now, const std::string& why);
 /// A topic expression dialect the device does not know.
 soap::Fault TopicExpressionDialectUnknown(Clock::time_point now, const std::string& dialect);
+
+/// A MessageContent expression that is none in the ItemFilter dialect, or
+/// in a dialect the device does not apply.
+soap::Fault InvalidMessageContentExpression(Clock::time_point now, const std::string& why);
+/// A filter element the device cannot apply (ProducerProperties, or
+/// another): wsnt:InvalidFilterFault naming it ({namespace, local name}).
+soap::Fault InvalidFilter(Clock::time_point now, const std::pair<std::string, std::string>& filter);
+/// A SubscriptionPolicy, which the device does not understand
+/// (WSSubscriptionPolicySupport false): wsnt:UnrecognizedPolicyRequestFault.
+soap::Fault UnrecognizedPolicyRequest(Clock::time_point now);
+/// A push subscription the device will not create (a consumer address it
+/// cannot deliver to): wsnt:SubscribeCreationFailedFault.
+soap::Fault SubscribeCreationFailed(Clock::time_point now, const std::string& why);
 
 }  // namespace onvifgw::services::events

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "services/events/event_faults.h"
+#include "store/random_ids.h"
 
 namespace onvifgw::services::events {
 namespace {
@@ -32,6 +33,27 @@ std::string Trim(std::string_view s) {
 }
 
 }  // namespace
+
+std::string Notification::StateKey() const {
+  std::string key = topic;
+  for (const SimpleItem& item : source) {
+    key += '\n';
+    key += item.name;
+    key += '=';
+    key += item.value;
+  }
+  return key;
+}
+
+std::vector<SimpleItem> Notification::Items() const {
+  std::vector<SimpleItem> items = source;
+  items.insert(items.end(), data.begin(), data.end());
+  return items;
+}
+
+bool SubscriptionFilter::Matches(const Notification& n) const {
+  return topics.Matches(n.topic) && (!content || content->Matches(n.Items()));
+}
 
 TopicFilter::TopicFilter(const std::vector<std::string>& expressions) {
   for (const auto& e : expressions) {
@@ -130,6 +152,7 @@ EventHub::~EventHub() {
         });
         s.waiter.reset();
       }
+      if (s.push) ready.push_back([p = s.push] { p->Close(); });
     }
   }
   cv_.notify_all();
@@ -138,7 +161,8 @@ EventHub::~EventHub() {
 }
 
 Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
-    const std::string& device, TopicFilter filter, std::optional<Clock::time_point> termination) {
+    const std::string& device, const Subscriber& owner, SubscriptionFilter filter,
+    std::optional<Clock::time_point> termination, std::shared_ptr<PushTarget> push) {
   const auto now = clock_.Now();
   Clock::time_point term = termination.value_or(now + limits_.default_termination);
   // Later than the maximum is granted as the maximum (the answer says so);
@@ -148,19 +172,32 @@ Expected<EventHub::Created, soap::Fault> EventHub::Subscribe(
                                                       now + limits_.max_termination));
   }
   term = std::min(term, now + limits_.max_termination);
-  std::lock_guard lock(mu_);
-  if (subscription_count_locked(device) >= limits_.max_subscriptions_per_device) {
-    return MakeUnexpected(soap::ActionFailed(
-        "Too many subscriptions; let one expire or unsubscribe first", "TooManySubscriptions"));
+  std::vector<Completion> ready;
+  Created created;
+  {
+    std::lock_guard lock(mu_);
+    if (subscription_count_locked(device) >= limits_.max_subscriptions_per_device) {
+      return MakeUnexpected(soap::ActionFailed(
+          "Too many subscriptions; let one expire or unsubscribe first", "TooManySubscriptions"));
+    }
+    // The address is the only handle on a subscription: unguessable, so
+    // that one client cannot pull or cancel another's by counting.
+    std::string id = store::RandomHex(16);
+    while (subscriptions_.count(Key{device, id}) != 0) id = store::RandomHex(16);
+    Subscription s;
+    s.device = device;
+    s.owner = owner.username;
+    s.filter = std::move(filter);
+    s.termination = term;
+    s.lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(term - now);
+    s.push = std::move(push);
+    QueueState(s, ready);
+    subscriptions_.emplace(Key{device, id}, std::move(s));
+    created = Created{std::move(id), term};
   }
-  const uint64_t id = next_id_++;
-  Subscription s{device, std::move(filter),
-                 term,   std::chrono::duration_cast<std::chrono::milliseconds>(term - now),
-                 {},     {}};
-  QueueState(s);
-  subscriptions_.emplace(Key{device, id}, std::move(s));
   cv_.notify_all();
-  return Created{id, term};
+  for (auto& c : ready) c();
+  return created;
 }
 
 std::size_t EventHub::subscription_count_locked(const std::string& device) const {
@@ -170,10 +207,18 @@ std::size_t EventHub::subscription_count_locked(const std::string& device) const
   return n;
 }
 
-EventHub::Subscription* EventHub::FindLive(const std::string& device, uint64_t id) {
+Expected<EventHub::Subscription*, soap::Fault> EventHub::FindLive(const std::string& device,
+                                                                  const std::string& id,
+                                                                  const Subscriber& caller) {
   auto it = subscriptions_.find(Key{device, id});
   // An expired subscription is gone even before the hub's thread collects it.
-  if (it == subscriptions_.end() || it->second.termination <= clock_.Now()) return nullptr;
+  if (it == subscriptions_.end() || it->second.termination <= clock_.Now()) {
+    return MakeUnexpected(ResourceUnknown(clock_.Now()));
+  }
+  const Subscription& s = it->second;
+  if (!s.owner.empty() && s.owner != caller.username && !caller.administrator) {
+    return MakeUnexpected(soap::NotAuthorized("The subscription belongs to another user"));
+  }
   return &it->second;
 }
 
@@ -182,14 +227,13 @@ std::size_t EventHub::subscription_count(const std::string& device) const {
   return subscription_count_locked(device);
 }
 
-void EventHub::QueueState(Subscription& s) {
+void EventHub::QueueState(Subscription& s, std::vector<Completion>& ready) {
   auto it = state_.find(s.device);
   if (it == state_.end()) return;
   for (const auto& [k, n] : it->second) {
-    if (!s.filter.Matches(n.topic)) continue;
     Notification init = n;
     init.operation = "Initialized";
-    s.queue.push_back(std::move(init));
+    Enqueue(s, std::move(init), ready);
   }
 }
 
@@ -206,7 +250,11 @@ PullResult EventHub::Take(Subscription& s, int limit) {
 }
 
 void EventHub::Enqueue(Subscription& s, Notification n, std::vector<Completion>& ready) {
-  if (!s.filter.Matches(n.topic)) return;
+  if (!s.filter.Matches(n)) return;
+  if (s.push) {
+    ready.push_back([p = s.push, n = std::move(n)]() mutable { p->Offer(std::move(n)); });
+    return;
+  }
   if (s.queue.size() >= limits_.max_queued_messages) s.queue.pop_front();
   s.queue.push_back(std::move(n));
   if (s.waiter) {
@@ -217,16 +265,23 @@ void EventHub::Enqueue(Subscription& s, Notification n, std::vector<Completion>&
   }
 }
 
-void EventHub::Pull(const std::string& device, uint64_t id, std::chrono::milliseconds timeout,
-                    int limit, std::function<void(Expected<PullResult, soap::Fault>)> done) {
+void EventHub::Pull(const std::string& device, const std::string& id, const Subscriber& caller,
+                    std::chrono::milliseconds timeout, int limit,
+                    std::function<void(Expected<PullResult, soap::Fault>)> done) {
   std::vector<Completion> ready;
   {
     std::lock_guard lock(mu_);
-    Subscription* found = FindLive(device, id);
-    if (found == nullptr) {
-      ready.push_back([done, f = ResourceUnknown(clock_.Now())] { done(MakeUnexpected(f)); });
+    auto found = FindLive(device, id, caller);
+    if (!found) {
+      ready.push_back([done, f = found.error()] { done(MakeUnexpected(f)); });
+    } else if ((*found)->push) {
+      ready.push_back([done] {
+        done(MakeUnexpected(soap::InvalidArgVal(
+            "This subscription delivers by Notify to its consumer; it has nothing to pull",
+            "NotAPullPoint")));
+      });
     } else {
-      Subscription& s = *found;
+      Subscription& s = **found;
       const auto now = clock_.Now();
       // Polling keeps a pull point alive for another lifetime.
       s.termination = std::max(s.termination, now + s.lifetime);
@@ -247,7 +302,9 @@ void EventHub::Pull(const std::string& device, uint64_t id, std::chrono::millise
   for (auto& c : ready) c();
 }
 
-Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& device, uint64_t id,
+Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& device,
+                                                         const std::string& id,
+                                                         const Subscriber& caller,
                                                          Clock::time_point termination) {
   const auto now = clock_.Now();
   if (termination <= now) {
@@ -256,20 +313,24 @@ Expected<Clock::time_point, soap::Fault> EventHub::Renew(const std::string& devi
   }
   termination = std::min(termination, now + limits_.max_termination);
   std::lock_guard lock(mu_);
-  Subscription* s = FindLive(device, id);
-  if (s == nullptr) return MakeUnexpected(ResourceUnknown(clock_.Now()));
+  auto found = FindLive(device, id, caller);
+  if (!found) return MakeUnexpected(found.error());
+  Subscription* s = *found;
   s->termination = termination;
   s->lifetime = std::chrono::duration_cast<std::chrono::milliseconds>(termination - now);
   cv_.notify_all();
   return termination;
 }
 
-Status<soap::Fault> EventHub::Unsubscribe(const std::string& device, uint64_t id) {
+Status<soap::Fault> EventHub::Unsubscribe(const std::string& device, const std::string& id,
+                                          const Subscriber& caller) {
   std::vector<Completion> ready;
   {
     std::lock_guard lock(mu_);
-    Subscription* s = FindLive(device, id);
-    if (s == nullptr) return MakeUnexpected(ResourceUnknown(clock_.Now()));
+    auto found = FindLive(device, id, caller);
+    if (!found) return MakeUnexpected(found.error());
+    Subscription* s = *found;
+    if (s->push) ready.push_back([p = s->push] { p->Close(); });
     if (s->waiter) {
       ready.push_back([w = std::move(*s->waiter), f = ResourceUnknown(clock_.Now())] {
         w.done(MakeUnexpected(f));
@@ -281,35 +342,39 @@ Status<soap::Fault> EventHub::Unsubscribe(const std::string& device, uint64_t id
   return {};
 }
 
-Status<soap::Fault> EventHub::Synchronize(const std::string& device, uint64_t id) {
+Status<soap::Fault> EventHub::Synchronize(const std::string& device, const std::string& id,
+                                          const Subscriber& caller) {
   std::vector<Completion> ready;
   {
     std::lock_guard lock(mu_);
-    Subscription* s = FindLive(device, id);
-    if (s == nullptr) return MakeUnexpected(ResourceUnknown(clock_.Now()));
-    auto st = state_.find(device);
-    if (st != state_.end()) {
-      for (const auto& [k, n] : st->second) {
-        Notification init = n;
-        init.operation = "Initialized";
-        Enqueue(*s, std::move(init), ready);
-      }
-    }
+    auto found = FindLive(device, id, caller);
+    if (!found) return MakeUnexpected(found.error());
+    QueueState(**found, ready);
   }
   for (auto& c : ready) c();
   return {};
+}
+
+void EventHub::Terminate(const std::string& device, const std::string& id) {
+  std::lock_guard lock(mu_);
+  subscriptions_.erase(Key{device, id});
 }
 
 void EventHub::Publish(const std::string& device, Notification n) {
   std::vector<Completion> ready;
   {
     std::lock_guard lock(mu_);
-    if (n.is_property()) state_[device][n.topic + '\n' + n.source_value] = n;
+    if (n.is_property()) state_[device][n.StateKey()] = n;
     for (auto& [key, s] : subscriptions_) {
       if (key.first == device) Enqueue(s, n, ready);
     }
   }
   for (auto& c : ready) c();
+}
+
+void EventHub::Declare(const std::string& device, Notification n) {
+  std::lock_guard lock(mu_);
+  state_[device].try_emplace(n.StateKey(), std::move(n));
 }
 
 void EventHub::Loop() {
@@ -327,6 +392,7 @@ void EventHub::Loop() {
         s.waiter.reset();
       }
       if (!s.waiter && s.termination <= now) {
+        if (s.push) ready.push_back([p = s.push] { p->Close(); });
         it = subscriptions_.erase(it);  // expired: garbage-collected
         continue;
       }

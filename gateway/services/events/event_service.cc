@@ -1,14 +1,16 @@
 #include "services/events/event_service.h"
 
-#include <charconv>
 #include <initializer_list>
 #include <utility>
 
+#include "http/http_post.h"
 #include "onvif/generated/tev.pb.h"
 #include "onvif/generated/tt.pb.h"
 #include "onvif/generated/wsnt.pb.h"
 #include "services/events/event_faults.h"
 #include "services/events/event_hub.h"
+#include "services/events/notification_message.h"
+#include "services/events/notify_consumer.h"
 #include "services/xml_time.h"
 #include "soap/codec.h"
 #include "soap/namespaces.h"
@@ -22,19 +24,20 @@ namespace tt = ::onvifgw::onvif::tt;
 namespace wsnt = ::onvifgw::onvif::wsnt;
 using soap::Fault;
 
-constexpr const char* kConcreteSetDialect =
-    "http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet";
-
 Fault NoEvents() { return soap::ActionFailed("The event service is not available"); }
 
 // The subscription id from the path the request was posted to.
-std::optional<uint64_t> SubscriptionId(const RequestContext& ctx) {
+std::optional<std::string> SubscriptionId(const RequestContext& ctx) {
   if (ctx.path.rfind(kSubscriptionPathPrefix, 0) != 0) return std::nullopt;
-  std::string_view id = std::string_view(ctx.path).substr(kSubscriptionPathPrefix.size());
-  uint64_t v = 0;
-  auto [p, ec] = std::from_chars(id.data(), id.data() + id.size(), v);
-  if (ec != std::errc() || p != id.data() + id.size()) return std::nullopt;
-  return v;
+  std::string id = ctx.path.substr(kSubscriptionPathPrefix.size());
+  if (id.empty()) return std::nullopt;
+  return id;
+}
+
+// Whose request this is, for the subscription's owner check.
+Subscriber Caller(const RequestContext& ctx) {
+  if (!ctx.principal) return {};
+  return {ctx.principal->username, ctx.principal->level == security::UserLevel::kAdministrator};
 }
 
 // A request for a subscription sent anywhere else names none.
@@ -43,31 +46,10 @@ Fault NotASubscription(const RequestContext& ctx) {
                                                       : Clock::now());
 }
 
-// The notification's payload, tt:Message, sits in wsnt:Message's xs:any.
-wsnt::NotificationMessageHolderType ToMessage(const Notification& n) {
-  wsnt::NotificationMessageHolderType m;
-  m.mutable_topic()->set_dialect(kConcreteSetDialect);
-  m.mutable_topic()->set_xml_text(n.topic);
-  tt::Message msg;
-  msg.set_utctime(FormatDateTime(n.time));
-  if (n.is_property()) {
-    msg.set_propertyoperation(soap::FromXmlValue<tt::PropertyOperation>(n.operation)
-                                  .value_or(tt::PropertyOperation_Changed));
-  }
-  auto* src = msg.mutable_source()->add_simpleitem();
-  src->set_name(n.source_name);
-  src->set_value(n.source_value);
-  auto* data = msg.mutable_data()->add_simpleitem();
-  data->set_name(n.data_name);
-  data->set_value(n.data_value);
-  m.mutable_message()->add_xml_any(soap::EncodeFragment(msg, "tt", "Message"));
-  return m;
-}
-
 Expected<tev::GetServiceCapabilitiesResponse, Fault> GetServiceCapabilities(
-    const RequestContext&, const tev::GetServiceCapabilities&) {
+    const RequestContext& ctx, const tev::GetServiceCapabilities&) {
   tev::GetServiceCapabilitiesResponse r;
-  *r.mutable_capabilities() = ServiceCapabilities();
+  *r.mutable_capabilities() = ServiceCapabilities(ctx.device);
   return r;
 }
 
@@ -115,10 +97,30 @@ struct TopicDescription {
 };
 
 const std::vector<TopicDescription>& TopicSet() {
+  using Items = std::vector<std::pair<const char*, const char*>>;
+  const Items source{{"Source", "tt:ReferenceToken"}};
+  const Items state{{"State", "xs:boolean"}};
   static const std::vector<TopicDescription> topics = {
-      {"VideoSource",
-       {"MotionAlarm"},
-       {true, {{"Source", "tt:ReferenceToken"}}, {{"State", "xs:boolean"}}}},
+      // Motion, both ways VMSes listen for it (INTEROP §6.30).
+      {"VideoSource", {"MotionAlarm"}, {true, source, state}},
+      {"RuleEngine",
+       {"CellMotionDetector", "Motion"},
+       {true,
+        {{"VideoSourceConfigurationToken", "tt:ReferenceToken"},
+         {"VideoAnalyticsConfigurationToken", "tt:ReferenceToken"},
+         {"Rule", "xs:string"}},
+        {{"IsMotion", "xs:boolean"}}}},
+      // The camera behind the video source is out of reach (Imaging §
+      // SignalLoss: the video input is lost).
+      {"VideoSource", {"SignalLoss"}, {true, source, state}},
+      // Tampering: the camera reports its view covered or moved.
+      {"VideoSource", {"GlobalSceneChange", "ImagingService"}, {true, source, state}},
+      {"Device",
+       {"Trigger", "DigitalInput"},
+       {true, {{"InputToken", "tt:ReferenceToken"}}, {{"LogicalState", "xs:boolean"}}}},
+      {"Device",
+       {"Trigger", "Relay"},
+       {true, {{"RelayToken", "tt:ReferenceToken"}}, {{"LogicalState", "tt:RelayLogicalState"}}}},
       {"Device",
        {"SecurityPolicy", "AuthFailed"},
        {false,
@@ -163,6 +165,64 @@ Expected<tev::GetEventPropertiesResponse, Fault> GetEventProperties(
   return r;
 }
 
+constexpr const char* kItemFilterDialect =
+    "http://www.onvif.org/ver10/tev/messageContentFilter/ItemFilter";
+
+// A subscription's filter (wsnt:FilterType, open content): its
+// TopicExpressions, against the fixed topic set, and at most one
+// MessageContent expression in the ItemFilter dialect.
+Expected<SubscriptionFilter, Fault> ParseFilter(const wsnt::FilterType& filter,
+                                                Clock::time_point now) {
+  std::vector<std::string> expressions;
+  SubscriptionFilter out;
+  for (const std::string& kept : filter.xml_any()) {
+    wsnt::TopicExpressionType e;
+    auto topic = soap::DecodeKept(kept, soap::ns::kWsnt, "TopicExpression", &e);
+    if (!topic) return MakeUnexpected(soap::DecodeFault(topic.error()));
+    if (*topic) {
+      if (e.dialect() != kConcreteSetDialect && e.dialect() != kConcreteDialect) {
+        return MakeUnexpected(TopicExpressionDialectUnknown(now, e.dialect()));
+      }
+      if (auto why = TopicFilter::SyntaxError(e.xml_text())) {
+        return MakeUnexpected(InvalidTopicExpression(now, *why));
+      }
+      expressions.push_back(e.xml_text());
+      continue;
+    }
+    wsnt::QueryExpressionType q;
+    auto content = soap::DecodeKept(kept, soap::ns::kWsnt, "MessageContent", &q);
+    if (!content) return MakeUnexpected(soap::DecodeFault(content.error()));
+    if (*content) {
+      if (q.dialect() != kItemFilterDialect) {
+        return MakeUnexpected(InvalidMessageContentExpression(
+            now, "Unsupported MessageContent dialect " + q.dialect() + " (use " +
+                     kItemFilterDialect + ")"));
+      }
+      if (out.content) {
+        return MakeUnexpected(
+            InvalidMessageContentExpression(now, "More than one MessageContent expression"));
+      }
+      auto parsed = MessageContentFilter::Parse(q.xml_text());
+      if (!parsed) {
+        return MakeUnexpected(InvalidMessageContentExpression(
+            now, "MessageContent is no ItemFilter expression: " + parsed.error()));
+      }
+      out.content = std::move(*parsed);
+      continue;
+    }
+    // ProducerProperties, or anything else the device cannot apply: a
+    // filter silently dropped would deliver what the client excluded.
+    return MakeUnexpected(InvalidFilter(now, soap::KeptElementName(kept)));
+  }
+  out.topics = TopicFilter(expressions);
+  // The topic set is fixed (GetEventProperties): a topic it lacks would
+  // never be delivered, which the client must be told.
+  if (auto unmatched = out.topics.Unmatched(TopicNames()); !unmatched.empty()) {
+    return MakeUnexpected(TopicNotSupported(now, unmatched.front()));
+  }
+  return out;
+}
+
 Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscription(
     const RequestContext& ctx, const tev::CreatePullPointSubscription& req) {
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
@@ -175,33 +235,64 @@ Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscri
                                                 "InvalidTerminationTime"));
     }
   }
-  // The filter's content is open (xs:any): its wsnt:TopicExpression
-  // elements are decoded here; other filters are not applied yet.
-  std::vector<std::string> expressions;
-  for (const std::string& kept : req.filter().xml_any()) {
-    wsnt::TopicExpressionType e;
-    auto decoded = soap::DecodeKept(kept, soap::ns::kWsnt, "TopicExpression", &e);
-    if (!decoded) return MakeUnexpected(soap::DecodeFault(decoded.error()));
-    if (!*decoded) continue;
-    if (e.dialect() != kConcreteSetDialect && e.dialect() != kConcreteDialect) {
-      return MakeUnexpected(TopicExpressionDialectUnknown(now, e.dialect()));
-    }
-    if (auto why = TopicFilter::SyntaxError(e.xml_text())) {
-      return MakeUnexpected(InvalidTopicExpression(now, *why));
-    }
-    expressions.push_back(e.xml_text());
-  }
-  TopicFilter filter(expressions);
-  // The topic set is fixed (GetEventProperties): a topic it lacks would
-  // never be delivered, which the client must be told.
-  if (auto unmatched = filter.Unmatched(TopicNames()); !unmatched.empty()) {
-    return MakeUnexpected(TopicNotSupported(now, unmatched.front()));
-  }
-  auto created = ctx.device.events->Subscribe(ctx.device.config.id, std::move(filter), termination);
+  auto filter = ParseFilter(req.filter(), now);
+  if (!filter) return MakeUnexpected(filter.error());
+  auto created = ctx.device.events->Subscribe(ctx.device.config.id, Caller(ctx), std::move(*filter),
+                                              termination);
   if (!created) return MakeUnexpected(created.error());
   tev::CreatePullPointSubscriptionResponse r;
   r.mutable_subscriptionreference()->mutable_address()->set_xml_text(
-      ctx.ServiceUrl(std::string(kSubscriptionPathPrefix) + std::to_string(created->id)));
+      ctx.ServiceUrl(std::string(kSubscriptionPathPrefix) + created->id));
+  r.set_currenttime(FormatDateTime(now));
+  r.set_terminationtime(FormatDateTime(created->termination));
+  return r;
+}
+
+// Core §9.2: a push subscription. Its messages go to the consumer as
+// Notify; Renew and Unsubscribe reach it at the address answered here.
+Expected<wsnt::SubscribeResponse, Fault> Subscribe(const RequestContext& ctx,
+                                                   const wsnt::Subscribe& req) {
+  if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
+  if (ctx.device.push == nullptr) {
+    return MakeUnexpected(soap::ActionNotSupported("This device delivers no pushed notifications"));
+  }
+  const auto now = ctx.device.events->clock().Now();
+  ConsumerEndpoint consumer;
+  consumer.address = req.consumerreference().address().xml_text();
+  auto url = http::ParseHttpUrl(consumer.address);
+  if (!url) {
+    return MakeUnexpected(SubscribeCreationFailed(
+        now, "The consumer address \"" + consumer.address + "\" cannot be notified: " +
+                 url.error() + " (the gateway notifies http:// consumers)"));
+  }
+  consumer.url = std::move(*url);
+  for (const std::string& p : req.consumerreference().referenceparameters().xml_any()) {
+    consumer.reference_parameters.push_back(p);
+  }
+  if (req.has_subscriptionpolicy() && req.subscriptionpolicy().xml_any_size() > 0) {
+    // WSSubscriptionPolicySupport is false: no policy is understood.
+    return MakeUnexpected(UnrecognizedPolicyRequest(now));
+  }
+  std::optional<Clock::time_point> termination;
+  if (req.has_initialterminationtime()) {
+    termination = ParseAbsoluteOrRelative(req.initialterminationtime(), now);
+    if (!termination) {
+      return MakeUnexpected(soap::InvalidArgVal("InitialTerminationTime is not a duration or time",
+                                                "InvalidTerminationTime"));
+    }
+  }
+  auto filter = ParseFilter(req.filter(), now);
+  if (!filter) return MakeUnexpected(filter.error());
+  auto target = std::make_shared<NotifyConsumer>(ctx.device.push->io, std::move(consumer),
+                                                 ctx.device.push->options);
+  auto created = ctx.device.events->Subscribe(ctx.device.config.id, Caller(ctx), std::move(*filter),
+                                              termination, target);
+  if (!created) return MakeUnexpected(created.error());
+  const std::string address = ctx.ServiceUrl(std::string(kSubscriptionPathPrefix) + created->id);
+  target->Start(address, [hub = ctx.device.events, device = ctx.device.config.id,
+                          id = created->id] { hub->Terminate(device, id); });
+  wsnt::SubscribeResponse r;
+  r.mutable_subscriptionreference()->mutable_address()->set_xml_text(address);
   r.set_currenttime(FormatDateTime(now));
   r.set_terminationtime(FormatDateTime(created->termination));
   return r;
@@ -226,14 +317,14 @@ void PullMessages(const RequestContext& ctx, const tev::PullMessages& req, Compl
         PullMessagesFault(limits.max_pull_timeout, static_cast<int>(limits.max_queued_messages))));
   }
   const ::onvifgw::Clock& clock = ctx.device.events->clock();
-  ctx.device.events->Pull(ctx.device.config.id, *id, *timeout, req.messagelimit(),
+  ctx.device.events->Pull(ctx.device.config.id, *id, Caller(ctx), *timeout, req.messagelimit(),
                           [done = std::move(done), &clock](Expected<PullResult, Fault> result) {
                             if (!result) return done(MakeUnexpected(result.error()));
                             tev::PullMessagesResponse r;
                             r.set_currenttime(FormatDateTime(clock.Now()));
                             r.set_terminationtime(FormatDateTime(result->termination));
                             for (const auto& n : result->messages)
-                              *r.add_notificationmessage() = ToMessage(n);
+                              *r.add_notificationmessage() = NotificationMessage(n);
                             done(Ok(std::move(r)));
                           });
 }
@@ -248,7 +339,7 @@ Expected<wsnt::RenewResponse, Fault> Renew(const RequestContext& ctx, const wsnt
     return MakeUnexpected(
         soap::InvalidArgVal("TerminationTime is not a duration or time", "InvalidTerminationTime"));
   }
-  auto renewed = ctx.device.events->Renew(ctx.device.config.id, *id, *termination);
+  auto renewed = ctx.device.events->Renew(ctx.device.config.id, *id, Caller(ctx), *termination);
   if (!renewed) return MakeUnexpected(renewed.error());
   wsnt::RenewResponse r;
   r.set_terminationtime(FormatDateTime(*renewed));
@@ -261,7 +352,7 @@ Expected<wsnt::UnsubscribeResponse, Fault> Unsubscribe(const RequestContext& ctx
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   auto id = SubscriptionId(ctx);
   if (!id) return MakeUnexpected(NotASubscription(ctx));
-  if (auto st = ctx.device.events->Unsubscribe(ctx.device.config.id, *id); !st) {
+  if (auto st = ctx.device.events->Unsubscribe(ctx.device.config.id, *id, Caller(ctx)); !st) {
     return MakeUnexpected(st.error());
   }
   return wsnt::UnsubscribeResponse{};
@@ -272,7 +363,7 @@ Expected<tev::SetSynchronizationPointResponse, Fault> SetSynchronizationPoint(
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   auto id = SubscriptionId(ctx);
   if (!id) return MakeUnexpected(NotASubscription(ctx));
-  if (auto st = ctx.device.events->Synchronize(ctx.device.config.id, *id); !st) {
+  if (auto st = ctx.device.events->Synchronize(ctx.device.config.id, *id, Caller(ctx)); !st) {
     return MakeUnexpected(st.error());
   }
   return tev::SetSynchronizationPointResponse{};
@@ -280,12 +371,20 @@ Expected<tev::SetSynchronizationPointResponse, Fault> SetSynchronizationPoint(
 
 }  // namespace
 
-tev::Capabilities ServiceCapabilities() {
+tev::Capabilities ServiceCapabilities(const VirtualDevice& device) {
   tev::Capabilities c;
+  // No subscription policy is understood and no subscription can pause.
   c.set_wssubscriptionpolicysupport(false);
   c.set_wspausablesubscriptionmanagerinterfacesupport(false);
-  c.set_maxnotificationproducers(0);
-  c.set_maxpullpoints(static_cast<int>(HubLimits{}.max_subscriptions_per_device));
+  // Pull points and push subscriptions share the device's limit; either
+  // kind may take all of it.
+  const int limit = device.events != nullptr
+                        ? static_cast<int>(device.events->limits().max_subscriptions_per_device)
+                        : 0;
+  c.set_maxnotificationproducers(device.push != nullptr ? limit : 0);
+  c.set_maxpullpoints(limit);
+  // Messages are kept only for the subscriptions that exist when they
+  // happen (and the properties' current values), not stored for Seek.
   c.set_persistentnotificationstorage(false);
   return c;
 }
@@ -295,8 +394,8 @@ void Serve(ServiceRegistry& registry) {
   d.path = std::string(kPath);
   d.path_prefix = std::string(kSubscriptionPathPrefix);
   d.available = [](const RequestContext& ctx) { return ctx.device.events != nullptr; };
-  d.capabilities = [](const RequestContext&) {
-    return soap::EncodeFragment(ServiceCapabilities(), "tev", "Capabilities");
+  d.capabilities = [](const RequestContext& ctx) {
+    return soap::EncodeFragment(ServiceCapabilities(ctx.device), "tev", "Capabilities");
   };
   d.legacy_category = "Events";
   d.legacy_capabilities = [](const RequestContext& ctx, tt::Capabilities* caps) {
@@ -314,10 +413,11 @@ void Serve(ServiceRegistry& registry) {
       .Bind("SetSynchronizationPoint", SetSynchronizationPoint)
       .Bind("Renew", Renew)
       .Bind("Unsubscribe", Unsubscribe)
-      // Basic Notification, Seek, event brokers and the WS-BaseNotification
-      // pull point are not implemented: WSSubscriptionPolicySupport and
-      // WSPausableSubscriptionManagerInterfaceSupport say false.
-      .Unsupported({"Seek", "AddEventBroker", "DeleteEventBroker", "GetEventBrokers", "Subscribe",
+      .Bind("Subscribe", Subscribe)
+      // Seek, event brokers, GetCurrentMessage and the WS-BaseNotification
+      // pull point are not implemented, nor pausing a subscription:
+      // WSPausableSubscriptionManagerInterfaceSupport says false.
+      .Unsupported({"Seek", "AddEventBroker", "DeleteEventBroker", "GetEventBrokers",
                     "GetCurrentMessage", "GetMessages", "DestroyPullPoint", "CreatePullPoint",
                     "PauseSubscription", "ResumeSubscription"});
 }

@@ -44,6 +44,14 @@ std::string VideoSourceToken(const config::DeviceConfig& device, std::string_vie
   return {};
 }
 
+std::string VideoSourceConfigurationToken(const config::DeviceConfig& device,
+                                          std::string_view camera_id, std::string_view source_id) {
+  for (const CameraBinding& b : CameraBindings(device)) {
+    if (b.camera_id == camera_id) return "vsc_" + b.token_prefix + TokenPart(source_id);
+  }
+  return {};
+}
+
 MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
                                  const std::vector<CameraBinding>& cameras) {
   MediaCatalog catalog;

@@ -125,5 +125,9 @@ std::vector<CameraBinding> CameraBindings(const config::DeviceConfig& device);
 /// motion events' Source); empty if the device does not present the camera.
 std::string VideoSourceToken(const config::DeviceConfig& device, std::string_view camera_id,
                              std::string_view source_id);
+/// The token of that source's (only) tt:VideoSourceConfiguration; empty
+/// likewise.
+std::string VideoSourceConfigurationToken(const config::DeviceConfig& device,
+                                          std::string_view camera_id, std::string_view source_id);
 
 }  // namespace onvifgw::services::media

@@ -5,12 +5,17 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <future>
+#include <mutex>
+#include <regex>
+#include <thread>
 
 #include "check_soap.h"
 #include "served_registry.h"
 #include "services/device/device_service.h"
 #include "services/events/event_hub.h"
+#include "services/events/notify_consumer.h"
 #include "services/soap_endpoint.h"
 
 namespace onvifgw::services::events {
@@ -20,8 +25,15 @@ using namespace std::chrono_literals;
 using onvifgw::testing::CheckSoap;
 
 Notification Motion(bool on, const std::string& source = "VideoSource_0") {
-  return {std::string(kMotionAlarmTopic), Clock::now(), "Changed", "Source", source, "State",
-          on ? "true" : "false"};
+  return {std::string(kMotionAlarmTopic),
+          Clock::now(),
+          "Changed",
+          {{"Source", source}},
+          {{"State", on ? "true" : "false"}}};
+}
+
+SubscriptionFilter Topics(std::vector<std::string> expressions = {}) {
+  return SubscriptionFilter{TopicFilter(expressions), std::nullopt};
 }
 
 TEST(TopicFilter, ConcreteSetExpressions) {
@@ -54,25 +66,25 @@ TEST(TopicFilter, TellsWhatAFixedTopicSetLacksAndWhatIsNoExpression) {
 TEST(EventHub, NewSubscriberGetsCurrentStateAsInitialized) {
   EventHub hub;
   hub.Publish("d", Motion(true));
-  auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  auto sub = hub.Subscribe("d", {}, Topics(), std::nullopt);
   ASSERT_TRUE(sub.has_value());
   std::promise<PullResult> got;
-  hub.Pull("d", sub->id, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+  hub.Pull("d", sub->id, {}, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
     ASSERT_TRUE(r.has_value());
     got.set_value(*r);
   });
   PullResult r = got.get_future().get();
   ASSERT_EQ(r.messages.size(), 1u);
   EXPECT_EQ(r.messages[0].operation, "Initialized");
-  EXPECT_EQ(r.messages[0].data_value, "true");
+  EXPECT_EQ(r.messages[0].data.at(0).value, "true");
 }
 
 TEST(EventHub, LongPollAnswersWhenAnEventArrives) {
   EventHub hub;
-  auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  auto sub = hub.Subscribe("d", {}, Topics(), std::nullopt);
   ASSERT_TRUE(sub.has_value());
   std::promise<PullResult> got;
-  hub.Pull("d", sub->id, 30s, 10, [&](Expected<PullResult, soap::Fault> r) {
+  hub.Pull("d", sub->id, {}, 30s, 10, [&](Expected<PullResult, soap::Fault> r) {
     got.set_value(r.has_value() ? *r : PullResult{});
   });
   auto fut = got.get_future();
@@ -87,9 +99,9 @@ TEST(EventHub, LongPollAnswersWhenAnEventArrives) {
 TEST(EventHub, LongPollEndsEmptyAtItsTimeout) {
   ManualClock clock;
   EventHub hub({}, clock);
-  auto sub = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  auto sub = hub.Subscribe("d", {}, Topics(), std::nullopt);
   std::promise<std::size_t> got;
-  hub.Pull("d", sub->id, 50ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+  hub.Pull("d", sub->id, {}, 50ms, 10, [&](Expected<PullResult, soap::Fault> r) {
     got.set_value(r.has_value() ? r->messages.size() : 99);
   });
   auto fut = got.get_future();
@@ -102,13 +114,13 @@ TEST(EventHub, LongPollEndsEmptyAtItsTimeout) {
 
 TEST(EventHub, FilterAndMessageLimit) {
   EventHub hub;
-  auto other = hub.Subscribe("d", TopicFilter({"tns1:RuleEngine//."}), std::nullopt);
-  auto mine = hub.Subscribe("d", TopicFilter({"tns1:VideoSource/MotionAlarm"}), std::nullopt);
+  auto other = hub.Subscribe("d", {}, Topics({"tns1:RuleEngine//."}), std::nullopt);
+  auto mine = hub.Subscribe("d", {}, Topics({"tns1:VideoSource/MotionAlarm"}), std::nullopt);
   for (int i = 0; i < 5; ++i) hub.Publish("d", Motion(i % 2 == 0));
   std::size_t n_other = 99, n_mine = 99;
-  hub.Pull("d", other->id, 0ms, 10,
+  hub.Pull("d", other->id, {}, 0ms, 10,
            [&](Expected<PullResult, soap::Fault> r) { n_other = r->messages.size(); });
-  hub.Pull("d", mine->id, 0ms, 3,
+  hub.Pull("d", mine->id, {}, 0ms, 3,
            [&](Expected<PullResult, soap::Fault> r) { n_mine = r->messages.size(); });
   EXPECT_EQ(n_other, 0u);
   EXPECT_EQ(n_mine, 3u);
@@ -116,39 +128,174 @@ TEST(EventHub, FilterAndMessageLimit) {
 
 TEST(EventHub, UnsubscribeAffectsOnlyItsOwnSubscription) {
   EventHub hub;
-  auto a = hub.Subscribe("d", TopicFilter(), std::nullopt);
-  auto b = hub.Subscribe("d", TopicFilter(), std::nullopt);
-  EXPECT_TRUE(hub.Unsubscribe("d", a->id).ok());
-  EXPECT_FALSE(hub.Unsubscribe("d", a->id).ok());
+  auto a = hub.Subscribe("d", {}, Topics(), std::nullopt);
+  auto b = hub.Subscribe("d", {}, Topics(), std::nullopt);
+  EXPECT_TRUE(hub.Unsubscribe("d", a->id, {}).ok());
+  EXPECT_FALSE(hub.Unsubscribe("d", a->id, {}).ok());
   EXPECT_EQ(hub.subscription_count("d"), 1u);
-  EXPECT_TRUE(hub.Renew("d", b->id, Clock::now() + 30s).has_value());
+  EXPECT_TRUE(hub.Renew("d", b->id, {}, Clock::now() + 30s).has_value());
 }
 
 TEST(EventHub, ExpiredSubscriptionsAreGone) {
   ManualClock clock;
   EventHub hub({}, clock);
   const auto termination = clock.Now() + 20ms;
-  auto a = hub.Subscribe("d", TopicFilter(), termination);
+  auto a = hub.Subscribe("d", {}, Topics(), termination);
   ASSERT_TRUE(a.has_value());
   EXPECT_EQ(hub.subscription_count("d"), 1u);
   clock.Advance(19ms);
   EXPECT_EQ(hub.subscription_count("d"), 1u);
   clock.Advance(1ms);
   EXPECT_EQ(hub.subscription_count("d"), 0u);
-  EXPECT_FALSE(hub.Renew("d", a->id, clock.Now() + 10s).has_value());
-  EXPECT_FALSE(hub.Unsubscribe("d", a->id).ok());
+  EXPECT_FALSE(hub.Renew("d", a->id, {}, clock.Now() + 10s).has_value());
+  EXPECT_FALSE(hub.Unsubscribe("d", a->id, {}).ok());
 }
 
 TEST(EventHub, SubscriptionLimitIsEnforced) {
   HubLimits limits;
   limits.max_subscriptions_per_device = 2;
   EventHub hub(limits);
-  EXPECT_TRUE(hub.Subscribe("d", TopicFilter(), std::nullopt).has_value());
-  EXPECT_TRUE(hub.Subscribe("d", TopicFilter(), std::nullopt).has_value());
-  auto third = hub.Subscribe("d", TopicFilter(), std::nullopt);
+  EXPECT_TRUE(hub.Subscribe("d", {}, Topics(), std::nullopt).has_value());
+  EXPECT_TRUE(hub.Subscribe("d", {}, Topics(), std::nullopt).has_value());
+  auto third = hub.Subscribe("d", {}, Topics(), std::nullopt);
   ASSERT_FALSE(third.has_value());
   EXPECT_EQ(third.error().subcodes.at(0), "Action");
-  EXPECT_TRUE(hub.Subscribe("e", TopicFilter(), std::nullopt).has_value());
+  EXPECT_TRUE(hub.Subscribe("e", {}, Topics(), std::nullopt).has_value());
+}
+
+TEST(MessageContentFilter, TheItemFilterDialect) {
+  const std::vector<SimpleItem> items = {
+      {"VideoSourceConfigurationToken", "1"}, {"Rule", "myImportantField"}, {"IsInside", "true"}};
+  auto matches = [&](const std::string& expression) {
+    auto f = MessageContentFilter::Parse(expression);
+    EXPECT_TRUE(f.has_value()) << expression << ": " << (f ? "" : f.error());
+    return f && f->Matches(items);
+  };
+  // The examples of Core §9.6.2, with ASCII quotes.
+  EXPECT_TRUE(
+      matches(R"(boolean(//tt:SimpleItem[@Name="VideoSourceConfigurationToken" and @Value="1"]))"));
+  EXPECT_TRUE(
+      matches(R"(not( boolean(//tt:SimpleItem[@Name="VideoAnalyticsConfigurationToken"] ) ))"));
+  EXPECT_FALSE(matches(
+      R"(boolean(//tt:SimpleItem[@Name="VideoAnalyticsConfigurationToken" and @Value="2"] ) and boolean(//tt:SimpleItem[@Name="VideoSourceConfigurationToken" and @Value="1"] ))"));
+  EXPECT_TRUE(matches(
+      R"(boolean(//tt:SimpleItem[@Name='IsInside' and @Value='true'] ) and boolean(//tt:SimpleItem[@Name="Rule" and @Value="myImportantField"] ))"));
+  // One item must satisfy the whole bracket: Name of one, Value of another is no match.
+  EXPECT_FALSE(matches(R"(boolean(//tt:SimpleItem[@Name="Rule" and @Value="1"]))"));
+  // 'and' binds tighter than 'or'.
+  EXPECT_TRUE(matches(
+      R"(boolean(//tt:SimpleItem[@Name="x"]) and boolean(//tt:SimpleItem[@Name="y"]) or boolean(//tt:SimpleItem[@Name="Rule"]))"));
+  EXPECT_FALSE(matches(
+      R"(boolean(//tt:SimpleItem[@Name="x"]) and (boolean(//tt:SimpleItem[@Name="y"]) or boolean(//tt:SimpleItem[@Name="Rule"])))"));
+  EXPECT_TRUE(matches(R"(boolean(//SimpleItem[not(@Name="Rule") and @Value="true"]))"));
+  EXPECT_FALSE(matches(R"(boolean(//tt:ElementItem[@Name="Rule"]))"));
+  for (const char* bad :
+       {"", "boolean(", "boolean(//tt:Foo[@Name=\"a\"])", "@Name=\"a\"",
+        "boolean(//tt:SimpleItem[@Name=a])", "boolean(//tt:SimpleItem[@Name=\"a\"]) xor x",
+        "boolean(//tt:SimpleItem[@Other=\"a\"])", "boolean(//tt:SimpleItem[@Name=\"a])"}) {
+    EXPECT_FALSE(MessageContentFilter::Parse(bad).has_value()) << bad;
+  }
+}
+
+TEST(EventHub, ASubscriptionIsItsOwnersOrAnAdministrators) {
+  EventHub hub;
+  auto sub = hub.Subscribe("d", {"alice", false}, Topics(), std::nullopt);
+  ASSERT_TRUE(sub.has_value());
+  EXPECT_EQ(sub->id.size(), 32u);
+  auto someone_else = hub.Renew("d", sub->id, {"bob", false}, Clock::now() + 30s);
+  ASSERT_FALSE(someone_else.has_value());
+  EXPECT_EQ(someone_else.error().subcodes.at(0), "NotAuthorized");
+  EXPECT_FALSE(hub.Synchronize("d", sub->id, {"", false}).ok());
+  EXPECT_TRUE(hub.Renew("d", sub->id, {"alice", false}, Clock::now() + 30s).has_value());
+  EXPECT_TRUE(hub.Synchronize("d", sub->id, {"root", true}).ok());
+  EXPECT_TRUE(hub.Unsubscribe("d", sub->id, {"root", true}).ok());
+}
+
+TEST(EventHub, DeclaredDefaultsComeOnTheFirstPullUntilTheCameraSaysMore) {
+  EventHub hub;
+  hub.Declare("d", Motion(false));
+  auto first = hub.Subscribe("d", {}, Topics(), std::nullopt);
+  hub.Publish("d", Motion(true));
+  hub.Declare("d", Motion(false));  // a default never overrides a reported value
+  auto second = hub.Subscribe("d", {}, Topics(), std::nullopt);
+  auto pull = [&](const std::string& id) {
+    std::vector<Notification> got;
+    hub.Pull("d", id, {}, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+      if (r) got = r->messages;
+    });
+    return got;
+  };
+  auto a = pull(first->id);
+  ASSERT_EQ(a.size(), 2u);
+  EXPECT_EQ(a[0].operation, "Initialized");
+  EXPECT_EQ(a[0].data.at(0).value, "false");
+  EXPECT_EQ(a[1].operation, "Changed");
+  auto b = pull(second->id);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].operation, "Initialized");
+  EXPECT_EQ(b[0].data.at(0).value, "true");
+}
+
+TEST(EventHub, MessageContentFilterSelectsBySourceItems) {
+  EventHub hub;
+  SubscriptionFilter filter = Topics();
+  filter.content = *MessageContentFilter::Parse(
+      R"(boolean(//tt:SimpleItem[@Name="Source" and @Value="VideoSource_1"]))");
+  auto sub = hub.Subscribe("d", {}, std::move(filter), std::nullopt);
+  hub.Publish("d", Motion(true, "VideoSource_0"));
+  hub.Publish("d", Motion(true, "VideoSource_1"));
+  std::vector<Notification> got;
+  hub.Pull("d", sub->id, {}, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+    if (r) got = r->messages;
+  });
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].source.at(0).value, "VideoSource_1");
+}
+
+// A push target that records what it is offered.
+class RecordingTarget : public PushTarget {
+ public:
+  void Offer(Notification n) override {
+    std::lock_guard lock(mu);
+    offered.push_back(std::move(n));
+  }
+  void Close() override {
+    if (!closed.exchange(true)) closed_signal.set_value();
+  }
+  std::mutex mu;
+  std::vector<Notification> offered;
+  std::atomic<bool> closed{false};
+  std::promise<void> closed_signal;
+};
+
+TEST(EventHub, PushSubscriptionsAreOfferedTheirMessagesAndClosedWhenTheyEnd) {
+  ManualClock clock;
+  EventHub hub({}, clock);
+  hub.Publish("d", Motion(false));
+  auto target = std::make_shared<RecordingTarget>();
+  auto sub = hub.Subscribe("d", {}, Topics(), clock.Now() + 10s, target);
+  ASSERT_TRUE(sub.has_value());
+  hub.Publish("d", Motion(true));
+  {
+    std::lock_guard lock(target->mu);
+    ASSERT_EQ(target->offered.size(), 2u);
+    EXPECT_EQ(target->offered[0].operation, "Initialized");
+    EXPECT_EQ(target->offered[1].data.at(0).value, "true");
+  }
+  // Nothing to pull from a push subscription.
+  std::optional<soap::Fault> fault;
+  hub.Pull("d", sub->id, {}, 0ms, 10, [&](Expected<PullResult, soap::Fault> r) {
+    if (!r) fault = r.error();
+  });
+  ASSERT_TRUE(fault.has_value());
+  // Expiry closes it (the hub's thread collects it).
+  clock.Advance(10s);
+  EXPECT_EQ(target->closed_signal.get_future().wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(hub.subscription_count("d"), 0u);
+  auto other = std::make_shared<RecordingTarget>();
+  auto second = hub.Subscribe("d", {}, Topics(), std::nullopt, other);
+  EXPECT_TRUE(hub.Unsubscribe("d", second->id, {}).ok());
+  EXPECT_TRUE(other->closed);
 }
 
 class EventServiceTest : public ::testing::Test {
@@ -156,9 +303,21 @@ class EventServiceTest : public ::testing::Test {
   EventServiceTest() : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}) {
     device_.config.id = "front";
     device_.events = &hub_;
+    device_.push = &push_;
   }
 
-  SoapReply Call(const std::string& path, const std::string& body, const std::string& header = "") {
+  // The path of the subscription manager a CreatePullPointSubscription or
+  // Subscribe answer names.
+  static std::string SubscriptionPath(const SoapReply& created) {
+    const std::string prefix = "<wsa:Address>http://192.0.2.10:8080";
+    const auto at = created.body.find(prefix);
+    if (at == std::string::npos) return "(no address)";
+    const auto start = at + prefix.size();
+    return created.body.substr(start, created.body.find('<', start) - start);
+  }
+
+  SoapReply Call(const std::string& path, const std::string& body, const std::string& header = "",
+                 std::optional<Principal> principal = std::nullopt) {
     const std::string xml =
         "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
         "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
@@ -166,8 +325,8 @@ class EventServiceTest : public ::testing::Test {
         "xmlns:wsnt=\"http://docs.oasis-open.org/wsn/b-2\">" +
         (header.empty() ? "" : "<s:Header>" + header + "</s:Header>") + "<s:Body>" + body +
         "</s:Body></s:Envelope>";
-    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
-                       "",      "POST", "192.0.2.99",      std::nullopt};
+    RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10",        path,
+                       "",      "POST", "192.0.2.99",      std::move(principal)};
     std::promise<SoapReply> p;
     endpoint_.Handle(xml, ctx, [&](SoapReply r) { p.set_value(std::move(r)); });
     auto f = p.get_future();
@@ -175,6 +334,11 @@ class EventServiceTest : public ::testing::Test {
     return f.get();
   }
 
+  // Notify requests would go out on this context, which nobody runs here
+  // (NotifyConsumer has its own tests); declared before the hub, which
+  // closes its targets through it when it goes.
+  boost::asio::io_context unrun_io_;
+  PushDelivery push_{unrun_io_, {}};
   EventHub hub_;
   SoapEndpoint endpoint_;
   VirtualDevice device_;
@@ -186,10 +350,10 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
                            "<tev:CreatePullPointSubscription><tev:InitialTerminationTime>PT60S"
                            "</tev:InitialTerminationTime></tev:CreatePullPointSubscription>");
   ASSERT_EQ(created.http_status, 200) << created.body;
-  EXPECT_NE(created.body.find("<wsa:Address>http://192.0.2.10:8080/onvif/subscription/1<"),
-            std::string::npos)
-      << created.body;
-  SoapReply pulled = Call("/onvif/subscription/1",
+  // 128 random bits: no client can reach another's subscription by counting.
+  const std::string sub = SubscriptionPath(created);
+  EXPECT_TRUE(std::regex_match(sub, std::regex("/onvif/subscription/[0-9A-F]{32}"))) << sub;
+  SoapReply pulled = Call(sub,
                           "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout>"
                           "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>");
   ASSERT_EQ(pulled.http_status, 200) << pulled.body;
@@ -200,10 +364,9 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
       pulled,
       Call("/onvif/events_service", "<tev:GetServiceCapabilities/>"),
       Call("/onvif/events_service", "<tev:GetEventProperties/>"),
-      Call("/onvif/subscription/1", "<tev:SetSynchronizationPoint/>"),
-      Call("/onvif/subscription/1",
-           "<wsnt:Renew><wsnt:TerminationTime>PT120S</wsnt:TerminationTime></wsnt:Renew>"),
-      Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>"),
+      Call(sub, "<tev:SetSynchronizationPoint/>"),
+      Call(sub, "<wsnt:Renew><wsnt:TerminationTime>PT120S</wsnt:TerminationTime></wsnt:Renew>"),
+      Call(sub, "<wsnt:Unsubscribe/>"),
       Call(
           "/onvif/device_service",
           "<tds:GetServices><tds:IncludeCapability>true</tds:IncludeCapability></tds:GetServices>"),
@@ -213,7 +376,7 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
   for (std::size_t i = 2; i < replies.size(); ++i) {
     EXPECT_EQ(replies[i].http_status, 200) << replies[i].body;
   }
-  SoapReply gone = Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>");
+  SoapReply gone = Call(sub, "<wsnt:Unsubscribe/>");
   EXPECT_EQ(gone.http_status, 400);
   EXPECT_NE(gone.body.find("<wsrf-r:ResourceUnknownFault"), std::string::npos) << gone.body;
   replies.push_back(gone);
@@ -230,11 +393,12 @@ TEST_F(EventServiceTest, RepliesCarryThePortTypesAction) {
   };
   SoapReply created =
       Call("/onvif/events_service", "<tev:CreatePullPointSubscription/>", header("x"));
+  const std::string sub = SubscriptionPath(created);
   EXPECT_NE(created.body.find("http://www.onvif.org/ver10/events/wsdl/EventPortType/"
                               "CreatePullPointSubscriptionResponse"),
             std::string::npos)
       << created.body;
-  SoapReply pulled = Call("/onvif/subscription/1",
+  SoapReply pulled = Call(sub,
                           "<tev:PullMessages><tev:Timeout>PT0S</tev:Timeout>"
                           "<tev:MessageLimit>1</tev:MessageLimit></tev:PullMessages>",
                           header("x"));
@@ -243,15 +407,14 @@ TEST_F(EventServiceTest, RepliesCarryThePortTypesAction) {
             std::string::npos)
       << pulled.body;
   SoapReply renewed =
-      Call("/onvif/subscription/1",
-           "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>",
+      Call(sub, "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>",
            header("http://docs.oasis-open.org/wsn/bw-2/PausableSubscriptionManager/RenewRequest"));
   EXPECT_NE(renewed.body.find(
                 "http://docs.oasis-open.org/wsn/bw-2/PausableSubscriptionManager/RenewResponse"),
             std::string::npos)
       << renewed.body;
   SoapReply gone =
-      Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>",
+      Call(sub, "<wsnt:Unsubscribe/>",
            header("http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeRequest"));
   EXPECT_NE(
       gone.body.find("http://docs.oasis-open.org/wsn/bw-2/SubscriptionManager/UnsubscribeResponse"),
@@ -279,13 +442,44 @@ TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
            "</wsnt:TopicExpression>";
   };
   // The topic set is fixed: a topic it lacks is refused, not ignored.
-  expect(subscribe(topic("tns1:RuleEngine/CellMotionDetector/Motion", concrete)),
+  expect(subscribe(topic("tns1:RuleEngine/LineDetector/Crossed", concrete)),
          "wsnt:TopicNotSupportedFault");
   expect(subscribe(topic("tns1:VideoSource//MotionAlarm", concrete)),
          "wsnt:InvalidTopicExpressionFault");
   expect(subscribe(topic("tns1:VideoSource/MotionAlarm", "urn:example:xpath")),
          "wsnt:TopicExpressionDialectUnknownFault");
+  // A MessageContent filter is applied, so one it cannot apply is refused.
+  const std::string item_filter = "http://www.onvif.org/ver10/tev/messageContentFilter/ItemFilter";
+  expect(subscribe("<wsnt:MessageContent Dialect=\"" + item_filter +
+                   "\">boolean(//tt:SimpleItem[@Name=</wsnt:MessageContent>"),
+         "wsnt:InvalidMessageContentExpressionFault");
+  expect(subscribe("<wsnt:MessageContent Dialect=\"http://www.w3.org/TR/1999/REC-xpath-19991116\">"
+                   "//tt:SimpleItem</wsnt:MessageContent>"),
+         "wsnt:InvalidMessageContentExpressionFault");
+  expect(
+      subscribe("<wsnt:ProducerProperties Dialect=\"http://www.w3.org/TR/1999/REC-xpath-19991116\">"
+                "boolean(true)</wsnt:ProducerProperties>"),
+      "wsnt:InvalidFilterFault");
+  // A consumer the gateway cannot notify.
+  expect(Call("/onvif/events_service",
+              "<wsnt:Subscribe><wsnt:ConsumerReference><wsa:Address xmlns:wsa=\"http://www.w3.org/"
+              "2005/08/addressing\">https://192.0.2.99/notify</wsa:Address>"
+              "</wsnt:ConsumerReference></wsnt:Subscribe>"),
+         "wsnt:SubscribeCreationFailedFault");
   EXPECT_EQ(hub_.subscription_count("front"), 0u);
+  // Someone else's subscription is not yours to use.
+  SoapReply alices = Call("/onvif/events_service", "<tev:CreatePullPointSubscription/>", "",
+                          Principal{"alice", security::UserLevel::kUser});
+  ASSERT_EQ(alices.http_status, 200) << alices.body;
+  SoapReply bobs = Call(SubscriptionPath(alices), "<wsnt:Unsubscribe/>", "",
+                        Principal{"bob", security::UserLevel::kOperator});
+  EXPECT_NE(bobs.http_status, 200) << bobs.body;
+  EXPECT_NE(bobs.body.find("ter:NotAuthorized"), std::string::npos) << bobs.body;
+  faults.push_back(bobs);
+  EXPECT_EQ(Call(SubscriptionPath(alices), "<wsnt:Unsubscribe/>", "",
+                 Principal{"admin", security::UserLevel::kAdministrator})
+                .http_status,
+            200);
   expect(Call("/onvif/events_service",
               "<tev:CreatePullPointSubscription><tev:InitialTerminationTime>"
               "2001-01-01T00:00:00Z</tev:InitialTerminationTime>"
@@ -301,12 +495,13 @@ TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
                "</tev:Filter><tev:InitialTerminationTime>PT100H</tev:InitialTerminationTime>"
                "</tev:CreatePullPointSubscription>");
   ASSERT_EQ(created.http_status, 200) << created.body;
-  expect(Call("/onvif/subscription/1",
+  const std::string sub = SubscriptionPath(created);
+  expect(Call(sub,
               "<wsnt:Renew><wsnt:TerminationTime>2001-01-01T00:00:00Z</wsnt:TerminationTime>"
               "</wsnt:Renew>"),
          "wsnt:UnacceptableTerminationTimeFault");
   // Above the maximum timeout: both limits in the fault.
-  SoapReply too_long = Call("/onvif/subscription/1",
+  SoapReply too_long = Call(sub,
                             "<tev:PullMessages><tev:Timeout>PT10M</tev:Timeout>"
                             "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>");
   expect(too_long, "tev:PullMessagesFaultResponse");
@@ -318,7 +513,7 @@ TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
   // place and gets the message.
   std::promise<SoapReply> first;
   std::thread waiting([&] {
-    first.set_value(Call("/onvif/subscription/1",
+    first.set_value(Call(sub,
                          "<tev:PullMessages><tev:Timeout>PT50S</tev:Timeout>"
                          "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>"));
   });
@@ -328,14 +523,14 @@ TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
   ASSERT_EQ(initial.http_status, 200) << initial.body;
   std::promise<SoapReply> second;
   std::thread long_poll([&] {
-    second.set_value(Call("/onvif/subscription/1",
+    second.set_value(Call(sub,
                           "<tev:PullMessages><tev:Timeout>PT50S</tev:Timeout>"
                           "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>"));
   });
   SoapReply refused;
   // PT0S never waits itself: empty answers until the long poll waits.
   for (int i = 0; i < 10000; ++i) {
-    refused = Call("/onvif/subscription/1",
+    refused = Call(sub,
                    "<tev:PullMessages><tev:Timeout>PT0S</tev:Timeout>"
                    "<tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>");
     if (refused.http_status != 200) break;
@@ -347,13 +542,12 @@ TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
   EXPECT_EQ(delivered.http_status, 200);
   EXPECT_NE(delivered.body.find("Value=\"true\""), std::string::npos) << delivered.body;
   // Gone: every operation on it is ResourceUnknown.
-  EXPECT_EQ(Call("/onvif/subscription/1", "<wsnt:Unsubscribe/>").http_status, 200);
-  expect(Call("/onvif/subscription/1",
+  EXPECT_EQ(Call(sub, "<wsnt:Unsubscribe/>").http_status, 200);
+  expect(Call(sub,
               "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout><tev:MessageLimit>1"
               "</tev:MessageLimit></tev:PullMessages>"),
          "wsrf-r:ResourceUnknownFault");
-  expect(Call("/onvif/subscription/1",
-              "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>"),
+  expect(Call(sub, "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>"),
          "wsrf-r:ResourceUnknownFault");
   SKIP_WITHOUT_CHECK_SOAP();
   for (const auto& r : faults) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
