@@ -48,7 +48,7 @@ export function freeUdpPort() {
 /** Writes a gateway config with `devices` virtual devices on free ports. */
 export async function writeConfig(dir, { devices = 2, discoveryPort, multicast = false,
                                         address = '127.0.0.1', callDeadlineMs = 1500,
-                                        http = {}, security = {}, admin = ADMIN,
+                                        http = {}, security = {}, events = {}, admin = ADMIN,
                                         relays = [], audio = [], mjpeg = [], snapshotOnly = [],
                                         encoderDevice = false, simRtspPort,
                                         systemRtspPort = false, streamLingerMs,
@@ -77,6 +77,9 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
   }
   if (Object.keys(security).length) {
     lines.push('security:', ...Object.entries(security).map(([k, v]) => `  ${k}: ${v}`));
+  }
+  if (Object.keys(events).length) {
+    lines.push('events:', ...Object.entries(events).map(([k, v]) => `  ${k}: ${v}`));
   }
   lines.push(
     'adapters:',
