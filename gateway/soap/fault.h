@@ -16,7 +16,7 @@ struct Fault {
   /// Human-readable, in English; never internal details (Core §5.8.2.4).
   std::string reason;
   /// The content of env:Detail: one element with its namespaces declared
-  /// on it (a WSDL fault's message, e.g. wsrf-r:ResourceUnknownFault);
+  /// on it (a WSDL fault's message, e.g. wsrf_r:ResourceUnknownFault);
   /// empty: no Detail.
   std::string detail{};
 

@@ -109,7 +109,15 @@ SERVICES = [
 # message descriptions.
 EXTRA_ROOT_ELEMENTS = [("http://www.onvif.org/ver10/schema", "Message"),
                        ("http://docs.oasis-open.org/wsn/b-2", "MessageContent"),
-                       ("http://docs.oasis-open.org/wsn/b-2", "Notify")]
+                       ("http://docs.oasis-open.org/wsn/b-2", "Notify")] + [
+    # The WSDL faults the event service answers, written into env:Detail.
+    ("http://docs.oasis-open.org/wsrf/r-2", "ResourceUnknownFault"),
+    ("http://www.onvif.org/ver10/events/wsdl", "PullMessagesFaultResponse"),
+] + [("http://docs.oasis-open.org/wsn/b-2", f) for f in (
+    "UnacceptableInitialTerminationTimeFault", "UnacceptableTerminationTimeFault",
+    "UnableToGetMessagesFault", "TopicNotSupportedFault", "InvalidTopicExpressionFault",
+    "TopicExpressionDialectUnknownFault", "InvalidMessageContentExpressionFault",
+    "InvalidFilterFault", "SubscribeCreationFailedFault", "UnrecognizedPolicyRequestFault")]
 EXTRA_ROOT_TYPES = [("http://www.onvif.org/ver10/schema", "MessageDescription")]
 
 # Options the schema cannot say: values that hold a QName-prefixed expression
@@ -254,6 +262,8 @@ def qname(node, text):
     else:
         prefix, local = None, text
     ns = node.nsmap.get(prefix)
+    if ns is None and prefix == "xml":  # bound in every document
+        ns = "http://www.w3.org/XML/1998/namespace"
     if ns is None and prefix is None:
         ns = ""
     if ns is None:

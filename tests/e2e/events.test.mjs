@@ -75,6 +75,7 @@ describe('events', () => {
     dir = tempDir();
     cfg = await writeConfig(dir, {
       devices: 1,
+      relays: [1],
       events: { notify_timeout_ms: 300, notify_attempts: 3, notify_retry_ms: 100 },
     });
     port = cfg.ports[0];
@@ -122,7 +123,7 @@ describe('events', () => {
       const deadRenew = await call(port,
         '<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>', addressOf(deadSub.text));
       assert.equal(deadRenew.status, 400, deadRenew.text);
-      assert.match(deadRenew.text, /wsrf-r:ResourceUnknownFault/);
+      assert.match(deadRenew.text, /wsrf_r:ResourceUnknownFault/);
       // The live one carries on after the dead one was dropped.
       const before = live.notifies.length;
       await live.until((n) => n.length > before + 1);
@@ -133,7 +134,7 @@ describe('events', () => {
       const gone = await call(port, '<wsnt:Unsubscribe/>', livePath);
       assert.equal(gone.status, 200, gone.text);
       const again = await call(port, '<wsnt:Unsubscribe/>', livePath);
-      assert.match(again.text, /wsrf-r:ResourceUnknownFault/);
+      assert.match(again.text, /wsrf_r:ResourceUnknownFault/);
       // Pausing is not offered, and capabilities say so.
       const pause = await call(port, '<wsnt:PauseSubscription/>', livePath);
       assert.match(pause.text, /ter:ActionNotSupported/);
@@ -170,6 +171,25 @@ describe('events', () => {
     const nothing = await pull(addressOf(none.text), 'PT0S');
     assert.equal(nothing.status, 200);
     assert.doesNotMatch(nothing.text, /NotificationMessage/);
+  });
+
+  test('a relay set through the device service is a tns1:Device/Trigger/Relay change', async () => {
+    const created = await call(port,
+      `<tev:CreatePullPointSubscription><tev:Filter><wsnt:TopicExpression Dialect="${CONCRETE}">` +
+      'tns1:Device/Trigger/Relay</wsnt:TopicExpression></tev:Filter></tev:CreatePullPointSubscription>');
+    assert.equal(created.status, 200, created.text);
+    const path = addressOf(created.text);
+    const pull = () => call(port,
+      '<tev:PullMessages><tev:Timeout>PT10S</tev:Timeout><tev:MessageLimit>10</tev:MessageLimit></tev:PullMessages>', path);
+    // The state the relay was listed with, before anything changed it.
+    const initial = await pull();
+    assert.match(initial.text, /PropertyOperation="Initialized"[\s\S]*Name="RelayToken" Value="relay-1"[\s\S]*Name="LogicalState" Value="inactive"/, initial.text);
+    const set = await soap(port, '<tds:SetRelayOutputState><tds:RelayOutputToken>relay-1</tds:RelayOutputToken>' +
+      '<tds:LogicalState>active</tds:LogicalState></tds:SetRelayOutputState>');
+    assert.equal(set.status, 200, set.text);
+    const changed = await pull();
+    assert.match(changed.text, /PropertyOperation="Changed"[\s\S]*Name="LogicalState" Value="active"/, changed.text);
+    if (haveCheckSoap) assert.equal(checkSoap(changed.text), '');
   });
 
   test('the adapter lost and back: SignalLoss true, then false', async () => {

@@ -116,7 +116,7 @@ describe('real client traces', { skip: !haveTraces && '../shared/onvif/traces is
         }
       } else if (op === 'Unsubscribe') {
         // Authenticated, then refused: this is not a subscription's address.
-        assert.match(r.text, /wsrf-r:ResourceUnknownFault/, file);
+        assert.match(r.text, /wsrf_r:ResourceUnknownFault/, file);
       } else {
         assert.match(r.text, /ter:ActionNotSupported/, file);
       }

@@ -15,7 +15,7 @@
 namespace onvifgw::services::events {
 
 /// The subscription addressed does not exist (never did, expired, or was
-/// unsubscribed): wsrf-r:ResourceUnknownFault.
+/// unsubscribed): wsrf_r:ResourceUnknownFault.
 soap::Fault ResourceUnknown(Clock::time_point now);
 
 /// A PullMessages Timeout above the maximum: tev:PullMessagesFaultResponse

@@ -15,6 +15,8 @@
 #include "onvif/generated/tt.pb.h"
 #include "onvif/generated/wsa.pb.h"
 #include "onvif/generated/wsnt.pb.h"
+#include "onvif/generated/wsrf_bf.pb.h"
+#include "onvif/generated/wsrf_r.pb.h"
 #include "onvif/generated/wstop.pb.h"
 #include "onvif/generated/xop.pb.h"
 

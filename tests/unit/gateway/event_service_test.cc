@@ -14,6 +14,7 @@
 #include "check_soap.h"
 #include "served_registry.h"
 #include "services/device/device_service.h"
+#include "services/events/camera_events.h"
 #include "services/events/event_hub.h"
 #include "services/events/notify_consumer.h"
 #include "services/soap_endpoint.h"
@@ -298,6 +299,80 @@ TEST(EventHub, PushSubscriptionsAreOfferedTheirMessagesAndClosedWhenTheyEnd) {
   EXPECT_TRUE(other->closed);
 }
 
+// What the adapter's events mean per device, and the declared defaults.
+TEST(CameraEvents, EachAdapterEventHasItsTopicAndEachPropertyAnInitialValue) {
+  namespace v1 = ::onvifgw::adapter::v1;
+  config::DeviceConfig device;
+  device.id = "front";
+  device.camera = "cam-1";
+  adapters::AdapterFacts facts;
+  adapters::CameraFacts& cam = facts.cameras["cam-1"];
+  cam.description.mutable_capabilities()->set_video_sources(true);
+  cam.description.mutable_capabilities()->set_events(true);
+  cam.description.mutable_capabilities()->set_relay_outputs(true);
+  cam.video_sources.add_sources()->set_source_id("0");
+  auto* relay = cam.relay_outputs.add_relays();
+  relay->set_relay_id("relay-1");
+  relay->set_active(true);
+  const auto now = Clock::now();
+  auto topics = [](const std::vector<Notification>& ns) {
+    std::vector<std::string> out;
+    for (const auto& n : ns) out.push_back(n.topic + " " + n.operation);
+    return out;
+  };
+
+  // No tampering declared: the camera does not claim tamper_events.
+  auto initial = InitialState(device, facts, now);
+  EXPECT_EQ(topics(initial),
+            (std::vector<std::string>{"tns1:VideoSource/MotionAlarm Initialized",
+                                      "tns1:RuleEngine/CellMotionDetector/Motion Initialized",
+                                      "tns1:Device/Trigger/Relay Initialized"}));
+  EXPECT_EQ(initial[2].data.at(0), (SimpleItem{"LogicalState", "active"}));
+  cam.description.mutable_capabilities()->set_tamper_events(true);
+  EXPECT_EQ(InitialState(device, facts, now).size(), 4u);
+
+  v1::Event motion;
+  motion.set_camera_id("cam-1");
+  motion.mutable_motion()->set_source_id("0");
+  motion.mutable_motion()->set_active(true);
+  auto m = CameraNotifications(device, motion, now);
+  ASSERT_EQ(m.size(), 2u);
+  EXPECT_EQ(m[0].source, (std::vector<SimpleItem>{{"Source", "VideoSource_0"}}));
+  EXPECT_EQ(m[1].source, (std::vector<SimpleItem>{{"VideoSourceConfigurationToken", "vsc_0"},
+                                                  {"VideoAnalyticsConfigurationToken", "vac_0"},
+                                                  {"Rule", "MotionDetection"}}));
+  EXPECT_EQ(m[1].data, (std::vector<SimpleItem>{{"IsMotion", "true"}}));
+  motion.set_camera_id("cam-9");  // a camera this device does not present
+  EXPECT_TRUE(CameraNotifications(device, motion, now).empty());
+
+  v1::Event input;
+  input.set_camera_id("cam-1");
+  input.mutable_digital_input()->set_input_id("in-1");
+  input.mutable_digital_input()->set_active(true);
+  auto i = CameraNotifications(device, input, now);
+  ASSERT_EQ(i.size(), 1u);
+  EXPECT_EQ(i[0].topic, kDigitalInputTopic);
+  EXPECT_EQ(i[0].source, (std::vector<SimpleItem>{{"InputToken", "in-1"}}));
+  EXPECT_EQ(i[0].data, (std::vector<SimpleItem>{{"LogicalState", "true"}}));
+
+  v1::Event tamper;
+  tamper.set_camera_id("cam-1");
+  tamper.mutable_tamper()->set_source_id("0");
+  tamper.mutable_tamper()->set_active(true);
+  EXPECT_EQ(CameraNotifications(device, tamper, now).at(0).topic, kTamperTopic);
+
+  v1::Event relay_event;
+  relay_event.set_camera_id("cam-1");
+  relay_event.mutable_relay()->set_relay_id("relay-1");
+  auto r = CameraNotifications(device, relay_event, now);
+  EXPECT_EQ(r.at(0).data, (std::vector<SimpleItem>{{"LogicalState", "inactive"}}));
+
+  auto lost = SignalState(device, facts, true, now);
+  ASSERT_EQ(lost.size(), 1u);
+  EXPECT_EQ(lost[0].topic, kSignalLossTopic);
+  EXPECT_EQ(lost[0].data, (std::vector<SimpleItem>{{"State", "true"}}));
+}
+
 class EventServiceTest : public ::testing::Test {
  protected:
   EventServiceTest() : endpoint_(onvifgw::testing::ServedRegistry(), soap::XmlLimits{}) {
@@ -378,7 +453,7 @@ TEST_F(EventServiceTest, PullPointLifecycleValidates) {
   }
   SoapReply gone = Call(sub, "<wsnt:Unsubscribe/>");
   EXPECT_EQ(gone.http_status, 400);
-  EXPECT_NE(gone.body.find("<wsrf-r:ResourceUnknownFault"), std::string::npos) << gone.body;
+  EXPECT_NE(gone.body.find("<wsrf_r:ResourceUnknownFault"), std::string::npos) << gone.body;
   replies.push_back(gone);
   SKIP_WITHOUT_CHECK_SOAP();
   for (const auto& r : replies) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
@@ -546,9 +621,9 @@ TEST_F(EventServiceTest, WsdlFaultsCarryTheirMessagesInTheDetail) {
   expect(Call(sub,
               "<tev:PullMessages><tev:Timeout>PT1S</tev:Timeout><tev:MessageLimit>1"
               "</tev:MessageLimit></tev:PullMessages>"),
-         "wsrf-r:ResourceUnknownFault");
+         "wsrf_r:ResourceUnknownFault");
   expect(Call(sub, "<wsnt:Renew><wsnt:TerminationTime>PT60S</wsnt:TerminationTime></wsnt:Renew>"),
-         "wsrf-r:ResourceUnknownFault");
+         "wsrf_r:ResourceUnknownFault");
   SKIP_WITHOUT_CHECK_SOAP();
   for (const auto& r : faults) EXPECT_EQ(CheckSoap(r.body), "") << r.body;
 }
