@@ -223,22 +223,30 @@ Expected<SubscriptionFilter, Fault> ParseFilter(const wsnt::FilterType& filter,
   return out;
 }
 
+// A subscription request's InitialTerminationTime: absent (the default), a
+// duration or a time.
+template <typename Request>
+Expected<std::optional<Clock::time_point>, Fault> InitialTermination(const Request& req,
+                                                                     Clock::time_point now) {
+  if (!req.has_initialterminationtime()) return std::optional<Clock::time_point>();
+  auto termination = ParseAbsoluteOrRelative(req.initialterminationtime(), now);
+  if (!termination) {
+    return MakeUnexpected(soap::InvalidArgVal("InitialTerminationTime is not a duration or time",
+                                              "InvalidTerminationTime"));
+  }
+  return std::optional<Clock::time_point>(*termination);
+}
+
 Expected<tev::CreatePullPointSubscriptionResponse, Fault> CreatePullPointSubscription(
     const RequestContext& ctx, const tev::CreatePullPointSubscription& req) {
   if (ctx.device.events == nullptr) return MakeUnexpected(NoEvents());
   const auto now = ctx.device.events->clock().Now();
-  std::optional<Clock::time_point> termination;
-  if (req.has_initialterminationtime()) {
-    termination = ParseAbsoluteOrRelative(req.initialterminationtime(), now);
-    if (!termination) {
-      return MakeUnexpected(soap::InvalidArgVal("InitialTerminationTime is not a duration or time",
-                                                "InvalidTerminationTime"));
-    }
-  }
+  auto termination = InitialTermination(req, now);
+  if (!termination) return MakeUnexpected(termination.error());
   auto filter = ParseFilter(req.filter(), now);
   if (!filter) return MakeUnexpected(filter.error());
   auto created = ctx.device.events->Subscribe(ctx.device.config.id, Caller(ctx), std::move(*filter),
-                                              termination);
+                                              *termination);
   if (!created) return MakeUnexpected(created.error());
   tev::CreatePullPointSubscriptionResponse r;
   r.mutable_subscriptionreference()->mutable_address()->set_xml_text(
@@ -273,20 +281,14 @@ Expected<wsnt::SubscribeResponse, Fault> Subscribe(const RequestContext& ctx,
     // WSSubscriptionPolicySupport is false: no policy is understood.
     return MakeUnexpected(UnrecognizedPolicyRequest(now));
   }
-  std::optional<Clock::time_point> termination;
-  if (req.has_initialterminationtime()) {
-    termination = ParseAbsoluteOrRelative(req.initialterminationtime(), now);
-    if (!termination) {
-      return MakeUnexpected(soap::InvalidArgVal("InitialTerminationTime is not a duration or time",
-                                                "InvalidTerminationTime"));
-    }
-  }
+  auto termination = InitialTermination(req, now);
+  if (!termination) return MakeUnexpected(termination.error());
   auto filter = ParseFilter(req.filter(), now);
   if (!filter) return MakeUnexpected(filter.error());
   auto target = std::make_shared<NotifyConsumer>(ctx.device.push->io, std::move(consumer),
                                                  ctx.device.push->options);
   auto created = ctx.device.events->Subscribe(ctx.device.config.id, Caller(ctx), std::move(*filter),
-                                              termination, target);
+                                              *termination, target);
   if (!created) return MakeUnexpected(created.error());
   const std::string address = ctx.ServiceUrl(std::string(kSubscriptionPathPrefix) + created->id);
   target->Start(address, [hub = ctx.device.events, device = ctx.device.config.id,
