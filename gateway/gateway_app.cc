@@ -126,6 +126,11 @@ Status<std::string> GatewayApp::Start() {
     if (auto st = geo->Load(); !st) return MakeUnexpected(st.error());
     dev->geo_location = geo.get();
     geo_location_.push_back(std::move(geo));
+    auto storage = std::make_unique<services::device::StorageConfigurations>(dc.id, store_.get(),
+                                                                             secrets_.get());
+    if (auto st = storage->Load(); !st) return MakeUnexpected(st.error());
+    dev->storage = storage.get();
+    storage_.push_back(std::move(storage));
     // The relay first: the web service port hands RTSP-over-HTTP tunnels to it.
     http::ConnectionHandover tunnels;
     if (dc.stream_relay && dev->media != nullptr) {

@@ -22,6 +22,7 @@
 #include "services/device/discovery_settings.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
+#include "services/device/storage_configurations.h"
 #include "services/device/system_backup.h"
 #include "services/device_security.h"
 #include "services/events/event_hub.h"
@@ -61,6 +62,7 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::device::DiscoverySettings>> discovery_settings_;
   std::vector<std::unique_ptr<services::device::DateTimeSettings>> date_time_;
   std::vector<std::unique_ptr<services::device::GeoLocationSettings>> geo_location_;
+  std::vector<std::unique_ptr<services::device::StorageConfigurations>> storage_;
   std::vector<std::unique_ptr<services::device::RestoreTickets>> restore_tickets_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;

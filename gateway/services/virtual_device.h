@@ -33,6 +33,7 @@ class DiscoverySettings;
 class GeoLocationSettings;
 class NetworkSettings;
 class RestoreTickets;
+class StorageConfigurations;
 }  // namespace device
 namespace media {
 class MediaProfileStore;
@@ -97,6 +98,8 @@ struct VirtualDevice {
   http::RebindableListener* listener = nullptr;
   /// Geo location entries clients set; nullptr = none kept.
   device::GeoLocationSettings* geo_location = nullptr;
+  /// Storage configurations clients keep on the device; nullptr = none kept.
+  device::StorageConfigurations* storage = nullptr;
   /// The media relay serving the device's profiles over RTSP; nullptr: no
   /// relay, GetStreamUri hands out the camera's own URIs.
   RtspEndpoint* relay = nullptr;

@@ -3,7 +3,9 @@
 // it), by raw SOAP, and by WS-Discovery; then crash recovery.
 
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import onvif from 'onvif';
@@ -312,6 +314,45 @@ describe('gateway with two simulated cameras', () => {
     await gw.waitFor(/\[adapter:sim\] ready/);
     const afterRestart = await Promise.all(cfg.ports.map(identityOf));
     assert.deepEqual(afterRestart, before);
+  });
+
+  test('host name from DHCP, dynamic DNS, zero configuration and storage configurations are kept across kill -9', async () => {
+    const [first] = cfg.ports;
+    const ok = (body) => soapOk(first, body);
+    await ok('<tds:SetHostnameFromDHCP><tds:FromDHCP>true</tds:FromDHCP></tds:SetHostnameFromDHCP>');
+    await ok('<tds:SetDynamicDNS><tds:Type>ClientUpdates</tds:Type><tds:Name>cam-e2e.example.org</tds:Name>' +
+      '<tds:TTL>PT5M</tds:TTL></tds:SetDynamicDNS>');
+    await ok('<tds:SetZeroConfiguration><tds:InterfaceToken>eth0</tds:InterfaceToken><tds:Enabled>true</tds:Enabled>' +
+      '</tds:SetZeroConfiguration>');
+    const created = await ok('<tds:CreateStorageConfiguration><tds:StorageConfiguration type="FTP">' +
+      '<tds:StorageUri>ftp://nas.example.org/cams</tds:StorageUri><tds:User><tds:UserName>rec</tds:UserName>' +
+      '<tds:Password>e2e-Storage-Secret</tds:Password></tds:User></tds:StorageConfiguration></tds:CreateStorageConfiguration>');
+    const token = created.match(/<tds:Token>([^<]+)</)[1];
+    const caps = await ok('<tds:GetServiceCapabilities/>');
+    for (const cap of ['ZeroConfiguration="true"', 'DynDNS="true"', 'HostnameFromDHCP="true"', 'StorageConfiguration="true"']) {
+      assert.ok(caps.includes(cap), cap);
+    }
+
+    await gw.stop('SIGKILL');
+    gw = new Gateway(cfg.file);
+    await gw.waitFor(/\[adapter:sim\] ready/);
+    assert.match(await ok('<tds:GetHostname/>'), /<tt:FromDHCP>true<\/tt:FromDHCP>/);
+    assert.match(await ok('<tds:GetDynamicDNS/>'),
+      /<tt:Type>ClientUpdates<\/tt:Type><tt:Name>cam-e2e.example.org<\/tt:Name><tt:TTL>PT300S<\/tt:TTL>/);
+    assert.match(await ok('<tds:GetZeroConfiguration/>'), /<tt:Enabled>true<\/tt:Enabled>/);
+    const stored = await ok(`<tds:GetStorageConfiguration><tds:Token>${token}</tds:Token></tds:GetStorageConfiguration>`);
+    assert.match(stored, /<tds:StorageUri>ftp:\/\/nas.example.org\/cams<\/tds:StorageUri>/);
+    assert.doesNotMatch(stored, /e2e-Storage-Secret|Password/);
+    // Neither the database nor its journal holds the password in clear.
+    const stateDir = path.join(dir, 'state');
+    for (const f of fs.readdirSync(stateDir)) {
+      const file = path.join(stateDir, f);
+      if (fs.statSync(file).isFile()) assert.ok(!fs.readFileSync(file).includes('e2e-Storage-Secret'), f);
+    }
+    await ok(`<tds:DeleteStorageConfiguration><tds:Token>${token}</tds:Token></tds:DeleteStorageConfiguration>`);
+    const gone = await soap(first, `<tds:GetStorageConfiguration><tds:Token>${token}</tds:Token></tds:GetStorageConfiguration>`);
+    assert.equal(gone.status, 400, gone.text);
+    assert.match(gone.text, /ter:NoConfig/);
   });
 
   test('SetNetworkProtocols moves a device to another port, announced to Probe, kept across kill -9', async () => {

@@ -14,6 +14,8 @@
 #include "services/device/network_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device/security_operations.h"
+#include "services/device/storage_configuration_operations.h"
+#include "services/device/storage_configurations.h"
 #include "services/device/system_backup.h"
 #include "services/device/system_backup_operations.h"
 #include "services/device/system_information_operations.h"
@@ -50,19 +52,23 @@ CameraView CachedCamera(const RequestContext& ctx) {
   return v;
 }
 
+bool NetworkStored(const RequestContext& ctx) {
+  return ctx.device.network != nullptr && ctx.device.config.network_config_stored;
+}
+
 tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   tds::DeviceServiceCapabilities caps;
   auto* net = caps.mutable_network();
+  // NTP servers, the DHCP host name flag, dynamic DNS and zero configuration
+  // are kept where network settings are stored.
+  const bool network = NetworkStored(ctx);
   net->set_ipfilter(false);
-  net->set_zeroconfiguration(false);
+  net->set_zeroconfiguration(network);
   net->set_ipversion6(false);
-  net->set_dyndns(false);
+  net->set_dyndns(network);
   net->set_dot11configuration(false);
-  net->set_hostnamefromdhcp(false);
-  // NTP servers are kept (GetNTP/SetNTP) where network settings are stored.
-  net->set_ntp(ctx.device.network != nullptr && ctx.device.config.network_config_stored
-                   ? NetworkSettings::kMaxEntries
-                   : 0);
+  net->set_hostnamefromdhcp(network);
+  net->set_ntp(network ? NetworkSettings::kMaxEntries : 0);
   // Security: what the security room really does when it is active.
   const bool secured = ctx.device.security != nullptr;
   net->set_ipfilter(secured);
@@ -104,12 +110,17 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_httpsystembackup(BackupOffered(ctx.device));
   sys->set_httpsystemlogging(true);
   sys->set_httpsupportinformation(true);
-  sys->set_storageconfiguration(false);
+  // Storage configurations are kept (created, read, changed, deleted).
+  sys->set_storageconfiguration(ctx.device.storage != nullptr);
+  if (ctx.device.storage != nullptr) {
+    sys->set_maxstorageconfigurations(StorageConfigurations::kMax);
+    sys->set_storageconfigurationrenewal(false);
+    for (std::string_view t : kStorageTypes) sys->add_storagetypessupported(std::string(t));
+  }
   // Geo location entries are kept (set, read, deleted); none comes from GPS.
   if (ctx.device.geo_location != nullptr) sys->set_geolocationentries(kMaxGeoLocationEntries);
   sys->set_discoverynotsupported(!ctx.device.discovery_enabled);
-  sys->set_networkconfignotsupported(
-      !(ctx.device.network != nullptr && ctx.device.config.network_config_stored));
+  sys->set_networkconfignotsupported(!network);
   sys->set_userconfignotsupported(!secured);
   auto* misc = caps.mutable_misc();
   for (const std::string& c : AuxiliaryCommandsOf(ctx.device)) misc->add_auxiliarycommands(c);
@@ -121,9 +132,9 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   d.set_xaddr(ctx.ServiceUrl(kPath));
   auto* net = d.mutable_network();
   net->set_ipfilter(ctx.device.security != nullptr);
-  net->set_zeroconfiguration(false);
+  net->set_zeroconfiguration(NetworkStored(ctx));
   net->set_ipversion6(false);
-  net->set_dyndns(false);
+  net->set_dyndns(NetworkStored(ctx));
   auto* sys = d.mutable_system();
   sys->set_discoveryresolve(ctx.device.discovery_enabled);
   sys->set_discoverybye(ctx.device.discovery_enabled);
@@ -291,6 +302,7 @@ void Serve(ServiceRegistry& registry) {
   BindDiscoveryOperations(b);
   BindDateTimeOperations(b);
   BindGeoLocationOperations(b);
+  BindStorageConfigurationOperations(b);
   BindFactoryDefaultOperations(b);
   BindSystemInformationOperations(b);
   BindSystemBackupOperations(b);
@@ -303,12 +315,9 @@ void Serve(ServiceRegistry& registry) {
       .Unsupported("the gateway offers no firmware upgrade for a device yet",
                    {"UpgradeSystemFirmware", "StartFirmwareUpgrade", "UpgradeFirmware"})
       .Unsupported(
-          "the device takes no part in remote discovery (no discovery proxy)",
+          "remote discovery through a discovery proxy was removed from the ONVIF Core "
+          "specification in release 2.6.1 (Core, appendix Deprecated Interfaces)",
           {"GetRemoteDiscoveryMode", "SetRemoteDiscoveryMode", "GetDPAddresses", "SetDPAddresses"})
-      .Unsupported("a virtual device has no DHCP client", {"SetHostnameFromDHCP"})
-      .Unsupported("the device sends no dynamic DNS updates", {"GetDynamicDNS", "SetDynamicDNS"})
-      .Unsupported("a virtual device acquires no link-local (zero configuration) address",
-                   {"GetZeroConfiguration", "SetZeroConfiguration"})
       .Unsupported(
           "HTTPS and certificates are not offered yet",
           {"CreateCertificate", "GetCertificates", "GetCertificatesStatus", "SetCertificatesStatus",
@@ -320,10 +329,6 @@ void Serve(ServiceRegistry& registry) {
                     "GetDot1XConfigurations", "DeleteDot1XConfiguration"})
       .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
                    {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"})
-      .Unsupported(
-          "the gateway records nothing, so it keeps no storage configurations",
-          {"GetStorageConfigurations", "CreateStorageConfiguration", "GetStorageConfiguration",
-           "SetStorageConfiguration", "DeleteStorageConfiguration"})
       .Unsupported("user roles are not offered", {"GetUserRoles", "SetUserRole", "DeleteUserRole"});
 }
 

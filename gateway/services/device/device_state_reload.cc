@@ -6,6 +6,7 @@
 #include "services/device/discovery_settings.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
+#include "services/device/storage_configurations.h"
 #include "services/device_security.h"
 #include "services/media/media_profile_store.h"
 
@@ -23,6 +24,7 @@ void ReloadParts(const VirtualDevice& d) {
   if (d.network != nullptr) check("network settings", d.network->Load());
   if (d.date_time != nullptr) check("date and time", d.date_time->Load());
   if (d.geo_location != nullptr) check("geo location", d.geo_location->Load());
+  if (d.storage != nullptr) check("storage configurations", d.storage->Load());
   if (d.media != nullptr) check("media profiles", d.media->Load());
   if (d.security != nullptr) check("users and security", d.security->Reload(d.config.admin));
 }

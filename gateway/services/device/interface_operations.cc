@@ -57,6 +57,12 @@ void AnnounceMove(const RequestContext& ctx) {
   }
 }
 
+// The virtual device has one network interface.
+std::optional<Fault> UnknownInterface(const std::string& token) {
+  if (token == events::kNetworkInterfaceToken) return std::nullopt;
+  return soap::InvalidArgVal("No network interface " + token, "InvalidNetworkInterface");
+}
+
 // ------------------------------------------------------------- interfaces
 
 Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
@@ -102,10 +108,7 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
     const RequestContext& ctx, const tds::SetNetworkInterfaces& req) {
   auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
-  if (req.interfacetoken() != events::kNetworkInterfaceToken) {
-    return MakeUnexpected(soap::InvalidArgVal("No network interface " + req.interfacetoken(),
-                                              "InvalidNetworkInterface"));
-  }
+  if (auto unknown = UnknownInterface(req.interfacetoken())) return MakeUnexpected(*unknown);
   const tt::NetworkInterfaceSetConfiguration& nic = req.networkinterface();
   // What would cut the device off, or what a virtual device does not have.
   if (nic.has_enabled() && !nic.enabled()) {
@@ -190,6 +193,45 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
   tds::SetNetworkInterfacesResponse r;
   r.set_rebootneeded(false);  // the listener has moved already
   return r;
+}
+
+// ---------------------------------------------------- zero configuration
+
+// RFC 3927 link-local addresses are 169.254/16.
+bool IsLinkLocal(const HostIpv4Interface& i) { return (i.address_host_order >> 16) == 0xA9FE; }
+
+// The link-local addresses the device answers on while zero configuration is
+// on: those the appliance has acquired (a virtual device acquires none of
+// its own), when the device listens on them or on every address.
+Expected<tds::GetZeroConfigurationResponse, Fault> GetZeroConfiguration(
+    const RequestContext& ctx, const tds::GetZeroConfiguration&) {
+  const NetworkState s = StateOf(ctx);
+  tds::GetZeroConfigurationResponse r;
+  auto* zc = r.mutable_zeroconfiguration();
+  zc->set_interfacetoken(std::string(events::kNetworkInterfaceToken));
+  zc->set_enabled(s.zero_configuration());
+  if (s.zero_configuration()) {
+    const std::string bound = BoundAddress(ctx);
+    for (const HostIpv4Interface& i : HostIpv4Interfaces()) {
+      if (IsLinkLocal(i) && i.up && (bound == "0.0.0.0" || bound == i.address)) {
+        zc->add_addresses(i.address);
+      }
+    }
+  }
+  return r;
+}
+
+Expected<tds::SetZeroConfigurationResponse, Fault> SetZeroConfiguration(
+    const RequestContext& ctx, const tds::SetZeroConfiguration& req) {
+  auto settings = SettableNetwork(ctx);
+  if (!settings) return MakeUnexpected(settings.error());
+  if (auto unknown = UnknownInterface(req.interfacetoken())) return MakeUnexpected(*unknown);
+  auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
+    s.set_zero_configuration(req.enabled());
+    return std::nullopt;
+  });
+  if (!st) return MakeUnexpected(st.error());
+  return tds::SetZeroConfigurationResponse{};
 }
 
 // -------------------------------------------------------------- protocols
@@ -307,7 +349,9 @@ void BindInterfaceOperations(ServiceBinder& b) {
   b.Bind("GetNetworkInterfaces", GetNetworkInterfaces)
       .Bind("SetNetworkInterfaces", SetNetworkInterfaces)
       .Bind("GetNetworkProtocols", GetNetworkProtocols)
-      .Bind("SetNetworkProtocols", SetNetworkProtocols);
+      .Bind("SetNetworkProtocols", SetNetworkProtocols)
+      .Bind("GetZeroConfiguration", GetZeroConfiguration)
+      .Bind("SetZeroConfiguration", SetZeroConfiguration);
 }
 
 }  // namespace onvifgw::services::device

@@ -3,6 +3,7 @@
 #include "onvif/generated/tds.pb.h"
 #include "services/device/network_names.h"
 #include "services/device/network_settings.h"
+#include "services/xml_time.h"
 
 namespace onvifgw::services::device {
 namespace {
@@ -54,11 +55,18 @@ tt::IPAddress IpAddressOf(const std::string& text) {
 
 // ------------------------------------------------------------------ hostname
 
+Status<Fault> SetFromDhcp(NetworkSettings& settings, bool from_dhcp) {
+  return settings.Update([&](NetworkState& s) -> std::optional<Fault> {
+    s.set_hostname_from_dhcp(from_dhcp);
+    return std::nullopt;
+  });
+}
+
 Expected<tds::GetHostnameResponse, Fault> GetHostname(const RequestContext& ctx,
                                                       const tds::GetHostname&) {
   const NetworkState s = StateOf(ctx);
   tds::GetHostnameResponse r;
-  r.mutable_hostnameinformation()->set_fromdhcp(false);
+  r.mutable_hostnameinformation()->set_fromdhcp(s.hostname_from_dhcp());
   r.mutable_hostnameinformation()->set_name(s.hostname().empty() ? ctx.device.config.id
                                                                  : s.hostname());
   return r;
@@ -68,16 +76,77 @@ Expected<tds::SetHostnameResponse, Fault> SetHostname(const RequestContext& ctx,
                                                       const tds::SetHostname& req) {
   auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
+  // An empty name asks for the name from DHCP (Core §8.2.2): the flag is
+  // kept, and without a DHCP client the stored name stays in use.
+  if (req.name().empty()) {
+    if (auto st = SetFromDhcp(**settings, true); !st) return MakeUnexpected(st.error());
+    return tds::SetHostnameResponse{};
+  }
   if (!IsHostName(req.name())) {
     return MakeUnexpected(
         Invalid("Not a host name (RFC 1123): " + req.name().substr(0, 64), "InvalidHostname"));
   }
   auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
     s.set_hostname(req.name());
+    s.set_hostname_from_dhcp(false);
     return std::nullopt;
   });
   if (!st) return MakeUnexpected(st.error());
   return tds::SetHostnameResponse{};
+}
+
+// Takes effect at once: the virtual device has no DHCP client, so nothing
+// waits for a reboot (Core §8.2.3 allows the static name as the fallback).
+Expected<tds::SetHostnameFromDHCPResponse, Fault> SetHostnameFromDHCP(
+    const RequestContext& ctx, const tds::SetHostnameFromDHCP& req) {
+  auto settings = SettableNetwork(ctx);
+  if (!settings) return MakeUnexpected(settings.error());
+  if (auto st = SetFromDhcp(**settings, req.fromdhcp()); !st) return MakeUnexpected(st.error());
+  tds::SetHostnameFromDHCPResponse r;
+  r.set_rebootneeded(false);
+  return r;
+}
+
+// --------------------------------------------------------------- dynamic DNS
+
+Expected<tds::GetDynamicDNSResponse, Fault> GetDynamicDNS(const RequestContext& ctx,
+                                                          const tds::GetDynamicDNS&) {
+  const NetworkState s = StateOf(ctx);
+  tds::GetDynamicDNSResponse r;
+  auto* info = r.mutable_dynamicdnsinformation();
+  info->set_type(tt::DynamicDNSType_IsValid(s.dyndns_type())
+                     ? static_cast<tt::DynamicDNSType>(s.dyndns_type())
+                     : tt::DynamicDNSType_NoUpdate);
+  if (!s.dyndns_name().empty()) info->set_name(s.dyndns_name());
+  if (s.dyndns_ttl_set())
+    info->set_ttl(FormatDuration(std::chrono::milliseconds(s.dyndns_ttl_ms())));
+  return r;
+}
+
+Expected<tds::SetDynamicDNSResponse, Fault> SetDynamicDNS(const RequestContext& ctx,
+                                                          const tds::SetDynamicDNS& req) {
+  auto settings = SettableNetwork(ctx);
+  if (!settings) return MakeUnexpected(settings.error());
+  if (req.has_name() && !req.name().empty() && !IsHostName(req.name())) {
+    return MakeUnexpected(soap::InvalidArgVal("Not a DNS name: " + req.name().substr(0, 64)));
+  }
+  std::optional<std::chrono::milliseconds> ttl;
+  if (req.has_ttl()) {
+    ttl = ParseDuration(req.ttl());
+    if (!ttl || ttl->count() < 0) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("TTL is not a duration: " + req.ttl().substr(0, 64)));
+    }
+  }
+  auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
+    s.set_dyndns_type(req.type());
+    s.set_dyndns_name(req.name());
+    s.set_dyndns_ttl_set(ttl.has_value());
+    s.set_dyndns_ttl_ms(ttl ? ttl->count() : 0);
+    return std::nullopt;
+  });
+  if (!st) return MakeUnexpected(st.error());
+  return tds::SetDynamicDNSResponse{};
 }
 
 // ----------------------------------------------------------------------- DNS
@@ -263,6 +332,9 @@ Expected<NetworkSettings*, Fault> SettableNetwork(const RequestContext& ctx) {
 void BindNetworkOperations(ServiceBinder& b) {
   b.Bind("GetHostname", GetHostname)
       .Bind("SetHostname", SetHostname)
+      .Bind("SetHostnameFromDHCP", SetHostnameFromDHCP)
+      .Bind("GetDynamicDNS", GetDynamicDNS)
+      .Bind("SetDynamicDNS", SetDynamicDNS)
       .Bind("GetDNS", GetDNS)
       .Bind("SetDNS", SetDNS)
       .Bind("GetNTP", GetNTP)

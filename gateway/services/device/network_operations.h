@@ -1,6 +1,7 @@
 #pragma once
 // Device-service network operations of the virtual device (Core §8.2):
-// Get/SetHostname, Get/SetDNS, Get/SetNTP and Get/SetNetworkDefaultGateway
+// Get/SetHostname, SetHostnameFromDHCP, Get/SetDNS, Get/SetNTP,
+// Get/SetNetworkDefaultGateway and Get/SetDynamicDNS
 // (where the device listens is interface_operations.h). Values are validated (ter:InvalidHostname,
 // ter:InvalidIPv4Address, ...), stored per device (NetworkSettings), or
 // refused with ter:OperationProhibited when the device's config says

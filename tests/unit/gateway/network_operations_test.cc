@@ -113,6 +113,64 @@ TEST_F(NetworkOperationsTest, BadValuesGiveTheDocumentedFaultsAndChangeNothing) 
             before);
 }
 
+TEST_F(NetworkOperationsTest, HostnameFromDhcpDynamicDnsAndZeroConfigurationAreKept) {
+  Ok("<tds:SetHostname><tds:Name>gate-cam</tds:Name></tds:SetHostname>");
+  std::string r =
+      Ok("<tds:SetHostnameFromDHCP><tds:FromDHCP>true</tds:FromDHCP>"
+         "</tds:SetHostnameFromDHCP>");
+  EXPECT_NE(r.find("<tds:RebootNeeded>false</tds:RebootNeeded>"), std::string::npos) << r;
+  // No DHCP client: the static name stays in use, the flag is kept.
+  r = Ok("<tds:GetHostname/>");
+  EXPECT_NE(r.find("<tt:FromDHCP>true</tt:FromDHCP><tt:Name>gate-cam</tt:Name>"), std::string::npos)
+      << r;
+  // A name set again turns DHCP off; an empty one asks for DHCP (Core §8.2.2).
+  Ok("<tds:SetHostname><tds:Name>gate-2</tds:Name></tds:SetHostname>");
+  EXPECT_NE(Ok("<tds:GetHostname/>").find("<tt:FromDHCP>false</tt:FromDHCP>"), std::string::npos);
+  Ok("<tds:SetHostname><tds:Name></tds:Name></tds:SetHostname>");
+  r = Ok("<tds:GetHostname/>");
+  EXPECT_NE(r.find("<tt:FromDHCP>true</tt:FromDHCP><tt:Name>gate-2</tt:Name>"), std::string::npos)
+      << r;
+
+  EXPECT_NE(Ok("<tds:GetDynamicDNS/>").find("<tt:Type>NoUpdate</tt:Type>"), std::string::npos);
+  Ok("<tds:SetDynamicDNS><tds:Type>ClientUpdates</tds:Type><tds:Name>cam.example.org</tds:Name>"
+     "<tds:TTL>PT10M</tds:TTL></tds:SetDynamicDNS>");
+  r = Ok("<tds:GetDynamicDNS/>");
+  EXPECT_NE(r.find("<tt:Type>ClientUpdates</tt:Type><tt:Name>cam.example.org</tt:Name>"
+                   "<tt:TTL>PT600S</tt:TTL>"),
+            std::string::npos)
+      << r;
+  Ok("<tds:SetDynamicDNS><tds:Type>ServerUpdates</tds:Type></tds:SetDynamicDNS>");
+  r = Ok("<tds:GetDynamicDNS/>");
+  EXPECT_NE(r.find("<tt:Type>ServerUpdates</tt:Type></tds:DynamicDNSInformation>"),
+            std::string::npos)
+      << r;
+
+  r = Ok("<tds:GetZeroConfiguration/>");
+  EXPECT_NE(r.find("<tt:InterfaceToken>eth0</tt:InterfaceToken><tt:Enabled>false</tt:Enabled>"),
+            std::string::npos)
+      << r;
+  Ok("<tds:SetZeroConfiguration><tds:InterfaceToken>eth0</tds:InterfaceToken><tds:Enabled>true"
+     "</tds:Enabled></tds:SetZeroConfiguration>");
+  EXPECT_NE(Ok("<tds:GetZeroConfiguration/>").find("<tt:Enabled>true</tt:Enabled>"),
+            std::string::npos);
+  EXPECT_TRUE(network_.Current().zero_configuration());
+
+  r = Ok("<tds:GetServiceCapabilities/>");
+  for (const char* cap :
+       {"ZeroConfiguration=\"true\"", "DynDNS=\"true\"", "HostnameFromDHCP=\"true\""}) {
+    EXPECT_NE(r.find(cap), std::string::npos) << cap << r;
+  }
+
+  const std::string before = Ok("<tds:GetDynamicDNS/>") + Ok("<tds:GetZeroConfiguration/>");
+  EXPECT_EQ(FaultOf("<tds:SetZeroConfiguration><tds:InterfaceToken>wlan9</tds:InterfaceToken>"
+                    "<tds:Enabled>false</tds:Enabled></tds:SetZeroConfiguration>"),
+            "InvalidNetworkInterface");
+  EXPECT_EQ(FaultOf("<tds:SetDynamicDNS><tds:Type>ClientUpdates</tds:Type><tds:Name>not a name"
+                    "</tds:Name></tds:SetDynamicDNS>"),
+            "InvalidArgVal");
+  EXPECT_EQ(Ok("<tds:GetDynamicDNS/>") + Ok("<tds:GetZeroConfiguration/>"), before);
+}
+
 TEST_F(NetworkOperationsTest, ADeviceConfiguredToRefuseSaysOperationProhibited) {
   device_.config.network_config_stored = false;
   EXPECT_EQ(FaultOf("<tds:SetHostname><tds:Name>cam</tds:Name></tds:SetHostname>"),
@@ -120,7 +178,17 @@ TEST_F(NetworkOperationsTest, ADeviceConfiguredToRefuseSaysOperationProhibited) 
   EXPECT_EQ(FaultOf("<tds:SetNTP><tds:FromDHCP>true</tds:FromDHCP></tds:SetNTP>"),
             "OperationProhibited");
   EXPECT_NE(Ok("<tds:GetHostname/>").find("<tt:Name>front</tt:Name>"), std::string::npos);
-  EXPECT_NE(Ok("<tds:GetServiceCapabilities/>").find("NTP=\"0\""), std::string::npos);
+  for (const char* set : {"<tds:SetHostnameFromDHCP><tds:FromDHCP>true</tds:FromDHCP>"
+                          "</tds:SetHostnameFromDHCP>",
+                          "<tds:SetDynamicDNS><tds:Type>NoUpdate</tds:Type></tds:SetDynamicDNS>",
+                          "<tds:SetZeroConfiguration><tds:InterfaceToken>eth0</tds:InterfaceToken>"
+                          "<tds:Enabled>true</tds:Enabled></tds:SetZeroConfiguration>"}) {
+    EXPECT_EQ(FaultOf(set), "OperationProhibited") << set;
+  }
+  const std::string caps = Ok("<tds:GetServiceCapabilities/>");
+  EXPECT_NE(caps.find("NTP=\"0\""), std::string::npos);
+  EXPECT_NE(caps.find("DynDNS=\"false\""), std::string::npos);
+  EXPECT_NE(caps.find("HostnameFromDHCP=\"false\""), std::string::npos);
 }
 
 TEST(NetworkNamesTest, HostNamesAndAddresses) {

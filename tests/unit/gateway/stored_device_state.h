@@ -19,6 +19,7 @@
 #include "services/device/discovery_settings.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
+#include "services/device/storage_configurations.h"
 #include "services/device/system_backup.h"
 #include "services/device_security.h"
 #include "services/media/media_profile_store.h"
@@ -79,8 +80,10 @@ class StoredDeviceState {
     parts->date_time =
         std::make_unique<services::device::DateTimeSettings>(id, store_ptr, *options_.host);
     parts->geo = std::make_unique<services::device::GeoLocationSettings>(id, store_ptr);
+    parts->storage =
+        std::make_unique<services::device::StorageConfigurations>(id, store_ptr, parts->box.get());
     std::vector<Status<std::string>> loads = {parts->network->Load(), parts->date_time->Load(),
-                                              parts->geo->Load()};
+                                              parts->geo->Load(), parts->storage->Load()};
     if (options_.stored_scopes) {
       parts->discovery = std::make_unique<services::device::DiscoverySettings>(
           id, *options_.stored_scopes, store_ptr);
@@ -102,6 +105,7 @@ class StoredDeviceState {
     device.date_time = parts_->date_time.get();
     device.clock = &parts_->date_time->clock();
     device.geo_location = parts_->geo.get();
+    device.storage = parts_->storage.get();
     if (parts_->discovery) device.discovery = parts_->discovery.get();
     if (parts_->media) device.media = parts_->media.get();
     return {};
@@ -117,6 +121,7 @@ class StoredDeviceState {
     device.date_time = nullptr;
     device.clock = &::onvifgw::SystemClock::Instance();
     device.geo_location = nullptr;
+    device.storage = nullptr;
     if (options_.stored_scopes) device.discovery = nullptr;
     if (options_.media) device.media = nullptr;
   }
@@ -135,6 +140,7 @@ class StoredDeviceState {
     std::unique_ptr<services::device::NetworkSettings> network;
     std::unique_ptr<services::device::DateTimeSettings> date_time;
     std::unique_ptr<services::device::GeoLocationSettings> geo;
+    std::unique_ptr<services::device::StorageConfigurations> storage;
     std::unique_ptr<services::media::MediaProfileStore> media;
   };
 
