@@ -1,115 +1,13 @@
 #include "services/device_security.h"
 
-#include <google/protobuf/unknown_field_set.h>
-#include <openssl/rand.h>
-
-#include <algorithm>
-#include <charconv>
-
 #include "core/log.h"
-#include "soap/codec.h"
-#include "soap/xml_document.h"
+#include "services/device_security/digest_algorithm_setting.h"
+#include "services/device_security/remote_user_setting.h"
 
 namespace onvifgw::services {
 namespace {
 
-namespace tds = ::onvifgw::onvif::tds;
-namespace tt = ::onvifgw::onvif::tt;
-
 constexpr const char* kPolicyKey = "access_policy";
-constexpr const char* kIpFilterKey = "ip_filter";
-constexpr const char* kComplexityKey = "password_complexity";
-constexpr const char* kHistoryKey = "password_history";
-constexpr const char* kWarningKey = "auth_failure_warning";
-constexpr const char* kRemoteUserKey = "remote_user";
-constexpr const char* kDigestAlgorithmsKey = "digest_algorithms";
-
-// Associated data binds a sealed value to where it belongs: a password copied
-// to another user's row or device does not open.
-std::string Aad(const std::string& device, const std::string& what) {
-  return "onvifgw/" + device + "/" + what;
-}
-
-std::string GeneratePassword() {
-  static constexpr char kAlphabet[] = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
-  unsigned char raw[18];
-  if (RAND_bytes(raw, sizeof raw) != 1) std::abort();
-  std::string out;
-  for (unsigned char c : raw) out += kAlphabet[c % (sizeof kAlphabet - 1)];
-  return out;
-}
-
-// Length-prefixed list of strings (password history, sealed as a whole).
-std::string EncodeList(const std::vector<std::string>& items) {
-  std::string out;
-  for (const auto& s : items) {
-    out += std::to_string(s.size());
-    out += ':';
-    out += s;
-  }
-  return out;
-}
-
-std::vector<std::string> DecodeList(const std::string& in) {
-  std::vector<std::string> out;
-  std::size_t pos = 0;
-  while (pos < in.size()) {
-    const std::size_t colon = in.find(':', pos);
-    if (colon == std::string::npos) break;
-    std::size_t n = 0;
-    const auto [end, ec] = std::from_chars(in.data() + pos, in.data() + colon, n);
-    if (ec != std::errc() || end != in.data() + colon || n > in.size() - colon - 1) break;
-    out.push_back(in.substr(colon + 1, n));
-    pos = colon + 1 + n;
-  }
-  return out;
-}
-
-// Settings of ONVIF types are stored as the XML the schema defines, which
-// stays readable whatever numbers the generated messages get. Values written
-// by earlier versions are binary protobuf of the then hand-written
-// declarations: same numbers, except tt:IPAddressFilter's Type, then a string.
-std::string StoredForm(const google::protobuf::Message& m) {
-  return soap::EncodeFragment(m, "", "Stored");
-}
-
-bool Restore(const std::string& blob, google::protobuf::Message* m) {
-  if (blob.empty() || blob.front() != '<') return m->ParseFromString(blob);
-  auto doc = soap::ParseXmlDocument(blob, soap::XmlLimits{});
-  if (!doc) return false;
-  return soap::DecodeElement(xmlDocGetRootElement(doc->get()), m).ok();
-}
-
-void RestoreLegacyFilterType(tt::IPAddressFilter* f) {
-  const auto& unknown = f->GetReflection()->GetUnknownFields(*f);
-  for (int i = 0; i < unknown.field_count(); ++i) {
-    const auto& u = unknown.field(i);
-    if (u.number() == 1 && u.type() == google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) {
-      f->set_type(u.length_delimited() == "Deny" ? tt::IPAddressFilterType_Deny
-                                                 : tt::IPAddressFilterType_Allow);
-    }
-  }
-  f->GetReflection()->MutableUnknownFields(f)->Clear();
-}
-
-std::vector<security::IpPrefix> PrefixesOf(const tt::IPAddressFilter& f) {
-  std::vector<security::IpPrefix> out;
-  for (const auto& a : f.ipv4address()) {
-    if (auto p = security::ParseIpv4Prefix(a.address(), a.prefixlength())) out.push_back(*p);
-  }
-  for (const auto& a : f.ipv6address()) {
-    if (auto p = security::ParseIpv6Prefix(a.address(), a.prefixlength())) out.push_back(*p);
-  }
-  return out;
-}
-
-std::shared_ptr<const security::IpFilter> BuildFilter(const tt::IPAddressFilter& f) {
-  if (f.ipv4address_size() == 0 && f.ipv6address_size() == 0) return nullptr;  // no filter
-  return std::make_shared<const security::IpFilter>(f.type() == tt::IPAddressFilterType_Deny
-                                                        ? security::IpFilter::Type::kDeny
-                                                        : security::IpFilter::Type::kAllow,
-                                                    PrefixesOf(f));
-}
 
 }  // namespace
 
@@ -119,6 +17,7 @@ DeviceSecurity::DeviceSecurity(std::string device_id, std::string endpoint_refer
       endpoint_reference_(std::move(endpoint_reference)),
       store_(store),
       box_(box),
+      secrets_(box, device_id_),
       options_(options),
       digest_(device_id_, {security::DigestAlgorithm::kMd5, security::DigestAlgorithm::kSha256},
               options.digest_nonce_lifetime),
@@ -137,73 +36,27 @@ Expected<std::unique_ptr<DeviceSecurity>, std::string> DeviceSecurity::Load(
       new DeviceSecurity(device_id, endpoint_reference, store, box, options));
   auto stored = store.Users(device_id);
   if (!stored) return MakeUnexpected(stored.error());
-  for (const auto& u : *stored) {
-    auto password = box.Open(u.sealed_password, Aad(device_id, "user/" + u.username));
-    if (!password) {
-      return MakeUnexpected("device " + device_id + ": the password of user '" + u.username +
-                            "' cannot be decrypted (wrong or replaced key file?)");
-    }
-    auto level = security::ParseUserLevel(u.level);
-    if (!level)
-      return MakeUnexpected("device " + device_id + ": bad level of '" + u.username + "'");
-    sec->users_.push_back(UserAccount{u.username, *password, *level, u.fixed});
-  }
+  auto users = UserAccounts::Open(*stored, sec->secrets_);
+  if (!users) return MakeUnexpected(users.error());
   if (auto st = sec->LoadSettings(); !st) return MakeUnexpected(st.error());
 
   // The configured administrator is fixed and follows the config file (the
   // operator's source of truth); without one, a first start generates one.
-  bool changed = false;
-  if (configured_admin) {
-    if (auto e = security::ValidateUsername(configured_admin->username)) {
-      return MakeUnexpected("device " + device_id +
-                            ": admin username: " + std::string(security::Describe(*e)));
-    }
-    if (auto e = security::ValidatePassword(configured_admin->password, configured_admin->username,
-                                            security::PasswordComplexityConfiguration{})) {
-      return MakeUnexpected("device " + device_id +
-                            ": admin password: " + std::string(security::Describe(*e)));
-    }
-    auto it = std::find_if(sec->users_.begin(), sec->users_.end(), [&](const UserAccount& u) {
-      return u.username == configured_admin->username;
-    });
-    UserAccount admin{configured_admin->username, configured_admin->password,
-                      security::UserLevel::kAdministrator, true};
-    if (it == sec->users_.end()) {
-      sec->users_.insert(sec->users_.begin(), admin);
-      changed = true;
-    } else if (it->password != admin.password || !it->fixed ||
-               it->level != security::UserLevel::kAdministrator) {
-      *it = admin;
-      changed = true;
-    }
-    for (auto& u : sec->users_) {
-      if (u.fixed && u.username != admin.username) {
-        u.fixed = false;  // a previously configured administrator is no longer fixed
-        changed = true;
-      }
-    }
-  } else if (sec->users_.empty()) {
-    UserAccount admin{"admin", GeneratePassword(), security::UserLevel::kAdministrator, false};
-    // The one log line that carries a password, by design: the operator
-    // needs it once to log in and change it.
-    log::WriteAbout(log::Level::kWarn, "security", device_id,
-                    "no administrator configured; created user '" + admin.username +
-                        "' with password '" + admin.password +
-                        "' (shown once; change it with SetUser)");
-    sec->users_.push_back(admin);
-    changed = true;
-  }
-  if (changed) {
-    std::vector<UserAccount> users = sec->users_;
+  auto changed = users->AdoptAdministrator(configured_admin, device_id);
+  if (!changed) return MakeUnexpected(changed.error());
+  if (*changed) {
+    const std::vector<UserAccount> adopted = users->list();
     if (auto st = sec->ChangeUsers(
             [&](std::vector<UserAccount>& u) -> Status<soap::Fault> {
-              u = users;
+              u = adopted;
               return {};
             },
             /*check_history=*/false);
         !st) {
       return MakeUnexpected("device " + device_id + ": cannot store the administrator");
     }
+  } else {
+    sec->users_ = std::move(*users);
   }
   return sec;
 }
@@ -218,79 +71,46 @@ Status<std::string> DeviceSecurity::Reload(
   std::unique_lock lock(mu_);
   users_ = std::move(f.users_);
   policy_ = std::move(f.policy_);
-  ip_filter_proto_ = std::move(f.ip_filter_proto_);
   ip_filter_ = std::move(f.ip_filter_);
-  complexity_ = f.complexity_;
-  history_ = f.history_;
-  warning_ = f.warning_;
+  rules_ = f.rules_;
+  auth_failures_ = std::move(f.auth_failures_);
   remote_user_ = std::move(f.remote_user_);
-  failures_.clear();
-  last_warning_ = {};
   digest_.SetAlgorithms(f.digest_.algorithms());
   return {};
 }
 
+std::optional<std::string> DeviceSecurity::ReadSetting(const std::string& key) const {
+  auto v = store_.Setting(device_id_, key);
+  return v ? *v : std::nullopt;
+}
+
 Status<std::string> DeviceSecurity::LoadSettings() {
-  auto get = [this](const char* key) { return store_.Setting(device_id_, key); };
-  if (auto v = get(kPolicyKey); !v) {
+  auto named = [this](const std::string& error) {
+    return MakeUnexpected("device " + device_id_ + ": " + error);
+  };
+  if (auto v = store_.Setting(device_id_, kPolicyKey); !v) {
     return MakeUnexpected(v.error());
   } else if (*v) {
     auto p = security::AccessPolicy::Parse(**v);
     if (!p) return MakeUnexpected("stored access policy: " + p.error());
     policy_ = *p;
   }
-  if (auto v = get(kIpFilterKey); v && *v) {
-    if (!Restore(**v, &ip_filter_proto_))
-      return MakeUnexpected("device " + device_id_ + ": stored IP filter is unreadable");
-    RestoreLegacyFilterType(&ip_filter_proto_);
-    ip_filter_ = BuildFilter(ip_filter_proto_);
-  }
-  if (!ip_filter_proto_.has_type()) ip_filter_proto_.set_type(tt::IPAddressFilterType_Allow);
-  if (auto v = get(kComplexityKey); v && *v) {
-    tds::SetPasswordComplexityConfiguration c;
-    if (!Restore(**v, &c))
-      return MakeUnexpected("device " + device_id_ +
-                            ": stored password or warning settings are unreadable");
-    complexity_ = {c.minlen(),
-                   c.uppercase(),
-                   c.number(),
-                   c.specialchars(),
-                   c.blockusernameoccurrence(),
-                   c.policyconfigurationlocked()};
-  }
-  if (auto v = get(kHistoryKey); v && *v) {
-    tds::SetPasswordHistoryConfiguration h;
-    if (!Restore(**v, &h))
-      return MakeUnexpected("device " + device_id_ +
-                            ": stored password or warning settings are unreadable");
-    history_ = {h.enabled(), h.length()};
-  }
-  if (auto v = get(kWarningKey); v && *v) {
-    tds::SetAuthFailureWarningConfiguration w;
-    if (!Restore(**v, &w))
-      return MakeUnexpected("device " + device_id_ +
-                            ": stored password or warning settings are unreadable");
-    warning_ = {w.enabled(), w.monitorperiod(), w.maxauthfailures()};
-  }
-  if (auto v = get(kDigestAlgorithmsKey); v && *v) {
-    std::vector<security::DigestAlgorithm> algorithms;
-    std::string_view rest = **v;
-    while (!rest.empty()) {
-      const std::size_t sp = rest.find(' ');
-      if (auto a = security::ParseDigestAlgorithm(rest.substr(0, sp))) algorithms.push_back(*a);
-      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
-    }
-    if (algorithms.empty()) return MakeUnexpected(std::string("stored digest algorithms: empty"));
-    digest_.SetAlgorithms(std::move(algorithms));
-  }
-  if (auto v = get(kRemoteUserKey); v && *v && !(*v)->empty()) {
-    auto plain = box_.Open(**v, Aad(device_id_, kRemoteUserKey));
-    if (!plain) return MakeUnexpected("stored remote user cannot be decrypted");
-    tt::RemoteUser r;
-    if (!Restore(*plain, &r))
-      return MakeUnexpected("device " + device_id_ + ": stored remote user is unreadable");
-    remote_user_ = r;
-  }
+  auto filter = IpAddressFilterSetting::Decode(ReadSetting(IpAddressFilterSetting::kKey));
+  if (!filter) return named(filter.error());
+  ip_filter_ = std::move(*filter);
+  auto rules = PasswordRules::Decode(ReadSetting(PasswordRules::kComplexityKey),
+                                     ReadSetting(PasswordRules::kHistoryKey));
+  if (!rules) return named(rules.error());
+  rules_ = *rules;
+  auto warning = AuthFailureMonitor::Decode(ReadSetting(AuthFailureMonitor::kKey));
+  if (!warning) return named(warning.error());
+  auth_failures_.Configure(*warning);
+  auto algorithms = DigestAlgorithmSetting::Decode(ReadSetting(DigestAlgorithmSetting::kKey));
+  if (!algorithms) return named(algorithms.error());
+  digest_.SetAlgorithms(std::move(*algorithms));
+  auto remote = RemoteUserSetting::Decode(ReadSetting(RemoteUserSetting::kKey), secrets_);
+  if (!remote) return named(remote.error());
+  remote_user_ = std::move(*remote);
   return {};
 }
 
@@ -305,59 +125,37 @@ Status<soap::Fault> DeviceSecurity::Persist(const std::string& key, const std::s
 
 std::vector<UserAccount> DeviceSecurity::users() const {
   std::shared_lock lock(mu_);
-  return users_;
+  return users_.list();
 }
 
 std::optional<UserAccount> DeviceSecurity::FindUser(const std::string& username) const {
   std::shared_lock lock(mu_);
-  for (const auto& u : users_) {
-    if (u.username == username) return u;
-  }
-  return std::nullopt;
+  return users_.Find(username);
 }
 
 Status<soap::Fault> DeviceSecurity::ChangeUsers(
     const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change,
     bool check_history) {
   std::unique_lock lock(mu_);
-  std::vector<UserAccount> next = users_;
+  std::vector<UserAccount> next = users_.list();
   if (auto st = change(next); !st) return st;
-  // Password history: a changed password may not be one of the last N.
-  std::vector<std::pair<std::string, std::string>> history_updates;
-  for (const UserAccount& u :
-       history_.enabled&& check_history ? next : std::vector<UserAccount>{}) {
-    auto old = std::find_if(users_.begin(), users_.end(),
-                            [&](const UserAccount& o) { return o.username == u.username; });
-    if (old == users_.end() || old->password == u.password) continue;  // new or unchanged
-    const std::string key = kPasswordHistoryKeyPrefix + u.username;
-    std::vector<std::string> list;
-    if (auto v = store_.Setting(device_id_, key); v && *v) {
-      if (auto plain = box_.Open(**v, Aad(device_id_, key))) list = DecodeList(*plain);
-    }
-    if (std::find(list.begin(), list.end(), u.password) != list.end()) {
-      return MakeUnexpected(soap::Fault{soap::FaultCode::kSender,
-                                        {"OperationProhibited", "PasswordTooWeak"},
-                                        "The password was used recently"});
-    }
-    list.insert(list.begin(), old->password);
-    list.resize(std::min(list.size(), static_cast<std::size_t>(std::max(history_.length, 0))));
-    auto sealed = box_.Seal(EncodeList(list), Aad(device_id_, key));
-    if (!sealed) return MakeUnexpected(StorageFault());
-    history_updates.emplace_back(key, *sealed);
+  PasswordHistoryRecords::Settings history;
+  if (check_history) {
+    auto recorded = PasswordHistoryRecords::Record(
+        users_.list(), next, rules_.history(),
+        [this](const std::string& key) { return ReadSetting(key); }, secrets_);
+    if (!recorded) return MakeUnexpected(recorded.error());
+    history = std::move(*recorded);
   }
-  std::vector<store::StoredUser> rows;
-  for (const UserAccount& u : next) {
-    auto sealed = box_.Seal(u.password, Aad(device_id_, "user/" + u.username));
-    if (!sealed) return MakeUnexpected(StorageFault());
-    rows.push_back({u.username, std::string(security::UserLevelName(u.level)), *sealed, u.fixed});
-  }
+  auto rows = UserAccounts::Seal(next, secrets_);
+  if (!rows) return MakeUnexpected(StorageFault());
   // The users and the history of their changed passwords: one transaction.
-  if (auto st = store_.ReplaceUsers(device_id_, rows, history_updates); !st) {
+  if (auto st = store_.ReplaceUsers(device_id_, *rows, history); !st) {
     log::WriteAbout(log::Level::kError, "security", device_id_,
                     "storing users failed: " + st.error());
     return MakeUnexpected(StorageFault());
   }
-  users_ = std::move(next);
+  users_ = UserAccounts(std::move(next));
   return {};
 }
 
@@ -375,115 +173,81 @@ Status<soap::Fault> DeviceSecurity::SetPolicy(const security::AccessPolicy& poli
 
 onvif::tt::IPAddressFilter DeviceSecurity::ip_filter() const {
   std::shared_lock lock(mu_);
-  return ip_filter_proto_;
+  return ip_filter_.filter();
 }
 
 Status<soap::Fault> DeviceSecurity::SetIpFilter(const onvif::tt::IPAddressFilter& filter) {
-  auto built = BuildFilter(filter);
+  IpAddressFilterSetting next(filter);
   std::unique_lock lock(mu_);
-  if (auto st = Persist(kIpFilterKey, StoredForm(filter)); !st) return st;
-  ip_filter_proto_ = filter;
-  ip_filter_ = std::move(built);
+  if (auto st = Persist(IpAddressFilterSetting::kKey, next.Encode()); !st) return st;
+  ip_filter_ = std::move(next);
   return {};
 }
 
 bool DeviceSecurity::Admits(const std::string& remote_address) const {
-  std::shared_ptr<const security::IpFilter> f;
+  std::shared_ptr<const security::IpFilter> rules;
   {
     std::shared_lock lock(mu_);
-    f = ip_filter_;
+    rules = ip_filter_.rules();
   }
-  if (!f) return true;
-  boost::system::error_code ec;
-  auto addr = boost::asio::ip::make_address(remote_address, ec);
-  return !ec && f->Permits(addr);
+  return IpAddressFilterSetting::Admits(rules, remote_address);
 }
 
 security::PasswordComplexityConfiguration DeviceSecurity::complexity() const {
   std::shared_lock lock(mu_);
-  return complexity_;
+  return rules_.complexity();
 }
 
 Status<soap::Fault> DeviceSecurity::SetComplexity(
     const security::PasswordComplexityConfiguration& c) {
-  tds::SetPasswordComplexityConfiguration p;
-  p.set_minlen(c.min_len);
-  p.set_uppercase(c.uppercase);
-  p.set_number(c.number);
-  p.set_specialchars(c.special_chars);
-  p.set_blockusernameoccurrence(c.block_username_occurrence);
-  p.set_policyconfigurationlocked(c.policy_configuration_locked);
   std::unique_lock lock(mu_);
-  if (complexity_.policy_configuration_locked) {
-    return MakeUnexpected(soap::Fault{
-        soap::FaultCode::kSender, {"OperationProhibited"}, "The password policy is locked"});
-  }
-  if (auto st = Persist(kComplexityKey, StoredForm(p)); !st) return st;
-  complexity_ = c;
+  PasswordRules next = rules_;
+  if (auto fault = next.SetComplexity(c)) return MakeUnexpected(std::move(*fault));
+  if (auto st = Persist(PasswordRules::kComplexityKey, next.EncodeComplexity()); !st) return st;
+  rules_ = next;
   return {};
 }
 
 PasswordHistory DeviceSecurity::history() const {
   std::shared_lock lock(mu_);
-  return history_;
+  return rules_.history();
 }
 
 Status<soap::Fault> DeviceSecurity::SetHistory(const PasswordHistory& h) {
-  tds::SetPasswordHistoryConfiguration p;
-  p.set_enabled(h.enabled);
-  p.set_length(h.length);
   std::unique_lock lock(mu_);
-  if (complexity_.policy_configuration_locked) {
-    return MakeUnexpected(soap::Fault{
-        soap::FaultCode::kSender, {"OperationProhibited"}, "The password policy is locked"});
-  }
-  if (auto st = Persist(kHistoryKey, StoredForm(p)); !st) return st;
-  history_ = h;
+  PasswordRules next = rules_;
+  if (auto fault = next.SetHistory(h)) return MakeUnexpected(std::move(*fault));
+  if (auto st = Persist(PasswordRules::kHistoryKey, next.EncodeHistory()); !st) return st;
+  rules_ = next;
   return {};
 }
 
 Status<soap::Fault> DeviceSecurity::SetDigestAlgorithms(
     std::vector<security::DigestAlgorithm> algorithms) {
-  std::string text;
-  for (auto a : algorithms) {
-    if (!text.empty()) text += ' ';
-    text += security::DigestAlgorithmName(a);
-  }
   std::unique_lock lock(mu_);
-  if (auto st = Persist(kDigestAlgorithmsKey, text); !st) return st;
+  if (auto st = Persist(DigestAlgorithmSetting::kKey, DigestAlgorithmSetting::Encode(algorithms));
+      !st) {
+    return st;
+  }
   digest_.SetAlgorithms(std::move(algorithms));
   return {};
 }
 
 AuthFailureWarning DeviceSecurity::auth_failure_warning() const {
   std::shared_lock lock(mu_);
-  return warning_;
+  return auth_failures_.warning();
 }
 
 Status<soap::Fault> DeviceSecurity::SetAuthFailureWarning(const AuthFailureWarning& w) {
-  tds::SetAuthFailureWarningConfiguration p;
-  p.set_enabled(w.enabled);
-  p.set_monitorperiod(w.monitor_period_s);
-  p.set_maxauthfailures(w.max_failures);
   std::unique_lock lock(mu_);
-  if (auto st = Persist(kWarningKey, StoredForm(p)); !st) return st;
-  warning_ = w;
+  if (auto st = Persist(AuthFailureMonitor::kKey, AuthFailureMonitor::Encode(w)); !st) return st;
+  auth_failures_.Configure(w);
   return {};
 }
 
 bool DeviceSecurity::RecordAuthFailure(std::chrono::system_clock::time_point now) {
   std::unique_lock lock(mu_);
-  const auto period = std::chrono::seconds(std::max(warning_.monitor_period_s, 1));
-  failures_.push_back(now);
-  while (!failures_.empty() && (failures_.front() <= now - period || failures_.size() > 100000)) {
-    failures_.pop_front();
-  }
-  if (!warning_.enabled || failures_.size() <= static_cast<std::size_t>(warning_.max_failures)) {
-    return false;
-  }
-  if (now - last_warning_ < period) return false;  // once per period
-  last_warning_ = now;
-  return true;
+  return auth_failures_.Record(now);
 }
 
 std::optional<onvif::tt::RemoteUser> DeviceSecurity::remote_user() const {
@@ -493,14 +257,10 @@ std::optional<onvif::tt::RemoteUser> DeviceSecurity::remote_user() const {
 
 Status<soap::Fault> DeviceSecurity::SetRemoteUser(
     const std::optional<onvif::tt::RemoteUser>& user) {
-  std::string value;
-  if (user) {
-    auto sealed = box_.Seal(StoredForm(*user), Aad(device_id_, kRemoteUserKey));
-    if (!sealed) return MakeUnexpected(StorageFault());
-    value = *sealed;
-  }
+  auto value = RemoteUserSetting::Encode(user, secrets_);
+  if (!value) return MakeUnexpected(StorageFault());
   std::unique_lock lock(mu_);
-  if (auto st = Persist(kRemoteUserKey, value); !st) return st;
+  if (auto st = Persist(RemoteUserSetting::kKey, *value); !st) return st;
   remote_user_ = user;
   return {};
 }

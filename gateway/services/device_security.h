@@ -1,17 +1,18 @@
 #pragma once
 // The security state of one virtual device: its users, access policy, IP
-// address filter, password rules, remote user and authentication failure
-// warning, kept in memory for the request path and persisted in the state
-// store (passwords sealed with AES-256-GCM, never in plaintext).
+// address filter, password rules, remote user, Digest algorithms and
+// authentication failure warning, kept in memory for the request path and
+// persisted in the state store (passwords sealed with AES-256-GCM, never in
+// plaintext). Each concern is its own value type in device_security/ (what
+// it holds, its rules, how it is stored); this class owns them, guards them
+// with one lock and stores each change.
 //
 // Every change is all-or-nothing: it is computed on a copy, persisted in one
 // transaction, and only then made visible. Thread-safe.
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <shared_mutex>
 #include <string>
@@ -23,36 +24,23 @@
 #include "security/access_policy.h"
 #include "security/credential_rules.h"
 #include "security/http_digest.h"
-#include "security/ip_filter.h"
 #include "security/secret_box.h"
 #include "security/username_token.h"
+#include "services/device_security/auth_failure_monitor.h"
+#include "services/device_security/ip_address_filter_setting.h"
+#include "services/device_security/password_history.h"
+#include "services/device_security/password_rules.h"
+#include "services/device_security/stored_form.h"
+#include "services/device_security/user_accounts.h"
 #include "soap/fault.h"
 #include "store/state_store.h"
 
 namespace onvifgw::services {
 
-struct UserAccount {
-  std::string username;
-  std::string password;  ///< in memory only; sealed at rest
-  security::UserLevel level = security::UserLevel::kUser;
-  bool fixed = false;
-};
-
-struct PasswordHistory {
-  bool enabled = false;
-  int length = 0;
-};
-
-struct AuthFailureWarning {
-  bool enabled = false;
-  int monitor_period_s = 60;
-  int max_failures = 5;
-};
-
 class DeviceSecurity {
  public:
   /// Settings keys of the users' password histories: this, then the user name.
-  static constexpr const char* kPasswordHistoryKeyPrefix = "password_history/";
+  static constexpr const char* kPasswordHistoryKeyPrefix = PasswordHistoryRecords::kKeyPrefix;
 
   struct Options {
     std::size_t max_users = 32;
@@ -130,6 +118,7 @@ class DeviceSecurity {
   DeviceSecurity(std::string device_id, std::string endpoint_reference, store::StateStore& store,
                  security::SecretBox& box, Options options);
   Status<std::string> LoadSettings();
+  std::optional<std::string> ReadSetting(const std::string& key) const;
   Status<soap::Fault> Persist(const std::string& key, const std::string& value);
   static soap::Fault StorageFault();
 
@@ -137,21 +126,18 @@ class DeviceSecurity {
   const std::string endpoint_reference_;
   store::StateStore& store_;
   security::SecretBox& box_;
+  const DeviceSecrets secrets_;
   const Options options_;
   security::DigestAuthenticator digest_;
   security::UsernameTokenVerifier tokens_;
 
   mutable std::shared_mutex mu_;  // readers: every request; writers: rare
-  std::vector<UserAccount> users_;
+  UserAccounts users_;
   security::AccessPolicy policy_;
-  onvif::tt::IPAddressFilter ip_filter_proto_;
-  std::shared_ptr<const security::IpFilter> ip_filter_;
-  security::PasswordComplexityConfiguration complexity_;
-  PasswordHistory history_;
-  AuthFailureWarning warning_;
+  IpAddressFilterSetting ip_filter_;
+  PasswordRules rules_;
+  AuthFailureMonitor auth_failures_;
   std::optional<onvif::tt::RemoteUser> remote_user_;
-  std::deque<std::chrono::system_clock::time_point> failures_;
-  std::chrono::system_clock::time_point last_warning_{};
 };
 
 }  // namespace onvifgw::services
