@@ -37,7 +37,8 @@ RtspAdmitter AdmitDeviceUsers(const services::VirtualDevice& device,
                                        request.method,
                                        request.remote_address,
                                        std::nullopt};
-    auto who = services::AuthorizeHttp(ctx, authenticator, security::AccessClass::kReadMedia);
+    auto who = services::AuthorizeHttp(ctx, authenticator, security::AccessClass::kReadMedia,
+                                       {"trt:GetStreamUri", "tr2:GetStreamUri"});
     if (who) return RtspAdmission{true, 200, {}};
     return RtspAdmission{false, who.error().status, RtspChallenges(who.error().headers)};
   };

@@ -70,6 +70,7 @@ Status<std::string> DeviceSecurity::Reload(
   DeviceSecurity& f = **fresh;
   std::unique_lock lock(mu_);
   users_ = std::move(f.users_);
+  roles_ = std::move(f.roles_);
   policy_ = std::move(f.policy_);
   ip_filter_ = std::move(f.ip_filter_);
   rules_ = f.rules_;
@@ -95,6 +96,9 @@ Status<std::string> DeviceSecurity::LoadSettings() {
     if (!p) return MakeUnexpected("stored access policy: " + p.error());
     policy_ = *p;
   }
+  auto roles = UserRoles::Decode(ReadSetting(UserRoles::kKey));
+  if (!roles) return named(roles.error());
+  roles_ = std::move(*roles);
   auto filter = IpAddressFilterSetting::Decode(ReadSetting(IpAddressFilterSetting::kKey));
   if (!filter) return named(filter.error());
   ip_filter_ = std::move(*filter);
@@ -157,6 +161,48 @@ Status<soap::Fault> DeviceSecurity::ChangeUsers(
   }
   users_ = UserAccounts(std::move(next));
   return {};
+}
+
+UserRoles DeviceSecurity::roles() const {
+  std::shared_lock lock(mu_);
+  return roles_;
+}
+
+Status<soap::Fault> DeviceSecurity::SetUserRole(
+    const onvif::tt::UserRole& role, const std::function<bool(std::string_view)>& implemented) {
+  std::unique_lock lock(mu_);
+  UserRoles next = roles_;
+  if (auto fault = next.Set(role, implemented)) return MakeUnexpected(std::move(*fault));
+  if (auto st = Persist(UserRoles::kKey, next.Encode()); !st) return st;
+  roles_ = std::move(next);
+  return {};
+}
+
+Status<soap::Fault> DeviceSecurity::DeleteUserRole(const std::string& name) {
+  std::unique_lock lock(mu_);
+  UserRoles next = roles_;
+  if (auto fault = next.Delete(name)) return MakeUnexpected(std::move(*fault));
+  std::vector<UserAccount> users = users_.list();
+  for (UserAccount& u : users) std::erase(u.roles, name);
+  auto rows = UserAccounts::Seal(users, secrets_);
+  if (!rows) return MakeUnexpected(StorageFault());
+  // The role and the users who lose it: one transaction.
+  if (auto st = store_.ReplaceUsers(device_id_, *rows, {{UserRoles::kKey, next.Encode()}}); !st) {
+    log::WriteAbout(log::Level::kError, "security", device_id_,
+                    "storing user roles failed: " + st.error());
+    return MakeUnexpected(StorageFault());
+  }
+  roles_ = std::move(next);
+  users_ = UserAccounts(std::move(users));
+  return {};
+}
+
+bool DeviceSecurity::Authorizes(const Principal& who, std::string_view function,
+                                security::AccessClass access) const {
+  std::shared_lock lock(mu_);
+  if (who.level != security::UserLevel::kExtended) return policy_.Allows(who.level, access);
+  const auto user = users_.Find(who.username);
+  return user && roles_.Grant(user->roles, function, access, policy_);
 }
 
 security::AccessPolicy DeviceSecurity::policy() const {

@@ -32,6 +32,8 @@
 #include "services/device_security/password_rules.h"
 #include "services/device_security/stored_form.h"
 #include "services/device_security/user_accounts.h"
+#include "services/device_security/user_roles.h"
+#include "services/request_context.h"
 #include "soap/fault.h"
 #include "store/state_store.h"
 
@@ -76,6 +78,21 @@ class DeviceSecurity {
   Status<soap::Fault> ChangeUsers(
       const std::function<Status<soap::Fault>(std::vector<UserAccount>&)>& change,
       bool check_history = true);
+
+  // -------------------------------------------------------- user roles
+  UserRoles roles() const;
+  /// Creates or replaces a custom role (see UserRoles::Set).
+  Status<soap::Fault> SetUserRole(const onvif::tt::UserRole& role,
+                                  const std::function<bool(std::string_view)>& implemented);
+  /// Deletes a custom role, and takes it from the users who had it, in one
+  /// transaction.
+  Status<soap::Fault> DeleteUserRole(const std::string& name);
+
+  /// Whether `who` may call `function` ("tds:GetNTP"; empty for what is not
+  /// an operation) of class `access`: the access policy for its level, or,
+  /// for a user of level Extended, its roles.
+  bool Authorizes(const Principal& who, std::string_view function,
+                  security::AccessClass access) const;
 
   // ------------------------------------------------------------ policy
   security::AccessPolicy policy() const;
@@ -133,6 +150,7 @@ class DeviceSecurity {
 
   mutable std::shared_mutex mu_;  // readers: every request; writers: rare
   UserAccounts users_;
+  UserRoles roles_;
   security::AccessPolicy policy_;
   IpAddressFilterSetting ip_filter_;
   PasswordRules rules_;

@@ -54,7 +54,8 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
   if (!device::BackupOffered(device)) return respond(PlainText(404, "Not found"));
   if (ctx.path == device::kBackupPath) {
     if (req.method != "GET") return respond(MethodNotAllowed("GET"));
-    auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret);
+    auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret,
+                             {"tds:GetSystemUris"});
     if (!who) return respond(who.error());
     auto file = device::MakeBackup(device);
     if (!file) {
@@ -135,7 +136,8 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
         respond(std::move(r));
         return;
       }
-      auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret);
+      auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret,
+                               {"tds:GetSystemUris"});
       if (!who) return respond(who.error());
       respond(http::Response{200, "text/plain; charset=utf-8", text(device), {}});
       return;

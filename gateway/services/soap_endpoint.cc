@@ -103,12 +103,14 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
       done(std::move(r));
       return;
     }
-    if (!policy.Allows(who->level, op->access)) {
+    const std::string function =
+        std::string(op->schema->service) + ":" + std::string(op->schema->name);
+    if (!ctx.device.security->Authorizes(*who, function, op->access)) {
       log::WriteAbout(log::Level::kWarn, "access", ctx.device.config.id,
                       UserName(*who) + " from " + ctx.remote_address + ": " +
                           std::string(req->operation_name) + " refused (" +
                           std::string(AccessClassName(op->access)) + " not granted)");
-      done(FaultReply(soap::NotAuthorized("The user's level does not permit this operation"),
+      done(FaultReply(soap::NotAuthorized("The user's level or roles do not permit this operation"),
                       Addressing(*req, nullptr)));
       return;
     }

@@ -36,6 +36,9 @@ const std::vector<const char*>& Migrations() {
       "  key TEXT NOT NULL,"
       "  value BLOB NOT NULL,"
       "  PRIMARY KEY (device_id, key));",
+      // 2 -> 3: the roles of users of level Extended (names separated by
+      // spaces; role names have none).
+      "ALTER TABLE users ADD COLUMN roles TEXT NOT NULL DEFAULT '';",
   };
   return kMigrations;
 }
@@ -169,7 +172,7 @@ Expected<DeviceIdentity, std::string> StateStore::IdentityFor(const std::string&
 Expected<std::vector<StoredUser>, std::string> StateStore::Users(const std::string& device_id) {
   std::lock_guard lock(mu_);
   Stmt s = Prepare(db_,
-                   "SELECT username, level, sealed_password, fixed FROM users "
+                   "SELECT username, level, sealed_password, fixed, roles FROM users "
                    "WHERE device_id = ? ORDER BY position;");
   sqlite3_bind_text(s.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
   std::vector<StoredUser> out;
@@ -180,7 +183,7 @@ Expected<std::vector<StoredUser>, std::string> StateStore::Users(const std::stri
     out.push_back(
         StoredUser{Column(s.get(), 0), Column(s.get(), 1),
                    std::string(static_cast<const char*>(blob), static_cast<std::size_t>(n)),
-                   sqlite3_column_int(s.get(), 3) != 0});
+                   sqlite3_column_int(s.get(), 3) != 0, Column(s.get(), 4)});
   }
   if (rc != SQLITE_DONE) return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
   return out;
@@ -192,7 +195,7 @@ Status<std::string> StateStore::InsertUsers(const std::string& device_id,
   for (const StoredUser& u : users) {
     Stmt ins = Prepare(db_,
                        "INSERT INTO users (device_id, username, level, sealed_password, fixed, "
-                       "position) VALUES (?, ?, ?, ?, ?, ?);");
+                       "position, roles) VALUES (?, ?, ?, ?, ?, ?, ?);");
     sqlite3_bind_text(ins.get(), 1, device_id.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins.get(), 2, u.username.c_str(), -1, SQLITE_TRANSIENT);
     sqlite3_bind_text(ins.get(), 3, u.level.c_str(), -1, SQLITE_TRANSIENT);
@@ -200,6 +203,7 @@ Status<std::string> StateStore::InsertUsers(const std::string& device_id,
                       static_cast<int>(u.sealed_password.size()), SQLITE_TRANSIENT);
     sqlite3_bind_int(ins.get(), 5, u.fixed ? 1 : 0);
     sqlite3_bind_int(ins.get(), 6, position++);
+    sqlite3_bind_text(ins.get(), 7, u.roles.c_str(), -1, SQLITE_TRANSIENT);
     if (sqlite3_step(ins.get()) != SQLITE_DONE) {
       return MakeUnexpected(std::string(sqlite3_errmsg(db_)));
     }

@@ -34,7 +34,8 @@ struct StoredUser {
   std::string username;
   std::string level;  ///< "Administrator", "Operator", "User"
   std::string sealed_password;
-  bool fixed = false;  ///< cannot be deleted (the configured administrator)
+  bool fixed = false;      ///< cannot be deleted (the configured administrator)
+  std::string roles = {};  ///< level Extended: its roles, separated by spaces
 };
 
 class StateStore {

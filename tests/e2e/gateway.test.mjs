@@ -26,7 +26,8 @@ const OPERATIONS = [
   '<tds:GetWsdlUrl/>',
   '<tds:SystemReboot/>',
   '<tds:GetUsers/>',
-  '<tds:GetUserRoles/>', // user roles are not supported: ActionNotSupported
+  '<tds:GetUserRoles/>',
+  '<tds:GetDPAddresses/>', // remote discovery was removed from Core: ActionNotSupported
 ];
 
 function connectCam(port) {
@@ -112,7 +113,7 @@ describe('gateway with two simulated cameras', () => {
       for (const body of OPERATIONS) {
         const r = await soap(port, body);
         assert.equal(checkSoap(r.text), '', `${body} on ${port}:\n${r.text}`);
-        if (body === '<tds:GetUserRoles/>') {
+        if (body === '<tds:GetDPAddresses/>') {
           assert.equal(r.status, 500);
           assert.match(r.text, /ter:ActionNotSupported/);
         } else {

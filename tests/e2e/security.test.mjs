@@ -267,6 +267,56 @@ describe('security', () => {
     }
   });
 
+  test('user roles: an Extended user may call what its roles grant, and no more', async () => {
+    const EXT = { username: 'ext1', password: 'Ext-Role-Passw0rd' };
+    const ok = async (body) => {
+      const r = await soap(port, body);
+      assert.equal(r.status, 200, `${body}: ${r.text}`);
+      if (haveCheckSoap) assert.equal(checkSoap(r.text), '', r.text);
+      return r.text;
+    };
+    const faultOf = async (body) => (await soap(port, body)).text.match(/ter:(\w+)<\/env:Value><\/env:Subcode><\/env:Subcode>|ter:(\w+)<\/env:Value><\/env:Subcode><\/env:Code>/)?.slice(1).find(Boolean);
+    const role = (name, functions) => `<tds:SetUserRole><tds:UserRole><tt:Name>${name}</tt:Name>` +
+      `<tt:Functions>${functions}</tt:Functions></tds:UserRole></tds:SetUserRole>`;
+    const as = async (body) => (await post(port, envelope(body, usernameToken(EXT)))).status;
+
+    assert.match(await ok('<tds:GetServiceCapabilities/>'), /MaxUserRoles="16"/);
+    await ok(role('NetReader', 'tds:GetNTP tds:GetDNS'));
+    assert.equal(await faultOf(role('onvif:Viewer', 'tds:GetNTP')), 'OnvifPrefix');
+    assert.equal(await faultOf(role('Bad', 'tds:GetNTP tds:Nope')), 'FunctionNotImplemented');
+    assert.equal(await faultOf(role('Bad', 'tds:GetSystemBackup')), 'FunctionNotImplemented');
+    assert.equal(await faultOf('<tds:CreateUsers><tds:User><tt:Username>ext1</tt:Username><tt:Password>' +
+      `${EXT.password}</tt:Password><tt:UserLevel>Extended</tt:UserLevel><tt:Extension><tt:Roles>Absent` +
+      '</tt:Roles></tt:Extension></tds:User></tds:CreateUsers>'), 'InvalidUserRole');
+    await ok('<tds:CreateUsers><tds:User><tt:Username>ext1</tt:Username><tt:Password>' +
+      `${EXT.password}</tt:Password><tt:UserLevel>Extended</tt:UserLevel><tt:Extension><tt:Roles>NetReader` +
+      '</tt:Roles></tt:Extension></tds:User></tds:CreateUsers>');
+    assert.match(await ok('<tds:GetUsers/>'),
+      /<tt:Username>ext1<\/tt:Username><tt:UserLevel>Extended<\/tt:UserLevel><tt:Extension><tt:Roles>NetReader<\/tt:Roles>/);
+    const roles = await ok('<tds:GetUserRoles/>');
+    assert.match(roles, /<tt:Name>onvif:Administrator<\/tt:Name>.*<tt:Name>NetReader<\/tt:Name><tt:Functions>tds:GetNTP tds:GetDNS</);
+
+    // Its functions only: not other READ_SYSTEM operations, not the level's.
+    assert.equal(await as('<tds:GetNTP/>'), 200);
+    assert.equal(await as('<tds:GetDNS/>'), 200);
+    assert.equal(await as('<tds:GetScopes/>'), 400);
+    assert.equal(await as('<tds:GetUsers/>'), 400);
+    // A predefined role is its level: what the policy lets a User do.
+    await ok('<tds:SetUser><tds:User><tt:Username>ext1</tt:Username><tt:Password>' +
+      `${EXT.password}</tt:Password><tt:UserLevel>Extended</tt:UserLevel><tt:Extension><tt:Roles>NetReader onvif:User` +
+      '</tt:Roles></tt:Extension></tds:User></tds:SetUser>');
+    assert.equal(await as('<tds:GetScopes/>'), 200);
+    assert.equal(await as('<tds:SetHostname><tds:Name>nope</tds:Name></tds:SetHostname>'), 400);
+
+    // Deleting a role takes it from its users at once.
+    await ok('<tds:DeleteUserRole><tds:UserRole>NetReader</tds:UserRole></tds:DeleteUserRole>');
+    assert.doesNotMatch(await ok('<tds:GetUsers/>'), /NetReader/);
+    assert.equal(await faultOf('<tds:DeleteUserRole><tds:UserRole>NetReader</tds:UserRole></tds:DeleteUserRole>'), 'InvalidUserRole');
+    assert.equal(await faultOf('<tds:DeleteUserRole><tds:UserRole>onvif:User</tds:UserRole></tds:DeleteUserRole>'), 'OnvifPrefix');
+    assert.equal(await as('<tds:GetScopes/>'), 200);  // still a User by onvif:User
+    await ok('<tds:DeleteUsers><tds:Username>ext1</tds:Username></tds:DeleteUsers>');
+  });
+
   test('the authentication failure warning is a tns1:Device/SecurityPolicy/AuthFailed event', async () => {
     const at = async (path, body) => {
       const xml = envelope(body, usernameToken(ADMIN)).replace('<s:Envelope ',
@@ -344,7 +394,7 @@ describe('security', () => {
     ]) {
       const r = await soap(port, body);
       assert.equal(checkSoap(r.text), '', `${body}:\n${r.text}`);
-      assert.equal(r.status, body === '<tds:GetUserRoles/>' ? 500 : 200, `${body}: ${r.text}`);
+      assert.equal(r.status, 200, `${body}: ${r.text}`);
     }
     const remote = await soap(port, '<tds:GetRemoteUser/>');
     assert.match(remote.text, /remote1/);

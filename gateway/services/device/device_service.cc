@@ -95,6 +95,7 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
       sec->add_securitypolicies(p);
     }
     sec->set_maxpasswordhistory(kMaxPasswordHistory);
+    sec->set_maxuserroles(UserRoles::kMax);
     sec->add_hashingalgorithms("MD5");
     sec->add_hashingalgorithms("SHA-256");
   }
@@ -328,8 +329,7 @@ void Serve(ServiceRegistry& registry) {
                    {"CreateDot1XConfiguration", "SetDot1XConfiguration", "GetDot1XConfiguration",
                     "GetDot1XConfigurations", "DeleteDot1XConfiguration"})
       .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
-                   {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"})
-      .Unsupported("user roles are not offered", {"GetUserRoles", "SetUserRole", "DeleteUserRole"});
+                   {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"});
 }
 
 }  // namespace onvifgw::services::device

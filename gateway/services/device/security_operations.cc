@@ -29,18 +29,34 @@ Fault NotConfigurable() {
   return soap::ActionNotSupported("User and security configuration is not available");
 }
 
-// A level a client may assign: the three standard ones (Anonymous is
-// refused by the spec; Extended needs user roles, which are not supported).
+// A level a client may assign: all but Anonymous, which the spec refuses.
 Expected<UserLevel, Fault> AssignableLevel(const std::string& name) {
   auto level = security::ParseUserLevel(name);
   if (!level) return MakeUnexpected(soap::InvalidArgVal("Unknown user level '" + name + "'"));
   if (*level == UserLevel::kAnonymous) {
     return MakeUnexpected(Prohibited("AnonymousNotAllowed", "User level Anonymous is not allowed"));
   }
-  if (*level == UserLevel::kExtended) {
-    return MakeUnexpected(soap::InvalidArgVal("User roles (level Extended) are not supported"));
-  }
   return *level;
+}
+
+// The roles a user is given (Extension/Roles): only for level Extended,
+// each one the device has (Core §5.9.4.2).
+Expected<std::vector<std::string>, Fault> AssignedRoles(const tt::User& u, UserLevel level,
+                                                        const UserRoles& roles) {
+  std::vector<std::string> out;
+  if (!u.has_extension()) return out;
+  if (level != UserLevel::kExtended) {
+    if (u.extension().roles_size() == 0) return out;
+    return MakeUnexpected(soap::InvalidArgVal("Roles are given to users of level Extended only"));
+  }
+  for (const std::string& r : u.extension().roles()) {
+    if (!roles.Exists(r)) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("No user role " + r.substr(0, 64), "InvalidUserRole"));
+    }
+    if (std::find(out.begin(), out.end(), r) == out.end()) out.push_back(r);
+  }
+  return out;
 }
 
 Fault CredentialFault(security::CredentialError e, security::UserOperation op) {
@@ -71,10 +87,15 @@ std::optional<Fault> UsernameFault(const std::string& username) {
   return std::nullopt;
 }
 
+// Users of level Administrator, or Extended with the onvif:Administrator role
+// (functionally the same, Core §5.9.4.2).
 std::size_t Administrators(const std::vector<UserAccount>& users) {
   return static_cast<std::size_t>(
-      std::count_if(users.begin(), users.end(),
-                    [](const UserAccount& u) { return u.level == UserLevel::kAdministrator; }));
+      std::count_if(users.begin(), users.end(), [](const UserAccount& u) {
+        return u.level == UserLevel::kAdministrator ||
+               (u.level == UserLevel::kExtended &&
+                std::find(u.roles.begin(), u.roles.end(), "onvif:Administrator") != u.roles.end());
+      }));
 }
 
 // ------------------------------------------------------------------ users
@@ -87,6 +108,10 @@ Expected<tds::GetUsersResponse, Fault> GetUsers(const RequestContext& ctx, const
     user->set_username(u.username);  // never the password (Core §8.4.3)
     user->set_userlevel(soap::FromXmlValue<tt::UserLevel>(security::UserLevelName(u.level))
                             .value_or(tt::UserLevel_User));
+    if (u.level == UserLevel::kExtended) {
+      auto* roles = user->mutable_extension();
+      for (const std::string& r : u.roles) roles->add_roles(r);
+    }
   }
   return r;
 }
@@ -97,6 +122,7 @@ Expected<tds::CreateUsersResponse, Fault> CreateUsers(const RequestContext& ctx,
   if (!sec) return MakeUnexpected(NotConfigurable());
   if (req.user().empty()) return MakeUnexpected(soap::InvalidArgs("No user given"));
   const auto complexity = sec->complexity();
+  const UserRoles roles = sec->roles();
   auto st = sec->ChangeUsers([&](std::vector<UserAccount>& users) -> Status<Fault> {
     std::set<std::string> names;
     for (const auto& u : users) names.insert(u.username);
@@ -112,7 +138,9 @@ Expected<tds::CreateUsersResponse, Fault> CreateUsers(const RequestContext& ctx,
                                  complexity, security::UserOperation::kCreateUsers)) {
         return MakeUnexpected(*f);
       }
-      added.push_back(UserAccount{u.username(), u.password(), *level, false});
+      auto assigned = AssignedRoles(u, *level, roles);
+      if (!assigned) return MakeUnexpected(assigned.error());
+      added.push_back(UserAccount{u.username(), u.password(), *level, false, std::move(*assigned)});
     }
     if (users.size() + added.size() > static_cast<std::size_t>(kMaxUsers)) {
       return MakeUnexpected(soap::ActionFailed(
@@ -158,6 +186,7 @@ Expected<tds::SetUserResponse, Fault> SetUser(const RequestContext& ctx, const t
   if (!sec) return MakeUnexpected(NotConfigurable());
   if (req.user().empty()) return MakeUnexpected(soap::InvalidArgs("No user given"));
   const auto complexity = sec->complexity();
+  const UserRoles roles = sec->roles();
   auto st = sec->ChangeUsers([&](std::vector<UserAccount>& users) -> Status<Fault> {
     std::set<std::string> seen;
     for (const tt::User& u : req.user()) {
@@ -176,6 +205,8 @@ Expected<tds::SetUserResponse, Fault> SetUser(const RequestContext& ctx, const t
       }
       auto level = AssignableLevel(soap::XmlValue(u.userlevel()));
       if (!level) return MakeUnexpected(level.error());
+      auto assigned = AssignedRoles(u, *level, roles);
+      if (!assigned) return MakeUnexpected(assigned.error());
       // Core §8.4.6: an omitted password means "clear it", which we refuse.
       if (auto f = PasswordFault(u.username(), u.has_password() ? &u.password() : nullptr,
                                  complexity, security::UserOperation::kSetUser)) {
@@ -183,6 +214,7 @@ Expected<tds::SetUserResponse, Fault> SetUser(const RequestContext& ctx, const t
       }
       it->level = *level;
       it->password = u.password();
+      it->roles = std::move(*assigned);
     }
     if (Administrators(users) == 0) {
       return MakeUnexpected(
@@ -192,6 +224,50 @@ Expected<tds::SetUserResponse, Fault> SetUser(const RequestContext& ctx, const t
   });
   if (!st) return MakeUnexpected(st.error());
   return tds::SetUserResponse{};
+}
+
+// ------------------------------------------------------------- user roles
+
+Expected<tds::GetUserRolesResponse, Fault> GetUserRoles(const RequestContext& ctx,
+                                                        const tds::GetUserRoles& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  auto listed = ctx.device.security->roles().List(
+      req.has_userrole() ? std::optional<std::string>(req.userrole()) : std::nullopt);
+  if (!listed) return MakeUnexpected(listed.error());
+  tds::GetUserRolesResponse r;
+  for (auto& role : *listed) *r.add_userrole() = std::move(role);
+  return r;
+}
+
+// A function a role may list: "prefix:Operation" of a service the device
+// serves, bound to a handler (not declared unsupported).
+bool Implemented(const RequestContext& ctx, std::string_view function) {
+  const auto colon = function.find(':');
+  if (colon == std::string_view::npos || ctx.services == nullptr) return false;
+  const ServedService* service = ctx.services->Get(std::string(function.substr(0, colon)));
+  if (service == nullptr || !service->Available(ctx)) return false;
+  const std::string_view name = function.substr(colon + 1);
+  return std::any_of(service->operations.begin(), service->operations.end(), [&](const auto& kv) {
+    return kv.second.schema->name == name && kv.second.handler;
+  });
+}
+
+Expected<tds::SetUserRoleResponse, Fault> SetUserRole(const RequestContext& ctx,
+                                                      const tds::SetUserRole& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  auto st = ctx.device.security->SetUserRole(
+      req.userrole(), [&](std::string_view f) { return Implemented(ctx, f); });
+  if (!st) return MakeUnexpected(st.error());
+  return tds::SetUserRoleResponse{};
+}
+
+Expected<tds::DeleteUserRoleResponse, Fault> DeleteUserRole(const RequestContext& ctx,
+                                                            const tds::DeleteUserRole& req) {
+  if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
+  if (auto st = ctx.device.security->DeleteUserRole(req.userrole()); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tds::DeleteUserRoleResponse{};
 }
 
 // ---------------------------------------------------------- access policy
@@ -520,7 +596,10 @@ void BindSecurityOperations(ServiceBinder& b) {
       .Bind("GetAuthFailureWarningOptions", GetAuthFailureWarningOptions)
       .Bind("GetAuthFailureWarningConfiguration", GetAuthFailureWarningConfiguration)
       .Bind("SetAuthFailureWarningConfiguration", SetAuthFailureWarningConfiguration)
-      .Bind("SetHashingAlgorithm", SetHashingAlgorithm);
+      .Bind("SetHashingAlgorithm", SetHashingAlgorithm)
+      .Bind("GetUserRoles", GetUserRoles)
+      .Bind("SetUserRole", SetUserRole)
+      .Bind("DeleteUserRole", DeleteUserRole);
 }
 
 }  // namespace onvifgw::services::device

@@ -44,6 +44,7 @@ Expected<std::string, std::string> MakeBackup(const VirtualDevice& d) {
     user->set_level(u.level);
     user->set_sealed_password(u.sealed_password);
     user->set_fixed(u.fixed);
+    user->set_roles(u.roles);
   }
   auto sealed = d.secrets->Seal(b.SerializeAsString(), AssociatedData(d));
   if (!sealed) return MakeUnexpected(sealed.error());
@@ -66,7 +67,7 @@ Status<RestoreFailure> RestoreBackup(const VirtualDevice& d, std::string_view fi
   for (const auto& s : b.settings()) replace.put.emplace_back(s.key(), s.value());
   replace.users.emplace();
   for (const auto& u : b.users()) {
-    replace.users->push_back({u.username(), u.level(), u.sealed_password(), u.fixed()});
+    replace.users->push_back({u.username(), u.level(), u.sealed_password(), u.fixed(), u.roles()});
   }
   if (auto st = d.state->ResetDevice(d.config.id, replace); !st) {
     log::WriteAbout(log::Level::kError, "device", d.config.id, "restore not stored: " + st.error());

@@ -37,7 +37,14 @@ Expected<UserAccounts, std::string> UserAccounts::Open(const std::vector<store::
       return MakeUnexpected("device " + secrets.device_id() + ": bad level of '" + u.username +
                             "'");
     }
-    users.push_back(UserAccount{u.username, *password, *level, u.fixed});
+    std::vector<std::string> roles;
+    std::string_view rest = u.roles;
+    while (!rest.empty()) {
+      const std::size_t sp = rest.find(' ');
+      if (sp != 0) roles.emplace_back(rest.substr(0, sp));
+      rest = sp == std::string_view::npos ? std::string_view() : rest.substr(sp + 1);
+    }
+    users.push_back(UserAccount{u.username, *password, *level, u.fixed, std::move(roles)});
   }
   return UserAccounts(std::move(users));
 }
@@ -49,7 +56,10 @@ Expected<std::vector<store::StoredUser>, std::string> UserAccounts::Seal(
   for (const UserAccount& u : users) {
     auto sealed = secrets.Seal(SealedName(u.username), u.password);
     if (!sealed) return MakeUnexpected(sealed.error());
-    rows.push_back({u.username, std::string(security::UserLevelName(u.level)), *sealed, u.fixed});
+    std::string roles;
+    for (const auto& r : u.roles) roles += (roles.empty() ? "" : " ") + r;
+    rows.push_back(
+        {u.username, std::string(security::UserLevelName(u.level)), *sealed, u.fixed, roles});
   }
   return rows;
 }

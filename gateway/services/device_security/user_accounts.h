@@ -22,6 +22,8 @@ struct UserAccount {
   std::string password;  ///< in memory only; sealed at rest
   security::UserLevel level = security::UserLevel::kUser;
   bool fixed = false;
+  /// Level Extended: the names of its roles (UserRoles), in the order given.
+  std::vector<std::string> roles = {};
 };
 
 class UserAccounts {

@@ -70,7 +70,9 @@ std::size_t SnapshotCache::fetches() const {
 
 void ServeSnapshot(const RequestContext& ctx, RequestAuthenticator* authenticator,
                    SnapshotCache& cache, std::function<void(http::Response)> respond) {
-  if (auto who = AuthorizeHttp(ctx, authenticator, security::AccessClass::kReadMedia); !who) {
+  if (auto who = AuthorizeHttp(ctx, authenticator, security::AccessClass::kReadMedia,
+                               {"trt:GetSnapshotUri", "tr2:GetSnapshotUri"});
+      !who) {
     return respond(who.error());
   }
   const std::string token = ctx.path.substr(kSnapshotPath.size());

@@ -193,6 +193,9 @@ const std::vector<Case>& Cases() {
     add(Tds("GetAuthFailureWarningConfiguration"));
     add(Tds("SetAuthFailureWarningConfiguration"));
     add(Tds("SetHashingAlgorithm"));
+    add(Tds("SetUserRole"));
+    add(Tds("GetUserRoles", {"SetUserRole"}));
+    add(Tds("DeleteUserRole", {"SetUserRole"}));
 
     // Device: relays (no adapter here: their faults are the answers).
     add(Tds("GetRelayOutputs"));
