@@ -26,6 +26,7 @@
 #include "adapters/simulated/simulated_config.h"
 #include "adapters/simulated/simulated_service.h"
 #include "adapters/simulated/test_stream_server.h"
+#include "loopback_socket.h"
 
 namespace onvifgw::simulated {
 namespace {
@@ -1045,30 +1046,6 @@ TEST(SimulatedServiceTest, ASnapshotOnlyCameraHasOnePictureStreamWithoutUri) {
   EXPECT_FALSE(service.VideoStreamOf("still", "sub").has_value());
 }
 
-// Reads from `fd` until `want` bytes arrived or the peer stops sending.
-std::string ReadAtLeast(int fd, std::size_t want) {
-  std::string got;
-  char buf[8192];
-  while (got.size() < want) {
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n <= 0) break;
-    got.append(buf, static_cast<std::size_t>(n));
-  }
-  return got;
-}
-
-int ConnectTo(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  timeval tv{5, 0};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  return fd;
-}
-
 TEST(MjpegHttpServerTest, StreamsOneJpegPartPerFrameAndRefusesUnknownStreams) {
   std::atomic<int> asked{0};
   MjpegHttpServer server;
@@ -1081,10 +1058,9 @@ TEST(MjpegHttpServerTest, StreamsOneJpegPartPerFrameAndRefusesUnknownStreams) {
       });
   ASSERT_TRUE(port.ok()) << port.error().message;
 
-  int fd = ConnectTo(*port);
-  const std::string request = "GET /cam/s HTTP/1.1\r\nHost: x\r\n\r\n";
-  ASSERT_EQ(::send(fd, request.data(), request.size(), 0), static_cast<ssize_t>(request.size()));
-  std::string got = ReadAtLeast(fd, 300);
+  testing::LoopbackSocket stream(*port);
+  stream.Send("GET /cam/s HTTP/1.1\r\nHost: x\r\n\r\n");
+  std::string got = stream.ReceiveAtLeast(300);
   EXPECT_EQ(got.rfind("HTTP/1.0 200 OK\r\n", 0), 0u) << got;
   EXPECT_NE(got.find("Content-Type: multipart/x-mixed-replace; boundary=frame\r\n"),
             std::string::npos);
@@ -1094,13 +1070,10 @@ TEST(MjpegHttpServerTest, StreamsOneJpegPartPerFrameAndRefusesUnknownStreams) {
             std::string::npos)
       << got;
   EXPECT_NE(got.find("\xFF\xD8 frame 2 \xFF\xD9\r\n"), std::string::npos) << got;
-  ::close(fd);
 
-  fd = ConnectTo(*port);
-  const std::string unknown = "GET /cam/other HTTP/1.1\r\n\r\n";
-  ASSERT_EQ(::send(fd, unknown.data(), unknown.size(), 0), static_cast<ssize_t>(unknown.size()));
-  EXPECT_EQ(ReadAtLeast(fd, 1000).rfind("HTTP/1.0 404 Not Found\r\n", 0), 0u);
-  ::close(fd);
+  testing::LoopbackSocket unknown(*port);
+  unknown.Send("GET /cam/other HTTP/1.1\r\n\r\n");
+  EXPECT_EQ(unknown.ReceiveAtLeast(1000).rfind("HTTP/1.0 404 Not Found\r\n", 0), 0u);
 }
 
 }  // namespace

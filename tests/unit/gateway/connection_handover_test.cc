@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "http/listener.h"
+#include "loopback_socket.h"
 
 namespace onvifgw::http {
 namespace {
@@ -55,24 +56,8 @@ class ConnectionHandoverTest : public ::testing::Test {
     thread_.join();
   }
 
-  int Connect() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(listener_->port());
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    EXPECT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    return fd;
-  }
   static void Send(int fd, const std::string& s) {
     ASSERT_EQ(::send(fd, s.data(), s.size(), MSG_NOSIGNAL), static_cast<ssize_t>(s.size()));
-  }
-  static std::string ReceiveSome(int fd) {
-    char buf[4096];
-    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
   }
 
   boost::asio::io_context io_;
@@ -85,12 +70,12 @@ class ConnectionHandoverTest : public ::testing::Test {
 };
 
 TEST_F(ConnectionHandoverTest, TheNewOwnerGetsTheHeaderWhatFollowedAndAWorkingSocket) {
-  const int client = Connect();
+  testing::LoopbackSocket client(listener_->port());
   // A tunnel's POST: a body length far above the HTTP limit, and the first
   // tunnelled bytes in the same segment as the header.
-  Send(client,
-       "POST /tunnel HTTP/1.0\r\nx-sessioncookie: abc\r\nContent-Type: application/x-tunnel\r\n"
-       "Content-Length: 32767\r\n\r\nREJTQ1JJQkU=");
+  client.Send(
+      "POST /tunnel HTTP/1.0\r\nx-sessioncookie: abc\r\nContent-Type: application/x-tunnel\r\n"
+      "Content-Length: 32767\r\n\r\nREJTQ1JJQkU=");
   auto taken = taken_.get_future();
   ASSERT_EQ(taken.wait_for(std::chrono::seconds(5)), std::future_status::ready);
   HandedOverConnection c = taken.get();
@@ -103,25 +88,23 @@ TEST_F(ConnectionHandoverTest, TheNewOwnerGetsTheHeaderWhatFollowedAndAWorkingSo
   ASSERT_GE(c.fd, 0);
   // The socket is the new owner's alone: both directions work, and HTTP
   // never answered on it.
-  Send(client, "more");
+  client.Send("more");
   char buf[16] = {};
   ASSERT_EQ(::recv(c.fd, buf, 4, MSG_WAITALL), 4);
   EXPECT_EQ(std::string(buf, 4), "more");
   Send(c.fd, "RTSP/1.0 200 OK\r\n\r\n");
-  EXPECT_EQ(ReceiveSome(client), "RTSP/1.0 200 OK\r\n\r\n");
+  EXPECT_EQ(client.ReceiveSome(), "RTSP/1.0 200 OK\r\n\r\n");
   EXPECT_EQ(http_requests_.load(), 0);
   ::close(c.fd);
-  ::close(client);
 }
 
 TEST_F(ConnectionHandoverTest, OtherRequestsStayHttpOnTheSamePort) {
-  const int client = Connect();
-  Send(client, "GET /tunnel HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
-  const std::string reply = ReceiveSome(client);
+  testing::LoopbackSocket client(listener_->port());
+  client.Send("GET /tunnel HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
+  const std::string reply = client.ReceiveSome();
   EXPECT_EQ(reply.rfind("HTTP/1.1 200", 0), 0u) << reply;
   EXPECT_NE(reply.find("GET /tunnel"), std::string::npos) << reply;
   EXPECT_EQ(http_requests_.load(), 1);
-  ::close(client);
 }
 
 }  // namespace

@@ -14,6 +14,7 @@
 
 #include "fake_rtsp_endpoint.h"
 #include "http/rebindable_listener.h"
+#include "loopback_socket.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/network_settings.h"
 #include "soap_test_client.h"
@@ -21,17 +22,7 @@
 namespace onvifgw::services {
 namespace {
 
-// Whether a TCP connection to 127.0.0.1:port is accepted.
-bool Connects(uint16_t port) {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_port = htons(port);
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-  ::close(fd);
-  return ok;
-}
+using onvifgw::testing::Connects;
 
 // A socket listening on a free loopback port (to occupy it), and the port.
 struct BusyPort {
