@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "services/device/device_service.h"
+#include "services/device/firmware_upgrade.h"
 #include "services/device/network_settings.h"
 #include "services/events/camera_events.h"
 #include "services/events/event_service.h"
@@ -62,9 +63,11 @@ Status<std::string> GatewayApp::Start() {
   push_ =
       std::make_unique<services::events::PushDelivery>(services::events::PushDelivery{io_, notify});
 
-  const http::Limits limits{config_.http.max_header_bytes, config_.http.max_body_bytes,
-                            config_.http.read_timeout, config_.http.idle_timeout,
-                            config_.http.max_connections};
+  const http::Limits limits{
+      config_.http.max_header_bytes, config_.http.max_body_bytes,
+      config_.http.read_timeout,     config_.http.idle_timeout,
+      config_.http.max_connections,  std::string(services::device::kFirmwarePathPrefix),
+      config_.http.max_upload_bytes};
   for (const auto& dc : config_.devices) {
     auto identity = store_->IdentityFor(dc.id);
     if (!identity) return MakeUnexpected("device " + dc.id + ": " + identity.error());
@@ -74,8 +77,10 @@ Status<std::string> GatewayApp::Start() {
     dev->identity = *identity;
     dev->state = store_.get();
     dev->secrets = secrets_.get();
-    restore_tickets_.push_back(std::make_unique<services::device::RestoreTickets>());
+    restore_tickets_.push_back(std::make_unique<services::device::UploadTickets>());
     dev->restore_tickets = restore_tickets_.back().get();
+    restore_tickets_.push_back(std::make_unique<services::device::UploadTickets>());
+    dev->firmware_tickets = restore_tickets_.back().get();
     dev->discovery_enabled = config_.discovery.enabled;
     auto scopes = std::make_unique<services::device::DiscoverySettings>(
         dc.id, services::FixedScopes(dev->config, dev->config.hardware), store_.get());

@@ -63,7 +63,7 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::device::DateTimeSettings>> date_time_;
   std::vector<std::unique_ptr<services::device::GeoLocationSettings>> geo_location_;
   std::vector<std::unique_ptr<services::device::StorageConfigurations>> storage_;
-  std::vector<std::unique_ptr<services::device::RestoreTickets>> restore_tickets_;
+  std::vector<std::unique_ptr<services::device::UploadTickets>> restore_tickets_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;

@@ -1,6 +1,7 @@
 #include "adapters/simulated/simulated_camera.h"
 
 #include <algorithm>
+#include <ctime>
 
 #include "adapters/simulated/video_streams.h"
 
@@ -9,7 +10,7 @@ namespace onvifgw::simulated {
 namespace v1 = onvifgw::adapter::v1;
 
 SimulatedCamera::SimulatedCamera(CameraConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock) {
+    : config_(std::move(config)), clock_(clock), firmware_(config_.firmware) {
   RestoreDefaults();
 }
 
@@ -62,6 +63,41 @@ void SimulatedCamera::SetTime(std::chrono::system_clock::time_point utc,
   if (!posix_timezone.empty()) {
     posix_timezone_ = posix_timezone;
   }
+}
+
+std::string SimulatedCamera::Firmware() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return firmware_;
+}
+
+void SimulatedCamera::InstallFirmware(const std::string& version) {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    firmware_ = version;
+    ++facts_generation_;
+  }
+  Log("firmware " + version + " installed");
+}
+
+uint64_t SimulatedCamera::FactsGeneration() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return facts_generation_;
+}
+
+void SimulatedCamera::Log(const std::string& line) {
+  const std::time_t t = std::chrono::system_clock::to_time_t(Time().utc);
+  std::tm tm{};
+  gmtime_r(&t, &tm);
+  char stamp[32];
+  std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ ", &tm);
+  std::lock_guard<std::mutex> lock(mutex_);
+  log_.push_back(stamp + line);
+  while (log_.size() > kMaxLogLines) log_.pop_front();
+}
+
+std::vector<std::string> SimulatedCamera::LogLines() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return {log_.begin(), log_.end()};
 }
 
 void SimulatedCamera::BeginReboot(std::chrono::steady_clock::duration downtime) {

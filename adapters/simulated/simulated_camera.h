@@ -1,6 +1,8 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -46,6 +48,21 @@ class SimulatedCamera {
   /// back as a new camera has them (a factory default).
   void RestoreDefaults();
 
+  /// The firmware the camera runs: the config's until an upgrade installs
+  /// another (a factory default keeps it).
+  std::string Firmware() const;
+  /// Installs `version`; the facts the gateway cached change with it.
+  void InstallFirmware(const std::string& version);
+  /// Counts the changes of what the gateway caches (firmware so far): an
+  /// event stream sends FactsChanged when it sees a new value.
+  uint64_t FactsGeneration() const;
+
+  /// The camera's own log (GetSystemLog): what happened to it, oldest first,
+  /// each line stamped with the camera's clock; the last kMaxLogLines.
+  static constexpr std::size_t kMaxLogLines = 256;
+  void Log(const std::string& line);
+  std::vector<std::string> LogLines() const;
+
   /// Starts a reboot that lasts `downtime` from now.
   void BeginReboot(std::chrono::steady_clock::duration downtime);
 
@@ -88,8 +105,11 @@ class SimulatedCamera {
   std::string posix_timezone_ = "UTC0";
   bool ntp_synchronized_ = true;
   std::chrono::steady_clock::time_point rebooting_until_{};
-  std::string ir_lamp_;  // Guarded by mutex_: "On", "Off" or "Auto".
-  std::string wiper_;    // Guarded by mutex_: "On" or "Off".
+  std::string ir_lamp_;            // Guarded by mutex_: "On", "Off" or "Auto".
+  std::string wiper_;              // Guarded by mutex_: "On" or "Off".
+  std::string firmware_;           // Guarded by mutex_.
+  uint64_t facts_generation_ = 0;  // Guarded by mutex_.
+  std::deque<std::string> log_;    // Guarded by mutex_.
 
   struct RelayState {
     onvifgw::adapter::v1::RelayOutput settings;            // `active` unused: derived below

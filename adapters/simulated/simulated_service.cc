@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/sdk/logger.h"
+#include "adapters/simulated/firmware_image.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
 #include "adapters/simulated/video_streams.h"
@@ -165,6 +166,8 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_video_encoder_configuration(true);
     capabilities->set_factory_default(true);
     capabilities->set_auxiliary_commands(true);
+    capabilities->set_firmware_upgrade(true);
+    capabilities->set_system_log(true);
     for (const std::string& command : SimulatedCamera::AuxiliaryCommands()) {
       description->add_auxiliary_commands(command);
     }
@@ -185,7 +188,7 @@ grpc::Status SimulatedService::GetDeviceInformation(grpc::ServerContext* /*conte
   std::snprintf(serial, sizeof(serial), "SIM%08X", Fnv1a(config.id));
   response->set_manufacturer(config.manufacturer);
   response->set_model(config.model);
-  response->set_firmware_version(config.firmware);
+  response->set_firmware_version(camera->Firmware());
   response->set_serial_number(serial);
   response->set_hardware_id(config.model + "-HW1");
   return grpc::Status::OK;
@@ -226,6 +229,8 @@ grpc::Status SimulatedService::SetSystemTime(grpc::ServerContext* /*context*/,
   auto time = system_clock::time_point(std::chrono::duration_cast<system_clock::duration>(
       std::chrono::seconds(utc.seconds()) + std::chrono::nanoseconds(utc.nanos())));
   camera->SetTime(time, timezone);
+  camera->Log("clock set to " + google::protobuf::util::TimeUtil::ToString(utc) +
+              (timezone.empty() ? "" : " TZ=" + timezone));
   adapter_sdk::LogInfo("camera ", camera->config().id, ": clock set to ",
                        google::protobuf::util::TimeUtil::ToString(utc),
                        timezone.empty() ? "" : " TZ=", timezone);
@@ -239,6 +244,7 @@ grpc::Status SimulatedService::Reboot(grpc::ServerContext* /*context*/,
   if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
     return status;
   }
+  camera->Log("rebooting");
   camera->BeginReboot(kRebootDowntime);
   adapter_sdk::LogInfo("camera ", camera->config().id, ": rebooting for ", kRebootDowntime.count(),
                        " s");
@@ -262,6 +268,7 @@ grpc::Status SimulatedService::SendAuxiliaryCommand(grpc::ServerContext* /*conte
                                                     Quote(request->command().substr(0, 128))};
   }
   adapter_sdk::LogInfo("camera ", camera->config().id, ": ", *state);
+  camera->Log(*state);
   response->set_response(*state);
   return grpc::Status::OK;
 }
@@ -275,6 +282,7 @@ grpc::Status SimulatedService::FactoryDefault(grpc::ServerContext* /*context*/,
   }
   // A simulated camera has nothing a soft reset would keep: both restore all.
   camera->RestoreDefaults();
+  camera->Log(request->hard() ? "hard factory default" : "soft factory default");
   adapter_sdk::LogInfo("camera ", camera->config().id, ": ", request->hard() ? "hard" : "soft",
                        " factory default");
   FillVideoSources(*camera, response->mutable_video_sources());
@@ -461,7 +469,56 @@ grpc::Status SimulatedService::SetRelayOutputState(grpc::ServerContext* /*contex
   }
   adapter_sdk::LogInfo("camera ", camera->config().id, ": relay ", request->relay_id(), " ",
                        request->active() ? "activated" : "deactivated");
+  camera->Log("relay " + request->relay_id() + (request->active() ? " activated" : " deactivated"));
   *response = *camera->Relay(request->relay_id());
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::UpgradeFirmware(grpc::ServerContext* /*context*/,
+                                               grpc::ServerReader<v1::FirmwareChunk>* reader,
+                                               v1::FirmwareUpgradeResponse* response) {
+  v1::FirmwareChunk chunk;
+  if (!reader->Read(&chunk)) return {grpc::StatusCode::INVALID_ARGUMENT, "no image was sent"};
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(chunk.camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  if (chunk.total_size() > kMaxFirmwareBytes) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "the image is larger than the camera takes"};
+  }
+  std::string image;
+  image.reserve(static_cast<std::size_t>(chunk.total_size()));
+  do {
+    if (image.size() + chunk.data().size() > kMaxFirmwareBytes) {
+      return {grpc::StatusCode::INVALID_ARGUMENT, "the image is larger than the camera takes"};
+    }
+    image += chunk.data();
+  } while (reader->Read(&chunk));
+  auto version = ParseFirmwareImage(image, camera->config().model);
+  if (!version) {
+    adapter_sdk::LogWarn("camera ", camera->config().id,
+                         ": firmware refused: ", version.error().message);
+    camera->Log("firmware refused: " + version.error().message);
+    return {grpc::StatusCode::INVALID_ARGUMENT, version.error().message};
+  }
+  camera->InstallFirmware(*version);
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": firmware ", *version, " installed (",
+                       image.size(), " bytes); rebooting for ", kRebootDowntime.count(), " s");
+  camera->Log("rebooting");
+  camera->BeginReboot(kRebootDowntime);
+  stream_wakeup_.notify_all();
+  response->set_firmware_version(*version);
+  response->set_expected_downtime_seconds(static_cast<uint32_t>(kRebootDowntime.count()));
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::GetSystemLog(grpc::ServerContext* /*context*/,
+                                            const v1::CameraRef* request, v1::CameraLog* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  for (std::string& line : camera->LogLines()) response->add_lines(std::move(line));
   return grpc::Status::OK;
 }
 
@@ -487,6 +544,9 @@ grpc::Status SimulatedService::StreamEvents(grpc::ServerContext* context,
   // What this stream last told about each camera; empty: nothing yet, or since it rebooted.
   // Each camera's current state is sent first, then every change.
   std::vector<std::optional<bool>> sent(selected.size());
+  // The facts generation each camera had when the stream began or last said FactsChanged.
+  std::vector<uint64_t> facts_told(selected.size());
+  for (size_t i = 0; i < selected.size(); ++i) facts_told[i] = selected[i]->FactsGeneration();
   std::unique_lock<std::mutex> lock(stream_mutex_);
   while (!shutting_down_) {
     if (context->IsCancelled()) {
@@ -501,6 +561,19 @@ grpc::Status SimulatedService::StreamEvents(grpc::ServerContext* context,
         sent[i].reset();
         wake = std::min(wake, rebooting_until);
         continue;
+      }
+      if (const uint64_t generation = selected[i]->FactsGeneration(); generation != facts_told[i]) {
+        v1::Event changed;
+        changed.set_camera_id(selected[i]->config().id);
+        *changed.mutable_time() = ToTimestamp(selected[i]->Time().utc);
+        changed.mutable_facts_changed();
+        lock.unlock();
+        const bool written = writer->Write(changed);
+        lock.lock();
+        if (!written) {
+          return {grpc::StatusCode::CANCELLED, "client went away"};
+        }
+        facts_told[i] = generation;
       }
       if (sent[i] == active) {
         continue;

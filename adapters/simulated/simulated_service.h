@@ -98,6 +98,12 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status SetRelayOutputState(grpc::ServerContext* context,
                                    const onvifgw::adapter::v1::SetRelayOutputStateRequest* request,
                                    onvifgw::adapter::v1::RelayOutput* response) override;
+  grpc::Status UpgradeFirmware(grpc::ServerContext* context,
+                               grpc::ServerReader<onvifgw::adapter::v1::FirmwareChunk>* reader,
+                               onvifgw::adapter::v1::FirmwareUpgradeResponse* response) override;
+  grpc::Status GetSystemLog(grpc::ServerContext* context,
+                            const onvifgw::adapter::v1::CameraRef* request,
+                            onvifgw::adapter::v1::CameraLog* response) override;
   grpc::Status StreamEvents(grpc::ServerContext* context,
                             const onvifgw::adapter::v1::StreamEventsRequest* request,
                             grpc::ServerWriter<onvifgw::adapter::v1::Event>* writer) override;

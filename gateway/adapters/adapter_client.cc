@@ -205,6 +205,74 @@ void AdapterClient::ApplyVideoEncoderConfiguration(
         }));
 }
 
+namespace {
+
+// Streams one firmware image through the callback API: a chunk at a time,
+// the next one written when the last is done; deletes itself at the end.
+class FirmwareUpload final : public grpc::ClientWriteReactor<v1::FirmwareChunk> {
+ public:
+  FirmwareUpload(std::shared_ptr<v1::Adapter::Stub> stub, const std::string& camera_id,
+                 std::string image, std::chrono::seconds deadline,
+                 CameraAdapter::Done<v1::FirmwareUpgradeResponse> done)
+      : stub_(std::move(stub)), image_(std::move(image)), done_(std::move(done)) {
+    ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
+    chunk_.set_camera_id(camera_id);
+    chunk_.set_total_size(image_.size());
+  }
+  void Start() {
+    stub_->async()->UpgradeFirmware(&ctx_, &response_, this);
+    WriteNext();
+    StartCall();
+  }
+  void OnWriteDone(bool ok) override {
+    if (!ok) return;  // the call failed; OnDone says why
+    WriteNext();
+  }
+  void OnDone(const grpc::Status& status) override {
+    done_(status, response_);
+    delete this;
+  }
+
+ private:
+  void WriteNext() {
+    if (sent_ > 0 && sent_ >= image_.size()) {
+      StartWritesDone();
+      return;
+    }
+    const std::size_t n = std::min(AdapterClient::kFirmwareChunkBytes, image_.size() - sent_);
+    if (sent_ > 0) {
+      chunk_.clear_camera_id();
+      chunk_.clear_total_size();
+    }
+    chunk_.set_data(image_.substr(sent_, n));
+    sent_ += n;
+    if (n == 0) sent_ = 1;  // an empty image: one empty chunk, then done
+    StartWrite(&chunk_);
+  }
+
+  std::shared_ptr<v1::Adapter::Stub> stub_;
+  std::string image_;
+  CameraAdapter::Done<v1::FirmwareUpgradeResponse> done_;
+  grpc::ClientContext ctx_;
+  v1::FirmwareChunk chunk_;
+  v1::FirmwareUpgradeResponse response_;
+  std::size_t sent_ = 0;
+};
+
+}  // namespace
+
+void AdapterClient::UpgradeFirmware(const std::string& camera_id, std::string image,
+                                    Done<v1::FirmwareUpgradeResponse> done) {
+  (new FirmwareUpload(stub(), camera_id, std::move(image), kFirmwareDeadline, std::move(done)))
+      ->Start();
+}
+
+void AdapterClient::GetSystemLog(const std::string& camera_id, Done<v1::CameraLog> done) {
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  Unary(&v1::Adapter::Stub::async_interface::GetSystemLog, std::move(ref), std::move(done));
+}
+
 void AdapterClient::ChangeCachedCamera(const std::string& camera_id,
                                        const std::function<void(CameraFacts&)>& change) {
   std::lock_guard lock(mu_);
@@ -247,8 +315,12 @@ void AdapterClient::StartEvents(std::function<void(const v1::Event&)> sink) {
     v1::Event ev;
     while (reader->Read(&ev)) {
       if (ev.has_facts_changed()) {
-        log::Info("adapter", id_ + ": facts changed, refreshing the cache");
-        if (auto st = Refresh(); !st) log::Warn("adapter", id_ + ": " + st.error());
+        if (auto st = Refresh(); !st) {
+          log::Warn("adapter",
+                    id_ + ": facts changed, but the cache was not refreshed: " + st.error());
+        } else {
+          log::Info("adapter", id_ + ": facts changed, cache refreshed");
+        }
       }
       if (sink) sink(ev);
     }

@@ -69,6 +69,15 @@ class AdapterClient final : public CameraAdapter {
   void GetSnapshot(v1::SnapshotRequest request, Done<v1::Snapshot> done) override;
   void ApplyVideoEncoderConfiguration(v1::ApplyVideoEncoderConfigurationRequest request,
                                       Done<v1::VideoStream> done) override;
+  /// With kFirmwareDeadline rather than the call deadline: an image of tens
+  /// of MiB takes longer than a camera command.
+  void UpgradeFirmware(const std::string& camera_id, std::string image,
+                       Done<v1::FirmwareUpgradeResponse> done) override;
+  void GetSystemLog(const std::string& camera_id, Done<v1::CameraLog> done) override;
+
+  static constexpr std::chrono::seconds kFirmwareDeadline{300};
+  /// Bytes per FirmwareChunk.
+  static constexpr std::size_t kFirmwareChunkBytes = 64 * 1024;
 
   /// Reads StreamEvents on a thread of its own until StopEvents(); a
   /// FactsChanged event triggers Refresh(); every event goes to `sink`.

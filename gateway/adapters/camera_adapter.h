@@ -77,6 +77,13 @@ class CameraAdapter {
   /// stream before `done` runs, so the next read sees the new values.
   virtual void ApplyVideoEncoderConfiguration(v1::ApplyVideoEncoderConfigurationRequest request,
                                               Done<v1::VideoStream> done) = 0;
+  /// Sends `image` to the camera as new firmware (capability
+  /// firmware_upgrade), in chunks; INVALID_ARGUMENT when the camera refuses
+  /// the image.
+  virtual void UpgradeFirmware(const std::string& camera_id, std::string image,
+                               Done<v1::FirmwareUpgradeResponse> done) = 0;
+  /// The camera's own log (capability system_log).
+  virtual void GetSystemLog(const std::string& camera_id, Done<v1::CameraLog> done) = 0;
 };
 
 }  // namespace onvifgw::adapters

@@ -240,12 +240,16 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     ExpectMap(h, "http");
     OnlyKeys(h, "http",
              {"max_header_bytes", "max_body_bytes", "read_timeout_ms", "idle_timeout_ms",
-              "max_connections"});
+              "max_connections", "max_upload_bytes"});
     if (h["max_header_bytes"]) {
       g.http.max_header_bytes = Integer(h["max_header_bytes"], "max_header_bytes", 1024, 65536);
     }
     if (h["max_body_bytes"]) {
       g.http.max_body_bytes = Integer(h["max_body_bytes"], "max_body_bytes", 1024, 16 << 20);
+    }
+    if (h["max_upload_bytes"]) {
+      g.http.max_upload_bytes =
+          Integer(h["max_upload_bytes"], "max_upload_bytes", 1024, std::int64_t{1} << 30);
     }
     if (h["read_timeout_ms"]) {
       g.http.read_timeout =

@@ -86,6 +86,8 @@ struct HttpLimits {
   std::chrono::milliseconds read_timeout{10000};
   std::chrono::milliseconds idle_timeout{60000};
   std::size_t max_connections = 64;  ///< per virtual device
+  /// Largest firmware image POSTed to a StartFirmwareUpgrade upload URI.
+  std::size_t max_upload_bytes = 64u << 20;
 };
 
 struct SecurityConfig {

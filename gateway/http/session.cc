@@ -68,11 +68,14 @@ void Session::OnHeader(beast::error_code ec) {
   // Before the body limit: a tunnel's POST announces a large body that is
   // really an endless stream.
   if (HandedOver()) return;
-  if (parser_->content_length() && *parser_->content_length() > limits_.max_body_bytes) {
+  const bool upload =
+      !limits_.upload_prefix.empty() && parser_->get().target().starts_with(limits_.upload_prefix);
+  const std::size_t limit = upload ? limits_.max_upload_bytes : limits_.max_body_bytes;
+  if (parser_->content_length() && *parser_->content_length() > limit) {
     return SendError(413, "Request body too large", true);
   }
-  parser_->body_limit(limits_.max_body_bytes);  // a chunked body, as it arrives
-  stream_.expires_after(limits_.read_timeout);
+  parser_->body_limit(limit);  // a chunked body, as it arrives
+  stream_.expires_after(upload ? limits_.upload_timeout : limits_.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
       [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });

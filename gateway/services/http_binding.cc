@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "core/log.h"
+#include "services/device/firmware_upgrade.h"
 #include "services/device/system_backup.h"
 #include "services/device/system_information.h"
 #include "services/http_authorization.h"
@@ -69,7 +70,8 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
     return respond(std::move(r));
   }
   if (req.method != "POST") return respond(MethodNotAllowed("POST"));
-  auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kUnrecoverable);
+  auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kUnrecoverable,
+                           {"tds:StartSystemRestore"});
   if (!who) return respond(who.error());
   // Core §8.3.5 names application/octetstream; the registered type is accepted too.
   std::string type(req.content_type.substr(0, req.content_type.find(';')));
@@ -141,6 +143,10 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
       if (!who) return respond(who.error());
       respond(http::Response{200, "text/plain; charset=utf-8", text(device), {}});
       return;
+    }
+    if (path.rfind(device::kFirmwarePathPrefix, 0) == 0) {
+      return device::ServeFirmwareUpload(ctx, endpoint.authenticator(), req.content_type, req.body,
+                                         std::move(respond));
     }
     if (path == device::kBackupPath || path.rfind(device::kRestorePathPrefix, 0) == 0) {
       return ServeBackupOrRestore(ctx, endpoint, req, std::move(respond));

@@ -32,7 +32,7 @@ class DateTimeSettings;
 class DiscoverySettings;
 class GeoLocationSettings;
 class NetworkSettings;
-class RestoreTickets;
+class UploadTickets;
 class StorageConfigurations;
 }  // namespace device
 namespace media {
@@ -65,7 +65,10 @@ struct VirtualDevice {
   const security::SecretBox* secrets = nullptr;
   /// The device's pending StartSystemRestore uploads (with `state` and
   /// `secrets`: backup and restore are offered).
-  device::RestoreTickets* restore_tickets = nullptr;
+  device::UploadTickets* restore_tickets = nullptr;
+  /// The device's pending StartFirmwareUpgrade uploads; nullptr: firmware
+  /// upgrade is not offered.
+  device::UploadTickets* firmware_tickets = nullptr;
   /// Whether the gateway runs WS-Discovery at all (config discovery.enabled);
   /// false: DiscoveryNotSupported, and SetDiscoveryMode is not offered.
   bool discovery_enabled = true;

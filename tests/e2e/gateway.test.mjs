@@ -3,6 +3,7 @@
 // it), by raw SOAP, and by WS-Discovery; then crash recovery.
 
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -202,6 +203,59 @@ describe('gateway with two simulated cameras', () => {
     assert.equal(info.status, 200);
     assert.match(info.body.toString(), /^ONVIF gateway support information/);
     await ok(`<tds:SetHostname><tds:Name>${hostname}</tds:Name></tds:SetHostname>`);
+  });
+
+  test('StartFirmwareUpgrade: the image goes to the camera, which refuses a foreign one (415) and reboots into a good one', async () => {
+    const [first] = cfg.ports;
+    // The simulated camera's image format (adapters/simulated/README.md).
+    const image = (model, version, payload = 'payload') => {
+      const body = Buffer.from(`ONVIFGW-SIMULATED-FIRMWARE\nmodel: ${model}\nversion: ${version}\n\n${payload}`);
+      return Buffer.concat([body, crypto.createHash('sha256').update(body).digest()]);
+    };
+    const start = async () => {
+      const r = await soapOk(first, '<tds:StartFirmwareUpgrade/>');
+      assert.match(r, /<tds:UploadDelay>PT0S<\/tds:UploadDelay><tds:ExpectedDownTime>PT120S</);
+      return r.match(/<tds:UploadUri>([^<]+)</)[1];
+    };
+    assert.match(await soapOk(first, '<tds:GetServiceCapabilities/>'), /HttpFirmwareUpgrade="true"/);
+    const firmwareOf = async () =>
+      (await soapOk(first, '<tds:GetDeviceInformation/>')).match(/<tds:FirmwareVersion>([^<]+)</)[1];
+    const before = await firmwareOf();
+
+    let uri = await start();
+    assert.match(uri, new RegExp(`^http://127.0.0.1:${first}/onvif/system/firmware/[0-9A-F]{32}$`));
+    assert.equal((await httpPost(uri, image('SIM-1000', '9.9'))).status, 401);
+    const wrongType = await httpPost(uri, image('SIM-1000', '9.9'), { auth: ADMIN, contentType: 'text/plain' });
+    assert.equal(wrongType.status, 415);
+    const garbage = await httpPost(uri, Buffer.from('not firmware'), { auth: ADMIN, contentType: 'application/octet-stream' });
+    assert.equal(garbage.status, 415, String(garbage.body));
+    assert.match(String(garbage.body), /not a firmware image/);
+    // One upload per URI.
+    assert.equal((await httpPost(uri, image('SIM-1000', '9.9'), { auth: ADMIN })).status, 404);
+    uri = await start();
+    const foreign = await httpPost(uri, image('OTHER-200', '9.9'), { auth: ADMIN });
+    assert.equal(foreign.status, 415);
+    assert.match(String(foreign.body), /model/);
+    uri = await start();
+    const damaged = image('SIM-1000', '9.9');
+    damaged[damaged.length - 40] ^= 1;
+    assert.equal((await httpPost(uri, damaged, { auth: ADMIN })).status, 415);
+    assert.equal(await firmwareOf(), before);
+
+    const refreshed = gw.lines.filter((l) => /facts changed, cache refreshed/.test(l)).length;
+    uri = await start();
+    const good = await httpPost(uri, image('SIM-1000', '2.0.0-e2e', 'x'.repeat(300 * 1024)), { auth: ADMIN, timeoutMs: 20000 });
+    assert.equal(good.status, 200, String(good.body));
+    assert.match(String(good.body), /Firmware 2\.0\.0-e2e installed/);
+    // Back from its reboot, the camera says its facts changed; the gateway re-reads them.
+    await gw.waitFor(/facts changed, cache refreshed/, { nth: refreshed + 1, timeoutMs: 15000 });
+    assert.equal(await firmwareOf(), '2.0.0-e2e');
+    const log = await soapOk(first, '<tds:GetSystemLog><tds:LogType>System</tds:LogType></tds:GetSystemLog>');
+    assert.match(log, /--- the log of camera /);
+    assert.match(log, /firmware refused: the image is for model/);
+    assert.match(log, /firmware 2\.0\.0-e2e installed/);
+    assert.match(await soapOk(first, '<tds:GetSystemLog><tds:LogType>Access</tds:LogType></tds:GetSystemLog>'),
+      /firmware 2\.0\.0-e2e installed; the camera restarts/);
   });
 
   test('backup from SystemBackupUri, restore through StartSystemRestore; anything else is a 415 and changes nothing', async () => {

@@ -8,6 +8,7 @@
 #include "services/device/date_time_operations.h"
 #include "services/device/discovery_operations.h"
 #include "services/device/factory_default_operations.h"
+#include "services/device/firmware_upgrade.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/interface_operations.h"
 #include "services/device/io_operations.h"
@@ -106,7 +107,8 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_systembackup(false);
   // GetSystemLog and GetSystemSupportInformation, and both as downloads.
   sys->set_systemlogging(true);
-  sys->set_httpfirmwareupgrade(false);
+  // StartFirmwareUpgrade, where the camera takes firmware through its adapter.
+  sys->set_httpfirmwareupgrade(FirmwareUpgradeOffered(ctx.device));
   // The backup download (GetSystemUris) and StartSystemRestore.
   sys->set_httpsystembackup(BackupOffered(ctx.device));
   sys->set_httpsystemlogging(true);
@@ -142,7 +144,7 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   sys->set_remotediscovery(false);
   sys->set_systembackup(false);
   sys->set_systemlogging(true);
-  sys->set_firmwareupgrade(false);
+  sys->set_firmwareupgrade(FirmwareUpgradeOffered(ctx.device));
   auto* v = sys->add_supportedversions();
   v->set_major(kVersionMajor);
   v->set_minor(kVersionMinor);
@@ -307,14 +309,21 @@ void Serve(ServiceRegistry& registry) {
   BindFactoryDefaultOperations(b);
   BindSystemInformationOperations(b);
   BindSystemBackupOperations(b);
+  BindFirmwareUpgradeOperations(b);
   // What the device does not offer, and why: the fault says it, the
   // capabilities above do not claim it, and operations_table_test prints it.
   b.Unsupported(
        "files travel as MTOM attachments, which the gateway does not offer: the backup is "
        "downloaded from GetSystemUris' SystemBackupUri and restored with StartSystemRestore",
        {"GetSystemBackup", "RestoreSystem"})
-      .Unsupported("the gateway offers no firmware upgrade for a device yet",
-                   {"UpgradeSystemFirmware", "StartFirmwareUpgrade", "UpgradeFirmware"})
+      .Unsupported(
+          "the firmware travels as an MTOM attachment, which the gateway does not "
+          "offer: StartFirmwareUpgrade uploads it over HTTP",
+          {"UpgradeSystemFirmware"})
+      .Unsupported(
+          "cloud firmware upgrade needs a management cloud service (MCS), which the "
+          "gateway does not use: StartFirmwareUpgrade uploads firmware over HTTP",
+          {"UpgradeFirmware"})
       .Unsupported(
           "remote discovery through a discovery proxy was removed from the ONVIF Core "
           "specification in release 2.6.1 (Core, appendix Deprecated Interfaces)",

@@ -81,7 +81,7 @@ Status<RestoreFailure> RestoreBackup(const VirtualDevice& d, std::string_view fi
   return {};
 }
 
-std::string RestoreTickets::Issue() {
+std::string UploadTickets::Issue() {
   std::string ticket = store::RandomHex(16);
   const auto now = std::chrono::steady_clock::now();
   std::lock_guard lock(mu_);
@@ -90,7 +90,7 @@ std::string RestoreTickets::Issue() {
   return ticket;
 }
 
-bool RestoreTickets::Redeem(const std::string& ticket) {
+bool UploadTickets::Redeem(const std::string& ticket) {
   std::lock_guard lock(mu_);
   auto it = expiry_.find(ticket);
   if (it == expiry_.end()) return false;

@@ -43,9 +43,9 @@ enum class RestoreFailure {
 /// Restores `file`; nothing changes unless it succeeds.
 Status<RestoreFailure> RestoreBackup(const VirtualDevice& device, std::string_view file);
 
-/// The one-time upload URIs of one device's StartSystemRestore: a ticket is
+/// One-time upload URIs (StartSystemRestore, StartFirmwareUpgrade): a ticket is
 /// valid for kLifetime and one upload. Thread-safe.
-class RestoreTickets {
+class UploadTickets {
  public:
   static constexpr std::chrono::seconds kLifetime{300};
 

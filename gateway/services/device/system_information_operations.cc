@@ -11,13 +11,37 @@ namespace tds = ::onvifgw::onvif::tds;
 namespace tt = ::onvifgw::onvif::tt;
 using soap::Fault;
 
-Expected<tds::GetSystemLogResponse, Fault> GetSystemLog(const RequestContext& ctx,
-                                                        const tds::GetSystemLog& req) {
-  tds::GetSystemLogResponse r;
-  r.mutable_systemlog()->set_string(SystemLogText(
-      ctx.device,
-      req.logtype() == tt::SystemLogType_Access ? SystemLogKind::kAccess : SystemLogKind::kSystem));
-  return r;
+// Whether the device's camera hands out its own log through its adapter.
+bool CameraKeepsALog(const VirtualDevice& d) {
+  if (d.adapter == nullptr || !d.adapter->available()) return false;
+  auto facts = d.adapter->facts();
+  const adapters::CameraFacts* cam = facts ? facts->Camera(d.config.camera) : nullptr;
+  return cam != nullptr && cam->description.capabilities().system_log();
+}
+
+// The System log: the gateway's lines about the device, then the camera's
+// own log where its adapter has one (a camera that cannot be read says so
+// in a line; the gateway's lines are answered either way).
+void GetSystemLog(const RequestContext& ctx, const tds::GetSystemLog& req, Completion done) {
+  const bool access = req.logtype() == tt::SystemLogType_Access;
+  std::string text =
+      SystemLogText(ctx.device, access ? SystemLogKind::kAccess : SystemLogKind::kSystem);
+  if (access || !CameraKeepsALog(ctx.device)) {
+    tds::GetSystemLogResponse r;
+    r.mutable_systemlog()->set_string(std::move(text));
+    return done(Ok(std::move(r)));
+  }
+  const std::string camera = ctx.device.config.camera;
+  ctx.device.adapter->GetSystemLog(
+      camera, [text = std::move(text), camera, done = std::move(done)](
+                  const grpc::Status& st, const adapters::v1::CameraLog& log) mutable {
+        text += "--- the log of camera " + camera + " ---\n";
+        if (!st.ok()) text += "(not available: " + st.error_message() + ")\n";
+        for (const std::string& line : log.lines()) text += line + "\n";
+        tds::GetSystemLogResponse r;
+        r.mutable_systemlog()->set_string(std::move(text));
+        done(Ok(std::move(r)));
+      });
 }
 
 Expected<tds::GetSystemSupportInformationResponse, Fault> GetSystemSupportInformation(

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "adapter/v1/adapter.grpc.pb.h"
+#include "adapters/simulated/firmware_image.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
 #include "adapters/simulated/mjpeg_http_server.h"
@@ -378,6 +379,92 @@ TEST_F(SimulatedAdapterTest, RebootMakesCameraUnavailableForTwoSeconds) {
   EXPECT_EQ(DeviceInfo("cam-1", &info).error_code(), grpc::StatusCode::UNAVAILABLE);
   fake_clock_.Advance(milliseconds(2));
   EXPECT_TRUE(DeviceInfo("cam-1", &info).ok());
+}
+
+// Sends `image` to UpgradeFirmware in chunks of `chunk` bytes.
+grpc::Status Upgrade(v1::Adapter::Stub& stub, const std::string& camera_id,
+                     const std::string& image, v1::FirmwareUpgradeResponse* response,
+                     std::size_t chunk = 1000) {
+  grpc::ClientContext context;
+  auto writer = stub.UpgradeFirmware(&context, response);
+  for (std::size_t pos = 0; pos == 0 || pos < image.size(); pos += chunk) {
+    v1::FirmwareChunk c;
+    if (pos == 0) {
+      c.set_camera_id(camera_id);
+      c.set_total_size(image.size());
+    }
+    c.set_data(image.substr(pos, chunk));
+    if (!writer->Write(c)) break;
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+TEST(FirmwareImageTest, OnlyAnIntactImageForTheModelIsAccepted) {
+  const std::string good = MakeFirmwareImage("SIM-1000", "2.1.0", std::string(5000, 'x'));
+  auto version = ParseFirmwareImage(good, "SIM-1000");
+  ASSERT_TRUE(version.ok()) << version.error().message;
+  EXPECT_EQ(*version, "2.1.0");
+  EXPECT_NE(ParseFirmwareImage(good, "SIM-2000").error().message.find("for model \"SIM-1000\""),
+            std::string::npos);
+  std::string flipped = good;
+  flipped[100] ^= 1;
+  EXPECT_NE(ParseFirmwareImage(flipped, "SIM-1000").error().message.find("damaged"),
+            std::string::npos);
+  EXPECT_FALSE(ParseFirmwareImage(good.substr(0, good.size() - 1), "SIM-1000").ok());
+  EXPECT_FALSE(ParseFirmwareImage("MZ\x90\x00 an executable", "SIM-1000").ok());
+  EXPECT_FALSE(ParseFirmwareImage(MakeFirmwareImage("SIM-1000", "two words", ""), "SIM-1000").ok());
+  EXPECT_FALSE(ParseFirmwareImage(MakeFirmwareImage("SIM-1000", "", ""), "SIM-1000").ok());
+}
+
+TEST_F(SimulatedAdapterTest, UpgradeFirmwareInstallsAGoodImageRebootsAndSaysFactsChanged) {
+  StartWithFakeClock();
+  grpc::ClientContext events_context;
+  events_context.set_deadline(system_clock::now() + seconds(10));
+  v1::StreamEventsRequest request;
+  request.add_camera_ids("cam-1");
+  auto events = stub().StreamEvents(&events_context, request);
+  v1::Event event;
+  ASSERT_TRUE(events->Read(&event));  // the current motion state
+
+  v1::FirmwareUpgradeResponse response;
+  grpc::Status refused = Upgrade(stub(), "cam-1", MakeFirmwareImage("OTHER", "9", ""), &response);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("model"), std::string::npos);
+  v1::DeviceInformation info;
+  ASSERT_TRUE(DeviceInfo("cam-1", &info).ok());
+  EXPECT_EQ(info.firmware_version(), "1.0.0");
+
+  const std::string image = MakeFirmwareImage("SIM-1000", "2.0.0", std::string(200000, 'f'));
+  ASSERT_TRUE(Upgrade(stub(), "cam-1", image, &response, 65536).ok());
+  EXPECT_EQ(response.firmware_version(), "2.0.0");
+  EXPECT_EQ(response.expected_downtime_seconds(), 2u);
+  EXPECT_EQ(DeviceInfo("cam-1", &info).error_code(), grpc::StatusCode::UNAVAILABLE);  // rebooting
+  fake_clock_.Advance(milliseconds(2001));
+  ASSERT_TRUE(DeviceInfo("cam-1", &info).ok());
+  EXPECT_EQ(info.firmware_version(), "2.0.0");
+  ASSERT_TRUE(DeviceInfo("cam-2", &info).ok());
+  EXPECT_EQ(info.firmware_version(), "1.0.0");  // only that camera
+  // Back from the reboot: FactsChanged, then the motion state again.
+  bool facts_changed = false;
+  while (!facts_changed && events->Read(&event)) facts_changed = event.has_facts_changed();
+  EXPECT_TRUE(facts_changed);
+  EXPECT_EQ(event.camera_id(), "cam-1");
+  events_context.TryCancel();
+  while (events->Read(&event)) {
+  }
+  (void)events->Finish();
+
+  grpc::ClientContext log_context;
+  v1::CameraRef ref;
+  ref.set_camera_id("cam-1");
+  v1::CameraLog log;
+  ASSERT_TRUE(stub().GetSystemLog(&log_context, ref, &log).ok());
+  ASSERT_GE(log.lines_size(), 3);
+  EXPECT_NE(log.lines(0).find("firmware refused: the image is for model"), std::string::npos);
+  EXPECT_NE(log.lines(1).find("firmware 2.0.0 installed"), std::string::npos);
+  EXPECT_NE(log.lines(2).find("rebooting"), std::string::npos);
+  EXPECT_EQ(log.lines(1).substr(4, 1), "-");  // stamped with the camera's date
 }
 
 TEST_F(SimulatedAdapterTest, UnknownCameraIsNotFound) {

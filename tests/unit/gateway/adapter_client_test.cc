@@ -78,6 +78,30 @@ class FakeAdapter final : public v1::Adapter::Service {
     r->set_bitrate_kbps(req->bitrate_kbps());
     return grpc::Status::OK;
   }
+  // Keeps what arrived: the chunks' sizes, the first chunk's header, the image.
+  grpc::Status UpgradeFirmware(grpc::ServerContext*, grpc::ServerReader<v1::FirmwareChunk>* reader,
+                               v1::FirmwareUpgradeResponse* r) override {
+    v1::FirmwareChunk c;
+    std::lock_guard lock(mu);
+    while (reader->Read(&c)) {
+      if (chunk_sizes.empty()) {
+        first_camera = c.camera_id();
+        first_total = c.total_size();
+      } else if (!c.camera_id().empty() || c.total_size() != 0) {
+        return {grpc::StatusCode::INVALID_ARGUMENT, "header repeated"};
+      }
+      chunk_sizes.push_back(c.data().size());
+      image += c.data();
+    }
+    if (image.rfind("GOOD", 0) != 0) return {grpc::StatusCode::INVALID_ARGUMENT, "not an image"};
+    r->set_firmware_version("2.0");
+    return grpc::Status::OK;
+  }
+  std::vector<std::size_t> chunk_sizes;
+  std::string first_camera;
+  uint64_t first_total = 0;
+  std::string image;
+
   grpc::Status StreamEvents(grpc::ServerContext* ctx, const v1::StreamEventsRequest*,
                             grpc::ServerWriter<v1::Event>* writer) override {
     std::unique_lock lock(mu);
@@ -214,6 +238,37 @@ TEST_F(AdapterClientTest, AnAppliedEncoderConfigurationUpdatesTheCacheCopyOnWrit
             2048u);
   // A reader holding the old snapshot still sees it unchanged.
   EXPECT_EQ(before->Camera("cam-1")->video_sources.sources(0).streams(0).bitrate_kbps(), 0u);
+}
+
+TEST_F(AdapterClientTest, FirmwareTravelsInChunksWithTheHeaderInTheFirst) {
+  AdapterClient client("fake", target_, 2s);
+  const std::string image = "GOOD" + std::string(150 * 1024, 'i');
+  auto [st, r] =
+      Wait<v1::FirmwareUpgradeResponse>([&](CameraAdapter::Done<v1::FirmwareUpgradeResponse> done) {
+        client.UpgradeFirmware("cam-1", image, std::move(done));
+      });
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(r.firmware_version(), "2.0");
+  std::lock_guard lock(fake_.mu);
+  EXPECT_EQ(fake_.first_camera, "cam-1");
+  EXPECT_EQ(fake_.first_total, image.size());
+  EXPECT_EQ(fake_.chunk_sizes, (std::vector<std::size_t>{65536, 65536, image.size() - 131072}));
+  EXPECT_EQ(fake_.image, image);
+}
+
+TEST_F(AdapterClientTest, ARefusedImageComesBackAsInvalidArgument) {
+  AdapterClient client("fake", target_, 2s);
+  auto [st, r] =
+      Wait<v1::FirmwareUpgradeResponse>([&](CameraAdapter::Done<v1::FirmwareUpgradeResponse> done) {
+        client.UpgradeFirmware("cam-1", "BAD", std::move(done));
+      });
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // An empty image still reaches the adapter, as one empty chunk.
+  auto [empty, r2] =
+      Wait<v1::FirmwareUpgradeResponse>([&](CameraAdapter::Done<v1::FirmwareUpgradeResponse> done) {
+        client.UpgradeFirmware("cam-1", "", std::move(done));
+      });
+  EXPECT_EQ(empty.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(AdapterClientTest, AFactsChangedEventRefreshesTheCacheBeforeTheSinkSeesIt) {

@@ -270,12 +270,12 @@ TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChanges
   EXPECT_TRUE(announced_.empty());
 }
 
-TEST(RestoreTickets, AreForOneUpload) {
-  device::RestoreTickets tickets;
+TEST(UploadTickets, AreForOneUpload) {
+  device::UploadTickets tickets;
   const std::string t = tickets.Issue();
   EXPECT_EQ(t.size(), 32u);
   EXPECT_NE(tickets.Issue(), t);
-  EXPECT_FALSE(device::RestoreTickets().Redeem(t));  // another device's tickets
+  EXPECT_FALSE(device::UploadTickets().Redeem(t));  // another device's tickets
   EXPECT_TRUE(tickets.Redeem(t));
   EXPECT_FALSE(tickets.Redeem(t));
   EXPECT_FALSE(tickets.Redeem("0000000000000000000000000000000A"));

@@ -89,6 +89,20 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     done(status, {});
   }
 
+  void UpgradeFirmware(const std::string& camera_id, std::string image,
+                       Done<adapters::v1::FirmwareUpgradeResponse> done) override {
+    calls.push_back("UpgradeFirmware " + camera_id + " " + std::to_string(image.size()));
+    adapters::v1::FirmwareUpgradeResponse r;
+    r.set_firmware_version("2.0.0");
+    r.set_expected_downtime_seconds(3);
+    done(status, r);
+  }
+  void GetSystemLog(const std::string& camera_id, Done<adapters::v1::CameraLog> done) override {
+    calls.push_back("GetSystemLog " + camera_id);
+    adapters::v1::CameraLog log;
+    log.add_lines("2026-01-01T00:00:00Z camera line");
+    done(status, log);
+  }
   void GetSnapshot(adapters::v1::SnapshotRequest request,
                    Done<adapters::v1::Snapshot> done) override {
     calls.push_back("GetSnapshot " + request.camera_id() + " " + request.source_id());

@@ -164,6 +164,7 @@ const std::vector<Case>& Cases() {
     add(Tds("GetSystemSupportInformation"));
     add(Tds("GetSystemUris"));
     add(Tds("StartSystemRestore"));
+    add(Tds("StartFirmwareUpgrade"));  // no adapter here: not offered
     add(Tds("GetDiscoveryMode"));
     add(Tds("SetDiscoveryMode"));
     const Case nics = add(Tds("GetNetworkInterfaces"));

@@ -134,7 +134,7 @@ class StoredDeviceState {
   struct Parts {
     std::unique_ptr<store::StateStore> store;
     std::unique_ptr<security::SecretBox> box;
-    services::device::RestoreTickets tickets;
+    services::device::UploadTickets tickets;
     std::unique_ptr<services::DeviceSecurity> security;
     std::unique_ptr<services::device::DiscoverySettings> discovery;
     std::unique_ptr<services::device::NetworkSettings> network;

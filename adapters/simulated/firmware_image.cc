@@ -1,0 +1,75 @@
+#include "adapters/simulated/firmware_image.h"
+
+#include <openssl/sha.h>
+
+#include <algorithm>
+#include <cctype>
+#include <optional>
+
+namespace onvifgw::simulated {
+namespace {
+
+constexpr std::string_view kMagic = "ONVIFGW-SIMULATED-FIRMWARE\n";
+
+std::string Sha256(std::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
+}
+
+// The value of the header line "<name>: <value>\n" at `pos`, moving past it.
+std::optional<std::string_view> HeaderLine(std::string_view image, std::size_t& pos,
+                                           std::string_view name) {
+  const std::string prefix = std::string(name) + ": ";
+  if (image.substr(pos, prefix.size()) != prefix) return std::nullopt;
+  const std::size_t end = image.find('\n', pos);
+  if (end == std::string_view::npos) return std::nullopt;
+  std::string_view value = image.substr(pos + prefix.size(), end - pos - prefix.size());
+  pos = end + 1;
+  return value;
+}
+
+}  // namespace
+
+adapter_sdk::Result<std::string> ParseFirmwareImage(std::string_view image,
+                                                    std::string_view model) {
+  if (image.size() > kMaxFirmwareBytes) {
+    return adapter_sdk::Error{"the image is larger than " +
+                              std::to_string(kMaxFirmwareBytes >> 20) + " MiB"};
+  }
+  if (image.substr(0, kMagic.size()) != kMagic || image.size() < kMagic.size() + 32) {
+    return adapter_sdk::Error{"not a firmware image of the simulated camera"};
+  }
+  const std::string_view body = image.substr(0, image.size() - 32);
+  if (Sha256(body) != image.substr(image.size() - 32)) {
+    return adapter_sdk::Error{"the image is damaged (its checksum does not match)"};
+  }
+  std::size_t pos = kMagic.size();
+  const auto for_model = HeaderLine(body, pos, "model");
+  const auto version = HeaderLine(body, pos, "version");
+  if (!for_model || !version || body.substr(pos, 1) != "\n") {
+    return adapter_sdk::Error{"the image's header is malformed"};
+  }
+  if (*for_model != model) {
+    return adapter_sdk::Error{"the image is for model \"" + std::string(for_model->substr(0, 64)) +
+                              "\", not \"" + std::string(model) + "\""};
+  }
+  if (version->empty() || version->size() > 32 ||
+      !std::all_of(version->begin(), version->end(),
+                   [](char c) { return std::isgraph(static_cast<unsigned char>(c)) != 0; })) {
+    return adapter_sdk::Error{"the image's version is not 1 to 32 printable characters"};
+  }
+  return std::string(*version);
+}
+
+std::string MakeFirmwareImage(std::string_view model, std::string_view version,
+                              std::string_view payload) {
+  std::string image(kMagic);
+  image += "model: " + std::string(model) + "\n";
+  image += "version: " + std::string(version) + "\n\n";
+  image += payload;
+  image += Sha256(image);
+  return image;
+}
+
+}  // namespace onvifgw::simulated
