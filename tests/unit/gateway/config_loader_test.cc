@@ -146,6 +146,36 @@ TEST(ConfigLoader, NetworkConfigIsStoredOrRefused) {
       << e.reason;
 }
 
+TEST(ConfigLoader, HttpAndEventLimitsAreReadWithinTheirRanges) {
+  const std::string with =
+      std::string(
+          "http:\n  max_upload_bytes: 1048576\nevents:\n  max_subscriptions: 8\n"
+          "  notify_attempts: 5\n  notify_timeout_ms: 2500\n") +
+      kValid;
+  auto r = ParseConfig(with, "gw.yaml");
+  ASSERT_TRUE(r.has_value()) << r.error().ToString();
+  EXPECT_EQ(r->http.max_upload_bytes, 1048576u);
+  EXPECT_EQ(r->events.max_subscriptions, 8u);
+  EXPECT_EQ(r->events.notify_attempts, 5);
+  EXPECT_EQ(r->events.notify_timeout.count(), 2500);
+  // The defaults without the sections.
+  r = ParseConfig(kValid, "gw.yaml");
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->http.max_upload_bytes, 64u << 20);
+  EXPECT_EQ(r->events.max_subscriptions, 64u);
+
+  ConfigError e = ErrorOf(std::string("http:\n  max_upload_bytes: 10\n") + kValid);
+  EXPECT_EQ(e.line, 2);
+  EXPECT_NE(e.reason.find("max_upload_bytes"), std::string::npos) << e.reason;
+  e = ErrorOf(std::string("events:\n  max_subscriptions: 0\n") + kValid);
+  EXPECT_NE(e.reason.find("max_subscriptions"), std::string::npos) << e.reason;
+  e = ErrorOf(std::string("events:\n  notify_attempts: 101\n") + kValid);
+  EXPECT_NE(e.reason.find("notify_attempts"), std::string::npos) << e.reason;
+  e = ErrorOf(std::string("events:\n  pull_timeout_ms: 5\n") + kValid);
+  EXPECT_EQ(e.line, 2);
+  EXPECT_NE(e.reason.find("pull_timeout_ms"), std::string::npos) << e.reason;
+}
+
 TEST(ConfigLoader, StreamsAreRelayedOnTheirOwnPortOrPassedThrough) {
   auto r = ParseConfig(kValid, "gw.yaml");
   ASSERT_TRUE(r.has_value()) << r.error().ToString();
