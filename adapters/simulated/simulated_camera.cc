@@ -85,12 +85,13 @@ uint64_t SimulatedCamera::FactsGeneration() const {
 }
 
 void SimulatedCamera::Log(const std::string& line) {
-  const std::time_t t = std::chrono::system_clock::to_time_t(Time().utc);
+  std::lock_guard<std::mutex> lock(mutex_);
+  // Stamped with the camera's own clock, read under the same lock.
+  const std::time_t t = std::chrono::system_clock::to_time_t(clock_.SystemNow() + offset_);
   std::tm tm{};
   gmtime_r(&t, &tm);
   char stamp[32];
   std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%SZ ", &tm);
-  std::lock_guard<std::mutex> lock(mutex_);
   log_.push_back(stamp + line);
   while (log_.size() > kMaxLogLines) log_.pop_front();
 }

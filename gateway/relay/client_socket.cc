@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cstdint>
+
 namespace onvifgw::relay {
 
 namespace {
@@ -13,6 +15,10 @@ namespace {
 // How far apart samples may be: a stalled connection has made no progress
 // for the whole timeout, sampled at most this late.
 constexpr std::chrono::milliseconds kSampleSlack{1500};
+
+// tcpi_state of an established connection (TCP_ESTABLISHED in the kernel's
+// tcp_states.h, which <linux/tcp.h> does not export).
+constexpr std::uint8_t kTcpEstablished = 1;
 
 }  // namespace
 
@@ -35,7 +41,7 @@ void ClientProgress::Sample(Clock::time_point now) {
   // Progress: the client acknowledged more, or nothing waits for it. A
   // connection the kernel has ended keeps its last counts.
   const bool waiting = info.tcpi_unacked > 0 || info.tcpi_notsent_bytes > 0;
-  if (info.tcpi_bytes_acked != acked_ || (!waiting && info.tcpi_state == 1 /* ESTABLISHED */)) {
+  if (info.tcpi_bytes_acked != acked_ || (!waiting && info.tcpi_state == kTcpEstablished)) {
     last_progress_ = now;
   }
   acked_ = info.tcpi_bytes_acked;

@@ -37,6 +37,8 @@ struct Operation {
   /// Why it is unsupported, for the fault and the operations table; empty:
   /// not said.
   std::string unsupported_reason;
+  /// "prefix:Name" (tds:GetUsers), the function a user role grants.
+  std::string function;
 };
 
 /// Typed response helper for handlers.

@@ -96,8 +96,10 @@ ServiceBinder ServiceRegistry::Serve(std::string_view prefix, ServiceDescription
                         ": unknown access class " + std::string(op.access_class));
       continue;
     }
-    served->operations.emplace(OperationKey(op.input.ns, op.input.name),
-                               Operation{&op, *access, {}, false, {}});
+    served->operations.emplace(
+        OperationKey(op.input.ns, op.input.name),
+        Operation{
+            &op, *access, {}, false, {}, std::string(op.service) + ":" + std::string(op.name)});
   }
   for (const auto& s : services_) {
     if (s->schema == schema)

@@ -103,9 +103,7 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
       done(std::move(r));
       return;
     }
-    const std::string function =
-        std::string(op->schema->service) + ":" + std::string(op->schema->name);
-    if (!ctx.device.security->Authorizes(*who, function, op->access)) {
+    if (!ctx.device.security->Authorizes(*who, op->function, op->access)) {
       log::WriteAbout(log::Level::kWarn, "access", ctx.device.config.id,
                       UserName(*who) + " from " + ctx.remote_address + ": " +
                           std::string(req->operation_name) + " refused (" +

@@ -57,10 +57,17 @@ void AnnounceMove(const RequestContext& ctx) {
   }
 }
 
-// The virtual device has one network interface.
-std::optional<Fault> UnknownInterface(const std::string& token) {
-  if (token == events::kNetworkInterfaceToken) return std::nullopt;
-  return soap::InvalidArgVal("No network interface " + token, "InvalidNetworkInterface");
+// The network settings, when they may be changed and the token names the
+// virtual device's one network interface.
+Expected<NetworkSettings*, Fault> SettableInterface(const RequestContext& ctx,
+                                                    const std::string& token) {
+  auto settings = SettableNetwork(ctx);
+  if (!settings) return settings;
+  if (token != events::kNetworkInterfaceToken) {
+    return MakeUnexpected(
+        soap::InvalidArgVal("No network interface " + token, "InvalidNetworkInterface"));
+  }
+  return settings;
 }
 
 // ------------------------------------------------------------- interfaces
@@ -106,9 +113,8 @@ Expected<tds::GetNetworkInterfacesResponse, Fault> GetNetworkInterfaces(
 
 Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
     const RequestContext& ctx, const tds::SetNetworkInterfaces& req) {
-  auto settings = SettableNetwork(ctx);
+  auto settings = SettableInterface(ctx, req.interfacetoken());
   if (!settings) return MakeUnexpected(settings.error());
-  if (auto unknown = UnknownInterface(req.interfacetoken())) return MakeUnexpected(*unknown);
   const tt::NetworkInterfaceSetConfiguration& nic = req.networkinterface();
   // What would cut the device off, or what a virtual device does not have.
   if (nic.has_enabled() && !nic.enabled()) {
@@ -223,9 +229,8 @@ Expected<tds::GetZeroConfigurationResponse, Fault> GetZeroConfiguration(
 
 Expected<tds::SetZeroConfigurationResponse, Fault> SetZeroConfiguration(
     const RequestContext& ctx, const tds::SetZeroConfiguration& req) {
-  auto settings = SettableNetwork(ctx);
+  auto settings = SettableInterface(ctx, req.interfacetoken());
   if (!settings) return MakeUnexpected(settings.error());
-  if (auto unknown = UnknownInterface(req.interfacetoken())) return MakeUnexpected(*unknown);
   auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
     s.set_zero_configuration(req.enabled());
     return std::nullopt;

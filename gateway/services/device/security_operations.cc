@@ -9,6 +9,7 @@
 #include "security/credential_rules.h"
 #include "security/ip_filter.h"
 #include "services/device_security.h"
+#include "services/device_security/password_rules.h"
 #include "soap/codec.h"
 #include "soap/namespaces.h"
 
@@ -449,14 +450,8 @@ Expected<tds::GetPasswordComplexityOptionsResponse, Fault> GetPasswordComplexity
 Expected<tds::GetPasswordComplexityConfigurationResponse, Fault> GetPasswordComplexityConfiguration(
     const RequestContext& ctx, const tds::GetPasswordComplexityConfiguration&) {
   if (!ctx.device.security) return MakeUnexpected(NotConfigurable());
-  const auto c = ctx.device.security->complexity();
   tds::GetPasswordComplexityConfigurationResponse r;
-  r.set_minlen(c.min_len);
-  r.set_uppercase(c.uppercase);
-  r.set_number(c.number);
-  r.set_specialchars(c.special_chars);
-  r.set_blockusernameoccurrence(c.block_username_occurrence);
-  r.set_policyconfigurationlocked(c.policy_configuration_locked);
+  FillComplexityFields(ctx.device.security->complexity(), &r);
   return r;
 }
 

@@ -42,12 +42,7 @@ Expected<PasswordRules, std::string> PasswordRules::Decode(
 
 std::string PasswordRules::EncodeComplexity() const {
   tds::SetPasswordComplexityConfiguration p;
-  p.set_minlen(complexity_.min_len);
-  p.set_uppercase(complexity_.uppercase);
-  p.set_number(complexity_.number);
-  p.set_specialchars(complexity_.special_chars);
-  p.set_blockusernameoccurrence(complexity_.block_username_occurrence);
-  p.set_policyconfigurationlocked(complexity_.policy_configuration_locked);
+  FillComplexityFields(complexity_, &p);
   return StoredForm(p);
 }
 

@@ -14,6 +14,19 @@
 
 namespace onvifgw::services {
 
+/// Writes the six complexity fields into a message that carries them: the
+/// stored form (SetPasswordComplexityConfiguration) and
+/// GetPasswordComplexityConfigurationResponse name them alike.
+template <typename Message>
+void FillComplexityFields(const security::PasswordComplexityConfiguration& c, Message* m) {
+  m->set_minlen(c.min_len);
+  m->set_uppercase(c.uppercase);
+  m->set_number(c.number);
+  m->set_specialchars(c.special_chars);
+  m->set_blockusernameoccurrence(c.block_username_occurrence);
+  m->set_policyconfigurationlocked(c.policy_configuration_locked);
+}
+
 class PasswordRules {
  public:
   static constexpr const char* kComplexityKey = "password_complexity";

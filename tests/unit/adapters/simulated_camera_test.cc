@@ -92,6 +92,15 @@ class SimulatedAdapterTest : public ::testing::Test {
 
   v1::Adapter::Stub& stub() { return *stub_; }
 
+  // StreamEvents for the given cameras (every camera when none), bounded at 10 s.
+  std::unique_ptr<grpc::ClientReader<v1::Event>> OpenEvents(
+      grpc::ClientContext* context, const std::vector<std::string>& camera_ids = {}) {
+    context->set_deadline(system_clock::now() + seconds(10));
+    v1::StreamEventsRequest request;
+    for (const auto& id : camera_ids) request.add_camera_ids(id);
+    return stub().StreamEvents(context, request);
+  }
+
   v1::Snapshot Snap(const std::string& camera_id) {
     grpc::ClientContext context;
     v1::SnapshotRequest request;
@@ -420,10 +429,7 @@ TEST(FirmwareImageTest, OnlyAnIntactImageForTheModelIsAccepted) {
 TEST_F(SimulatedAdapterTest, UpgradeFirmwareInstallsAGoodImageRebootsAndSaysFactsChanged) {
   StartWithFakeClock();
   grpc::ClientContext events_context;
-  events_context.set_deadline(system_clock::now() + seconds(10));
-  v1::StreamEventsRequest request;
-  request.add_camera_ids("cam-1");
-  auto events = stub().StreamEvents(&events_context, request);
+  auto events = OpenEvents(&events_context, {"cam-1"});
   v1::Event event;
   ASSERT_TRUE(events->Read(&event));  // the current motion state
 
@@ -476,9 +482,7 @@ TEST_F(SimulatedAdapterTest, UnknownCameraIsNotFound) {
   EXPECT_EQ(DeviceInfo("", &info).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 
   grpc::ClientContext context;
-  v1::StreamEventsRequest request;
-  request.add_camera_ids("cam-9");
-  auto reader = stub().StreamEvents(&context, request);
+  auto reader = OpenEvents(&context, {"cam-9"});
   v1::Event event;
   EXPECT_FALSE(reader->Read(&event));
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::NOT_FOUND);
@@ -487,10 +491,7 @@ TEST_F(SimulatedAdapterTest, UnknownCameraIsNotFound) {
 TEST_F(SimulatedAdapterTest, StreamEventsDeliversMotionToggles) {
   Start(ParseOrDie("motion_interval_ms: 50"), RealClock());
   grpc::ClientContext context;
-  context.set_deadline(system_clock::now() + seconds(10));
-  v1::StreamEventsRequest request;
-  request.add_camera_ids("cam-2");
-  auto reader = stub().StreamEvents(&context, request);
+  auto reader = OpenEvents(&context, {"cam-2"});
 
   // The current state first, then the toggle, all for cam-2 only.
   v1::Event first;
@@ -515,8 +516,7 @@ TEST_F(SimulatedAdapterTest, StreamEventsDeliversMotionToggles) {
 TEST_F(SimulatedAdapterTest, StreamEventsEndsCleanlyOnShutdown) {
   Start(ParseOrDie("motion_interval_ms: 3600000"), RealClock());
   grpc::ClientContext context;
-  context.set_deadline(system_clock::now() + seconds(10));
-  auto reader = stub().StreamEvents(&context, v1::StreamEventsRequest());
+  auto reader = OpenEvents(&context);
   v1::Event event;
   ASSERT_TRUE(reader->Read(&event));  // cam-1's state
   ASSERT_TRUE(reader->Read(&event));  // cam-2's state
