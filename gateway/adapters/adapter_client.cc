@@ -37,6 +37,15 @@ void AdapterClient::Reconnect() {
   auto st = std::make_shared<v1::Adapter::Stub>(ch);
   std::lock_guard lock(mu_);
   channel_ = std::move(ch);
+  // The old stub stays until no call holds it. A call's completion runs on
+  // a thread of gRPC's callback completion queue, where the last reference
+  // to a channel must not go: the channel's end would join that very thread
+  // (gRPC 1.51 then goes on with a freed queue and aborts). So a call gives
+  // its context (which holds the channel) and its stub back before its
+  // completion runs, while this client still holds both; an old stub is
+  // released here, off those threads, once only this list holds it.
+  if (stub_) retired_stubs_.push_back(std::move(stub_));
+  std::erase_if(retired_stubs_, [](const auto& old) { return old.use_count() == 1; });
   stub_ = std::move(st);
 }
 
@@ -138,9 +147,14 @@ void AdapterClient::Unary(void (v1::Adapter::Stub::async_interface::*method)(
   call->req = std::move(request);
   call->stub = stub();
   SetDeadline(call->ctx, call_deadline_);
-  (call->stub->async()->*method)(
-      &call->ctx, &call->req, &call->resp,
-      [call, done = std::move(done)](grpc::Status st) { done(st, call->resp); });
+  (call->stub->async()->*method)(&call->ctx, &call->req, &call->resp,
+                                 [call, done = std::move(done)](grpc::Status st) mutable {
+                                   // The call's context and stub go first, while the client still
+                                   // holds the channel: see Reconnect.
+                                   Response resp = std::move(call->resp);
+                                   call.reset();
+                                   done(st, resp);
+                                 });
 }
 
 void AdapterClient::Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) {
@@ -229,8 +243,13 @@ class FirmwareUpload final : public grpc::ClientWriteReactor<v1::FirmwareChunk> 
     WriteNext();
   }
   void OnDone(const grpc::Status& status) override {
-    done_(status, response_);
+    // The call's context and stub go before `done_` runs, while the client
+    // still holds the channel: see Reconnect.
+    const grpc::Status st = status;
+    auto done = std::move(done_);
+    v1::FirmwareUpgradeResponse response = std::move(response_);
     delete this;
+    done(st, response);
   }
 
  private:

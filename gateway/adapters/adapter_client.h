@@ -7,7 +7,9 @@
 // memory: a read-only ONVIF call costs no adapter round trip. Calls that act
 // on the camera carry the adapter's deadline.
 //
-// Thread-safety: every method may be called from any thread.
+// Thread-safety: every method may be called from any thread. Lifetime: the
+// client must outlive the calls it started (their completions run on gRPC's
+// threads and must not drop the last reference to its channel).
 
 #include <grpcpp/grpcpp.h>
 
@@ -19,6 +21,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "adapter/v1/adapter.grpc.pb.h"
 #include "adapters/camera_adapter.h"
@@ -111,6 +114,8 @@ class AdapterClient final : public CameraAdapter {
   mutable std::mutex mu_;
   std::shared_ptr<grpc::Channel> channel_;
   std::shared_ptr<v1::Adapter::Stub> stub_;
+  /// Stubs replaced by Reconnect that calls may still hold.
+  std::vector<std::shared_ptr<v1::Adapter::Stub>> retired_stubs_;
   std::shared_ptr<const AdapterFacts> facts_;
   std::atomic<bool> available_{false};
 
