@@ -63,11 +63,16 @@ Status<std::string> GatewayApp::Start() {
   push_ =
       std::make_unique<services::events::PushDelivery>(services::events::PushDelivery{io_, notify});
 
-  const http::Limits limits{
-      config_.http.max_header_bytes, config_.http.max_body_bytes,
-      config_.http.read_timeout,     config_.http.idle_timeout,
-      config_.http.max_connections,  std::string(services::device::kFirmwarePathPrefix),
-      config_.http.max_upload_bytes};
+  const http::Limits limits{.max_header_bytes = config_.http.max_header_bytes,
+                            .max_body_bytes = config_.http.max_body_bytes,
+                            .read_timeout = config_.http.read_timeout,
+                            .idle_timeout = config_.http.idle_timeout,
+                            .max_connections = config_.http.max_connections,
+                            // Firmware uploads, and SOAP requests with MTOM attachments (a
+                            // backup, UpgradeSystemFirmware's image).
+                            .upload_prefix = std::string(services::device::kFirmwarePathPrefix),
+                            .max_upload_bytes = config_.http.max_upload_bytes,
+                            .multipart_uploads = true};
   for (const auto& dc : config_.devices) {
     auto identity = store_->IdentityFor(dc.id);
     if (!identity) return MakeUnexpected("device " + dc.id + ": " + identity.error());

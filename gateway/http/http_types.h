@@ -18,11 +18,13 @@ struct Limits {
   std::chrono::milliseconds read_timeout{10000};  ///< one whole request
   std::chrono::milliseconds idle_timeout{60000};  ///< between keep-alive requests
   std::size_t max_connections = 64;
-  /// Uploads (firmware images): requests whose target starts with
-  /// `upload_prefix` may carry up to `max_upload_bytes`, read within
-  /// `upload_timeout`. Empty prefix: none.
+  /// Uploads (firmware images, backups): requests whose target starts with
+  /// `upload_prefix`, and with `multipart_uploads` every multipart/related
+  /// request (SOAP with MTOM attachments), may carry up to
+  /// `max_upload_bytes`, read within `upload_timeout`. Empty prefix: none.
   std::string upload_prefix = {};
   std::size_t max_upload_bytes = 0;
+  bool multipart_uploads = false;
   std::chrono::milliseconds upload_timeout{300000};
 };
 

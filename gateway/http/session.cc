@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "core/media_type.h"
 #include "http/peer_address.h"
 
 namespace onvifgw::http {
@@ -68,8 +69,12 @@ void Session::OnHeader(beast::error_code ec) {
   // Before the body limit: a tunnel's POST announces a large body that is
   // really an endless stream.
   if (HandedOver()) return;
+  const auto& header = parser_->get();
+  const auto type = header[bhttp::field::content_type];
   const bool upload =
-      !limits_.upload_prefix.empty() && parser_->get().target().starts_with(limits_.upload_prefix);
+      (!limits_.upload_prefix.empty() && header.target().starts_with(limits_.upload_prefix)) ||
+      (limits_.multipart_uploads &&
+       ParseMediaType(std::string_view(type.data(), type.size())).Is("multipart/related"));
   const std::size_t limit = upload ? limits_.max_upload_bytes : limits_.max_body_bytes;
   if (parser_->content_length() && *parser_->content_length() > limit) {
     return SendError(413, "Request body too large", true);

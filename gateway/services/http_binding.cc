@@ -4,12 +4,15 @@
 #include <cctype>
 
 #include "core/log.h"
+#include "core/media_type.h"
 #include "services/device/firmware_upgrade.h"
 #include "services/device/system_backup.h"
 #include "services/device/system_information.h"
 #include "services/http_authorization.h"
 #include "services/media/media_operations.h"
 #include "services/media/snapshot_endpoint.h"
+#include "soap/envelope.h"
+#include "soap/mtom.h"
 
 namespace onvifgw::services {
 namespace {
@@ -18,11 +21,8 @@ constexpr const char* kSoapContentType = "application/soap+xml; charset=utf-8";
 
 bool AcceptableContentType(std::string_view ct) {
   if (ct.empty()) return true;  // lenient: some clients omit it
-  std::string lower(ct.substr(0, ct.find(';')));
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  while (!lower.empty() && lower.back() == ' ') lower.pop_back();
-  return lower == "application/soap+xml" || lower == "text/xml" || lower == "application/xml";
+  const MediaType m = ParseMediaType(ct);
+  return m.Is("application/soap+xml") || m.Is("text/xml") || m.Is("application/xml");
 }
 
 // The text a GetSystemUris download serves, or nullptr for another path.
@@ -66,7 +66,7 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
     }
     http::Response r{200, "application/octet-stream", std::move(file).value(), {}};
     r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"" + device.config.id + ".onvifgw-backup\"");
+                           "attachment; filename=\"" + device::BackupFileName(device) + "\"");
     return respond(std::move(r));
   }
   if (req.method != "POST") return respond(MethodNotAllowed("POST"));
@@ -74,10 +74,8 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
                            {"tds:StartSystemRestore"});
   if (!who) return respond(who.error());
   // Core §8.3.5 names application/octetstream; the registered type is accepted too.
-  std::string type(req.content_type.substr(0, req.content_type.find(';')));
-  std::transform(type.begin(), type.end(), type.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (type != "application/octetstream" && type != "application/octet-stream") {
+  const MediaType type = ParseMediaType(req.content_type);
+  if (!type.Is("application/octetstream") && !type.Is("application/octet-stream")) {
     return respond(PlainText(415, "Unsupported media type: send application/octetstream"));
   }
   const std::string ticket(ctx.path.substr(device::kRestorePathPrefix.size()));
@@ -163,14 +161,33 @@ http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpo
       respond(std::move(r));
       return;
     }
-    if (!AcceptableContentType(req.content_type)) {
-      respond(PlainText(415, "Unsupported media type: send application/soap+xml"));
+    const bool mtom = soap::IsMultipartRelated(req.content_type);
+    if (!mtom && !AcceptableContentType(req.content_type)) {
+      respond(PlainText(415,
+                        "Unsupported media type: send application/soap+xml, or "
+                        "multipart/related (MTOM)"));
       return;
     }
-    endpoint.Handle(req.body, ctx, [respond = std::move(respond)](SoapReply reply) {
-      respond(http::Response{reply.http_status, kSoapContentType, std::move(reply.body),
-                             std::move(reply.headers), reply.delay});
-    });
+    auto reply = [respond = std::move(respond)](SoapReply r) {
+      respond(http::Response{
+          r.http_status,
+          r.content_type.empty() ? std::string(kSoapContentType) : std::move(r.content_type),
+          std::move(r.body), std::move(r.headers), r.delay});
+    };
+    // An MTOM request: the envelope is its root part, the rest attachments.
+    if (mtom) {
+      auto package = soap::ParseMtom(req.content_type, req.body);
+      if (!package) {
+        SoapReply r;
+        r.http_status = package.error().HttpStatus();
+        r.body = soap::WriteFaultEnvelope(package.error(), {});
+        return reply(std::move(r));
+      }
+      ctx.attachments =
+          std::make_shared<const soap::ReceivedAttachments>(std::move(package->attachments));
+      return endpoint.Handle(package->envelope, ctx, std::move(reply));
+    }
+    endpoint.Handle(req.body, ctx, std::move(reply));
   };
 }
 

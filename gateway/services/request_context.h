@@ -2,11 +2,13 @@
 // What a handler knows about the request beyond its body: which virtual
 // device it addresses and how the client reached it.
 
+#include <memory>
 #include <optional>
 #include <string>
 
 #include "security/access_policy.h"
 #include "services/virtual_device.h"
+#include "soap/mtom.h"
 
 namespace onvifgw::services {
 
@@ -40,6 +42,13 @@ struct RequestContext {
   std::optional<Principal> principal;
   /// The services the gateway serves (set by the SOAP endpoint).
   const ServiceRegistry* services = nullptr;
+  /// The binary parts of an MTOM request, which xop:Include hrefs name
+  /// (nullptr: the request had none). They view the request body, which
+  /// lives until the reply is sent.
+  std::shared_ptr<const soap::ReceivedAttachments> attachments = {};
+  /// Where a handler puts the binary parts of its reply (set by the SOAP
+  /// endpoint): a reply with parts is sent as MTOM.
+  std::shared_ptr<soap::OutgoingAttachments> reply_attachments = {};
 
   std::string ServiceUrl(std::string_view service_path) const {
     return scheme + "://" + authority + std::string(service_path);

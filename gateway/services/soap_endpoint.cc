@@ -5,6 +5,7 @@
 #include "core/log.h"
 #include "soap/codec.h"
 #include "soap/envelope.h"
+#include "soap/mtom.h"
 
 namespace onvifgw::services {
 namespace {
@@ -86,6 +87,7 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
   // before the body is decoded (FACTS §1.4).
   RequestContext effective = ctx;
   effective.services = &registry_;
+  effective.reply_attachments = std::make_shared<soap::OutgoingAttachments>();
   if (op->access != AccessClass::kPreAuth && authenticator_ != nullptr &&
       ctx.device.security != nullptr) {
     auto who = authenticator_->Authenticate(ctx, req->header, *ctx.device.security);
@@ -127,20 +129,26 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
     audit = (effective.principal ? UserName(*effective.principal) : std::string("anonymous")) +
             " from " + ctx.remote_address + ": " + std::string(req->operation_name);
   }
-  op->handler(effective, *request,
-              [req, request, op, audit = std::move(audit), device = ctx.device.config.id,
-               done = std::move(done)](OperationResult result) {
-                if (!audit.empty()) {
-                  log::WriteAbout(log::Level::kInfo, "access", device,
-                                  audit + (result ? " done" : " failed: " + result.error().reason));
-                }
-                if (!result) {
-                  done(FaultReply(result.error(), Addressing(*req, nullptr)));
-                  return;
-                }
-                done(Reply(200, soap::WriteResponseEnvelope(**result, op->schema->output,
-                                                            Addressing(*req, op))));
-              });
+  op->handler(
+      effective, *request,
+      [req, request, op, audit = std::move(audit), device = ctx.device.config.id,
+       parts = effective.reply_attachments, done = std::move(done)](OperationResult result) {
+        if (!audit.empty()) {
+          log::WriteAbout(log::Level::kInfo, "access", device,
+                          audit + (result ? " done" : " failed: " + result.error().reason));
+        }
+        if (!result) {
+          done(FaultReply(result.error(), Addressing(*req, nullptr)));
+          return;
+        }
+        std::string envelope =
+            soap::WriteResponseEnvelope(**result, op->schema->output, Addressing(*req, op));
+        if (parts->empty()) return done(Reply(200, std::move(envelope)));
+        soap::MtomMessage mtom = soap::WriteMtom(envelope, *parts);
+        SoapReply r = Reply(200, std::move(mtom.body));
+        r.content_type = std::move(mtom.content_type);
+        done(std::move(r));
+      });
 }
 
 }  // namespace onvifgw::services

@@ -22,6 +22,9 @@ namespace onvifgw::services {
 struct SoapReply {
   int http_status = 200;
   std::string body;
+  /// The HTTP Content-Type; empty: application/soap+xml (a multipart/related
+  /// one when the reply carries MTOM attachments).
+  std::string content_type = {};
   /// Extra HTTP headers (WWW-Authenticate challenges).
   std::vector<std::pair<std::string, std::string>> headers;
   /// Hold the reply back this long (failed authentication).

@@ -19,8 +19,8 @@ Fault ActionNotSupported(std::string reason, std::string specific) {
 Fault InvalidArgVal(std::string reason, std::string specific) {
   return Make(FaultCode::kSender, "InvalidArgVal", std::move(specific), std::move(reason));
 }
-Fault InvalidArgs(std::string reason) {
-  return Make(FaultCode::kSender, "InvalidArgs", {}, std::move(reason));
+Fault InvalidArgs(std::string reason, std::string specific) {
+  return Make(FaultCode::kSender, "InvalidArgs", std::move(specific), std::move(reason));
 }
 Fault WellFormed(std::string reason) {
   return Make(FaultCode::kSender, "WellFormed", {}, std::move(reason));

@@ -27,7 +27,7 @@ struct Fault {
 /// The generic faults of Core §5.8.2.2, with an optional specific subcode.
 Fault ActionNotSupported(std::string reason, std::string specific = {});
 Fault InvalidArgVal(std::string reason, std::string specific = {});
-Fault InvalidArgs(std::string reason);
+Fault InvalidArgs(std::string reason, std::string specific = {});
 Fault WellFormed(std::string reason);
 Fault NotAuthorized(std::string reason);
 Fault ActionFailed(std::string reason, std::string specific = {});

@@ -11,7 +11,8 @@ import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
 import onvif from 'onvif';
 import {
-  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, httpGet, httpPost, probe, soap, tempDir, writeConfig,
+  ADMIN, Gateway, checkSoap, freeTcpPort, haveCheckSoap, httpGet, httpPost, parseMultipart, probe, soap, soapMtom,
+  tempDir, writeConfig,
 } from './lib/harness.mjs';
 
 const OPERATIONS = [
@@ -256,6 +257,60 @@ describe('gateway with two simulated cameras', () => {
     assert.match(log, /firmware 2\.0\.0-e2e installed/);
     assert.match(await soapOk(first, '<tds:GetSystemLog><tds:LogType>Access</tds:LogType></tds:GetSystemLog>'),
       /firmware 2\.0\.0-e2e installed; the camera restarts/);
+  });
+
+  test('MTOM: GetSystemBackup hands out the backup as an attachment, RestoreSystem takes it back, UpgradeSystemFirmware installs an attached image', async () => {
+    const [first] = cfg.ports;
+    const ok = soapOk;
+    const caps = await ok(first, '<tds:GetServiceCapabilities/>');
+    assert.match(caps, / SystemBackup="true"/);
+    const hostname = async () => (await ok(first, '<tds:GetHostname/>')).match(/<tt:Name>([^<]+)</)[1];
+    const before = await hostname();
+    await ok(first, '<tds:SetHostname><tds:Name>mtom-backed-up</tds:Name></tds:SetHostname>');
+
+    // A plain request; the reply is an MTOM package, the envelope first.
+    const got = await soapMtom(first, '<tds:GetSystemBackup/>');
+    assert.equal(got.status, 200, got.body.toString());
+    assert.match(got.contentType, /^multipart\/related;.*type="application\/xop\+xml"/);
+    const [root, ...attachments] = parseMultipart(got.contentType, got.body);
+    assert.match(root.headers['content-type'], /^application\/xop\+xml;.*type="application\/soap\+xml"/);
+    const xml = root.data.toString();
+    if (haveCheckSoap) assert.equal(checkSoap(xml), '', xml);
+    const href = xml.match(/<tt:Name>[^<]+\.onvifgw-backup<\/tt:Name><tt:Data xmime:contentType="application\/octet-stream"><xop:Include href="cid:([^"]+)"/);
+    assert.ok(href, xml);
+    const file = attachments.find((p) => p.id === decodeURIComponent(href[1]));
+    assert.ok(file, `no part ${href[1]}`);
+    await ok(first, '<tds:SetHostname><tds:Name>mtom-changed</tds:Name></tds:SetHostname>');
+
+    const restore = (data) => soapMtom(first,
+      '<tds:RestoreSystem><tds:BackupFiles><tt:Name>front.onvifgw-backup</tt:Name><tt:Data>' +
+      '<xop:Include xmlns:xop="http://www.w3.org/2004/08/xop/include" href="cid:backup%40e2e"/>' +
+      '</tt:Data></tds:BackupFiles></tds:RestoreSystem>', { parts: [{ id: 'backup@e2e', data }] });
+    const modified = Buffer.from(file.data);
+    modified[modified.length - 3] ^= 1;
+    const refused = await restore(modified);
+    assert.equal(refused.status, 400);
+    assert.match(refused.body.toString(), /ter:InvalidBackupFile/);
+    assert.equal(await hostname(), 'mtom-changed');
+    const restored = await restore(file.data);
+    assert.equal(restored.status, 200, restored.body.toString());
+    if (haveCheckSoap) assert.equal(checkSoap(restored.body.toString()), '');
+    assert.equal(await hostname(), 'mtom-backed-up');
+    await ok(first, `<tds:SetHostname><tds:Name>${before}</tds:Name></tds:SetHostname>`);
+
+    // A firmware image larger than any other SOAP request may be (http.max_body_bytes).
+    const body = Buffer.from('ONVIFGW-SIMULATED-FIRMWARE\nmodel: SIM-1000\nversion: 3.0.0-mtom\n\n' + 'y'.repeat(400 * 1024));
+    const image = Buffer.concat([body, crypto.createHash('sha256').update(body).digest()]);
+    const refreshed = gw.lines.filter((l) => /facts changed, cache refreshed/.test(l)).length;
+    const upgrade = await soapMtom(first,
+      '<tds:UpgradeSystemFirmware><tds:Firmware xmlns:xmime="http://www.w3.org/2005/05/xmlmime" ' +
+      'xmime:contentType="application/octet-stream"><xop:Include xmlns:xop="http://www.w3.org/2004/08/xop/include" ' +
+      'href="cid:fw"/></tds:Firmware></tds:UpgradeSystemFirmware>', { parts: [{ id: 'fw', data: image }] });
+    assert.equal(upgrade.status, 200, upgrade.body.toString());
+    if (haveCheckSoap) assert.equal(checkSoap(upgrade.body.toString()), '');
+    assert.match(upgrade.body.toString(), /<tds:Message>Firmware 3\.0\.0-mtom installed; the camera restarts/);
+    await gw.waitFor(/facts changed, cache refreshed/, { nth: refreshed + 1, timeoutMs: 15000 });
+    assert.match(await ok(first, '<tds:GetDeviceInformation/>'), /<tds:FirmwareVersion>3\.0\.0-mtom</);
   });
 
   test('backup from SystemBackupUri, restore through StartSystemRestore; anything else is a 415 and changes nothing', async () => {

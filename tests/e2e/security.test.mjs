@@ -284,7 +284,7 @@ describe('security', () => {
     await ok(role('NetReader', 'tds:GetNTP tds:GetDNS'));
     assert.equal(await faultOf(role('onvif:Viewer', 'tds:GetNTP')), 'OnvifPrefix');
     assert.equal(await faultOf(role('Bad', 'tds:GetNTP tds:Nope')), 'FunctionNotImplemented');
-    assert.equal(await faultOf(role('Bad', 'tds:GetSystemBackup')), 'FunctionNotImplemented');
+    assert.equal(await faultOf(role('Bad', 'tds:GetDot11Status')), 'FunctionNotImplemented');
     assert.equal(await faultOf('<tds:CreateUsers><tds:User><tt:Username>ext1</tt:Username><tt:Password>' +
       `${EXT.password}</tt:Password><tt:UserLevel>Extended</tt:UserLevel><tt:Extension><tt:Roles>Absent` +
       '</tt:Roles></tt:Extension></tds:User></tds:CreateUsers>'), 'InvalidUserRole');

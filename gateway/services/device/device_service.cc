@@ -104,7 +104,8 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sys->set_discoveryresolve(ctx.device.discovery_enabled);
   sys->set_discoverybye(ctx.device.discovery_enabled);
   sys->set_remotediscovery(false);
-  sys->set_systembackup(false);
+  // GetSystemBackup and RestoreSystem (MTOM).
+  sys->set_systembackup(BackupOffered(ctx.device));
   // GetSystemLog and GetSystemSupportInformation, and both as downloads.
   sys->set_systemlogging(true);
   // StartFirmwareUpgrade, where the camera takes firmware through its adapter.
@@ -142,8 +143,9 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
   sys->set_discoveryresolve(ctx.device.discovery_enabled);
   sys->set_discoverybye(ctx.device.discovery_enabled);
   sys->set_remotediscovery(false);
-  sys->set_systembackup(false);
+  sys->set_systembackup(BackupOffered(ctx.device));
   sys->set_systemlogging(true);
+  // UpgradeSystemFirmware (MTOM), where the camera takes firmware.
   sys->set_firmwareupgrade(FirmwareUpgradeOffered(ctx.device));
   auto* v = sys->add_supportedversions();
   v->set_major(kVersionMajor);
@@ -313,17 +315,9 @@ void Serve(ServiceRegistry& registry) {
   // What the device does not offer, and why: the fault says it, the
   // capabilities above do not claim it, and operations_table_test prints it.
   b.Unsupported(
-       "files travel as MTOM attachments, which the gateway does not offer: the backup is "
-       "downloaded from GetSystemUris' SystemBackupUri and restored with StartSystemRestore",
-       {"GetSystemBackup", "RestoreSystem"})
-      .Unsupported(
-          "the firmware travels as an MTOM attachment, which the gateway does not "
-          "offer: StartFirmwareUpgrade uploads it over HTTP",
-          {"UpgradeSystemFirmware"})
-      .Unsupported(
-          "cloud firmware upgrade needs a management cloud service (MCS), which the "
-          "gateway does not use: StartFirmwareUpgrade uploads firmware over HTTP",
-          {"UpgradeFirmware"})
+       "cloud firmware upgrade needs a management cloud service (MCS), which the "
+       "gateway does not use: StartFirmwareUpgrade uploads firmware over HTTP",
+       {"UpgradeFirmware"})
       .Unsupported(
           "remote discovery through a discovery proxy was removed from the ONVIF Core "
           "specification in release 2.6.1 (Core, appendix Deprecated Interfaces)",

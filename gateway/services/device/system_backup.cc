@@ -18,6 +18,10 @@ std::string AssociatedData(const VirtualDevice& d) { return "backup/" + d.config
 
 }  // namespace
 
+std::string BackupFileName(const VirtualDevice& device) {
+  return device.config.id + ".onvifgw-backup";
+}
+
 bool BackupOffered(const VirtualDevice& d) {
   return d.state != nullptr && d.secrets != nullptr && d.restore_tickets != nullptr;
 }

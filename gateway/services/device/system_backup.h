@@ -9,9 +9,10 @@
 // (device_state_reload.h). The device's identity is the hardware's and is
 // neither saved nor restored; the camera's own configuration is not in it.
 //
-// Downloads and uploads go over HTTP on the device's port: GET kBackupPath
-// (GetSystemUris' SystemBackupUri), POST to the one-time URI that
-// StartSystemRestore hands out.
+// The file travels either over HTTP on the device's port (GET kBackupPath,
+// GetSystemUris' SystemBackupUri; POST to the one-time URI that
+// StartSystemRestore hands out) or as an MTOM attachment (GetSystemBackup,
+// RestoreSystem).
 
 #include <chrono>
 #include <map>
@@ -32,6 +33,9 @@ inline constexpr std::size_t kMaxBackupBytes = 1 << 20;
 /// Whether the device can be backed up and restored (it has a store and the
 /// gateway's key).
 bool BackupOffered(const VirtualDevice& device);
+
+/// The name its backup file goes by ("<device id>.onvifgw-backup").
+std::string BackupFileName(const VirtualDevice& device);
 
 /// The backup file of the device now; an error (a storage failure) to log.
 Expected<std::string, std::string> MakeBackup(const VirtualDevice& device);

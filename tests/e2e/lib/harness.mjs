@@ -223,12 +223,7 @@ export function usernameToken({ username, password, created = new Date().toISOSt
  */
 export async function soap(port, body, { header = '', host = '127.0.0.1', auth = ADMIN, headers = {},
                                          path = '/onvif/device_service' } = {}) {
-  if (auth) header = usernameToken(auth) + header;
-  const xml = '<?xml version="1.0" encoding="UTF-8"?>' +
-    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
-    'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" ' +
-    'xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tr2="http://www.onvif.org/ver20/media/wsdl">' +
-    (header ? `<s:Header>${header}</s:Header>` : '') + `<s:Body>${body}</s:Body></s:Envelope>`;
+  const xml = envelope(body, header, auth);
   const started = Date.now();
   const res = await fetch(`http://${host}:${port}${path}`, {
     method: 'POST',
@@ -237,6 +232,72 @@ export async function soap(port, body, { header = '', host = '127.0.0.1', auth =
   });
   const text = await res.text();
   return { status: res.status, text, ms: Date.now() - started, headers: res.headers };
+}
+
+function envelope(body, header = '', auth = ADMIN) {
+  if (auth) header = usernameToken(auth) + header;
+  return '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
+    'xmlns:tds="http://www.onvif.org/ver10/device/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema" ' +
+    'xmlns:trt="http://www.onvif.org/ver10/media/wsdl" xmlns:tr2="http://www.onvif.org/ver20/media/wsdl">' +
+    (header ? `<s:Header>${header}</s:Header>` : '') + `<s:Body>${body}</s:Body></s:Envelope>`;
+}
+
+/**
+ * As soap(), with `parts` ([{ id, data: Buffer }]) sent as MTOM attachments
+ * (multipart/related, XOP; `<xop:Include href="cid:ID"/>` names one) as
+ * gSOAP packages them; without parts, a plain SOAP request. Resolves with
+ * { status, contentType, body: Buffer }: an MTOM reply is for parseMultipart.
+ */
+export async function soapMtom(port, body, { parts = [], auth = ADMIN, path = '/onvif/device_service' } = {}) {
+  const xml = envelope(body, '', auth);
+  let payload = Buffer.from(xml);
+  let contentType = 'application/soap+xml; charset=utf-8';
+  if (parts.length > 0) {
+    const boundary = `==e2e-${crypto.randomBytes(12).toString('hex')}==`;
+    const chunks = [Buffer.from(`--${boundary}\r\nContent-Type: application/xop+xml; charset=UTF-8; ` +
+      `type="application/soap+xml"\r\nContent-Transfer-Encoding: binary\r\nContent-ID: <root.e2e>\r\n\r\n`),
+    payload];
+    for (const p of parts) {
+      chunks.push(Buffer.from(`\r\n--${boundary}\r\nContent-Type: application/octet-stream\r\n` +
+        `Content-Transfer-Encoding: binary\r\nContent-ID: <${p.id}>\r\n\r\n`), p.data);
+    }
+    chunks.push(Buffer.from(`\r\n--${boundary}--\r\n`));
+    payload = Buffer.concat(chunks);
+    contentType = `multipart/related; type="application/xop+xml"; start="<root.e2e>"; ` +
+      `start-info="application/soap+xml"; boundary="${boundary}"`;
+  }
+  const res = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method: 'POST', headers: { 'Content-Type': contentType }, body: payload,
+  });
+  return { status: res.status, contentType: res.headers.get('content-type'), body: Buffer.from(await res.arrayBuffer()) };
+}
+
+/**
+ * The parts of a multipart/related body, in order: [{ headers (lower-case
+ * names), id (Content-ID without <>), data: Buffer }].
+ */
+export function parseMultipart(contentType, body) {
+  const boundary = /boundary="?([^";]+)"?/i.exec(contentType)?.[1];
+  if (!boundary) throw new Error(`no boundary in ${contentType}`);
+  const delimiter = Buffer.from(`--${boundary}`);
+  const parts = [];
+  let at = body.indexOf(delimiter);
+  while (at >= 0) {
+    const after = at + delimiter.length;
+    if (body.subarray(after, after + 2).toString() === '--') break;
+    const headersEnd = body.indexOf('\r\n\r\n', after);
+    const next = body.indexOf(Buffer.concat([Buffer.from('\r\n'), delimiter]), headersEnd);
+    if (headersEnd < 0 || next < 0) throw new Error('a part does not end');
+    const headers = {};
+    for (const line of body.subarray(after, headersEnd).toString().split('\r\n').filter(Boolean)) {
+      const colon = line.indexOf(':');
+      headers[line.slice(0, colon).trim().toLowerCase()] = line.slice(colon + 1).trim();
+    }
+    parts.push({ headers, id: (headers['content-id'] ?? '').replace(/^<|>$/g, ''), data: body.subarray(headersEnd + 4, next) });
+    at = next + 2;
+  }
+  return parts;
 }
 
 /** The WWW-Authenticate values of a node:http response, in order. */

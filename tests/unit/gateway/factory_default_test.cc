@@ -13,6 +13,8 @@
 #include "fake_camera_adapter.h"
 #include "security/secret_box.h"
 #include "services/device/system_backup.h"
+#include "services/events/event_hub.h"
+#include "soap/mtom.h"
 #include "soap_test_client.h"
 #include "stored_device_state.h"
 
@@ -268,6 +270,113 @@ TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChanges
   EXPECT_TRUE(refused(*foreign));
   EXPECT_TRUE(Has("<tds:GetHostname/>", "kept-name"));
   EXPECT_TRUE(announced_.empty());
+}
+
+// The MTOM pair: GetSystemBackup's attachment is what RestoreSystem takes.
+TEST_F(FactoryDefaultTest, GetSystemBackupAndRestoreSystemCarryTheFileAsAnMtomAttachment) {
+  EXPECT_TRUE(Has("<tds:GetServiceCapabilities/>", "SystemBackup=\"true\""));
+  EXPECT_TRUE(Has("<tds:GetCapabilities/>", "<tt:SystemBackup>true</tt:SystemBackup>"));
+  ChangeEverything();
+  const SoapReply reply = soap_.Call("<tds:GetSystemBackup/>");
+  ASSERT_EQ(reply.http_status, 200) << reply.body;
+  auto package = soap::ParseMtom(reply.content_type, reply.body);
+  ASSERT_TRUE(package.has_value()) << reply.content_type;
+  const std::string envelope(package->envelope);
+  EXPECT_NE(envelope.find("<tt:Name>front.onvifgw-backup</tt:Name>"), std::string::npos);
+  EXPECT_NE(envelope.find("xmime:contentType=\"application/octet-stream\""), std::string::npos);
+  const std::size_t href = envelope.find("href=\"") + 6;
+  const soap::ReceivedPart* part =
+      package->attachments.Find(envelope.substr(href, envelope.find('"', href) - href));
+  ASSERT_NE(part, nullptr) << envelope;
+  const std::string file(part->data());
+  ASSERT_TRUE(static_cast<bool>(device::RestoreBackup(device_, file)));  // the download's format
+
+  EXPECT_EQ(Reset("Hard"), "");
+  const std::string restore =
+      "<tds:RestoreSystem><tds:BackupFiles><tt:Name>front.onvifgw-backup</tt:Name><tt:Data>"
+      "<xop:Include xmlns:xop=\"http://www.w3.org/2004/08/xop/include\" href=\"cid:b%40client\"/>"
+      "</tt:Data></tds:BackupFiles></tds:RestoreSystem>";
+  auto restore_with = [&](std::string bytes, std::string id = "b@client") {
+    soap::ReceivedAttachments parts;
+    parts.parts.push_back(onvifgw::testing::SoapTestClient::Part(std::move(id), std::move(bytes)));
+    const SoapReply r = soap_.CallWithParts(restore, std::move(parts));
+    return r.http_status == 200 ? std::string() : onvifgw::testing::InnermostTerSubcode(r.body);
+  };
+  // Anything but this device's backup is refused, and changes nothing.
+  EXPECT_EQ(restore_with("not a backup"), "InvalidBackupFile");
+  EXPECT_EQ(restore_with(file, "other@client"), "InvalidBackupFile");  // the href names no part
+  EXPECT_EQ(soap_.FaultOf(restore), "InvalidBackupFile");              // no attachment at all
+  EXPECT_EQ(restore_with(std::string(device::kMaxBackupBytes + 1, 'x')), "InvalidBackupFile");
+  EXPECT_FALSE(Has("<tds:GetUsers/>", "operator1"));
+
+  EXPECT_EQ(restore_with(file), "");
+  EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
+  EXPECT_TRUE(Has("<tds:GetHostname/>", "gate-cam"));
+  EXPECT_TRUE(HasMedia("<trt:GetProfiles/>", "token=\"vms\""));
+}
+
+TEST_F(FactoryDefaultTest, RestoreSystemTakesExactlyOneFile) {
+  auto backup = device::MakeBackup(device_);
+  ASSERT_TRUE(backup.has_value());
+  const std::string file_element =
+      "<tds:BackupFiles><tt:Name>front.onvifgw-backup</tt:Name><tt:Data><xop:Include "
+      "xmlns:xop=\"http://www.w3.org/2004/08/xop/include\" href=\"cid:b\"/></tt:Data>"
+      "</tds:BackupFiles>";
+  soap::ReceivedAttachments parts;
+  parts.parts.push_back(onvifgw::testing::SoapTestClient::Part("b", *backup));
+  const SoapReply r = soap_.CallWithParts(
+      "<tds:RestoreSystem>" + file_element + file_element + "</tds:RestoreSystem>", parts);
+  EXPECT_EQ(r.http_status, 400);
+  EXPECT_EQ(onvifgw::testing::InnermostTerSubcode(r.body), "InvalidBackupFile");
+  EXPECT_EQ(
+      soap_.CallWithParts("<tds:RestoreSystem>" + file_element + "</tds:RestoreSystem>", parts)
+          .http_status,
+      200);
+}
+
+TEST_F(FactoryDefaultTest, UpgradeSystemFirmwareHandsTheAttachmentToTheCamera) {
+  const std::string upgrade =
+      "<tds:UpgradeSystemFirmware><tds:Firmware><xop:Include "
+      "xmlns:xop=\"http://www.w3.org/2004/08/xop/include\" href=\"cid:fw\"/></tds:Firmware>"
+      "</tds:UpgradeSystemFirmware>";
+  soap::ReceivedAttachments parts;
+  parts.parts.push_back(onvifgw::testing::SoapTestClient::Part("fw", std::string(100000, 'f')));
+  // Not offered while the camera does not take firmware.
+  EXPECT_TRUE(Has("<tds:GetCapabilities/>", "<tt:FirmwareUpgrade>false</tt:FirmwareUpgrade>"));
+  EXPECT_EQ(soap_.FaultOf(upgrade), "ActionNotSupported");
+  adapter_.SetCapability([](adapters::v1::Capabilities& c) { c.set_firmware_upgrade(true); });
+  device::UploadTickets firmware_tickets;  // as the gateway gives each device
+  device_.firmware_tickets = &firmware_tickets;
+  EXPECT_TRUE(Has("<tds:GetCapabilities/>", "<tt:FirmwareUpgrade>true</tt:FirmwareUpgrade>"));
+
+  EXPECT_EQ(soap_.FaultOf(upgrade), "InvalidFirmware");  // no attachment
+  adapter_.calls.clear();
+  const SoapReply done = soap_.CallWithParts(upgrade, parts);
+  ASSERT_EQ(done.http_status, 200) << done.body;
+  EXPECT_NE(done.body.find("<tds:Message>Firmware 2.0.0 installed; the camera restarts (about 3 "
+                           "s)</tds:Message>"),
+            std::string::npos)
+      << done.body;
+  EXPECT_EQ(adapter_.calls, std::vector<std::string>{"UpgradeFirmware cam-1 100000"});
+
+  adapter_.status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "not for this model");
+  SoapReply refused = soap_.CallWithParts(upgrade, parts);
+  EXPECT_EQ(refused.http_status, 400);
+  EXPECT_EQ(onvifgw::testing::InnermostTerSubcode(refused.body), "InvalidFirmware");
+  EXPECT_NE(refused.body.find("not for this model"), std::string::npos);
+  adapter_.status = grpc::Status(grpc::StatusCode::INTERNAL, "flash write failed");
+  SoapReply failed = soap_.CallWithParts(upgrade, parts);
+  EXPECT_EQ(failed.http_status, 500);
+  EXPECT_EQ(onvifgw::testing::InnermostTerSubcode(failed.body), "FirmwareUpgradeFailed");
+  // Only an administrator (UNRECOVERABLE).
+  adapter_.status = grpc::Status::OK;
+  soap_.Ok(
+      "<tds:CreateUsers><tds:User><tt:Username>operator1</tt:Username><tt:Password>"
+      "Op-Passw0rd-1</tt:Password><tt:UserLevel>Operator</tt:UserLevel></tds:User>"
+      "</tds:CreateUsers>");
+  soap_.SignInAs("operator1", "Op-Passw0rd-1");
+  EXPECT_EQ(onvifgw::testing::InnermostTerSubcode(soap_.CallWithParts(upgrade, parts).body),
+            "NotAuthorized");
 }
 
 TEST(UploadTickets, AreForOneUpload) {

@@ -1,6 +1,7 @@
 // http::Listener and http::Session on a loopback port, spoken to byte by
 // byte: what a handler is given, keep-alive and Connection: close, pipelined
-// requests answered in order, the header and body limits, the idle timeout,
+// requests answered in order, the header and body limits (and the upload
+// limit for firmware and MTOM requests), the idle timeout,
 // the connection limit, and a held-back (delayed) response.
 
 #include <gtest/gtest.h>
@@ -144,6 +145,33 @@ TEST_F(HttpSessionTest, OversizedHeadersAndBodiesAreRefusedAndTheConnectionClose
     EXPECT_EQ(r.rfind("HTTP/1.1 400", 0), 0u) << r;
   }
   EXPECT_EQ(requests_.load(), 0);  // none of them reached the handler
+}
+
+TEST_F(HttpSessionTest, UploadsMayBeLargerThanOtherBodies) {
+  Limits limits;
+  limits.max_body_bytes = 64;
+  limits.upload_prefix = "/upload/";
+  limits.max_upload_bytes = 1000;
+  limits.multipart_uploads = true;
+  Start(limits);
+  auto post = [&](const std::string& target, const std::string& type, std::size_t size) {
+    LoopbackSocket c(port());
+    c.Send("POST " + target + " HTTP/1.1\r\nHost: a\r\nContent-Type: " + type +
+           "\r\nConnection: close\r\nContent-Length: " + std::to_string(size) + "\r\n\r\n" +
+           std::string(size, 'u'));
+    const std::string r = c.ReceiveUntilClosed();
+    return r.substr(0, r.find("\r\n"));
+  };
+  EXPECT_EQ(post("/upload/1", "application/octet-stream", 1000), "HTTP/1.1 200 OK");
+  EXPECT_EQ(post("/upload/1", "application/octet-stream", 1001), "HTTP/1.1 413 Payload Too Large");
+  // SOAP with MTOM attachments, wherever it is posted.
+  EXPECT_EQ(post("/onvif/device_service", "Multipart/Related; boundary=x", 1000),
+            "HTTP/1.1 200 OK");
+  EXPECT_EQ(post("/onvif/device_service", "multipart/related; boundary=x", 1001),
+            "HTTP/1.1 413 Payload Too Large");
+  EXPECT_EQ(post("/onvif/device_service", "application/soap+xml", 65),
+            "HTTP/1.1 413 Payload Too Large");
+  EXPECT_EQ(last().body.size(), 1000u);
 }
 
 TEST_F(HttpSessionTest, AnIdleConnectionIsClosedAfterItsTimeout) {

@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <string>
 
 #include "check_soap.h"
@@ -16,6 +17,7 @@
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
 #include "services/xml_time.h"
+#include "soap/mtom.h"
 
 namespace onvifgw::testing {
 
@@ -47,6 +49,30 @@ class SoapTestClient {
   /// `body` is the content of s:Body; the prefixes tds, tt, trt, tr2 and tev
   /// are declared.
   services::SoapReply Call(const std::string& body, const char* path = kDeviceServicePath) {
+    return Post(body, path, nullptr);
+  }
+
+  /// As Call, the request carrying binary parts as an MTOM request would
+  /// (xop:Include hrefs "cid:<content id>" name them). A reply with parts
+  /// comes back as the package (SoapReply::content_type multipart/related);
+  /// its envelope is the one validated.
+  services::SoapReply CallWithParts(const std::string& body, soap::ReceivedAttachments parts,
+                                    const char* path = kDeviceServicePath) {
+    return Post(body, path, std::make_shared<const soap::ReceivedAttachments>(std::move(parts)));
+  }
+
+  /// A part that owns its bytes, for CallWithParts.
+  static soap::ReceivedPart Part(std::string content_id, std::string bytes) {
+    soap::ReceivedPart p;
+    p.content_id = std::move(content_id);
+    p.content_type = "application/octet-stream";
+    p.decoded = std::move(bytes);
+    return p;
+  }
+
+ private:
+  services::SoapReply Post(const std::string& body, const char* path,
+                           std::shared_ptr<const soap::ReceivedAttachments> parts) {
     const std::string xml =
         "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\" "
         "xmlns:tds=\"http://www.onvif.org/ver10/device/wsdl\" "
@@ -55,8 +81,9 @@ class SoapTestClient {
         "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
         "xmlns:tt=\"http://www.onvif.org/ver10/schema\">" +
         SecurityHeader() + "<s:Body>" + body + "</s:Body></s:Envelope>";
-    const services::RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
-                                       "",      "POST", "192.0.2.99",      std::nullopt};
+    services::RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
+                                 "",      "POST", "192.0.2.99",      std::nullopt};
+    ctx.attachments = std::move(parts);
     services::SoapReply reply;
     bool called = false;
     endpoint_.Handle(xml, ctx, [&](services::SoapReply r) {
@@ -65,11 +92,20 @@ class SoapTestClient {
     });
     EXPECT_TRUE(called) << "no answer at once to " << body;
     if (CheckSoapAvailable()) {
-      EXPECT_EQ(CheckSoap(reply.body), "") << body;
+      if (reply.content_type.empty()) {
+        EXPECT_EQ(CheckSoap(reply.body), "") << body;
+      } else {
+        auto package = soap::ParseMtom(reply.content_type, reply.body);
+        EXPECT_TRUE(package.has_value()) << reply.content_type;
+        if (package) {
+          EXPECT_EQ(CheckSoap(std::string(package->envelope)), "") << body;
+        }
+      }
     }
     return reply;
   }
 
+ public:
   /// The reply's body, expecting success.
   std::string Ok(const std::string& body, const char* path = kDeviceServicePath) {
     services::SoapReply r = Call(body, path);
