@@ -410,9 +410,20 @@ describe('gateway with two simulated cameras', () => {
     if (haveCheckSoap) assert.equal(checkSoap(reboot.text), '');
 
     await gw.waitFor(/\[adapter:sim\] ready/, { nth: readyBefore + 1 });
+    // The virtual device restarts with the camera: its pull points end.
+    const created = await soap(port, '<tev:CreatePullPointSubscription xmlns:tev="http://www.onvif.org/ver10/events/wsdl"/>',
+      { path: '/onvif/events_service' });
+    assert.equal(created.status, 200, created.text);
+    const subscription = new URL(created.text.match(/<wsa:Address>([^<]+)</)[1]).pathname;
     const again = await soap(port, '<tds:SystemReboot/>');
     assert.equal(again.status, 200, again.text);
     assert.match(again.text, /Rebooting in \d+ seconds/);
+    await gw.waitFor(/restarting \(SystemReboot\): 1 event subscription\(s\) ended/);
+    const pull = await soap(port, '<tev:PullMessages xmlns:tev="http://www.onvif.org/ver10/events/wsdl">' +
+      '<tev:Timeout>PT1S</tev:Timeout><tev:MessageLimit>1</tev:MessageLimit></tev:PullMessages>', { path: subscription });
+    assert.equal(pull.status, 400, pull.text);
+    assert.match(pull.text, /ResourceUnknown/);
+    assert.match((await soap(port, '<tds:GetHostname/>')).text, /<tt:Name>/);  // serving again
   });
 
   test('kill -9 of the gateway: identities survive the restart', async () => {

@@ -6,6 +6,7 @@
 #include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
 #include "services/device/date_time_operations.h"
+#include "services/device/device_state_reload.h"
 #include "services/device/discovery_operations.h"
 #include "services/device/factory_default_operations.h"
 #include "services/device/firmware_upgrade.h"
@@ -267,7 +268,9 @@ void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completio
     done(MakeUnexpected(soap::ActionFailed("The camera is not reachable at the moment")));
     return;
   }
-  adapter->Reboot(ctx.device.config.camera, [done = std::move(done)](
+  // The camera first: if it cannot reboot, nothing restarts.
+  const VirtualDevice* device = &ctx.device;
+  adapter->Reboot(ctx.device.config.camera, [device, done = std::move(done)](
                                                 const grpc::Status& st,
                                                 const adapters::v1::RebootResponse& resp) {
     if (!st.ok()) {
@@ -277,6 +280,9 @@ void SystemReboot(const RequestContext& ctx, const tds::SystemReboot&, Completio
     tds::SystemRebootResponse r;
     r.set_message("Rebooting in " + std::to_string(resp.expected_downtime_seconds()) + " seconds");
     done(Ok(std::move(r)));
+    // Then the virtual device, its answer handed back first (Core: the
+    // response is sent before the device reboots).
+    RestartVirtualDevice(*device);
   });
 }
 

@@ -8,6 +8,7 @@
 #include "services/device/network_settings.h"
 #include "services/device/storage_configurations.h"
 #include "services/device_security.h"
+#include "services/events/event_hub.h"
 #include "services/media/media_profile_store.h"
 
 namespace onvifgw::services::device {
@@ -70,6 +71,16 @@ void ReloadDeviceState(const VirtualDevice& d) {
   if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
     d.announce(DiscoveryAnnouncement::kHello);
   }
+}
+
+void RestartVirtualDevice(const VirtualDevice& d) {
+  const bool discoverable = d.discovery != nullptr && d.discovery->Snapshot().discoverable;
+  if (d.announce && discoverable) d.announce(DiscoveryAnnouncement::kBye);
+  const std::size_t ended = d.events != nullptr ? d.events->EndSubscriptions(d.config.id) : 0;
+  log::WriteAbout(
+      log::Level::kInfo, "device", d.config.id,
+      "restarting (SystemReboot): " + std::to_string(ended) + " event subscription(s) ended");
+  ReloadDeviceState(d);
 }
 
 }  // namespace onvifgw::services::device

@@ -11,4 +11,10 @@ namespace onvifgw::services::device {
 
 void ReloadDeviceState(const VirtualDevice& device);
 
+/// SystemReboot's restart of the virtual device: a Bye, every event
+/// subscription of the device ended, its stored state read again
+/// (ReloadDeviceState), and a Hello. What clients stored survives, as a
+/// real device's configuration survives its reboot.
+void RestartVirtualDevice(const VirtualDevice& device);
+
 }  // namespace onvifgw::services::device

@@ -360,6 +360,31 @@ void EventHub::Terminate(const std::string& device, const std::string& id) {
   subscriptions_.erase(Key{device, id});
 }
 
+std::size_t EventHub::EndSubscriptions(const std::string& device) {
+  std::vector<Completion> ready;
+  std::size_t ended = 0;
+  {
+    std::lock_guard lock(mu_);
+    for (auto it = subscriptions_.begin(); it != subscriptions_.end();) {
+      if (it->first.first != device) {
+        ++it;
+        continue;
+      }
+      Subscription& s = it->second;
+      if (s.push) ready.push_back([p = s.push] { p->Close(); });
+      if (s.waiter) {
+        ready.push_back([w = std::move(*s.waiter), f = ResourceUnknown(clock_.Now())] {
+          w.done(MakeUnexpected(f));
+        });
+      }
+      it = subscriptions_.erase(it);
+      ++ended;
+    }
+  }
+  for (auto& c : ready) c();
+  return ended;
+}
+
 void EventHub::Publish(const std::string& device, Notification n) {
   std::vector<Completion> ready;
   {

@@ -151,6 +151,10 @@ class EventHub {
   /// answering: its target is not closed, it gave up itself); nothing if it
   /// is gone already.
   void Terminate(const std::string& device, const std::string& id);
+  /// The device restarts (SystemReboot): every subscription of it ends, as
+  /// an unsubscribe would end it (a waiting PullMessages gets
+  /// ResourceUnknownFault, a push target is closed). Returns how many ended.
+  std::size_t EndSubscriptions(const std::string& device);
 
   /// A property changed on `device`: remembered and queued to subscribers.
   /// A plain event (not a property) is only queued.

@@ -269,6 +269,28 @@ class RecordingTarget : public PushTarget {
   std::promise<void> closed_signal;
 };
 
+TEST(EventHub, EndingADevicesSubscriptionsAnswersItsWaitingPullAndClosesItsPushTargets) {
+  EventHub hub;
+  auto pull = hub.Subscribe("d", {}, Topics(), std::nullopt);
+  auto target = std::make_shared<RecordingTarget>();
+  auto push = hub.Subscribe("d", {}, Topics(), std::nullopt, target);
+  auto other = hub.Subscribe("other", {}, Topics(), std::nullopt);
+  ASSERT_TRUE(pull.has_value() && push.has_value() && other.has_value());
+  std::promise<std::string> pulled;
+  hub.Pull("d", pull->id, {}, 30s, 10, [&](Expected<PullResult, soap::Fault> r) {
+    pulled.set_value(r.has_value() ? "messages" : r.error().reason);
+  });
+  EXPECT_EQ(hub.EndSubscriptions("d"), 2u);
+  auto answer = pulled.get_future();
+  ASSERT_EQ(answer.wait_for(0ms), std::future_status::ready);  // at once, not at its timeout
+  EXPECT_NE(answer.get(), "messages");
+  EXPECT_TRUE(target->closed.load());
+  EXPECT_EQ(hub.subscription_count("d"), 0u);
+  EXPECT_FALSE(hub.Renew("d", pull->id, {}, Clock::now() + 30s).has_value());
+  EXPECT_EQ(hub.subscription_count("other"), 1u);  // another device's stay
+  EXPECT_EQ(hub.EndSubscriptions("d"), 0u);
+}
+
 TEST(EventHub, PushSubscriptionsAreOfferedTheirMessagesAndClosedWhenTheyEnd) {
   ManualClock clock;
   EventHub hub({}, clock);

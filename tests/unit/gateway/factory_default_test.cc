@@ -143,6 +143,33 @@ TEST_F(FactoryDefaultTest, HardResetAnnouncesTheDeviceAgain) {
   EXPECT_EQ(announced_, std::vector<DiscoveryAnnouncement>{DiscoveryAnnouncement::kHello});
 }
 
+// SystemReboot restarts the virtual device once the camera took the reboot:
+// Bye, its subscriptions ended, its state read again, Hello.
+TEST_F(FactoryDefaultTest, SystemRebootRestartsTheVirtualDeviceAfterTheCamera) {
+  events::EventHub hub;
+  device_.events = &hub;
+  const std::string subscribe =
+      "<tev:CreatePullPointSubscription><tev:InitialTerminationTime>PT60S"
+      "</tev:InitialTerminationTime></tev:CreatePullPointSubscription>";
+  soap_.Ok(subscribe, "/onvif/events_service");
+  soap_.Ok("<tds:SetHostname><tds:Name>before-reboot</tds:Name></tds:SetHostname>");
+  // A camera that cannot reboot: a fault, and nothing restarts.
+  adapter_.status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "camera offline");
+  EXPECT_NE(soap_.FaultOf("<tds:SystemReboot/>"), "");
+  EXPECT_TRUE(announced_.empty());
+  EXPECT_EQ(hub.subscription_count("front"), 1u);
+
+  adapter_.status = grpc::Status::OK;
+  EXPECT_TRUE(Has("<tds:SystemReboot/>", "<tds:Message>Rebooting in 42 seconds</tds:Message>"));
+  EXPECT_EQ(announced_, (std::vector<DiscoveryAnnouncement>{DiscoveryAnnouncement::kBye,
+                                                            DiscoveryAnnouncement::kHello}));
+  EXPECT_EQ(hub.subscription_count("front"), 0u);
+  EXPECT_TRUE(Has("<tds:GetHostname/>", "before-reboot"));  // what clients stored survives
+  soap_.Ok(subscribe, "/onvif/events_service");             // and the device serves again
+  EXPECT_EQ(hub.subscription_count("front"), 1u);
+  device_.events = nullptr;
+}
+
 TEST_F(FactoryDefaultTest, SoftResetKeepsNetworkSettingsAndUsers) {
   ChangeEverything();
   EXPECT_EQ(Reset("Soft"), "");
