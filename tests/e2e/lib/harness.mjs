@@ -234,7 +234,7 @@ export async function soap(port, body, { header = '', host = '127.0.0.1', auth =
   return { status: res.status, text, ms: Date.now() - started, headers: res.headers };
 }
 
-function envelope(body, header = '', auth = ADMIN) {
+export function envelope(body, header = '', auth = ADMIN) {
   if (auth) header = usernameToken(auth) + header;
   return '<?xml version="1.0" encoding="UTF-8"?>' +
     '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" ' +
@@ -387,6 +387,30 @@ export function checkSoap(xml) {
     return '';
   } catch (e) {
     return (e.stdout?.toString() || '') + (e.stderr?.toString() || '') || String(e);
+  }
+}
+
+/**
+ * Validates many SOAP messages with one run of check-soap: `messages` is
+ * [{ name, xml }]. Returns '' when every one is valid, else check-soap's
+ * report, each file named after its message.
+ */
+export function checkSoapAll(messages) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'onvifgw-check-'));
+  try {
+    const files = messages.map((m, i) => {
+      const file = path.join(dir, `${String(i).padStart(4, '0')}-${m.name.replace(/[^\w.-]/g, '_')}.xml`);
+      fs.writeFileSync(file, m.xml);
+      return file;
+    });
+    try {
+      execFileSync('/usr/bin/python3', [checkSoapPath, '-q', ...files], { stdio: ['ignore', 'pipe', 'pipe'] });
+      return '';
+    } catch (e) {
+      return (e.stdout?.toString() || '') + (e.stderr?.toString() || '') || String(e);
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
