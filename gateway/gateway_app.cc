@@ -141,6 +141,11 @@ Status<std::string> GatewayApp::Start() {
     if (auto st = storage->Load(); !st) return MakeUnexpected(st.error());
     dev->storage = storage.get();
     storage_.push_back(std::move(storage));
+    auto dot1x = std::make_unique<services::device::Dot1XConfigurations>(dc.id, store_.get(),
+                                                                         secrets_.get());
+    if (auto st = dot1x->Load(); !st) return MakeUnexpected(st.error());
+    dev->dot1x = dot1x.get();
+    dot1x_.push_back(std::move(dot1x));
     // The relay first: the web service port hands RTSP-over-HTTP tunnels to it.
     http::ConnectionHandover tunnels;
     if (dc.stream_relay && dev->media != nullptr) {

@@ -20,6 +20,7 @@
 #include "services/authentication.h"
 #include "services/device/date_time_settings.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/dot1x_configurations.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device/storage_configurations.h"
@@ -63,6 +64,7 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::device::DateTimeSettings>> date_time_;
   std::vector<std::unique_ptr<services::device::GeoLocationSettings>> geo_location_;
   std::vector<std::unique_ptr<services::device::StorageConfigurations>> storage_;
+  std::vector<std::unique_ptr<services::device::Dot1XConfigurations>> dot1x_;
   std::vector<std::unique_ptr<services::device::UploadTickets>> restore_tickets_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;

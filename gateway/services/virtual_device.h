@@ -34,6 +34,7 @@ class GeoLocationSettings;
 class NetworkSettings;
 class UploadTickets;
 class StorageConfigurations;
+class Dot1XConfigurations;
 }  // namespace device
 namespace media {
 class MediaProfileStore;
@@ -103,6 +104,9 @@ struct VirtualDevice {
   device::GeoLocationSettings* geo_location = nullptr;
   /// Storage configurations clients keep on the device; nullptr = none kept.
   device::StorageConfigurations* storage = nullptr;
+  /// IEEE 802.1X configurations clients keep on the device; nullptr = none
+  /// kept (the 802.1X operations answer ter:ActionNotSupported).
+  device::Dot1XConfigurations* dot1x = nullptr;
   /// The media relay serving the device's profiles over RTSP; nullptr: no
   /// relay, GetStreamUri hands out the camera's own URIs.
   RtspEndpoint* relay = nullptr;

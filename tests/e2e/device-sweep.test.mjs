@@ -62,8 +62,12 @@ const firmwareImage = (model, version) => {
   return Buffer.concat([body, crypto.createHash('sha256').update(body).digest()]);
 };
 const certificate = '<tt:Certificate><tt:Data>MIIB</tt:Data></tt:Certificate>';
-const dot1x = '<tt:Dot1XConfigurationToken>dot1x_1</tt:Dot1XConfigurationToken><tt:Identity>camera</tt:Identity>' +
-  '<tt:EAPMethod>4</tt:EAPMethod>';
+const dot1x = (op, token, method, password) => `<tds:${op}><tds:Dot1XConfiguration>` +
+  `<tt:Dot1XConfigurationToken>${token}</tt:Dot1XConfigurationToken><tt:Identity>camera-7</tt:Identity>` +
+  `<tt:EAPMethod>${method}</tt:EAPMethod>` +
+  (password ? `<tt:EAPMethodConfiguration><tt:Password>${password}</tt:Password></tt:EAPMethodConfiguration>` : '') +
+  `</tds:Dot1XConfiguration></tds:${op}>`;
+const dot1xToken = (op, token) => `<tds:${op}><tds:Dot1XConfigurationToken>${token}</tds:Dot1XConfigurationToken></tds:${op}>`;
 
 // Operations the device answers with ter:ActionNotSupported, a request for
 // each, and the capability that says the feature is absent.
@@ -89,11 +93,6 @@ const NOT_SUPPORTED = {
   GetCertificateInformation: '<tds:GetCertificateInformation><tds:CertificateID>sweep</tds:CertificateID></tds:GetCertificateInformation>',
   LoadCACertificates: '<tds:LoadCACertificates><tds:CACertificate><tt:CertificateID>sweep</tt:CertificateID>' +
     `${certificate}</tds:CACertificate></tds:LoadCACertificates>`,
-  CreateDot1XConfiguration: `<tds:CreateDot1XConfiguration><tds:Dot1XConfiguration>${dot1x}</tds:Dot1XConfiguration></tds:CreateDot1XConfiguration>`,
-  SetDot1XConfiguration: `<tds:SetDot1XConfiguration><tds:Dot1XConfiguration>${dot1x}</tds:Dot1XConfiguration></tds:SetDot1XConfiguration>`,
-  GetDot1XConfiguration: '<tds:GetDot1XConfiguration><tds:Dot1XConfigurationToken>dot1x_1</tds:Dot1XConfigurationToken></tds:GetDot1XConfiguration>',
-  GetDot1XConfigurations: '<tds:GetDot1XConfigurations/>',
-  DeleteDot1XConfiguration: '<tds:DeleteDot1XConfiguration><tds:Dot1XConfigurationToken>dot1x_1</tds:Dot1XConfigurationToken></tds:DeleteDot1XConfiguration>',
   GetDot11Capabilities: '<tds:GetDot11Capabilities/>',
   GetDot11Status: '<tds:GetDot11Status><tds:InterfaceToken>eth0</tds:InterfaceToken></tds:GetDot11Status>',
   ScanAvailableDot11Networks: '<tds:ScanAvailableDot11Networks><tds:InterfaceToken>eth0</tds:InterfaceToken></tds:ScanAvailableDot11Networks>',
@@ -108,8 +107,6 @@ const ABSENT = [
     'LoadCertificateWithPrivateKey', 'GetCertificateInformation', 'LoadCACertificates'],
   caps: [/TLS1\.2="false"/, /OnboardKeyGeneration="false"/, /X\.509Token="false"/],
   legacy: [/<tt:TLS1\.2>false</, /<tt:OnboardKeyGeneration>false</, /<tt:X\.509Token>false</] },
-  { ops: ['CreateDot1XConfiguration', 'SetDot1XConfiguration', 'GetDot1XConfiguration', 'GetDot1XConfigurations',
-    'DeleteDot1XConfiguration'], caps: [/Dot1X="false"/], legacy: [] },
   { ops: ['GetDot11Capabilities', 'GetDot11Status', 'ScanAvailableDot11Networks'], caps: [/Dot11Configuration="false"/], legacy: [] },
   // Cloud firmware upgrade has no capability of its own; HTTP upload is offered instead.
   { ops: ['UpgradeFirmware'], caps: [/HttpFirmwareUpgrade="true"/], legacy: [] },
@@ -392,6 +389,23 @@ describe('the Device service, all 103 operations', () => {
     wrong: [['<tds:SetAuthFailureWarningConfiguration><tds:Enabled>true</tds:Enabled><tds:MonitorPeriod>0</tds:MonitorPeriod>' +
       '<tds:MaxAuthFailures>3</tds:MaxAuthFailures></tds:SetAuthFailureWarningConfiguration>', 'ter:InvalidArgVal']],
   }, {
+    name: 'IEEE 802.1X configurations', read: readBody('<tds:GetDot1XConfigurations/>'),
+    change: [() => ok(dot1x('CreateDot1XConfiguration', 'sweep', 25, 'p3ap-Secret')),
+      // Written back without the password (as read), another method.
+      () => ok(dot1x('SetDot1XConfiguration', 'sweep', 21, '')),
+      async () => assert.match(await ok(dot1xToken('GetDot1XConfiguration', 'sweep')), /<tt:EAPMethod>21</)],
+    shows: [/<tt:Dot1XConfigurationToken>sweep<\/tt:Dot1XConfigurationToken><tt:Identity>camera-7<\/tt:Identity><tt:EAPMethod>21</,
+      /^((?!p3ap-Secret|Password).)*$/s],
+    restore: () => ok(dot1xToken('DeleteDot1XConfiguration', 'sweep')),
+    // A token that is taken, for the wrong calls.
+    arrange: () => ok(dot1x('CreateDot1XConfiguration', 'taken', 4, 'x')),
+    tidy: () => ok(dot1xToken('DeleteDot1XConfiguration', 'taken')),
+    wrong: [[dot1x('CreateDot1XConfiguration', 'taken', 25, 'x'), 'ter:ReferenceToken'],
+      [dot1x('CreateDot1XConfiguration', 'tls', 13, 'x'), 'ter:InvalidArgVal'],
+      [dot1xToken('GetDot1XConfiguration', 'nowhere'), 'ter:NoConfig'],
+      [dot1x('SetDot1XConfiguration', 'nowhere', 25, 'x'), 'ter:NoConfig'],
+      [dot1xToken('DeleteDot1XConfiguration', 'nowhere'), 'ter:NoConfig']],
+  }, {
     // Held by the camera, not the gateway: the simulated camera forgets them
     // when its adapter process starts again.
     name: 'relay output settings', read: readBody('<tds:GetRelayOutputs/>'), heldByCamera: true,
@@ -493,6 +507,10 @@ describe('the Device service, all 103 operations', () => {
       assert.match(caps, new RegExp(` ${flag}="true"`), flag);
     }
     assert.match(caps, /NTP="[1-9]"/);
+    assert.match(caps, / Dot1X="true"/);
+    assert.match(caps, /Dot1XConfigurations="[1-9]"/);
+    assert.match(caps, /SupportedEAPMethods="4 21 25"/);
+    assert.match(legacy, /<tt:Dot1X>true<\/tt:Dot1X>/);
     assert.match(caps, /GeoLocationEntries="[1-9]\d*"/);
     assert.match(caps, /AuxiliaryCommands="[^"]*tt:IRLamp\|On/);
     assert.match(caps, /SecurityPolicies="PasswordComplexity PasswordHistory AuthFailureWarning"/);
@@ -587,11 +605,13 @@ describe('the Device service, all 103 operations', () => {
 
   test('a wrong argument gets the documented fault and changes nothing', async () => {
     for (const s of scenarios) {
+      if (s.arrange) await s.arrange();
       for (const [body, subcode] of s.wrong) {
         const was = await s.read();
         await refused(typeof body === 'function' ? body() : body, subcode);
         assert.equal(await s.read(), was, `${s.name} changed by a refused call`);
       }
+      if (s.tidy) await s.tidy();
     }
     for (const [body, subcode] of wrongCalls) await refused(body, subcode);
   });

@@ -8,6 +8,8 @@
 #include "services/device/date_time_operations.h"
 #include "services/device/device_state_reload.h"
 #include "services/device/discovery_operations.h"
+#include "services/device/dot1x_configurations.h"
+#include "services/device/dot1x_operations.h"
 #include "services/device/factory_default_operations.h"
 #include "services/device/firmware_upgrade.h"
 #include "services/device/geo_location_operations.h"
@@ -71,6 +73,9 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   net->set_dot11configuration(false);
   net->set_hostnamefromdhcp(network);
   net->set_ntp(network ? NetworkSettings::kMaxEntries : 0);
+  // IEEE 802.1X configurations are kept (created, read, changed, deleted).
+  const bool dot1x = ctx.device.dot1x != nullptr;
+  if (dot1x) net->set_dot1xconfigurations(Dot1XConfigurations::kMax);
   // Security: what the security room really does when it is active.
   const bool secured = ctx.device.security != nullptr;
   net->set_ipfilter(secured);
@@ -81,7 +86,10 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   sec->set_onboardkeygeneration(false);
   sec->set_accesspolicyconfig(secured);
   sec->set_defaultaccesspolicy(secured);
-  sec->set_dot1x(false);
+  sec->set_dot1x(dot1x);
+  if (dot1x) {
+    for (int m : kEapMethods) sec->add_supportedeapmethods(m);
+  }
   sec->set_remoteuserhandling(secured);
   sec->set_x_509token(false);
   sec->set_samltoken(false);
@@ -160,6 +168,13 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
                            : 0);
   auto* sec = d.mutable_security();
   sec->set_accesspolicyconfig(ctx.device.security != nullptr);
+  auto* ext = sec->mutable_extension();
+  ext->set_tls1_0(false);
+  ext->mutable_extension()->set_dot1x(ctx.device.dot1x != nullptr);
+  if (ctx.device.dot1x != nullptr) {
+    for (int m : kEapMethods) ext->mutable_extension()->add_supportedeapmethod(m);
+  }
+  ext->mutable_extension()->set_remoteuserhandling(ctx.device.security != nullptr);
   return d;
 }
 
@@ -314,6 +329,7 @@ void Serve(ServiceRegistry& registry) {
   BindDateTimeOperations(b);
   BindGeoLocationOperations(b);
   BindStorageConfigurationOperations(b);
+  BindDot1XOperations(b);
   BindFactoryDefaultOperations(b);
   BindSystemInformationOperations(b);
   BindSystemBackupOperations(b);
@@ -334,9 +350,6 @@ void Serve(ServiceRegistry& registry) {
            "DeleteCertificates", "GetPkcs10Request", "LoadCertificates", "GetClientCertificateMode",
            "SetClientCertificateMode", "GetCACertificates", "LoadCertificateWithPrivateKey",
            "GetCertificateInformation", "LoadCACertificates"})
-      .Unsupported("IEEE 802.1X needs certificates, which are not offered yet",
-                   {"CreateDot1XConfiguration", "SetDot1XConfiguration", "GetDot1XConfiguration",
-                    "GetDot1XConfigurations", "DeleteDot1XConfiguration"})
       .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
                    {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"});
 }

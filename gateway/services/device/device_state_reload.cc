@@ -4,6 +4,7 @@
 #include "http/rebindable_listener.h"
 #include "services/device/date_time_settings.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/dot1x_configurations.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
 #include "services/device/storage_configurations.h"
@@ -26,6 +27,7 @@ void ReloadParts(const VirtualDevice& d) {
   if (d.date_time != nullptr) check("date and time", d.date_time->Load());
   if (d.geo_location != nullptr) check("geo location", d.geo_location->Load());
   if (d.storage != nullptr) check("storage configurations", d.storage->Load());
+  if (d.dot1x != nullptr) check("IEEE 802.1X configurations", d.dot1x->Load());
   if (d.media != nullptr) check("media profiles", d.media->Load());
   if (d.security != nullptr) check("users and security", d.security->Reload(d.config.admin));
 }

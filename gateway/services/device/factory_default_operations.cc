@@ -10,6 +10,7 @@
 #include "onvif/generated/tds.pb.h"
 #include "services/device/device_state_reload.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/dot1x_configurations.h"
 #include "services/device/network_settings.h"
 #include "services/device_security.h"
 
@@ -67,6 +68,9 @@ Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
   reset.keep_users = !hard;
   if (!hard) {
     if (d.network != nullptr) reset.keep_keys.push_back(d.network->key());
+    // 802.1X is how a device gets onto its network: after a soft reset it
+    // must still be reachable where it was (Core, SetSystemFactoryDefault).
+    if (d.dot1x != nullptr) reset.keep_keys.push_back(d.dot1x->key());
     reset.keep_key_prefixes.push_back(DeviceSecurity::kPasswordHistoryKeyPrefix);
   }
   if (d.discovery != nullptr) {

@@ -81,6 +81,11 @@ class FactoryDefaultTest : public ::testing::Test {
     soap_.Ok(
         "<tds:SetDiscoveryMode><tds:DiscoveryMode>NonDiscoverable</tds:DiscoveryMode>"
         "</tds:SetDiscoveryMode>");
+    soap_.Ok(
+        "<tds:CreateDot1XConfiguration><tds:Dot1XConfiguration><tt:Dot1XConfigurationToken>wired"
+        "</tt:Dot1XConfigurationToken><tt:Identity>camera-7</tt:Identity><tt:EAPMethod>25"
+        "</tt:EAPMethod><tt:EAPMethodConfiguration><tt:Password>p3ap-Secret</tt:Password>"
+        "</tt:EAPMethodConfiguration></tds:Dot1XConfiguration></tds:CreateDot1XConfiguration>");
     announced_.clear();
   }
 
@@ -130,6 +135,7 @@ TEST_F(FactoryDefaultTest, HardResetRemovesEverythingClientsChangedAndStaysReset
     EXPECT_FALSE(Has("<tds:GetIPAddressFilter/>", "198.51.100.0"));
     EXPECT_TRUE(Has("<tds:GetDiscoveryMode/>", "Discoverable</tds:DiscoveryMode>"));
     EXPECT_FALSE(Has("<tds:GetDiscoveryMode/>", "NonDiscoverable"));
+    EXPECT_FALSE(Has("<tds:GetDot1XConfigurations/>", "wired"));
     EXPECT_FALSE(HasMedia("<trt:GetProfiles/>", "token=\"vms\""));
     EXPECT_TRUE(HasMedia("<trt:GetProfiles/>", "<trt:Profiles"));
     // The scopes changed: announced with a higher MetadataVersion, kept.
@@ -179,6 +185,8 @@ TEST_F(FactoryDefaultTest, SoftResetKeepsNetworkSettingsAndUsers) {
     if (restarted) Restart();
     EXPECT_TRUE(Has("<tds:GetUsers/>", "operator1"));
     EXPECT_TRUE(Has("<tds:GetHostname/>", "gate-cam"));
+    // 802.1X gets the device onto its network, as the network settings do.
+    EXPECT_TRUE(Has("<tds:GetDot1XConfigurations/>", "wired"));
     EXPECT_FALSE(Has("<tds:GetScopes/>", "location/west"));
     EXPECT_FALSE(Has("<tds:GetGeoLocation/>", "<tds:Location"));
     EXPECT_FALSE(Has("<tds:GetIPAddressFilter/>", "198.51.100.0"));

@@ -160,6 +160,11 @@ const std::vector<Case>& Cases() {
     add(Tds("GetStorageConfiguration", {"CreateStorageConfiguration"}));
     add(Tds("SetStorageConfiguration", {"CreateStorageConfiguration"}));
     add(Tds("DeleteStorageConfiguration", {"CreateStorageConfiguration"}));
+    add(Tds("CreateDot1XConfiguration"));
+    add(Tds("GetDot1XConfigurations", {"CreateDot1XConfiguration"}));
+    add(Tds("GetDot1XConfiguration", {"CreateDot1XConfiguration"}));
+    add(Tds("SetDot1XConfiguration", {"CreateDot1XConfiguration"}));
+    add(Tds("DeleteDot1XConfiguration", {"CreateDot1XConfiguration"}));
     add(Tds("SetSystemFactoryDefault"));
     add(Tds("GetSystemLog"));
     add(Tds("GetSystemSupportInformation"));

@@ -19,6 +19,7 @@
 #include "services/device/discovery_settings.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
+#include "services/device/dot1x_configurations.h"
 #include "services/device/storage_configurations.h"
 #include "services/device/system_backup.h"
 #include "services/device_security.h"
@@ -82,8 +83,11 @@ class StoredDeviceState {
     parts->geo = std::make_unique<services::device::GeoLocationSettings>(id, store_ptr);
     parts->storage =
         std::make_unique<services::device::StorageConfigurations>(id, store_ptr, parts->box.get());
+    parts->dot1x =
+        std::make_unique<services::device::Dot1XConfigurations>(id, store_ptr, parts->box.get());
     std::vector<Status<std::string>> loads = {parts->network->Load(), parts->date_time->Load(),
-                                              parts->geo->Load(), parts->storage->Load()};
+                                              parts->geo->Load(), parts->storage->Load(),
+                                              parts->dot1x->Load()};
     if (options_.stored_scopes) {
       parts->discovery = std::make_unique<services::device::DiscoverySettings>(
           id, *options_.stored_scopes, store_ptr);
@@ -106,6 +110,7 @@ class StoredDeviceState {
     device.clock = &parts_->date_time->clock();
     device.geo_location = parts_->geo.get();
     device.storage = parts_->storage.get();
+    device.dot1x = parts_->dot1x.get();
     if (parts_->discovery) device.discovery = parts_->discovery.get();
     if (parts_->media) device.media = parts_->media.get();
     return {};
@@ -122,6 +127,7 @@ class StoredDeviceState {
     device.clock = &::onvifgw::SystemClock::Instance();
     device.geo_location = nullptr;
     device.storage = nullptr;
+    device.dot1x = nullptr;
     if (options_.stored_scopes) device.discovery = nullptr;
     if (options_.media) device.media = nullptr;
   }
@@ -141,6 +147,7 @@ class StoredDeviceState {
     std::unique_ptr<services::device::DateTimeSettings> date_time;
     std::unique_ptr<services::device::GeoLocationSettings> geo;
     std::unique_ptr<services::device::StorageConfigurations> storage;
+    std::unique_ptr<services::device::Dot1XConfigurations> dot1x;
     std::unique_ptr<services::media::MediaProfileStore> media;
   };
 

@@ -1,0 +1,112 @@
+#include "services/device/dot1x_operations.h"
+
+#include <algorithm>
+
+#include "onvif/generated/tds.pb.h"
+#include "services/device/dot1x_configurations.h"
+
+namespace onvifgw::services::device {
+namespace {
+
+namespace tds = ::onvifgw::onvif::tds;
+namespace tt = ::onvifgw::onvif::tt;
+using soap::Fault;
+
+Fault NotKept() {
+  return soap::ActionNotSupported("The device keeps no IEEE 802.1X configurations");
+}
+
+Dot1XConfigurations* KeptBy(const RequestContext& ctx) { return ctx.device.dot1x; }
+
+// What a configuration needs before it is kept: a token, an identity, an
+// EAP method the device offers, and no certificate, which the device cannot
+// hold. `before` is the configuration it replaces, if any: a password left
+// out is then kept, as long as the identity is the same.
+std::optional<Fault> Check(const tt::Dot1XConfiguration& c, const tt::Dot1XConfiguration* before) {
+  if (c.dot1xconfigurationtoken().empty()) {
+    return soap::InvalidArgVal("Dot1XConfigurationToken is empty");
+  }
+  if (c.identity().empty()) return soap::InvalidArgVal("Identity is empty");
+  if (std::find(kEapMethods.begin(), kEapMethods.end(), c.eapmethod()) == kEapMethods.end()) {
+    return soap::InvalidArgVal("EAP method " + std::to_string(c.eapmethod()) +
+                               " is not offered (SupportedEAPMethods: 4 EAP-MD5, 21 EAP-TTLS, "
+                               "25 PEAP)");
+  }
+  const bool certificate =
+      c.cacertificateid_size() > 0 ||
+      (c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_tlsconfiguration());
+  if (certificate) {
+    return soap::InvalidArgVal(
+        "The device holds no certificates: CACertificateID and "
+        "TLSConfiguration cannot name one");
+  }
+  const bool password = c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_password();
+  const bool kept = before != nullptr && before->identity() == c.identity();
+  if (!password && !kept) {
+    return soap::InvalidArgVal("EAP method " + std::to_string(c.eapmethod()) +
+                               " needs the identity's password (EAPMethodConfiguration/Password)");
+  }
+  return std::nullopt;
+}
+
+Expected<tds::GetDot1XConfigurationsResponse, Fault> GetDot1XConfigurations(
+    const RequestContext& ctx, const tds::GetDot1XConfigurations&) {
+  if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
+  tds::GetDot1XConfigurationsResponse r;
+  for (auto& c : KeptBy(ctx)->List()) *r.add_dot1xconfiguration() = std::move(c);
+  return r;
+}
+
+Expected<tds::GetDot1XConfigurationResponse, Fault> GetDot1XConfiguration(
+    const RequestContext& ctx, const tds::GetDot1XConfiguration& req) {
+  if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
+  auto found = KeptBy(ctx)->Find(req.dot1xconfigurationtoken());
+  if (!found) return MakeUnexpected(found.error());
+  tds::GetDot1XConfigurationResponse r;
+  *r.mutable_dot1xconfiguration() = std::move(*found);
+  return r;
+}
+
+Expected<tds::CreateDot1XConfigurationResponse, Fault> CreateDot1XConfiguration(
+    const RequestContext& ctx, const tds::CreateDot1XConfiguration& req) {
+  if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
+  if (auto bad = Check(req.dot1xconfiguration(), nullptr)) return MakeUnexpected(*bad);
+  if (auto st = KeptBy(ctx)->Create(req.dot1xconfiguration()); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tds::CreateDot1XConfigurationResponse{};
+}
+
+Expected<tds::SetDot1XConfigurationResponse, Fault> SetDot1XConfiguration(
+    const RequestContext& ctx, const tds::SetDot1XConfiguration& req) {
+  if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
+  // An unknown token is NoConfig before anything about its data.
+  auto before = KeptBy(ctx)->Find(req.dot1xconfiguration().dot1xconfigurationtoken());
+  if (!before) return MakeUnexpected(before.error());
+  if (auto bad = Check(req.dot1xconfiguration(), &*before)) return MakeUnexpected(*bad);
+  if (auto st = KeptBy(ctx)->Replace(req.dot1xconfiguration()); !st) {
+    return MakeUnexpected(st.error());
+  }
+  return tds::SetDot1XConfigurationResponse{};
+}
+
+Expected<tds::DeleteDot1XConfigurationResponse, Fault> DeleteDot1XConfiguration(
+    const RequestContext& ctx, const tds::DeleteDot1XConfiguration& req) {
+  if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
+  const std::vector<std::string> tokens(req.dot1xconfigurationtoken().begin(),
+                                        req.dot1xconfigurationtoken().end());
+  if (auto st = KeptBy(ctx)->Delete(tokens); !st) return MakeUnexpected(st.error());
+  return tds::DeleteDot1XConfigurationResponse{};
+}
+
+}  // namespace
+
+void BindDot1XOperations(ServiceBinder& b) {
+  b.Bind("GetDot1XConfigurations", GetDot1XConfigurations)
+      .Bind("GetDot1XConfiguration", GetDot1XConfiguration)
+      .Bind("CreateDot1XConfiguration", CreateDot1XConfiguration)
+      .Bind("SetDot1XConfiguration", SetDot1XConfiguration)
+      .Bind("DeleteDot1XConfiguration", DeleteDot1XConfiguration);
+}
+
+}  // namespace onvifgw::services::device
