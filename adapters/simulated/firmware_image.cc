@@ -1,33 +1,15 @@
 #include "adapters/simulated/firmware_image.h"
 
-#include <openssl/sha.h>
-
 #include <algorithm>
 #include <cctype>
 #include <optional>
+
+#include "adapters/simulated/signed_file.h"
 
 namespace onvifgw::simulated {
 namespace {
 
 constexpr std::string_view kMagic = "ONVIFGW-SIMULATED-FIRMWARE\n";
-
-std::string Sha256(std::string_view data) {
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest);
-  return std::string(reinterpret_cast<const char*>(digest), sizeof digest);
-}
-
-// The value of the header line "<name>: <value>\n" at `pos`, moving past it.
-std::optional<std::string_view> HeaderLine(std::string_view image, std::size_t& pos,
-                                           std::string_view name) {
-  const std::string prefix = std::string(name) + ": ";
-  if (image.substr(pos, prefix.size()) != prefix) return std::nullopt;
-  const std::size_t end = image.find('\n', pos);
-  if (end == std::string_view::npos) return std::nullopt;
-  std::string_view value = image.substr(pos + prefix.size(), end - pos - prefix.size());
-  pos = end + 1;
-  return value;
-}
 
 }  // namespace
 
@@ -40,10 +22,11 @@ adapter_sdk::Result<std::string> ParseFirmwareImage(std::string_view image,
   if (image.substr(0, kMagic.size()) != kMagic || image.size() < kMagic.size() + 32) {
     return adapter_sdk::Error{"not a firmware image of the simulated camera"};
   }
-  const std::string_view body = image.substr(0, image.size() - 32);
-  if (Sha256(body) != image.substr(image.size() - 32)) {
+  const auto signed_body = SignedBody(image, kMagic);
+  if (!signed_body) {
     return adapter_sdk::Error{"the image is damaged (its checksum does not match)"};
   }
+  const std::string_view body = *signed_body;
   std::size_t pos = kMagic.size();
   const auto for_model = HeaderLine(body, pos, "model");
   const auto version = HeaderLine(body, pos, "version");
@@ -68,8 +51,7 @@ std::string MakeFirmwareImage(std::string_view model, std::string_view version,
   image += "model: " + std::string(model) + "\n";
   image += "version: " + std::string(version) + "\n\n";
   image += payload;
-  image += Sha256(image);
-  return image;
+  return Signed(std::move(image));
 }
 
 }  // namespace onvifgw::simulated

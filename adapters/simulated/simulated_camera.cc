@@ -33,6 +33,65 @@ void SimulatedCamera::RestoreDefaults() {
   }
 }
 
+CameraSettings SimulatedCamera::Settings() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  CameraSettings s;
+  s.posix_timezone = posix_timezone_;
+  s.ir_lamp = ir_lamp_;
+  s.wiper = wiper_;
+  for (const RelayState& relay : relays_) {
+    v1::RelayOutput r = relay.settings;
+    r.clear_active();
+    s.relays.push_back(std::move(r));
+  }
+  s.streams = video_streams_;
+  return s;
+}
+
+adapter_sdk::Result<void> SimulatedCamera::ApplySettings(const CameraSettings& settings) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  // The same relays and streams as the camera has, each once: a file of this
+  // camera, not of one configured differently.
+  if (settings.relays.size() != relays_.size()) {
+    return adapter_sdk::Error{"the configuration has " + std::to_string(settings.relays.size()) +
+                              " relays, the camera " + std::to_string(relays_.size())};
+  }
+  for (std::size_t i = 0; i < relays_.size(); ++i) {
+    if (settings.relays[i].relay_id() != relays_[i].settings.relay_id()) {
+      return adapter_sdk::Error{"the configuration names relays the camera does not have"};
+    }
+  }
+  if (settings.streams.size() != video_streams_.size()) {
+    return adapter_sdk::Error{"the configuration names streams the camera does not have"};
+  }
+  for (std::size_t i = 0; i < video_streams_.size(); ++i) {
+    if (settings.streams[i].stream_id() != video_streams_[i].stream_id()) {
+      return adapter_sdk::Error{"the configuration names streams the camera does not have"};
+    }
+  }
+  const auto& commands = AuxiliaryCommands();
+  auto known = [&](const std::string& device, const std::string& value) {
+    return std::find(commands.begin(), commands.end(), "tt:" + device + "|" + value) !=
+           commands.end();
+  };
+  if (!known("IRLamp", settings.ir_lamp) || !known("Wiper", settings.wiper) ||
+      settings.posix_timezone.empty()) {
+    return adapter_sdk::Error{"the configuration's values are not the camera's"};
+  }
+  posix_timezone_ = settings.posix_timezone;
+  ir_lamp_ = settings.ir_lamp;
+  wiper_ = settings.wiper;
+  for (std::size_t i = 0; i < relays_.size(); ++i) {
+    relays_[i].settings.set_mode(settings.relays[i].mode());
+    relays_[i].settings.set_delay_ms(settings.relays[i].delay_ms());
+    relays_[i].settings.set_idle_state(settings.relays[i].idle_state());
+  }
+  video_streams_ = settings.streams;
+  // The gateway caches streams and relays: tell it they changed.
+  ++facts_generation_;
+  return {};
+}
+
 const std::vector<std::string>& SimulatedCamera::AuxiliaryCommands() {
   static const std::vector<std::string> kCommands = {
       "tt:IRLamp|On", "tt:IRLamp|Off", "tt:IRLamp|Auto", "tt:Wiper|On", "tt:Wiper|Off"};

@@ -10,6 +10,7 @@
 
 #include "adapter/v1/adapter.pb.h"
 #include "adapters/sdk/result.h"
+#include "adapters/simulated/camera_configuration.h"
 #include "adapters/simulated/clock.h"
 #include "adapters/simulated/simulated_config.h"
 
@@ -47,6 +48,12 @@ class SimulatedCamera {
   /// Puts the clock, the time zone, the relays, the stream encodings and the IR lamp and wiper
   /// back as a new camera has them (a factory default).
   void RestoreDefaults();
+
+  /// What its configuration file keeps (ExportConfiguration).
+  CameraSettings Settings() const;
+  /// Puts back what Settings() gave (ImportConfiguration); an Error, and no
+  /// change, when they name a relay or stream the camera does not have.
+  adapter_sdk::Result<void> ApplySettings(const CameraSettings& settings);
 
   /// The firmware the camera runs: the config's until an upgrade installs
   /// another (a factory default keeps it).

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "adapters/sdk/logger.h"
+#include "adapters/simulated/camera_configuration.h"
 #include "adapters/simulated/firmware_image.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
@@ -168,6 +169,7 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_auxiliary_commands(true);
     capabilities->set_firmware_upgrade(true);
     capabilities->set_system_log(true);
+    capabilities->set_configuration_backup(true);
     for (const std::string& command : SimulatedCamera::AuxiliaryCommands()) {
       description->add_auxiliary_commands(command);
     }
@@ -509,6 +511,58 @@ grpc::Status SimulatedService::UpgradeFirmware(grpc::ServerContext* /*context*/,
   stream_wakeup_.notify_all();
   response->set_firmware_version(*version);
   response->set_expected_downtime_seconds(static_cast<uint32_t>(kRebootDowntime.count()));
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::ExportConfiguration(
+    grpc::ServerContext* /*context*/, const v1::CameraRef* request,
+    grpc::ServerWriter<v1::ConfigurationChunk>* writer) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  const std::string file = WriteConfigurationFile(camera->config().model, camera->Settings());
+  // In chunks, as a camera streams a large file; the first says the size.
+  constexpr std::size_t kChunk = 16 * 1024;
+  for (std::size_t sent = 0; sent == 0 || sent < file.size(); sent += kChunk) {
+    v1::ConfigurationChunk chunk;
+    if (sent == 0) chunk.set_total_size(file.size());
+    chunk.set_data(file.substr(sent, kChunk));
+    if (!writer->Write(chunk)) return {grpc::StatusCode::CANCELLED, "the gateway went away"};
+  }
+  camera->Log("configuration exported");
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::ImportConfiguration(
+    grpc::ServerContext* /*context*/, grpc::ServerReader<v1::ConfigurationChunk>* reader,
+    v1::ImportConfigurationResponse* /*response*/) {
+  v1::ConfigurationChunk chunk;
+  if (!reader->Read(&chunk)) return {grpc::StatusCode::INVALID_ARGUMENT, "no file was sent"};
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindUp(chunk.camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  std::string file;
+  do {
+    if (file.size() + chunk.data().size() > kMaxConfigurationBytes) {
+      return {grpc::StatusCode::INVALID_ARGUMENT,
+              "the configuration is larger than the camera takes"};
+    }
+    file += chunk.data();
+  } while (reader->Read(&chunk));
+  auto settings = ParseConfigurationFile(file, camera->config().model);
+  adapter_sdk::Result<void> applied =
+      settings ? camera->ApplySettings(*settings) : adapter_sdk::Result<void>(settings.error());
+  if (!applied) {
+    adapter_sdk::LogWarn("camera ", camera->config().id,
+                         ": configuration refused: ", applied.error().message);
+    camera->Log("configuration refused: " + applied.error().message);
+    return {grpc::StatusCode::INVALID_ARGUMENT, applied.error().message};
+  }
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": configuration imported");
+  camera->Log("configuration imported");
+  stream_wakeup_.notify_all();
   return grpc::Status::OK;
 }
 

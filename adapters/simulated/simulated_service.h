@@ -101,6 +101,13 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status UpgradeFirmware(grpc::ServerContext* context,
                                grpc::ServerReader<onvifgw::adapter::v1::FirmwareChunk>* reader,
                                onvifgw::adapter::v1::FirmwareUpgradeResponse* response) override;
+  grpc::Status ExportConfiguration(
+      grpc::ServerContext* context, const onvifgw::adapter::v1::CameraRef* request,
+      grpc::ServerWriter<onvifgw::adapter::v1::ConfigurationChunk>* writer) override;
+  grpc::Status ImportConfiguration(
+      grpc::ServerContext* context,
+      grpc::ServerReader<onvifgw::adapter::v1::ConfigurationChunk>* reader,
+      onvifgw::adapter::v1::ImportConfigurationResponse* response) override;
   grpc::Status GetSystemLog(grpc::ServerContext* context,
                             const onvifgw::adapter::v1::CameraRef* request,
                             onvifgw::adapter::v1::CameraLog* response) override;

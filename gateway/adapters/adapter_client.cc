@@ -223,20 +223,26 @@ namespace {
 
 // Streams one firmware image through the callback API: a chunk at a time,
 // the next one written when the last is done; deletes itself at the end.
-class FirmwareUpload final : public grpc::ClientWriteReactor<v1::FirmwareChunk> {
+// A file sent to the adapter in kFirmwareChunkBytes chunks (UpgradeFirmware,
+// ImportConfiguration), camera_id and total_size in the first; deletes
+// itself when the call ends.
+template <typename Chunk, typename Response>
+class ChunkedUpload final : public grpc::ClientWriteReactor<Chunk> {
  public:
-  FirmwareUpload(std::shared_ptr<v1::Adapter::Stub> stub, const std::string& camera_id,
-                 std::string image, std::chrono::seconds deadline,
-                 CameraAdapter::Done<v1::FirmwareUpgradeResponse> done)
-      : stub_(std::move(stub)), image_(std::move(image)), done_(std::move(done)) {
+  using Method = void (v1::Adapter::Stub::async_interface::*)(grpc::ClientContext*, Response*,
+                                                              grpc::ClientWriteReactor<Chunk>*);
+  ChunkedUpload(std::shared_ptr<v1::Adapter::Stub> stub, Method method,
+                const std::string& camera_id, std::string file, std::chrono::seconds deadline,
+                CameraAdapter::Done<Response> done)
+      : stub_(std::move(stub)), method_(method), file_(std::move(file)), done_(std::move(done)) {
     ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
     chunk_.set_camera_id(camera_id);
-    chunk_.set_total_size(image_.size());
+    chunk_.set_total_size(file_.size());
   }
   void Start() {
-    stub_->async()->UpgradeFirmware(&ctx_, &response_, this);
+    (stub_->async()->*method_)(&ctx_, &response_, this);
     WriteNext();
-    StartCall();
+    this->StartCall();
   }
   void OnWriteDone(bool ok) override {
     if (!ok) return;  // the call failed; OnDone says why
@@ -247,42 +253,109 @@ class FirmwareUpload final : public grpc::ClientWriteReactor<v1::FirmwareChunk> 
     // still holds the channel: see Reconnect.
     const grpc::Status st = status;
     auto done = std::move(done_);
-    v1::FirmwareUpgradeResponse response = std::move(response_);
+    Response response = std::move(response_);
     delete this;
     done(st, response);
   }
 
  private:
   void WriteNext() {
-    if (sent_ > 0 && sent_ >= image_.size()) {
-      StartWritesDone();
+    if (sent_ > 0 && sent_ >= file_.size()) {
+      this->StartWritesDone();
       return;
     }
-    const std::size_t n = std::min(AdapterClient::kFirmwareChunkBytes, image_.size() - sent_);
+    const std::size_t n = std::min(AdapterClient::kFirmwareChunkBytes, file_.size() - sent_);
     if (sent_ > 0) {
       chunk_.clear_camera_id();
       chunk_.clear_total_size();
     }
-    chunk_.set_data(image_.substr(sent_, n));
+    chunk_.set_data(file_.substr(sent_, n));
     sent_ += n;
-    if (n == 0) sent_ = 1;  // an empty image: one empty chunk, then done
-    StartWrite(&chunk_);
+    if (n == 0) sent_ = 1;  // an empty file: one empty chunk, then done
+    this->StartWrite(&chunk_);
   }
 
   std::shared_ptr<v1::Adapter::Stub> stub_;
-  std::string image_;
-  CameraAdapter::Done<v1::FirmwareUpgradeResponse> done_;
+  Method method_;
+  std::string file_;
+  CameraAdapter::Done<Response> done_;
   grpc::ClientContext ctx_;
-  v1::FirmwareChunk chunk_;
-  v1::FirmwareUpgradeResponse response_;
+  Chunk chunk_;
+  Response response_;
   std::size_t sent_ = 0;
+};
+
+// A camera's configuration file read from ExportConfiguration's chunks, up
+// to a size limit; deletes itself when the call ends.
+class ConfigurationDownload final : public grpc::ClientReadReactor<v1::ConfigurationChunk> {
+ public:
+  ConfigurationDownload(std::shared_ptr<v1::Adapter::Stub> stub, const std::string& camera_id,
+                        std::size_t max_bytes, std::chrono::seconds deadline,
+                        CameraAdapter::Done<std::string> done)
+      : stub_(std::move(stub)), max_bytes_(max_bytes), done_(std::move(done)) {
+    ctx_.set_deadline(std::chrono::system_clock::now() + deadline);
+    ref_.set_camera_id(camera_id);
+  }
+  void Start() {
+    stub_->async()->ExportConfiguration(&ctx_, &ref_, this);
+    StartRead(&chunk_);
+    StartCall();
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // the stream ended; OnDone follows
+    if (chunk_.data().size() > max_bytes_ - std::min(max_bytes_, file_.size())) {
+      too_large_ = true;
+      ctx_.TryCancel();
+      return;
+    }
+    file_ += chunk_.data();
+    StartRead(&chunk_);
+  }
+  void OnDone(const grpc::Status& status) override {
+    grpc::Status st = status;
+    if (too_large_) {
+      st = grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          "the camera's configuration is larger than " + std::to_string(max_bytes_) + " bytes");
+    }
+    auto done = std::move(done_);
+    std::string file = st.ok() ? std::move(file_) : std::string();
+    delete this;
+    done(st, file);
+  }
+
+ private:
+  std::shared_ptr<v1::Adapter::Stub> stub_;
+  const std::size_t max_bytes_;
+  CameraAdapter::Done<std::string> done_;
+  grpc::ClientContext ctx_;
+  v1::CameraRef ref_;
+  v1::ConfigurationChunk chunk_;
+  std::string file_;
+  bool too_large_ = false;
 };
 
 }  // namespace
 
 void AdapterClient::UpgradeFirmware(const std::string& camera_id, std::string image,
                                     Done<v1::FirmwareUpgradeResponse> done) {
-  (new FirmwareUpload(stub(), camera_id, std::move(image), kFirmwareDeadline, std::move(done)))
+  (new ChunkedUpload<v1::FirmwareChunk, v1::FirmwareUpgradeResponse>(
+       stub(), &v1::Adapter::Stub::async_interface::UpgradeFirmware, camera_id, std::move(image),
+       kFirmwareDeadline, std::move(done)))
+      ->Start();
+}
+
+void AdapterClient::ExportConfiguration(const std::string& camera_id, std::size_t max_bytes,
+                                        Done<std::string> done) {
+  (new ConfigurationDownload(stub(), camera_id, max_bytes, kConfigurationDeadline, std::move(done)))
+      ->Start();
+}
+
+void AdapterClient::ImportConfiguration(const std::string& camera_id, std::string file,
+                                        Done<v1::ImportConfigurationResponse> done) {
+  (new ChunkedUpload<v1::ConfigurationChunk, v1::ImportConfigurationResponse>(
+       stub(), &v1::Adapter::Stub::async_interface::ImportConfiguration, camera_id, std::move(file),
+       kConfigurationDeadline, std::move(done)))
       ->Start();
 }
 

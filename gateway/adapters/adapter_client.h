@@ -77,8 +77,14 @@ class AdapterClient final : public CameraAdapter {
   void UpgradeFirmware(const std::string& camera_id, std::string image,
                        Done<v1::FirmwareUpgradeResponse> done) override;
   void GetSystemLog(const std::string& camera_id, Done<v1::CameraLog> done) override;
+  void ExportConfiguration(const std::string& camera_id, std::size_t max_bytes,
+                           Done<std::string> done) override;
+  void ImportConfiguration(const std::string& camera_id, std::string file,
+                           Done<v1::ImportConfigurationResponse> done) override;
 
   static constexpr std::chrono::seconds kFirmwareDeadline{300};
+  /// For a camera's whole configuration, either way.
+  static constexpr std::chrono::seconds kConfigurationDeadline{60};
   /// Bytes per FirmwareChunk.
   static constexpr std::size_t kFirmwareChunkBytes = 64 * 1024;
 

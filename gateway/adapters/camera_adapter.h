@@ -84,6 +84,14 @@ class CameraAdapter {
                                Done<v1::FirmwareUpgradeResponse> done) = 0;
   /// The camera's own log (capability system_log).
   virtual void GetSystemLog(const std::string& camera_id, Done<v1::CameraLog> done) = 0;
+  /// The camera's configuration file (capability configuration_backup), as
+  /// its adapter exports it; RESOURCE_EXHAUSTED when larger than `max_bytes`.
+  virtual void ExportConfiguration(const std::string& camera_id, std::size_t max_bytes,
+                                   Done<std::string> done) = 0;
+  /// Puts back a file ExportConfiguration gave; INVALID_ARGUMENT for one the
+  /// adapter refuses (nothing changed).
+  virtual void ImportConfiguration(const std::string& camera_id, std::string file,
+                                   Done<v1::ImportConfigurationResponse> done) = 0;
 };
 
 }  // namespace onvifgw::adapters

@@ -23,9 +23,13 @@ Expected<std::string_view, soap::Fault> AttachedBytes(const RequestContext& ctx,
 
 void Attach(const RequestContext& ctx, std::string content_type, std::string bytes,
             onvif::tt::AttachmentData* out) {
+  Attach(*ctx.reply_attachments, std::move(content_type), std::move(bytes), out);
+}
+
+void Attach(soap::OutgoingAttachments& parts, std::string content_type, std::string bytes,
+            onvif::tt::AttachmentData* out) {
   out->set_contenttype(content_type);
-  out->mutable_include()->set_href(
-      ctx.reply_attachments->Add(std::move(content_type), std::move(bytes)));
+  out->mutable_include()->set_href(parts.Add(std::move(content_type), std::move(bytes)));
 }
 
 }  // namespace onvifgw::services

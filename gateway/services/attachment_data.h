@@ -22,5 +22,9 @@ Expected<std::string_view, soap::Fault> AttachedBytes(const RequestContext& ctx,
 /// Puts `bytes` into the reply as a part of its own and makes `out` name it.
 void Attach(const RequestContext& ctx, std::string content_type, std::string bytes,
             onvif::tt::AttachmentData* out);
+/// The same for a handler that completes later: `parts` is the request's
+/// ctx.reply_attachments, which its completion holds.
+void Attach(soap::OutgoingAttachments& parts, std::string content_type, std::string bytes,
+            onvif::tt::AttachmentData* out);
 
 }  // namespace onvifgw::services

@@ -58,16 +58,19 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
     auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kReadSystemSecret,
                              {"tds:GetSystemUris"});
     if (!who) return respond(who.error());
-    auto file = device::MakeBackup(device);
-    if (!file) {
-      log::WriteAbout(log::Level::kError, "device", device.config.id,
-                      "backup failed: " + file.error());
-      return respond(PlainText(500, "The backup could not be made"));
-    }
-    http::Response r{200, "application/octet-stream", std::move(file).value(), {}};
-    r.headers.emplace_back("Content-Disposition",
-                           "attachment; filename=\"" + device::BackupFileName(device) + "\"");
-    return respond(std::move(r));
+    const VirtualDevice* d = &device;
+    return device::MakeBackup(
+        device, [d, respond = std::move(respond)](Expected<std::string, std::string> file) {
+          if (!file) {
+            log::WriteAbout(log::Level::kError, "device", d->config.id,
+                            "backup failed: " + file.error());
+            return respond(PlainText(500, "The backup could not be made: " + file.error()));
+          }
+          http::Response r{200, "application/octet-stream", std::move(file).value(), {}};
+          r.headers.emplace_back("Content-Disposition",
+                                 "attachment; filename=\"" + device::BackupFileName(*d) + "\"");
+          respond(std::move(r));
+        });
   }
   if (req.method != "POST") return respond(MethodNotAllowed("POST"));
   auto who = AuthorizeHttp(ctx, endpoint.authenticator(), AccessClass::kUnrecoverable,
@@ -82,18 +85,21 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
   if (!device.restore_tickets->Redeem(ticket)) {
     return respond(PlainText(404, "Not found: no such restore, or it has expired or been used"));
   }
-  auto st = device::RestoreBackup(device, req.body);
-  if (!st) {
-    const bool invalid = st.error() == device::RestoreFailure::kInvalidFile;
-    log::WriteAbout(log::Level::kWarn, "access", device.config.id,
-                    "restore from " + ctx.remote_address +
-                        " refused: " + (invalid ? "not a backup of this device" : "device error"));
-    return respond(invalid ? PlainText(415, "Unsupported media type: not a backup of this device")
-                           : PlainText(500, "The restore failed; nothing was changed"));
-  }
-  log::WriteAbout(log::Level::kInfo, "access", device.config.id,
-                  "restore from " + ctx.remote_address + " done");
-  respond(PlainText(200, "Restored"));
+  device::RestoreBackup(
+      device, std::string(req.body),
+      [d = &device, from = ctx.remote_address,
+       respond = std::move(respond)](Status<device::RestoreFailure> st) {
+        if (!st) {
+          const bool invalid = st.error().kind == device::RestoreFailure::kInvalidFile;
+          log::WriteAbout(log::Level::kWarn, "access", d->config.id,
+                          "restore from " + from + " refused: " + st.error().reason);
+          return respond(invalid ? PlainText(415, "Unsupported media type: " + st.error().reason)
+                                 : PlainText(500, "The restore failed: " + st.error().reason));
+        }
+        log::WriteAbout(log::Level::kInfo, "access", d->config.id,
+                        "restore from " + from + " done");
+        respond(PlainText(200, "Restored"));
+      });
 }
 
 }  // namespace

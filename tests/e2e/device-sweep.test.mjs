@@ -527,7 +527,7 @@ describe('the Device service, all 103 operations', () => {
     }
   });
 
-  test('GetSystemBackup and RestoreSystem (MTOM), and the HTTP restore upload, give back the backed-up state', async () => {
+  test('GetSystemBackup and RestoreSystem (MTOM), and the HTTP restore upload, give back the backed-up state and the camera\'s configuration', async () => {
     const hostname = async () => (await ok('<tds:GetHostname/>')).match(/<tt:Name>([^<]+)</)[1];
     const saved = await hostname();
     const got = await soapMtom(port, '<tds:GetSystemBackup/>');
@@ -539,6 +539,11 @@ describe('the Device service, all 103 operations', () => {
     const file = attachments.find((p) => p.id === href).data;
 
     await ok('<tds:SetHostname><tds:Name>after-backup</tds:Name></tds:SetHostname>');
+    // The camera's own configuration is in the backup too (the relay settings, here).
+    const relays = async () => (await ok('<tds:GetRelayOutputs/>')).match(/<tt:Properties>.*<\/tt:Properties>/)[0];
+    const relaysSaved = await relays();
+    await ok(relaySettings('relay-1', 'Bistable', 'PT7S', 'open'));
+    assert.notEqual(await relays(), relaysSaved);
     const restore = (data) => {
       const body = '<tds:RestoreSystem><tds:BackupFiles><tt:Name>sweep.onvifgw-backup</tt:Name>' +
         `<tt:Data>${xop('backup%40sweep')}</tt:Data></tds:BackupFiles></tds:RestoreSystem>`;
@@ -558,6 +563,8 @@ describe('the Device service, all 103 operations', () => {
     assert.equal(good.status, 200, good.body.toString());
     answered.add('RestoreSystem');
     assert.equal(await hostname(), saved);
+    assert.equal(await relays(), relaysSaved);
+    await gw.waitFor(/restore: camera cam-1 configuration restored/);
 
     // The same file through StartSystemRestore's upload URI.
     await ok('<tds:SetHostname><tds:Name>after-backup</tds:Name></tds:SetHostname>');

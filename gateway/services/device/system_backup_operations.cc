@@ -32,44 +32,49 @@ Expected<tds::StartSystemRestoreResponse, Fault> StartSystemRestore(
 }
 
 // The same file as the SystemBackupUri download, as an MTOM attachment.
-Expected<tds::GetSystemBackupResponse, Fault> GetSystemBackup(const RequestContext& ctx,
-                                                              const tds::GetSystemBackup&) {
-  if (!BackupOffered(ctx.device)) return MakeUnexpected(NothingToBackUp());
-  auto file = MakeBackup(ctx.device);
-  if (!file) {
-    log::WriteAbout(log::Level::kError, "device", ctx.device.config.id,
-                    "backup failed: " + file.error());
-    return MakeUnexpected(soap::ActionFailed("The backup could not be made"));
-  }
-  tds::GetSystemBackupResponse r;
-  onvif::tt::BackupFile* f = r.add_backupfiles();
-  f->set_name(BackupFileName(ctx.device));
-  Attach(ctx, kBackupContentType, std::move(file).value(), f->mutable_data());
-  return r;
+void GetSystemBackup(const RequestContext& ctx, const tds::GetSystemBackup&, Completion done) {
+  if (!BackupOffered(ctx.device)) return done(MakeUnexpected(NothingToBackUp()));
+  const VirtualDevice* device = &ctx.device;
+  MakeBackup(*device, [device, parts = ctx.reply_attachments,
+                       done = std::move(done)](Expected<std::string, std::string> file) {
+    if (!file) {
+      log::WriteAbout(log::Level::kError, "device", device->config.id,
+                      "backup failed: " + file.error());
+      return done(
+          MakeUnexpected(soap::ActionFailed("The backup could not be made: " + file.error())));
+    }
+    tds::GetSystemBackupResponse r;
+    onvif::tt::BackupFile* f = r.add_backupfiles();
+    f->set_name(BackupFileName(*device));
+    Attach(*parts, kBackupContentType, std::move(file).value(), f->mutable_data());
+    done(Ok(std::move(r)));
+  });
 }
 
 // Accepts what GetSystemBackup returns: one file.
-Expected<tds::RestoreSystemResponse, Fault> RestoreSystem(const RequestContext& ctx,
-                                                          const tds::RestoreSystem& req) {
-  if (!BackupOffered(ctx.device)) return MakeUnexpected(NothingToBackUp());
+void RestoreSystem(const RequestContext& ctx, const tds::RestoreSystem& req, Completion done) {
+  if (!BackupOffered(ctx.device)) return done(MakeUnexpected(NothingToBackUp()));
   if (req.backupfiles_size() != 1) {
-    return MakeUnexpected(
+    return done(MakeUnexpected(
         InvalidBackupFile("A restore takes the one file GetSystemBackup returns, not " +
-                          std::to_string(req.backupfiles_size())));
+                          std::to_string(req.backupfiles_size()))));
   }
   auto file = AttachedBytes(ctx, req.backupfiles(0).data(), "The backup file");
-  if (!file) return MakeUnexpected(InvalidBackupFile(file.error().reason));
+  if (!file) return done(MakeUnexpected(InvalidBackupFile(file.error().reason)));
   if (file->size() > kMaxBackupBytes) {
-    return MakeUnexpected(InvalidBackupFile("The file is larger than any backup of this device"));
+    return done(
+        MakeUnexpected(InvalidBackupFile("The file is larger than any backup of this device")));
   }
-  auto st = RestoreBackup(ctx.device, *file);
-  if (!st) {
-    if (st.error() == RestoreFailure::kInvalidFile) {
-      return MakeUnexpected(InvalidBackupFile("Not a backup of this device by this gateway"));
-    }
-    return MakeUnexpected(soap::ActionFailed("The restore failed; nothing was changed"));
-  }
-  return tds::RestoreSystemResponse{};
+  RestoreBackup(ctx.device, std::string(*file),
+                [done = std::move(done)](Status<RestoreFailure> st) {
+                  if (!st) {
+                    if (st.error().kind == RestoreFailure::kInvalidFile) {
+                      return done(MakeUnexpected(InvalidBackupFile(st.error().reason)));
+                    }
+                    return done(MakeUnexpected(soap::ActionFailed(st.error().reason)));
+                  }
+                  done(Ok(tds::RestoreSystemResponse{}));
+                });
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "adapter/v1/adapter.grpc.pb.h"
+#include "adapters/simulated/camera_configuration.h"
 #include "adapters/simulated/firmware_image.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
@@ -1025,6 +1026,71 @@ TEST_F(SimulatedAdapterTest, FactoryDefaultRestoresStreamsRelaysAndClock) {
   request.set_camera_id("nope");
   EXPECT_EQ(stub().FactoryDefault(&unknown_context, request, &reset).error_code(),
             grpc::StatusCode::NOT_FOUND);
+}
+
+// The configuration file ExportConfiguration streams for `camera_id`.
+grpc::Status Export(v1::Adapter::Stub& stub, const std::string& camera_id, std::string* file) {
+  grpc::ClientContext context;
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  auto reader = stub.ExportConfiguration(&context, ref);
+  v1::ConfigurationChunk chunk;
+  while (reader->Read(&chunk)) *file += chunk.data();
+  return reader->Finish();
+}
+
+grpc::Status Import(v1::Adapter::Stub& stub, const std::string& camera_id,
+                    const std::string& file) {
+  grpc::ClientContext context;
+  v1::ImportConfigurationResponse response;
+  auto writer = stub.ImportConfiguration(&context, &response);
+  for (std::size_t pos = 0; pos == 0 || pos < file.size(); pos += 1000) {
+    v1::ConfigurationChunk c;
+    if (pos == 0) {
+      c.set_camera_id(camera_id);
+      c.set_total_size(file.size());
+    }
+    c.set_data(file.substr(pos, 1000));
+    if (!writer->Write(c)) break;
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+TEST_F(SimulatedAdapterTest, ExportedConfigurationIsImportedBackAndAForeignOneRefused) {
+  StartWithFakeClock(ParseOrDie("cameras: [{id: cam-1, relay_outputs: 1}, {id: cam-2, model: X}]"));
+  ASSERT_TRUE(ApplyEncoder(stub(), MainStreamRequest()).ok());
+  ASSERT_TRUE(ConfigureRelay(stub(), v1::RELAY_MODE_MONOSTABLE, 500).ok());
+  const v1::VideoSourceList configured = VideoSources(stub(), "cam-1");
+  std::string file;
+  grpc::Status st = Export(stub(), "cam-1", &file);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+
+  {
+    grpc::ClientContext context;
+    v1::FactoryDefaultRequest request;
+    request.set_camera_id("cam-1");
+    v1::FactoryDefaultResponse reset;
+    ASSERT_TRUE(stub().FactoryDefault(&context, request, &reset).ok());
+  }
+  EXPECT_FALSE(MessageDifferencer::Equals(VideoSources(stub(), "cam-1"), configured));
+  st = Import(stub(), "cam-1", file);
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_TRUE(MessageDifferencer::Equals(VideoSources(stub(), "cam-1"), configured));
+  EXPECT_EQ(Relays(stub(), "cam-1").relays(0).mode(), v1::RELAY_MODE_MONOSTABLE);
+  EXPECT_EQ(Relays(stub(), "cam-1").relays(0).delay_ms(), 500u);
+
+  // Another model's file, a damaged one, or no file at all: refused, nothing changed.
+  std::string damaged = file;
+  damaged[damaged.size() / 2] ^= 1;
+  for (const auto& [camera, bad] : std::vector<std::pair<std::string, std::string>>{
+           {"cam-2", file}, {"cam-1", damaged}, {"cam-1", "not a configuration"}}) {
+    st = Import(stub(), camera, bad);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << camera;
+  }
+  EXPECT_TRUE(MessageDifferencer::Equals(VideoSources(stub(), "cam-1"), configured));
+  EXPECT_NE(ParseConfigurationFile(file, "X").error().message.find("of model \"SIM-1000\""),
+            std::string::npos);
 }
 
 TEST(TestStreamPipelineTest, EncodesWhatTheStreamDescribes) {

@@ -97,6 +97,38 @@ class FakeAdapter final : public v1::Adapter::Service {
     r->set_firmware_version("2.0");
     return grpc::Status::OK;
   }
+  // Streams `configuration` in 10 KiB chunks; keeps what an import sends.
+  grpc::Status ExportConfiguration(grpc::ServerContext*, const v1::CameraRef*,
+                                   grpc::ServerWriter<v1::ConfigurationChunk>* writer) override {
+    std::string file;
+    {
+      std::lock_guard lock(mu);
+      file = configuration;
+    }
+    for (std::size_t pos = 0; pos < file.size(); pos += 10 * 1024) {
+      v1::ConfigurationChunk c;
+      c.set_data(file.substr(pos, 10 * 1024));
+      if (!writer->Write(c)) break;
+    }
+    return grpc::Status::OK;
+  }
+  grpc::Status ImportConfiguration(grpc::ServerContext*,
+                                   grpc::ServerReader<v1::ConfigurationChunk>* reader,
+                                   v1::ImportConfigurationResponse*) override {
+    v1::ConfigurationChunk c;
+    std::string file;
+    std::string camera;
+    while (reader->Read(&c)) {
+      if (file.empty() && camera.empty()) camera = c.camera_id();
+      file += c.data();
+    }
+    std::lock_guard lock(mu);
+    imported = camera + ":" + file;
+    return grpc::Status::OK;
+  }
+  std::string configuration;
+  std::string imported;
+
   std::vector<std::size_t> chunk_sizes;
   std::string first_camera;
   uint64_t first_total = 0;
@@ -269,6 +301,34 @@ TEST_F(AdapterClientTest, ARefusedImageComesBackAsInvalidArgument) {
         client.UpgradeFirmware("cam-1", "", std::move(done));
       });
   EXPECT_EQ(empty.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(AdapterClientTest, AConfigurationComesBackWholeUpToItsLimitAndGoesBackInChunks) {
+  AdapterClient client("fake", target_, 2s);
+  {
+    std::lock_guard lock(fake_.mu);
+    fake_.configuration = std::string(25 * 1024, 'c');
+  }
+  auto [st, file] = Wait<std::string>([&](CameraAdapter::Done<std::string> done) {
+    client.ExportConfiguration("cam-1", 30 * 1024, std::move(done));
+  });
+  ASSERT_TRUE(st.ok()) << st.error_message();
+  EXPECT_EQ(file, std::string(25 * 1024, 'c'));
+  // Past the limit: refused, whatever arrived is dropped.
+  auto [large, none] = Wait<std::string>([&](CameraAdapter::Done<std::string> done) {
+    client.ExportConfiguration("cam-1", 20 * 1024, std::move(done));
+  });
+  EXPECT_EQ(large.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_TRUE(none.empty());
+
+  const std::string back = std::string(100 * 1024, 'b');
+  auto [imported, r] = Wait<v1::ImportConfigurationResponse>(
+      [&](CameraAdapter::Done<v1::ImportConfigurationResponse> done) {
+        client.ImportConfiguration("cam-1", back, std::move(done));
+      });
+  ASSERT_TRUE(imported.ok()) << imported.error_message();
+  std::lock_guard lock(fake_.mu);
+  EXPECT_EQ(fake_.imported, "cam-1:" + back);
 }
 
 TEST_F(AdapterClientTest, AFactsChangedEventRefreshesTheCacheBeforeTheSinkSeesIt) {

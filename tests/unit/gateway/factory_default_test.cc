@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <memory>
+#include <optional>
 
 #include "fake_camera_adapter.h"
 #include "security/secret_box.h"
@@ -24,6 +25,22 @@ namespace {
 constexpr char kAdmin[] = "admin";
 constexpr char kAdminPassword[] = "Factory-Passw0rd1";
 constexpr char kMedia[] = "/onvif/media_service";
+
+// The fake adapter answers at once, and so do these.
+Expected<std::string, std::string> BackupNow(const VirtualDevice& device) {
+  std::optional<Expected<std::string, std::string>> out;
+  device::MakeBackup(device, [&](Expected<std::string, std::string> r) { out = std::move(r); });
+  return out ? std::move(*out) : MakeUnexpected(std::string("MakeBackup never completed"));
+}
+Status<device::RestoreFailure> RestoreNow(const VirtualDevice& device, std::string file) {
+  std::optional<Status<device::RestoreFailure>> out;
+  device::RestoreBackup(device, std::move(file),
+                        [&](Status<device::RestoreFailure> r) { out = std::move(r); });
+  if (!out)
+    return MakeUnexpected(
+        device::RestoreFailure{device::RestoreFailure::kDeviceError, "never completed"});
+  return std::move(*out);
+}
 
 // One virtual device with every part of its state kept in a real store, as
 // the gateway builds it; Restart() builds the parts again from the store.
@@ -251,13 +268,13 @@ TEST_F(FactoryDefaultTest, OnlyAnAdministratorMayReset) {
 
 TEST_F(FactoryDefaultTest, ARestoreBringsBackWhatTheBackupSaved) {
   ChangeEverything();
-  auto backup = device::MakeBackup(device_);
+  auto backup = BackupNow(device_);
   ASSERT_TRUE(backup.has_value()) << backup.error();
   EXPECT_EQ(Reset("Hard"), "");
   soap_.Ok("<tds:SetHostname><tds:Name>after-backup</tds:Name></tds:SetHostname>");
   announced_.clear();
 
-  ASSERT_TRUE(static_cast<bool>(device::RestoreBackup(device_, *backup)));
+  ASSERT_TRUE(static_cast<bool>(RestoreNow(device_, *backup)));
   for (bool restarted : {false, true}) {
     SCOPED_TRACE(restarted ? "after a restart" : "at once");
     if (restarted) Restart();
@@ -274,13 +291,57 @@ TEST_F(FactoryDefaultTest, ARestoreBringsBackWhatTheBackupSaved) {
   EXPECT_EQ(soap_.FaultOf("<tds:GetHostname/>"), "");
 }
 
+TEST_F(FactoryDefaultTest, TheBackupCarriesTheCamerasConfigurationAndTheRestoreGivesItBack) {
+  adapter_.SetCapability([](adapters::v1::Capabilities& c) { c.set_configuration_backup(true); });
+  adapter_.configuration = "FAKE-CONFIG saved";
+  auto backup = BackupNow(device_);
+  ASSERT_TRUE(backup.has_value()) << backup.error();
+  EXPECT_EQ(adapter_.calls.back(), "ExportConfiguration cam-1");
+  adapter_.configuration = "FAKE-CONFIG changed since";
+  soap_.Ok("<tds:SetHostname><tds:Name>after-backup</tds:Name></tds:SetHostname>");
+
+  ASSERT_TRUE(static_cast<bool>(RestoreNow(device_, *backup)));
+  EXPECT_EQ(adapter_.configuration, "FAKE-CONFIG saved");
+  EXPECT_FALSE(Has("<tds:GetHostname/>", "after-backup"));
+
+  // A camera that refuses its configuration stops the restore before the
+  // gateway changes anything.
+  adapter_.configuration = "not one the camera takes";
+  auto refused_backup = BackupNow(device_);
+  ASSERT_TRUE(refused_backup.has_value());
+  adapter_.configuration = "FAKE-CONFIG current";
+  soap_.Ok("<tds:SetHostname><tds:Name>kept-name</tds:Name></tds:SetHostname>");
+  auto st = RestoreNow(device_, *refused_backup);
+  ASSERT_FALSE(static_cast<bool>(st));
+  EXPECT_EQ(st.error().kind, device::RestoreFailure::kInvalidFile);
+  EXPECT_NE(st.error().reason.find("Camera cam-1 refused its configuration"), std::string::npos)
+      << st.error().reason;
+  EXPECT_TRUE(Has("<tds:GetHostname/>", "kept-name"));
+  EXPECT_EQ(adapter_.configuration, "FAKE-CONFIG current");
+  // A camera that fails: a device error, nothing changed either.
+  adapter_.status = grpc::Status(grpc::StatusCode::INTERNAL, "flash worn out");
+  st = RestoreNow(device_, *backup);
+  ASSERT_FALSE(static_cast<bool>(st));
+  EXPECT_EQ(st.error().kind, device::RestoreFailure::kDeviceError);
+  EXPECT_TRUE(Has("<tds:GetHostname/>", "kept-name"));
+  // Nor is there a backup without the camera's part.
+  auto failed = BackupNow(device_);
+  ASSERT_FALSE(failed.has_value());
+  EXPECT_NE(failed.error().find("configuration of camera cam-1 could not be read"),
+            std::string::npos)
+      << failed.error();
+  adapter_.status = grpc::Status::OK;
+  adapter_.configuration = "FAKE-CONFIG " + std::string(device::kMaxCameraConfigurationBytes, 'x');
+  EXPECT_FALSE(BackupNow(device_).has_value());
+}
+
 TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChangesNothing) {
-  auto backup = device::MakeBackup(device_);
+  auto backup = BackupNow(device_);
   ASSERT_TRUE(backup.has_value()) << backup.error();
   soap_.Ok("<tds:SetHostname><tds:Name>kept-name</tds:Name></tds:SetHostname>");
   auto refused = [&](const std::string& file) {
-    auto st = device::RestoreBackup(device_, file);
-    return !st && st.error() == device::RestoreFailure::kInvalidFile;
+    auto st = RestoreNow(device_, file);
+    return !st && st.error().kind == device::RestoreFailure::kInvalidFile;
   };
   std::string flipped = *backup;
   flipped[flipped.size() / 2] ^= 0x01;
@@ -292,7 +353,7 @@ TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChanges
   // Another device of the same gateway.
   VirtualDevice other = device_;
   other.config.id = "back";
-  auto other_backup = device::MakeBackup(other);
+  auto other_backup = BackupNow(other);
   ASSERT_TRUE(other_backup.has_value());
   EXPECT_TRUE(refused(*other_backup));
   // The same device on a gateway with another key.
@@ -300,7 +361,7 @@ TEST_F(FactoryDefaultTest, ARestoreRefusesAnythingButThisDevicesBackupAndChanges
   ASSERT_TRUE(key.has_value());
   VirtualDevice elsewhere = device_;
   elsewhere.secrets = &*key;
-  auto foreign = device::MakeBackup(elsewhere);
+  auto foreign = BackupNow(elsewhere);
   ASSERT_TRUE(foreign.has_value());
   EXPECT_TRUE(refused(*foreign));
   EXPECT_TRUE(Has("<tds:GetHostname/>", "kept-name"));
@@ -324,7 +385,7 @@ TEST_F(FactoryDefaultTest, GetSystemBackupAndRestoreSystemCarryTheFileAsAnMtomAt
       package->attachments.Find(envelope.substr(href, envelope.find('"', href) - href));
   ASSERT_NE(part, nullptr) << envelope;
   const std::string file(part->data());
-  ASSERT_TRUE(static_cast<bool>(device::RestoreBackup(device_, file)));  // the download's format
+  ASSERT_TRUE(static_cast<bool>(RestoreNow(device_, file)));  // the download's format
 
   EXPECT_EQ(Reset("Hard"), "");
   const std::string restore =
@@ -351,7 +412,7 @@ TEST_F(FactoryDefaultTest, GetSystemBackupAndRestoreSystemCarryTheFileAsAnMtomAt
 }
 
 TEST_F(FactoryDefaultTest, RestoreSystemTakesExactlyOneFile) {
-  auto backup = device::MakeBackup(device_);
+  auto backup = BackupNow(device_);
   ASSERT_TRUE(backup.has_value());
   const std::string file_element =
       "<tds:BackupFiles><tt:Name>front.onvifgw-backup</tt:Name><tt:Data><xop:Include "

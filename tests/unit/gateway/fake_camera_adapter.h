@@ -103,6 +103,26 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     log.add_lines("2026-01-01T00:00:00Z camera line");
     done(status, log);
   }
+  /// `configuration` is the camera's configuration file; an import takes
+  /// only files that begin "FAKE-CONFIG" (else INVALID_ARGUMENT).
+  void ExportConfiguration(const std::string& camera_id, std::size_t max_bytes,
+                           Done<std::string> done) override {
+    calls.push_back("ExportConfiguration " + camera_id);
+    if (status.ok() && configuration.size() > max_bytes) {
+      return done(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "too large"), {});
+    }
+    done(status, status.ok() ? configuration : std::string());
+  }
+  void ImportConfiguration(const std::string& camera_id, std::string file,
+                           Done<adapters::v1::ImportConfigurationResponse> done) override {
+    calls.push_back("ImportConfiguration " + camera_id + " " + file);
+    if (!status.ok()) return done(status, {});
+    if (file.rfind("FAKE-CONFIG", 0) != 0) {
+      return done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "not a configuration"), {});
+    }
+    configuration = std::move(file);
+    done(status, {});
+  }
   void GetSnapshot(adapters::v1::SnapshotRequest request,
                    Done<adapters::v1::Snapshot> done) override {
     calls.push_back("GetSnapshot " + request.camera_id() + " " + request.source_id());
@@ -302,6 +322,8 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
 
   /// What GetSnapshot returns.
   std::string snapshot_jpeg = std::string("\xFF\xD8") + "fake" + "\xFF\xD9";
+  /// The camera's configuration file (ExportConfiguration, ImportConfiguration).
+  std::string configuration = "FAKE-CONFIG v1";
   /// What every call answers with.
   grpc::Status status = grpc::Status::OK;
   bool available_ = true;
