@@ -1,6 +1,8 @@
 #include "soap/mtom.h"
 
+#include <algorithm>
 #include <cctype>
+#include <charconv>
 #include <random>
 
 #include "core/base64.h"
@@ -48,11 +50,12 @@ std::optional<std::string> PercentDecoded(std::string_view s) {
       out.push_back(s[i]);
       continue;
     }
-    if (i + 2 >= s.size() || !std::isxdigit(static_cast<unsigned char>(s[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(s[i + 2]))) {
-      return std::nullopt;
-    }
-    out.push_back(static_cast<char>(std::stoi(std::string(s.substr(i + 1, 2)), nullptr, 16)));
+    unsigned value = 0;
+    const char* first = s.data() + i + 1;
+    const char* last = first + std::min<std::size_t>(2, s.size() - i - 1);
+    const auto [end, ec] = std::from_chars(first, last, value, 16);
+    if (ec != std::errc() || end != first + 2) return std::nullopt;
+    out.push_back(static_cast<char>(value));
     i += 2;
   }
   return out;
