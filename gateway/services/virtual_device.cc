@@ -81,4 +81,21 @@ std::vector<std::string> FixedScopes(const config::DeviceConfig& device,
   return scopes;
 }
 
+std::vector<std::string> CamerasWith(
+    const VirtualDevice& device,
+    const std::function<bool(const adapters::v1::Capabilities&)>& has) {
+  std::vector<std::string> out;
+  if (device.adapter == nullptr) return out;
+  const auto facts = device.adapter->facts();
+  if (!facts) return out;
+  std::vector<std::string> ids = device.config.cameras;
+  if (ids.empty() && !device.config.camera.empty()) ids.push_back(device.config.camera);
+  for (const std::string& id : ids) {
+    const adapters::CameraFacts* cam = facts->Camera(id);
+    if (cam == nullptr || !has(cam->description.capabilities())) continue;
+    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
+  }
+  return out;
+}
+
 }  // namespace onvifgw::services

@@ -127,6 +127,12 @@ struct AdvertisedAddress {
 };
 AdvertisedAddress ParseAdvertisedAddress(const std::string& text);
 
+/// The device's cameras (its config's, each once, in order) that its adapter
+/// describes with a capability `has` says it has: those a factory default
+/// resets, a backup asks for their configuration, ...
+std::vector<std::string> CamerasWith(
+    const VirtualDevice& device, const std::function<bool(const adapters::v1::Capabilities&)>& has);
+
 /// The fixed scopes of a device: type, name, hardware, location(s), profile.
 std::vector<std::string> FixedScopes(const config::DeviceConfig& device,
                                      const std::string& hardware);

@@ -23,18 +23,8 @@ using soap::Fault;
 
 // The cameras of the device whose adapters can reset them, each once.
 std::vector<std::string> ResettableCameras(const VirtualDevice& device) {
-  std::vector<std::string> out;
-  if (device.adapter == nullptr) return out;
-  const auto facts = device.adapter->facts();
-  if (!facts) return out;
-  std::vector<std::string> ids = device.config.cameras;
-  if (ids.empty() && !device.config.camera.empty()) ids.push_back(device.config.camera);
-  for (const std::string& id : ids) {
-    const adapters::CameraFacts* cam = facts->Camera(id);
-    if (cam == nullptr || !cam->description.capabilities().factory_default()) continue;
-    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
-  }
-  return out;
+  return CamerasWith(device,
+                     [](const adapters::v1::Capabilities& c) { return c.factory_default(); });
 }
 
 // Resets cameras[next...] one after the other, then calls `done`.

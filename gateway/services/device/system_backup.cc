@@ -35,18 +35,8 @@ using Cameras = std::shared_ptr<const std::vector<std::string>>;
 // The cameras of the device whose adapters export their configuration, each
 // once, in the config's order.
 std::vector<std::string> ConfigurableCameras(const VirtualDevice& d) {
-  std::vector<std::string> out;
-  if (d.adapter == nullptr) return out;
-  const auto facts = d.adapter->facts();
-  if (!facts) return out;
-  std::vector<std::string> ids = d.config.cameras;
-  if (ids.empty() && !d.config.camera.empty()) ids.push_back(d.config.camera);
-  for (const std::string& id : ids) {
-    const adapters::CameraFacts* cam = facts->Camera(id);
-    if (cam == nullptr || !cam->description.capabilities().configuration_backup()) continue;
-    if (std::find(out.begin(), out.end(), id) == out.end()) out.push_back(id);
-  }
-  return out;
+  return CamerasWith(d,
+                     [](const adapters::v1::Capabilities& c) { return c.configuration_backup(); });
 }
 
 // The device's stored state: every setting and user, as the store keeps them.
