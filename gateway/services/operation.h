@@ -37,6 +37,9 @@ struct Operation {
   /// Why it is unsupported, for the fault and the operations table; empty:
   /// not said.
   std::string unsupported_reason;
+  /// The specific subcode under ter:ActionNotSupported the specification
+  /// names for it ("InvalidDot11"); empty: none.
+  std::string unsupported_subcode;
   /// "prefix:Name" (tds:GetUsers), the function a user role grants.
   std::string function;
 };

@@ -60,7 +60,8 @@ ServiceBinder& ServiceBinder::Unsupported(std::initializer_list<std::string_view
 }
 
 ServiceBinder& ServiceBinder::Unsupported(std::string_view reason,
-                                          std::initializer_list<std::string_view> operations) {
+                                          std::initializer_list<std::string_view> operations,
+                                          std::string_view specific) {
   for (std::string_view name : operations) {
     Operation* op = Lookup(name);
     if (op == nullptr) continue;
@@ -71,6 +72,7 @@ ServiceBinder& ServiceBinder::Unsupported(std::string_view reason,
     }
     op->declared_unsupported = true;
     op->unsupported_reason = std::string(reason);
+    op->unsupported_subcode = std::string(specific);
   }
   return *this;
 }
@@ -99,7 +101,7 @@ ServiceBinder ServiceRegistry::Serve(std::string_view prefix, ServiceDescription
     served->operations.emplace(
         OperationKey(op.input.ns, op.input.name),
         Operation{
-            &op, *access, {}, false, {}, std::string(op.service) + ":" + std::string(op.name)});
+            &op, *access, {}, false, {}, {}, std::string(op.service) + ":" + std::string(op.name)});
   }
   for (const auto& s : services_) {
     if (s->schema == schema)

@@ -89,9 +89,11 @@ class ServiceBinder {
   /// Operations this service does not implement: they answer
   /// ter:ActionNotSupported, and the capabilities must not claim them.
   ServiceBinder& Unsupported(std::initializer_list<std::string_view> operations);
-  /// The same, saying why (the fault's reason and the operations table).
+  /// The same, saying why (the fault's reason and the operations table),
+  /// with the specific subcode the specification gives the fault, if any.
   ServiceBinder& Unsupported(std::string_view reason,
-                             std::initializer_list<std::string_view> operations);
+                             std::initializer_list<std::string_view> operations,
+                             std::string_view specific = {});
 
  private:
   friend class ServiceRegistry;

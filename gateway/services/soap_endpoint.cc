@@ -80,7 +80,9 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
     if (op != nullptr && !op->unsupported_reason.empty()) {
       reason += ": " + op->unsupported_reason;
     }
-    done(FaultReply(soap::ActionNotSupported(std::move(reason)), Addressing(*req, nullptr)));
+    done(FaultReply(
+        soap::ActionNotSupported(std::move(reason), op != nullptr ? op->unsupported_subcode : ""),
+        Addressing(*req, nullptr)));
     return;
   }
   // Authentication and the access class come before anything else, even

@@ -350,8 +350,10 @@ void Serve(ServiceRegistry& registry) {
            "DeleteCertificates", "GetPkcs10Request", "LoadCertificates", "GetClientCertificateMode",
            "SetClientCertificateMode", "GetCACertificates", "LoadCertificateWithPrivateKey",
            "GetCertificateInformation", "LoadCACertificates"})
+      // Core names the fault for a device without 802.11: ActionNotSupported/InvalidDot11.
       .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
-                   {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"});
+                   {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"},
+                   "InvalidDot11");
 }
 
 }  // namespace onvifgw::services::device
