@@ -48,11 +48,15 @@ function withCredentials(uri, { username, password }) {
   return uri.replace('rtsp://', `rtsp://${encodeURIComponent(username)}:${encodeURIComponent(password)}@`);
 }
 
-/** The video stream ffprobe sees at `uri` over `transport` ('tcp', 'udp' or 'http'). */
-async function probeVideo(uri, transport) {
+/**
+ * The video stream ffprobe sees at `uri` over `transport` ('tcp', 'udp' or
+ * 'http'). On a failure, the message carries the last lines of `gw`'s log.
+ */
+async function probeVideo(uri, transport, gw) {
   const r = await run('ffprobe', ['-v', 'error', '-rtsp_transport', transport, '-select_streams', 'v:0',
     '-show_entries', 'stream=codec_name,width,height,r_frame_rate', '-of', 'json', uri]);
-  assert.equal(r.code, 0, `ffprobe ${transport}: ${r.stderr}`);
+  const log = gw ? `\ngateway log:\n${gw.lines.slice(-40).join('\n')}` : '';
+  assert.equal(r.code, 0, `ffprobe ${transport} (${r.signal ? `killed after 20 s` : `status ${r.code}`}): ${r.stderr}${log}`);
   const streams = JSON.parse(r.stdout).streams;
   assert.equal(streams.length, 1, r.stdout);
   return streams[0];
@@ -245,7 +249,7 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
     const uri = withCredentials(await streamUri(cfg.ports[1], 'prof_0_sub'), ADMIN);
     assert.equal(new URL(uri).port, String(cfg.rtspPorts[1]));
     for (const transport of ['tcp', 'udp']) {
-      const video = await probeVideo(uri, transport);
+      const video = await probeVideo(uri, transport, gw);
       assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
       assert.equal(video.width, 640);
       assert.equal(video.height, 360);
@@ -290,7 +294,7 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
 
   test('a camera that only takes pictures plays them as RTP/JPEG', async () => {
     const uri = withCredentials(await streamUri(cfg.ports[2], 'prof_0_main'), ADMIN);
-    const video = await probeVideo(uri, 'tcp');
+    const video = await probeVideo(uri, 'tcp', gw);
     assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
     assert.equal(video.width, 640);
     assert.equal(video.height, 360);
@@ -302,7 +306,7 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
 
   test('the same stream plays through the HTTP tunnel', async () => {
     const uri = withCredentials(await streamUri(cfg.ports[1], 'prof_0_main', 'RtspOverHttp'), ADMIN);
-    const video = await probeVideo(uri, 'http');
+    const video = await probeVideo(uri, 'http', gw);
     assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
   });
 });
