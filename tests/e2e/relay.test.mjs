@@ -50,13 +50,14 @@ function withCredentials(uri, { username, password }) {
 
 /**
  * The video stream ffprobe sees at `uri` over `transport` ('tcp', 'udp' or
- * 'http'). On a failure, the message carries the last lines of `gw`'s log.
+ * 'http'), within `ms`. On a failure, the message carries the last lines of
+ * `gw`'s log.
  */
-async function probeVideo(uri, transport, gw) {
+async function probeVideo(uri, transport, gw, ms = 20000) {
   const r = await run('ffprobe', ['-v', 'error', '-rtsp_transport', transport, '-select_streams', 'v:0',
-    '-show_entries', 'stream=codec_name,width,height,r_frame_rate', '-of', 'json', uri]);
+    '-show_entries', 'stream=codec_name,width,height,r_frame_rate', '-of', 'json', uri], ms);
   const log = gw ? `\ngateway log:\n${gw.lines.slice(-40).join('\n')}` : '';
-  assert.equal(r.code, 0, `ffprobe ${transport} (${r.signal ? `killed after 20 s` : `status ${r.code}`}): ${r.stderr}${log}`);
+  assert.equal(r.code, 0, `ffprobe ${transport} (${r.signal ? `killed after ${ms / 1000} s` : `status ${r.code}`}): ${r.stderr}${log}`);
   const streams = JSON.parse(r.stdout).streams;
   assert.equal(streams.length, 1, r.stdout);
   return streams[0];
@@ -294,7 +295,9 @@ describe('the media relay with a legacy MJPEG-over-HTTP camera and a snapshot-on
 
   test('a camera that only takes pictures plays them as RTP/JPEG', async () => {
     const uri = withCredentials(await streamUri(cfg.ports[2], 'prof_0_main'), ADMIN);
-    const video = await probeVideo(uri, 'tcp', gw);
+    // Five pictures a second, each fetched from the adapter: ffprobe needs
+    // about 5 s to analyse them; a loaded machine may need more.
+    const video = await probeVideo(uri, 'tcp', gw, 40000);
     assert.equal(video.codec_name, 'mjpeg', JSON.stringify(video));
     assert.equal(video.width, 640);
     assert.equal(video.height, 360);
