@@ -21,11 +21,6 @@ Expected<std::string_view, soap::Fault> AttachedBytes(const RequestContext& ctx,
   return part->data();
 }
 
-void Attach(const RequestContext& ctx, std::string content_type, std::string bytes,
-            onvif::tt::AttachmentData* out) {
-  Attach(*ctx.reply_attachments, std::move(content_type), std::move(bytes), out);
-}
-
 void Attach(soap::OutgoingAttachments& parts, std::string content_type, std::string bytes,
             onvif::tt::AttachmentData* out) {
   out->set_contenttype(content_type);

@@ -20,10 +20,8 @@ Expected<std::string_view, soap::Fault> AttachedBytes(const RequestContext& ctx,
                                                       std::string_view what);
 
 /// Puts `bytes` into the reply as a part of its own and makes `out` name it.
-void Attach(const RequestContext& ctx, std::string content_type, std::string bytes,
-            onvif::tt::AttachmentData* out);
-/// The same for a handler that completes later: `parts` is the request's
-/// ctx.reply_attachments, which its completion holds.
+/// `parts` is the request's ctx.reply_attachments, which a handler that
+/// completes later holds in its completion.
 void Attach(soap::OutgoingAttachments& parts, std::string content_type, std::string bytes,
             onvif::tt::AttachmentData* out);
 
