@@ -6,6 +6,7 @@
 
 #include "core/log.h"
 #include "services/device/device_service.h"
+#include "services/device/device_state_reload.h"
 #include "services/device/firmware_upgrade.h"
 #include "services/device/network_settings.h"
 #include "services/events/camera_events.h"
@@ -146,6 +147,13 @@ Status<std::string> GatewayApp::Start() {
     if (auto st = dot1x->Load(); !st) return MakeUnexpected(st.error());
     dev->dot1x = dot1x.get();
     dot1x_.push_back(std::move(dot1x));
+    auto certificates =
+        std::make_unique<services::device::DeviceCertificates>(dc.id, store_.get(), secrets_.get());
+    if (auto st = certificates->Load(); !st) return MakeUnexpected(st.error());
+    dev->certificates = certificates.get();
+    dev->certificate_key = config_.security.certificate_key_ec ? security::KeyAlgorithm::kEcP256
+                                                               : security::KeyAlgorithm::kRsa2048;
+    certificates_.push_back(std::move(certificates));
     // The relay first: the web service port hands RTSP-over-HTTP tunnels to it.
     http::ConnectionHandover tunnels;
     if (dc.stream_relay && dev->media != nullptr) {
@@ -215,6 +223,18 @@ Status<std::string> GatewayApp::Start() {
                         std::to_string(listener->port()) + std::string(services::device::kPath));
     dev->listener = listener.get();
     listeners_.push_back(std::move(listener));
+    // HTTPS: the same handler and filter on a TLS listener, switched on
+    // (SetNetworkProtocols) where the stored settings say so.
+    auto tls_slot = std::make_shared<http::TlsContextSlot>();
+    auto tls_listener = std::make_unique<http::RebindableListener>(
+        io_, limits, services::MakeDeviceHttpHandler(*dev, *endpoint_), dc.id + "/https",
+        [sec = dev->security](const std::string& remote) { return sec->Admits(remote); },
+        http::ConnectionHandover{}, tls_slot);
+    https_.push_back(std::make_unique<services::device::HttpsEndpoint>(
+        dc.id, *tls_listener, tls_slot, *dev->certificates));
+    dev->https = https_.back().get();
+    listeners_.push_back(std::move(tls_listener));
+    services::device::ServeHttpsAsStored(*dev);
     devices_.push_back(std::move(dev));
   }
 

@@ -19,9 +19,11 @@
 #include "security/secret_box.h"
 #include "services/authentication.h"
 #include "services/device/date_time_settings.h"
+#include "services/device/device_certificates.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/dot1x_configurations.h"
 #include "services/device/geo_location_operations.h"
+#include "services/device/https_endpoint.h"
 #include "services/device/network_settings.h"
 #include "services/device/storage_configurations.h"
 #include "services/device/system_backup.h"
@@ -65,6 +67,8 @@ class GatewayApp {
   std::vector<std::unique_ptr<services::device::GeoLocationSettings>> geo_location_;
   std::vector<std::unique_ptr<services::device::StorageConfigurations>> storage_;
   std::vector<std::unique_ptr<services::device::Dot1XConfigurations>> dot1x_;
+  std::vector<std::unique_ptr<services::device::DeviceCertificates>> certificates_;
+  std::vector<std::unique_ptr<services::device::HttpsEndpoint>> https_;
   std::vector<std::unique_ptr<services::device::UploadTickets>> restore_tickets_;
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;

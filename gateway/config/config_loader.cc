@@ -267,7 +267,7 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     ExpectMap(sec, "security");
     OnlyKeys(sec, "security",
              {"allow_basic", "token_window_s", "digest_nonce_lifetime_s", "failures_before_delay",
-              "failures_before_lockout", "lockout_s"});
+              "failures_before_lockout", "lockout_s", "certificate_key"});
     if (sec["allow_basic"]) g.security.allow_basic = Boolean(sec["allow_basic"], "allow_basic");
     if (sec["token_window_s"]) {
       g.security.token_window =
@@ -287,6 +287,13 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     }
     if (sec["lockout_s"]) {
       g.security.lockout = std::chrono::seconds(Integer(sec["lockout_s"], "lockout_s", 1, 86400));
+    }
+    if (sec["certificate_key"]) {
+      const std::string algorithm = String(sec["certificate_key"], "certificate_key");
+      if (algorithm != "rsa2048" && algorithm != "ec-p256") {
+        Fail(sec["certificate_key"], "certificate_key must be rsa2048 or ec-p256");
+      }
+      g.security.certificate_key_ec = algorithm == "ec-p256";
     }
     if (g.security.failures_before_lockout < g.security.failures_before_delay) {
       Fail(sec, "failures_before_lockout must not be below failures_before_delay");

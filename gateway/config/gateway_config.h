@@ -102,6 +102,9 @@ struct SecurityConfig {
   int failures_before_delay = 5;
   int failures_before_lockout = 10;
   std::chrono::seconds lockout{300};
+  /// The key pairs CreateCertificate makes on board ("rsa2048" or
+  /// "ec-p256"): RSA by default, which every client's TLS stack takes.
+  bool certificate_key_ec = false;
 };
 
 /// Event subscriptions (`events:`).

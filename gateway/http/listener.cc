@@ -64,6 +64,21 @@ void Listener::StopAndWait() {
   }
 }
 
+void Listener::StartSession(tcp::socket socket) {
+  if (!tls_) {
+    std::make_shared<Session>(std::move(socket), limits_, handler_, open_, handover_)->Start();
+    return;
+  }
+  auto context = tls_->Current();
+  if (!context) {
+    boost::system::error_code ignored;
+    socket.close(ignored);  // no certificate to serve (any more)
+    return;
+  }
+  std::make_shared<TlsSession>(std::move(socket), limits_, handler_, open_, std::move(context))
+      ->Start();
+}
+
 void Listener::Accept() {
   acceptor_.async_accept(
       asio::make_strand(io_),
@@ -91,9 +106,7 @@ void Listener::Accept() {
             socket.close(ignored);
           } else {
             ::fcntl(socket.native_handle(), F_SETFD, FD_CLOEXEC);
-            std::make_shared<Session>(std::move(socket), self->limits_, self->handler_, self->open_,
-                                      self->handover_)
-                ->Start();
+            self->StartSession(std::move(socket));
           }
         }
         self->Accept();

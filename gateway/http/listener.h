@@ -1,6 +1,6 @@
 #pragma once
 // Accepts TCP connections for one virtual device and gives each its own
-// Session; refuses connections beyond the limit. Only accepts.
+// Session (a TlsSession on an HTTPS listener); refuses connections beyond the limit. Only accepts.
 
 #include <atomic>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +10,7 @@
 
 #include "core/expected.h"
 #include "http/http_types.h"
+#include "http/tls_server_context.h"
 
 namespace onvifgw::http {
 
@@ -30,6 +31,9 @@ class Listener : public std::enable_shared_from_this<Listener> {
   void set_handover(ConnectionHandover handover) {
     handover_ = std::make_shared<const ConnectionHandover>(std::move(handover));
   }
+  /// Serves HTTPS with the slot's current context (before Run()); a
+  /// connection accepted while the slot is empty is closed.
+  void set_tls(std::shared_ptr<const TlsContextSlot> tls) { tls_ = std::move(tls); }
   unsigned short port() const { return port_; }
 
   /// Open connections (for limits and tests).
@@ -37,6 +41,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
  private:
   void Accept();
+  void StartSession(boost::asio::ip::tcp::socket socket);
 
   boost::asio::io_context& io_;
   boost::asio::ip::tcp::acceptor acceptor_;
@@ -45,6 +50,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   std::string name_;
   AdmissionCheck admit_;
   std::shared_ptr<const ConnectionHandover> handover_;
+  std::shared_ptr<const TlsContextSlot> tls_;
   unsigned short port_ = 0;
   std::shared_ptr<std::atomic<std::size_t>> open_ = std::make_shared<std::atomic<std::size_t>>(0);
 };

@@ -4,13 +4,15 @@ namespace onvifgw::http {
 
 RebindableListener::RebindableListener(boost::asio::io_context& io, Limits limits, Handler handler,
                                        std::string name, AdmissionCheck admission,
-                                       ConnectionHandover handover)
+                                       ConnectionHandover handover,
+                                       std::shared_ptr<const TlsContextSlot> tls)
     : io_(io),
       limits_(limits),
       handler_(std::move(handler)),
       name_(std::move(name)),
       admission_(std::move(admission)),
-      handover_(std::move(handover)) {}
+      handover_(std::move(handover)),
+      tls_(std::move(tls)) {}
 
 RebindableListener::~RebindableListener() { Stop(); }
 
@@ -19,6 +21,7 @@ Expected<std::shared_ptr<Listener>, std::string> RebindableListener::Open(
   auto listener = std::make_shared<Listener>(io_, limits_, handler_, name_);
   if (admission_) listener->set_admission_check(admission_);
   if (handover_) listener->set_handover(handover_);
+  if (tls_) listener->set_tls(tls_);
   if (auto st = listener->Listen(address, port); !st) return MakeUnexpected(st.error());
   listener->Run();
   return listener;
@@ -56,6 +59,13 @@ Status<std::string> RebindableListener::Rebind(const std::string& address, uint1
 void RebindableListener::Stop() {
   std::lock_guard lock(mu_);
   if (current_) current_->Stop();
+  current_.reset();
+}
+
+void RebindableListener::StopAndWait() {
+  std::lock_guard lock(mu_);
+  if (current_) current_->StopAndWait();
+  current_.reset();
 }
 
 uint16_t RebindableListener::port() const {

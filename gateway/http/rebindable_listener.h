@@ -22,7 +22,8 @@ namespace onvifgw::http {
 class RebindableListener {
  public:
   RebindableListener(boost::asio::io_context& io, Limits limits, Handler handler, std::string name,
-                     AdmissionCheck admission = {}, ConnectionHandover handover = {});
+                     AdmissionCheck admission = {}, ConnectionHandover handover = {},
+                     std::shared_ptr<const TlsContextSlot> tls = nullptr);
   ~RebindableListener();
   RebindableListener(const RebindableListener&) = delete;
   RebindableListener& operator=(const RebindableListener&) = delete;
@@ -32,9 +33,13 @@ class RebindableListener {
   /// Binds address:port and accepts there instead; on failure the old
   /// socket keeps serving and the error says why.
   Status<std::string> Rebind(const std::string& address, uint16_t port);
-  /// Stops accepting (open connections finish).
+  /// Stops accepting (open connections finish); port() is 0 until the
+  /// next Listen.
   void Stop();
+  /// Stop(), returning once the port is free (to listen there again).
+  void StopAndWait();
 
+  /// 0 when not listening.
   uint16_t port() const;
   std::string address() const;
 
@@ -47,6 +52,7 @@ class RebindableListener {
   const std::string name_;
   const AdmissionCheck admission_;
   const ConnectionHandover handover_;
+  const std::shared_ptr<const TlsContextSlot> tls_;
   mutable std::mutex mu_;
   std::shared_ptr<Listener> current_;
   std::string address_;

@@ -2,6 +2,7 @@
 
 #include <boost/asio/dispatch.hpp>
 
+#include "core/log.h"
 #include "core/media_type.h"
 #include "http/peer_address.h"
 
@@ -10,15 +11,34 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
 
-Session::Session(asio::ip::tcp::socket&& socket, const Limits& limits,
-                 std::shared_ptr<const Handler> handler,
-                 std::shared_ptr<std::atomic<std::size_t>> open_counter,
-                 std::shared_ptr<const ConnectionHandover> handover)
+template <class Stream>
+BasicSession<Stream>::BasicSession(
+    asio::ip::tcp::socket&& socket, const Limits& limits, std::shared_ptr<const Handler> handler,
+    std::shared_ptr<std::atomic<std::size_t>> open_counter,
+    std::shared_ptr<const ConnectionHandover> handover) requires(!kTls)
     : stream_(std::move(socket)),
       limits_(limits),
       handler_(std::move(handler)),
       open_(std::move(open_counter)),
       handover_(std::move(handover)) {
+  Init();
+}
+
+template <class Stream>
+BasicSession<Stream>::BasicSession(asio::ip::tcp::socket&& socket, const Limits& limits,
+                                   std::shared_ptr<const Handler> handler,
+                                   std::shared_ptr<std::atomic<std::size_t>> open_counter,
+                                   std::shared_ptr<asio::ssl::context> tls) requires(kTls)
+    : tls_(std::move(tls)),
+      stream_(std::move(socket), *tls_),
+      limits_(limits),
+      handler_(std::move(handler)),
+      open_(std::move(open_counter)) {
+  Init();
+}
+
+template <class Stream>
+void BasicSession<Stream>::Init() {
   ++*open_;
   // Beast sizes each read by the buffer's spare capacity (at least 512
   // bytes): an empty buffer reads a 1.3 KB request carrying a WS-Security
@@ -26,25 +46,53 @@ Session::Session(asio::ip::tcp::socket&& socket, const Limits& limits,
   // front makes it one.
   buffer_.reserve(kInitialReadBuffer);
   boost::system::error_code ec;
-  auto local = stream_.socket().local_endpoint(ec);
+  auto local = tcp().socket().local_endpoint(ec);
   if (!ec) {
     local_address_ = WithoutV4Mapping(local.address()).to_string();
     local_port_ = local.port();
   }
-  auto remote = stream_.socket().remote_endpoint(ec);
+  auto remote = tcp().socket().remote_endpoint(ec);
   if (!ec) {
     remote_address_ = WithoutV4Mapping(remote.address()).to_string();
     remote_port_ = remote.port();
   }
 }
 
-Session::~Session() { --*open_; }
-
-void Session::Start() {
-  asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->ReadHeader(); });
+template <class Stream>
+BasicSession<Stream>::~BasicSession() {
+  --*open_;
 }
 
-void Session::ReadHeader() {
+template <class Stream>
+void BasicSession<Stream>::Start() {
+  if constexpr (kTls) {
+    // The handshake counts as part of the first request: it must be done
+    // within the read timeout (a client that connects and says nothing, or
+    // stalls mid-handshake, is dropped).
+    tcp().expires_after(limits_.read_timeout);
+    stream_.async_handshake(
+        asio::ssl::stream_base::server,
+        [self = this->shared_from_this()](beast::error_code ec) { self->OnHandshake(ec); });
+  } else {
+    asio::dispatch(stream_.get_executor(),
+                   [self = this->shared_from_this()] { self->ReadHeader(); });
+  }
+}
+
+template <class Stream>
+void BasicSession<Stream>::OnHandshake(beast::error_code ec) {
+  if (ec) {
+    // An old protocol version, no shared cipher, no (or an untrusted)
+    // client certificate, or plain HTTP sent to the TLS port: nothing to
+    // answer in HTTP.
+    log::Debug("http", "TLS handshake with " + remote_address_ + " failed: " + ec.message());
+    return Close();
+  }
+  ReadHeader();
+}
+
+template <class Stream>
+void BasicSession<Stream>::ReadHeader() {
   parser_.emplace();
   parser_->header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
   // The body limit is checked once the header is in (OnHeader): a
@@ -53,13 +101,14 @@ void Session::ReadHeader() {
   parser_->body_limit(boost::none);
   // The first request must arrive within the read timeout; later ones within
   // the keep-alive idle timeout.
-  stream_.expires_after(requests_ == 0 ? limits_.read_timeout : limits_.idle_timeout);
+  tcp().expires_after(requests_ == 0 ? limits_.read_timeout : limits_.idle_timeout);
   bhttp::async_read_header(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnHeader(ec); });
 }
 
-void Session::OnHeader(beast::error_code ec) {
+template <class Stream>
+void BasicSession<Stream>::OnHeader(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) return SendError(431, "Request header too large", true);
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
       ec == asio::error::connection_reset || ec == asio::error::eof) {
@@ -80,13 +129,17 @@ void Session::OnHeader(beast::error_code ec) {
     return SendError(413, "Request body too large", true);
   }
   parser_->body_limit(limit);  // a chunked body, as it arrives
-  stream_.expires_after(upload ? limits_.upload_timeout : limits_.read_timeout);
+  tcp().expires_after(upload ? limits_.upload_timeout : limits_.read_timeout);
   bhttp::async_read(
       stream_, buffer_, *parser_,
-      [self = shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
+      [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->OnBody(ec); });
 }
 
-bool Session::HandedOver() {
+template <class Stream>
+bool BasicSession<Stream>::HandedOver() {
+  if constexpr (kTls) {
+    return false;  // RTSP tunnelled in HTTPS is not offered
+  }
   if (!handover_ || !*handover_) return false;
   const auto& header = parser_->get();
   const auto method = header.method_string();
@@ -114,9 +167,9 @@ bool Session::HandedOver() {
   buffer_.consume(buffer_.size());
   c.remote_address = remote_address_;
   c.remote_port = remote_port_;
-  stream_.expires_never();
+  tcp().expires_never();
   beast::error_code ec;
-  c.fd = stream_.socket().release(ec);
+  c.fd = tcp().socket().release(ec);
   if (ec) {
     Close();
     return true;
@@ -125,17 +178,19 @@ bool Session::HandedOver() {
   return true;
 }
 
-void Session::OnBody(beast::error_code ec) {
+template <class Stream>
+void BasicSession<Stream>::OnBody(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) return SendError(413, "Request body too large", true);
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout) return Close();
   if (ec) return SendError(400, "Bad request", true);
   request_ = parser_->release();
   ++requests_;
-  stream_.expires_never();  // the handler may take until the adapter deadline
+  tcp().expires_never();  // the handler may take until the adapter deadline
   Dispatch();
 }
 
-void Session::Dispatch() {
+template <class Stream>
+void BasicSession<Stream>::Dispatch() {
   Request r;
   r.method = std::string_view(request_.method_string().data(), request_.method_string().size());
   r.target = std::string_view(request_.target().data(), request_.target().size());
@@ -147,8 +202,9 @@ void Session::Dispatch() {
   r.local_address = local_address_;
   r.local_port = local_port_;
   r.remote_address = remote_address_;
+  r.tls = kTls;
   const bool keep_alive = request_.keep_alive();
-  (*handler_)(r, [self = shared_from_this(), keep_alive](Response resp) {
+  (*handler_)(r, [self = this->shared_from_this(), keep_alive](Response resp) {
     // Back onto this connection's strand, whatever thread answered. A
     // handler that answered at once is still on the strand: dispatch then
     // sends inline instead of queueing (and waking a thread for) a post.
@@ -159,7 +215,8 @@ void Session::Dispatch() {
   });
 }
 
-void Session::SendError(unsigned status, const char* text, bool close) {
+template <class Stream>
+void BasicSession<Stream>::SendError(unsigned status, const char* text, bool close) {
   Response r;
   r.status = static_cast<int>(status);
   r.content_type = "text/plain; charset=utf-8";
@@ -169,7 +226,8 @@ void Session::SendError(unsigned status, const char* text, bool close) {
   Send(std::move(r), !close);
 }
 
-void Session::Send(Response r, bool keep_alive) {
+template <class Stream>
+void BasicSession<Stream>::Send(Response r, bool keep_alive) {
   response_ = std::make_shared<bhttp::response<bhttp::string_body>>();
   auto& res = *response_;
   res.version(11);
@@ -183,51 +241,60 @@ void Session::Send(Response r, bool keep_alive) {
   if (r.delay.count() > 0) {
     delay_timer_.emplace(stream_.get_executor());
     delay_timer_->expires_after(r.delay);
-    delay_timer_->async_wait(
-        [self = shared_from_this(), keep_alive](beast::error_code) { self->Write(keep_alive); });
+    delay_timer_->async_wait([self = this->shared_from_this(), keep_alive](beast::error_code) {
+      self->Write(keep_alive);
+    });
     return;
   }
   Write(keep_alive);
 }
 
-void Session::Write(bool keep_alive) {
+template <class Stream>
+void BasicSession<Stream>::Write(bool keep_alive) {
   auto& res = *response_;
-  stream_.expires_after(limits_.read_timeout);
+  tcp().expires_after(limits_.read_timeout);
   bhttp::async_write(stream_, res,
-                     [self = shared_from_this(), close = !keep_alive](
+                     [self = this->shared_from_this(), close = !keep_alive](
                          beast::error_code ec, std::size_t) { self->OnWrite(close, ec); });
 }
 
-void Session::OnWrite(bool close, beast::error_code ec) {
+template <class Stream>
+void BasicSession<Stream>::OnWrite(bool close, beast::error_code ec) {
   response_.reset();
   if (ec) return Close();
   if (close) return LingeringClose();
   ReadHeader();
 }
 
-void Session::Close() {
+template <class Stream>
+void BasicSession<Stream>::Close() {
   beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream_.socket().close(ec);
+  tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  tcp().socket().close(ec);
 }
 
 // Closing a socket that still has unread request bytes makes the kernel send
 // a reset, which can destroy the error response before the client reads it
 // (a 413 for a body we never read). So: end our side, then discard what the
 // client still sends until it closes or a short deadline passes.
-void Session::LingeringClose() {
+template <class Stream>
+void BasicSession<Stream>::LingeringClose() {
   beast::error_code ec;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
-  stream_.expires_after(std::chrono::seconds(2));
+  tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_send, ec);
+  tcp().expires_after(std::chrono::seconds(2));
   Drain();
 }
 
-void Session::Drain() {
-  stream_.async_read_some(asio::buffer(drain_buffer_),
-                          [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                            if (ec) return self->Close();
-                            self->Drain();
-                          });
+template <class Stream>
+void BasicSession<Stream>::Drain() {
+  tcp().async_read_some(asio::buffer(drain_buffer_),
+                        [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                          if (ec) return self->Close();
+                          self->Drain();
+                        });
 }
+
+template class BasicSession<beast::tcp_stream>;
+template class BasicSession<beast::ssl_stream<beast::tcp_stream>>;
 
 }  // namespace onvifgw::http

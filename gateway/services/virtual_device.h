@@ -11,6 +11,7 @@
 #include "config/gateway_config.h"
 #include "core/clock.h"
 #include "core/expected.h"
+#include "security/key_pair.h"
 #include "store/state_store.h"
 
 namespace onvifgw::http {
@@ -35,6 +36,8 @@ class NetworkSettings;
 class UploadTickets;
 class StorageConfigurations;
 class Dot1XConfigurations;
+class DeviceCertificates;
+class HttpsEndpoint;
 }  // namespace device
 namespace media {
 class MediaProfileStore;
@@ -107,6 +110,15 @@ struct VirtualDevice {
   /// IEEE 802.1X configurations clients keep on the device; nullptr = none
   /// kept (the 802.1X operations answer ter:ActionNotSupported).
   device::Dot1XConfigurations* dot1x = nullptr;
+  /// Key pairs, certificates and CA certificates; nullptr = none kept (the
+  /// certificate operations answer ter:ActionNotSupported).
+  device::DeviceCertificates* certificates = nullptr;
+  /// What key pairs CreateCertificate makes (config
+  /// security.certificate_key).
+  security::KeyAlgorithm certificate_key = security::KeyAlgorithm::kRsa2048;
+  /// The device's HTTPS, switched on with SetNetworkProtocols; nullptr =
+  /// HTTPS is not offered.
+  device::HttpsEndpoint* https = nullptr;
   /// The media relay serving the device's profiles over RTSP; nullptr: no
   /// relay, GetStreamUri hands out the camera's own URIs.
   RtspEndpoint* relay = nullptr;

@@ -89,7 +89,10 @@ Expected<std::unique_ptr<StateStore>, std::string> StateStore::Open(const std::s
   sqlite3_busy_timeout(db, 5000);
   std::unique_ptr<StateStore> store(new StateStore(db));
   for (const char* pragma :
-       {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;"}) {
+       {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA foreign_keys=ON;",
+        // What is deleted or overwritten (a sealed private key) is zeroed
+        // in the file, not left in free space.
+        "PRAGMA secure_delete=ON;"}) {
     if (auto st = store->Exec(pragma); !st) return MakeUnexpected(st.error());
   }
   if (auto st = store->Migrate(); !st) return MakeUnexpected(path + ": " + st.error());
@@ -97,6 +100,11 @@ Expected<std::unique_ptr<StateStore>, std::string> StateStore::Open(const std::s
 }
 
 StateStore::~StateStore() { sqlite3_close(db_); }
+
+Status<std::string> StateStore::EraseOldVersions() {
+  std::lock_guard lock(mu_);
+  return Exec("PRAGMA wal_checkpoint(TRUNCATE);");
+}
 
 int StateStore::LatestSchemaVersion() { return static_cast<int>(Migrations().size()); }
 

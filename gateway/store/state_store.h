@@ -89,6 +89,11 @@ class StateStore {
   /// never touched: it is the hardware's.
   Status<std::string> ResetDevice(const std::string& device_id, const DeviceReset& reset);
 
+  /// Moves every committed change into the database file and empties the
+  /// write-ahead log, which still holds earlier versions of changed rows:
+  /// after a secret is deleted, no copy of it stays on disk.
+  Status<std::string> EraseOldVersions();
+
   /// Schema version after migrations.
   int schema_version();
   static int LatestSchemaVersion();

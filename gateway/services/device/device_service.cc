@@ -5,6 +5,7 @@
 #include "adapters/fault_map.h"
 #include "onvif/generated/tds.pb.h"
 #include "security/credential_rules.h"
+#include "services/device/certificate_operations.h"
 #include "services/device/date_time_operations.h"
 #include "services/device/device_state_reload.h"
 #include "services/device/discovery_operations.h"
@@ -80,15 +81,17 @@ tds::DeviceServiceCapabilities ServiceCapabilities(const RequestContext& ctx) {
   const bool secured = ctx.device.security != nullptr;
   net->set_ipfilter(secured);
   auto* sec = caps.mutable_security();
+  // HTTPS speaks TLS 1.2 and 1.3 only (the schema has no TLS1.3 flag);
+  // CreateCertificate makes key pairs on board.
   sec->set_tls1_0(false);
   sec->set_tls1_1(false);
-  sec->set_tls1_2(false);
-  sec->set_onboardkeygeneration(false);
+  sec->set_tls1_2(ctx.device.https != nullptr);
+  sec->set_onboardkeygeneration(ctx.device.certificates != nullptr);
   sec->set_accesspolicyconfig(secured);
   sec->set_defaultaccesspolicy(secured);
   sec->set_dot1x(dot1x);
   if (dot1x) {
-    for (int m : kEapMethods) sec->add_supportedeapmethods(m);
+    for (int m : EapMethodsOf(ctx.device)) sec->add_supportedeapmethods(m);
   }
   sec->set_remoteuserhandling(secured);
   sec->set_x_509token(false);
@@ -167,12 +170,15 @@ tt::DeviceCapabilities LegacyDeviceCapabilities(const RequestContext& ctx) {
                            ? view.camera->relay_outputs.relays_size()
                            : 0);
   auto* sec = d.mutable_security();
+  sec->set_tls1_1(false);
+  sec->set_tls1_2(ctx.device.https != nullptr);
+  sec->set_onboardkeygeneration(ctx.device.certificates != nullptr);
   sec->set_accesspolicyconfig(ctx.device.security != nullptr);
   auto* ext = sec->mutable_extension();
   ext->set_tls1_0(false);
   ext->mutable_extension()->set_dot1x(ctx.device.dot1x != nullptr);
   if (ctx.device.dot1x != nullptr) {
-    for (int m : kEapMethods) ext->mutable_extension()->add_supportedeapmethod(m);
+    for (int m : EapMethodsOf(ctx.device)) ext->mutable_extension()->add_supportedeapmethod(m);
   }
   ext->mutable_extension()->set_remoteuserhandling(ctx.device.security != nullptr);
   return d;
@@ -330,6 +336,7 @@ void Serve(ServiceRegistry& registry) {
   BindGeoLocationOperations(b);
   BindStorageConfigurationOperations(b);
   BindDot1XOperations(b);
+  BindCertificateOperations(b);
   BindFactoryDefaultOperations(b);
   BindSystemInformationOperations(b);
   BindSystemBackupOperations(b);
@@ -344,12 +351,6 @@ void Serve(ServiceRegistry& registry) {
           "remote discovery through a discovery proxy was removed from the ONVIF Core "
           "specification in release 2.6.1 (Core, appendix Deprecated Interfaces)",
           {"GetRemoteDiscoveryMode", "SetRemoteDiscoveryMode", "GetDPAddresses", "SetDPAddresses"})
-      .Unsupported(
-          "HTTPS and certificates are not offered yet",
-          {"CreateCertificate", "GetCertificates", "GetCertificatesStatus", "SetCertificatesStatus",
-           "DeleteCertificates", "GetPkcs10Request", "LoadCertificates", "GetClientCertificateMode",
-           "SetClientCertificateMode", "GetCACertificates", "LoadCertificateWithPrivateKey",
-           "GetCertificateInformation", "LoadCACertificates"})
       // Core names the fault for a device without 802.11: ActionNotSupported/InvalidDot11.
       .Unsupported("the device has no IEEE 802.11 (Wi-Fi) interface",
                    {"GetDot11Capabilities", "GetDot11Status", "ScanAvailableDot11Networks"},

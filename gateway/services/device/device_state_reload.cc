@@ -3,9 +3,11 @@
 #include "core/log.h"
 #include "http/rebindable_listener.h"
 #include "services/device/date_time_settings.h"
+#include "services/device/device_certificates.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/dot1x_configurations.h"
 #include "services/device/geo_location_operations.h"
+#include "services/device/https_endpoint.h"
 #include "services/device/network_settings.h"
 #include "services/device/storage_configurations.h"
 #include "services/device_security.h"
@@ -28,6 +30,7 @@ void ReloadParts(const VirtualDevice& d) {
   if (d.geo_location != nullptr) check("geo location", d.geo_location->Load());
   if (d.storage != nullptr) check("storage configurations", d.storage->Load());
   if (d.dot1x != nullptr) check("IEEE 802.1X configurations", d.dot1x->Load());
+  if (d.certificates != nullptr) check("certificates", d.certificates->Load());
   if (d.media != nullptr) check("media profiles", d.media->Load());
   if (d.security != nullptr) check("users and security", d.security->Reload(d.config.admin));
 }
@@ -66,9 +69,25 @@ void MoveRelay(const VirtualDevice& d) {
 
 }  // namespace
 
+void ServeHttpsAsStored(const VirtualDevice& d) {
+  if (d.https == nullptr || d.network == nullptr) return;
+  const NetworkState s = d.network->Current();
+  const std::string address = d.listener != nullptr ? d.listener->address() : d.config.address;
+  if (!s.https_enabled()) {
+    d.https->Stop();
+    (void)d.https->Refresh();
+    return;
+  }
+  if (auto st = d.https->Serve(address, static_cast<uint16_t>(s.https_port())); !st) {
+    log::WriteAbout(log::Level::kError, "https", d.config.id,
+                    "HTTPS is switched on but cannot be served: " + st.error().reason);
+  }
+}
+
 void ReloadDeviceState(const VirtualDevice& d) {
   ReloadParts(d);
   MoveRelay(d);
+  ServeHttpsAsStored(d);
   if (MoveListener(d) && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
   if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
     d.announce(DiscoveryAnnouncement::kHello);

@@ -11,6 +11,11 @@ namespace onvifgw::services::device {
 
 void ReloadDeviceState(const VirtualDevice& device);
 
+/// HTTPS as the stored network settings say: served at the stored port
+/// with the enabled certificate when switched on (an error logged when that
+/// is not possible), else not served. At start and after a reload.
+void ServeHttpsAsStored(const VirtualDevice& device);
+
 /// SystemReboot's restart of the virtual device: a Bye, every event
 /// subscription of the device ended, its stored state read again
 /// (ReloadDeviceState), and a Hello. What clients stored survives, as a

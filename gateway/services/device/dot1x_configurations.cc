@@ -135,4 +135,16 @@ std::string Dot1XConfigurations::PasswordOf(const std::string& token) const {
   return {};
 }
 
+std::optional<std::string> Dot1XConfigurations::ConfigurationNaming(const std::string& id) const {
+  for (const auto& c : List()) {
+    const bool names =
+        std::find(c.cacertificateid().begin(), c.cacertificateid().end(), id) !=
+            c.cacertificateid().end() ||
+        (c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_tlsconfiguration() &&
+         c.eapmethodconfiguration().tlsconfiguration().certificateid() == id);
+    if (names) return c.dot1xconfigurationtoken();
+  }
+  return std::nullopt;
+}
+
 }  // namespace onvifgw::services::device

@@ -51,6 +51,9 @@ class Dot1XConfigurations : public StoredSetting<Dot1XState> {
   /// The EAP password kept for `token` (what the port would authenticate
   /// with); empty when none was given or the token is unknown.
   std::string PasswordOf(const std::string& token) const;
+  /// The token of a configuration that names certificate `id` (as a CA
+  /// certificate or as its own), if any: such a certificate stays.
+  std::optional<std::string> ConfigurationNaming(const std::string& id) const;
 
  private:
   std::optional<soap::Fault> Store(const onvif::tt::Dot1XConfiguration& configuration,

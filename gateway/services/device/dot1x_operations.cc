@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "onvif/generated/tds.pb.h"
+#include "services/device/device_certificates.h"
 #include "services/device/dot1x_configurations.h"
 
 namespace onvifgw::services::device {
@@ -19,26 +20,47 @@ Fault NotKept() {
 Dot1XConfigurations* KeptBy(const RequestContext& ctx) { return ctx.device.dot1x; }
 
 // What a configuration needs before it is kept: a token, an identity, an
-// EAP method the device offers, and no certificate, which the device cannot
-// hold. `before` is the configuration it replaces, if any: a password left
-// out is then kept, as long as the identity is the same.
-std::optional<Fault> Check(const tt::Dot1XConfiguration& c, const tt::Dot1XConfiguration* before) {
+// EAP method the device offers, certificates it holds where it names any,
+// and for the password methods a password. `before` is the configuration it
+// replaces, if any: a password left out is then kept, as long as the
+// identity is the same.
+std::optional<Fault> Check(const RequestContext& ctx, const tt::Dot1XConfiguration& c,
+                           const tt::Dot1XConfiguration* before) {
   if (c.dot1xconfigurationtoken().empty()) {
     return soap::InvalidArgVal("Dot1XConfigurationToken is empty");
   }
   if (c.identity().empty()) return soap::InvalidArgVal("Identity is empty");
-  if (std::find(kEapMethods.begin(), kEapMethods.end(), c.eapmethod()) == kEapMethods.end()) {
+  const std::vector<int> offered = EapMethodsOf(ctx.device);
+  if (std::find(offered.begin(), offered.end(), c.eapmethod()) == offered.end()) {
+    std::string list;
+    for (int m : offered) list += (list.empty() ? "" : ", ") + std::to_string(m);
     return soap::InvalidArgVal("EAP method " + std::to_string(c.eapmethod()) +
-                               " is not offered (SupportedEAPMethods: 4 EAP-MD5, 21 EAP-TTLS, "
-                               "25 PEAP)");
+                               " is not offered (SupportedEAPMethods: " + list + ")");
   }
-  const bool certificate =
-      c.cacertificateid_size() > 0 ||
-      (c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_tlsconfiguration());
-  if (certificate) {
-    return soap::InvalidArgVal(
-        "The device holds no certificates: CACertificateID and "
-        "TLSConfiguration cannot name one");
+  const DeviceCertificates* certificates = ctx.device.certificates;
+  for (const std::string& id : c.cacertificateid()) {
+    if (certificates == nullptr || !certificates->Has(id, true)) {
+      return soap::InvalidArgVal("CACertificateID '" + id + "' names no CA certificate",
+                                 "CertificateID");
+    }
+  }
+  const bool tls =
+      c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_tlsconfiguration();
+  if (tls) {
+    const std::string& id = c.eapmethodconfiguration().tlsconfiguration().certificateid();
+    if (certificates == nullptr || !certificates->Has(id, false)) {
+      return soap::InvalidArgVal(
+          "TLSConfiguration/CertificateID '" + id + "' names no certificate of the device",
+          "CertificateID");
+    }
+  }
+  if (c.eapmethod() == kEapTls) {
+    if (!tls) {
+      return soap::InvalidArgVal(
+          "EAP-TLS needs the device's client certificate "
+          "(EAPMethodConfiguration/TLSConfiguration/CertificateID)");
+    }
+    return std::nullopt;  // the certificate's key authenticates, not a password
   }
   const bool password = c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_password();
   const bool kept = before != nullptr && before->identity() == c.identity();
@@ -70,7 +92,7 @@ Expected<tds::GetDot1XConfigurationResponse, Fault> GetDot1XConfiguration(
 Expected<tds::CreateDot1XConfigurationResponse, Fault> CreateDot1XConfiguration(
     const RequestContext& ctx, const tds::CreateDot1XConfiguration& req) {
   if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
-  if (auto bad = Check(req.dot1xconfiguration(), nullptr)) return MakeUnexpected(*bad);
+  if (auto bad = Check(ctx, req.dot1xconfiguration(), nullptr)) return MakeUnexpected(*bad);
   if (auto st = KeptBy(ctx)->Create(req.dot1xconfiguration()); !st) {
     return MakeUnexpected(st.error());
   }
@@ -83,7 +105,7 @@ Expected<tds::SetDot1XConfigurationResponse, Fault> SetDot1XConfiguration(
   // An unknown token is NoConfig before anything about its data.
   auto before = KeptBy(ctx)->Find(req.dot1xconfiguration().dot1xconfigurationtoken());
   if (!before) return MakeUnexpected(before.error());
-  if (auto bad = Check(req.dot1xconfiguration(), &*before)) return MakeUnexpected(*bad);
+  if (auto bad = Check(ctx, req.dot1xconfiguration(), &*before)) return MakeUnexpected(*bad);
   if (auto st = KeptBy(ctx)->Replace(req.dot1xconfiguration()); !st) {
     return MakeUnexpected(st.error());
   }
@@ -100,6 +122,12 @@ Expected<tds::DeleteDot1XConfigurationResponse, Fault> DeleteDot1XConfiguration(
 }
 
 }  // namespace
+
+std::vector<int> EapMethodsOf(const VirtualDevice& device) {
+  std::vector<int> methods(kPasswordEapMethods.begin(), kPasswordEapMethods.end());
+  if (device.certificates != nullptr) methods.insert(methods.begin() + 1, kEapTls);
+  return methods;
+}
 
 void BindDot1XOperations(ServiceBinder& b) {
   b.Bind("GetDot1XConfigurations", GetDot1XConfigurations)

@@ -6,15 +6,20 @@
 // them, as the network settings are.
 
 #include <array>
+#include <vector>
 
 #include "services/service_registry.h"
 
 namespace onvifgw::services::device {
 
 /// SupportedEAPMethods (IANA EAP method types): the password-based methods,
-/// EAP-MD5 (4), EAP-TTLS (21) and PEAP (25). EAP-TLS (13) needs a client
-/// certificate, and the device holds no certificates.
-inline constexpr std::array<int, 3> kEapMethods = {4, 21, 25};
+/// EAP-MD5 (4), EAP-TTLS (21) and PEAP (25), and where the device keeps
+/// certificates, EAP-TLS (13) with a client certificate of its own.
+inline constexpr std::array<int, 3> kPasswordEapMethods = {4, 21, 25};
+inline constexpr int kEapTls = 13;
+
+/// The EAP methods `device` offers.
+std::vector<int> EapMethodsOf(const VirtualDevice& device);
 
 void BindDot1XOperations(ServiceBinder& binder);
 

@@ -8,6 +8,7 @@
 #include "adapters/fault_map.h"
 #include "core/log.h"
 #include "onvif/generated/tds.pb.h"
+#include "services/device/device_certificates.h"
 #include "services/device/device_state_reload.h"
 #include "services/device/discovery_settings.h"
 #include "services/device/dot1x_configurations.h"
@@ -61,6 +62,8 @@ Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
     // 802.1X is how a device gets onto its network: after a soft reset it
     // must still be reachable where it was (Core, SetSystemFactoryDefault).
     if (d.dot1x != nullptr) reset.keep_keys.push_back(d.dot1x->key());
+    // ...and so are the certificates HTTPS and EAP-TLS use there.
+    if (d.certificates != nullptr) reset.keep_keys.push_back(d.certificates->key());
     reset.keep_key_prefixes.push_back(DeviceSecurity::kPasswordHistoryKeyPrefix);
   }
   if (d.discovery != nullptr) {
@@ -71,6 +74,10 @@ Status<Fault> ResetGatewayState(const VirtualDevice& d, bool hard) {
     log::WriteAbout(log::Level::kError, "device", d.config.id,
                     "factory default not stored: " + st.error());
     return MakeUnexpected(soap::ActionFailed("The reset could not be stored; nothing was changed"));
+  }
+  // Private keys and passwords of the old state leave the disk too.
+  if (auto erased = d.state->EraseOldVersions(); !erased) {
+    log::WriteAbout(log::Level::kError, "device", d.config.id, erased.error());
   }
   ReloadDeviceState(d);
   log::WriteAbout(log::Level::kWarn, "device", d.config.id,

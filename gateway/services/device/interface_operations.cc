@@ -4,6 +4,7 @@
 #include "http/rebindable_listener.h"
 #include "onvif/generated/tds.pb.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/https_endpoint.h"
 #include "services/device/network_names.h"
 #include "services/device/network_operations.h"
 #include "services/device/network_settings.h"
@@ -241,6 +242,14 @@ Expected<tds::SetZeroConfigurationResponse, Fault> SetZeroConfiguration(
 
 // -------------------------------------------------------------- protocols
 
+// Where HTTPS is served, or would be when switched on: the port a client set
+// last, else 443.
+uint16_t HttpsPort(const RequestContext& ctx) {
+  if (ctx.device.https != nullptr && ctx.device.https->serving()) return ctx.device.https->port();
+  const uint32_t stored = StateOf(ctx).https_port();
+  return stored != 0 ? static_cast<uint16_t>(stored) : 443;
+}
+
 Expected<tds::GetNetworkProtocolsResponse, Fault> GetNetworkProtocols(
     const RequestContext& ctx, const tds::GetNetworkProtocols&) {
   tds::GetNetworkProtocolsResponse r;
@@ -248,6 +257,12 @@ Expected<tds::GetNetworkProtocolsResponse, Fault> GetNetworkProtocols(
   http->set_name(tt::NetworkProtocolType_HTTP);
   http->set_enabled(true);
   http->add_port(BoundPort(ctx));
+  if (ctx.device.https != nullptr) {
+    auto* https = r.add_networkprotocols();
+    https->set_name(tt::NetworkProtocolType_HTTPS);
+    https->set_enabled(ctx.device.https->serving());
+    https->add_port(HttpsPort(ctx));
+  }
   if (ctx.device.relay != nullptr) {
     auto* rtsp = r.add_networkprotocols();
     rtsp->set_name(tt::NetworkProtocolType_RTSP);
@@ -277,17 +292,38 @@ Fault PortInUse(uint16_t port) {
                              "PortAlreadyInUse");
 }
 
+// What a request asks of HTTPS: on at a port, or off (at a port to use
+// when it is switched on again, if one is named).
+struct HttpsRequest {
+  bool enabled = false;
+  std::optional<uint16_t> port;
+};
+
 Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
     const RequestContext& ctx, const tds::SetNetworkProtocols& req) {
   auto settings = SettableNetwork(ctx);
   if (!settings) return MakeUnexpected(settings.error());
   std::optional<uint16_t> http_port;
   std::optional<uint16_t> rtsp_port;
+  std::optional<HttpsRequest> https;
   for (const tt::NetworkProtocol& p : req.networkprotocols()) {
     const bool http = p.name() == tt::NetworkProtocolType_HTTP;
     const bool rtsp = p.name() == tt::NetworkProtocolType_RTSP && ctx.device.relay != nullptr;
+    if (p.name() == tt::NetworkProtocolType_HTTPS && ctx.device.https != nullptr) {
+      if (https) return MakeUnexpected(soap::InvalidArgVal("HTTPS is named twice"));
+      HttpsRequest h{.enabled = p.enabled(), .port = std::nullopt};
+      if (p.enabled() || p.port_size() > 0) {
+        if (p.port_size() != 1 || p.port(0) < 1 || p.port(0) > 65535) {
+          return MakeUnexpected(soap::InvalidArgVal("HTTPS needs exactly one port, 1-65535"));
+        }
+        h.port = static_cast<uint16_t>(p.port(0));
+      }
+      https = h;
+      continue;
+    }
     if (!http && !rtsp) {
-      // HTTPS (and RTSP without the relay) are not served: off is what they are.
+      // HTTPS without certificates (and RTSP without the relay) are not
+      // served: off is what they are.
       if (p.enabled()) {
         return MakeUnexpected(soap::InvalidArgVal(
             std::string(p.name() == tt::NetworkProtocolType_HTTPS ? "HTTPS" : "RTSP") +
@@ -305,27 +341,60 @@ Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
   }
   const uint16_t old_http = BoundPort(ctx);
   const uint16_t old_rtsp = ctx.device.relay != nullptr ? ctx.device.relay->port() : 0;
+  const bool was_serving_https = ctx.device.https != nullptr && ctx.device.https->serving();
+  const uint16_t old_https = HttpsPort(ctx);
   const bool move_http = http_port && *http_port != old_http;
   const bool move_rtsp = rtsp_port && *rtsp_port != old_rtsp;
-  if (!move_http && !move_rtsp) return tds::SetNetworkProtocolsResponse{};
-  if ((http_port.value_or(old_http)) == (rtsp_port.value_or(old_rtsp))) {
+  const bool https_on = https ? https->enabled : was_serving_https;
+  const uint16_t new_https = https && https->port ? *https->port : old_https;
+  const bool change_https =
+      https && (https->enabled != was_serving_https || new_https != old_https);
+  if (!move_http && !move_rtsp && !change_https) return tds::SetNetworkProtocolsResponse{};
+  const uint16_t final_http = http_port.value_or(old_http);
+  if (final_http == rtsp_port.value_or(old_rtsp)) {
     return MakeUnexpected(soap::InvalidArgVal("HTTP and RTSP cannot share a port"));
+  }
+  if (https_on && (new_https == final_http || new_https == rtsp_port.value_or(old_rtsp))) {
+    return MakeUnexpected(soap::InvalidArgVal("HTTPS cannot share a port with HTTP or RTSP"));
   }
   if (move_http && ctx.device.listener == nullptr) {
     return MakeUnexpected(soap::ActionFailed("The device's port cannot be moved"));
   }
-  // Both moves happen or neither: RTSP first (the relay answers at once),
-  // then HTTP; a failure puts back what moved.
+  // Every move happens or none: RTSP first (the relay answers at once),
+  // then HTTP, then HTTPS; a failure puts back what moved.
   if (move_rtsp) {
     if (auto st = ctx.device.relay->MoveTo(*rtsp_port); !st) {
       return MakeUnexpected(PortInUse(*rtsp_port));
     }
   }
-  const std::string address = move_http ? ctx.device.listener->address() : std::string();
+  const std::string address =
+      ctx.device.listener != nullptr ? ctx.device.listener->address() : ctx.device.config.address;
+  auto undo_http_rtsp = [&] {
+    if (move_http) (void)ctx.device.listener->Rebind(address, old_http);
+    if (move_rtsp) (void)ctx.device.relay->MoveTo(old_rtsp);
+  };
   if (move_http) {
     if (auto st = ctx.device.listener->Rebind(address, *http_port); !st) {
       if (move_rtsp) (void)ctx.device.relay->MoveTo(old_rtsp);
       return MakeUnexpected(PortInUse(*http_port));
+    }
+  }
+  auto undo_https = [&] {
+    if (!change_https) return;
+    if (was_serving_https) {
+      (void)ctx.device.https->Serve(address, old_https);
+    } else {
+      ctx.device.https->Stop();
+    }
+  };
+  if (change_https) {
+    if (https_on) {
+      if (auto st = ctx.device.https->Serve(address, new_https); !st) {
+        undo_http_rtsp();
+        return MakeUnexpected(st.error());
+      }
+    } else {
+      ctx.device.https->Stop();
     }
   }
   auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
@@ -337,14 +406,19 @@ Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
       s.set_rtsp_port(*rtsp_port);
       s.set_rtsp_port_config(ctx.device.config.rtsp_port);
     }
+    if (https) {
+      s.set_https_enabled(https_on);
+      s.set_https_port(new_https);
+    }
     return std::nullopt;
   });
   if (!st) {
-    if (move_http) (void)ctx.device.listener->Rebind(address, old_http);
-    if (move_rtsp) (void)ctx.device.relay->MoveTo(old_rtsp);
+    undo_https();
+    undo_http_rtsp();
     return MakeUnexpected(st.error());
   }
-  if (move_http) AnnounceMove(ctx);  // the XAddrs changed; stream URIs are asked for anew
+  // The XAddrs changed; stream URIs are asked for anew.
+  if (move_http || change_https) AnnounceMove(ctx);
   return tds::SetNetworkProtocolsResponse{};
 }
 

@@ -73,6 +73,9 @@ class StoredSetting {
   /// The row of device_settings it is kept in.
   const std::string& key() const { return key_; }
 
+ protected:
+  store::StateStore* store() const { return store_; }
+
  private:
   const std::string device_id_;
   const std::string key_;

@@ -112,7 +112,7 @@ TEST_F(Dot1XTest, BadRequestsGiveTheirFaultsAndChangeNothing) {
       {Create(Configuration("bad", "camera-7", 25, "")), "InvalidArgVal"},
       {Create(Configuration("bad", "camera-7", 25,
                             "<tt:CACertificateID>ca-1</tt:CACertificateID>" + Password("x"))),
-       "InvalidArgVal"},
+       "CertificateID"},
       {Get("nowhere"), "NoConfig"},
       {Set(Configuration("nowhere", "camera-7", 25, Password("x"))), "NoConfig"},
       // Another identity without its password.

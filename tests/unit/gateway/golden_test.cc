@@ -165,6 +165,24 @@ const std::vector<Case>& Cases() {
     add(Tds("GetDot1XConfiguration", {"CreateDot1XConfiguration"}));
     add(Tds("SetDot1XConfiguration", {"CreateDot1XConfiguration"}));
     add(Tds("DeleteDot1XConfiguration", {"CreateDot1XConfiguration"}));
+    // Certificates: a fixed key pair and certificates (made once with the
+    // openssl command), so that every reply is the same; a key made on board
+    // and a PKCS#10 request are random, their DER normalised.
+    const std::vector<std::string> keyed = {"LoadCertificateWithPrivateKey"};
+    const std::vector<std::string> with_ca = {"LoadCACertificates"};
+    add(Tds("CreateCertificate"));
+    add(Tds("LoadCertificateWithPrivateKey"));
+    add(Tds("GetCertificates", keyed));
+    add(Tds("GetCertificatesStatus", keyed));
+    add(Tds("SetCertificatesStatus", keyed));
+    add(Tds("GetCertificateInformation", keyed));
+    add(Tds("LoadCertificates", keyed));
+    add(Tds("DeleteCertificates", keyed));
+    add(Tds("GetPkcs10Request", keyed));
+    add(Tds("LoadCACertificates"));
+    add(Tds("GetCACertificates", with_ca));
+    add(Tds("SetClientCertificateMode", with_ca));
+    add(Tds("GetClientCertificateMode", {"LoadCACertificates", "SetClientCertificateMode"}));
     add(Tds("SetSystemFactoryDefault"));
     add(Tds("GetSystemLog"));
     add(Tds("GetSystemSupportInformation"));
@@ -277,8 +295,9 @@ bool WriteFile(const fs::path& path, const std::string& bytes) {
 // The only values that change between runs are clock readings: the
 // device's date and time, subscription times, notification stamps and fault
 // timestamps; and
-// the texts of the system log and support information (log lines), and the
-// one-time ticket of a restore URI. Each
+// the texts of the system log and support information (log lines), the
+// one-time ticket of a restore URI, and the DER of a key pair's certificate or
+// request made on board. Each
 // becomes a fixed placeholder, but only when it has the expected shape (a
 // number; a UTC xs:dateTime with the 'Z' indicator, as Core requires for
 // PullMessages), so a malformed value still shows in the diff. Every other
@@ -294,6 +313,10 @@ std::string Normalise(const std::string& body) {
   static const std::regex utc_time(R"(\bUtcTime=")" + kUtc + R"(")");
   static const std::regex restore_ticket(R"(/onvif/system/restore/[0-9A-Fa-f]{32}<)");
   static const std::regex subscription(R"(/onvif/subscription/[0-9A-F]{32}<)");
+  // DER made afresh each time: a key pair generated on board, a request
+  // signed with it.
+  static const std::regex fresh_der(
+      R"((<([\w.-]+:)?(?:CreateCertificateResponse|Pkcs10Request)\b[\s\S]*?<([\w.-]+:)?Data>)[A-Za-z0-9+/=]+(</\3Data>))");
   static const std::regex log_text(
       R"((<([\w.-]+:)?(?:SystemLog|SupportInformation)><([\w.-]+:)?String>)[^<]*(</\3String>))");
 
@@ -307,6 +330,7 @@ std::string Normalise(const std::string& body) {
   out.append(begin, body.cend());
   out = std::regex_replace(out, times, "<$1$2>{dateTime}</$1$2>");
   out = std::regex_replace(out, log_text, "$1{text}$4");
+  out = std::regex_replace(out, fresh_der, "$1{der}$4");
   out = std::regex_replace(out, restore_ticket, "/onvif/system/restore/{ticket}<");
   out = std::regex_replace(out, subscription, "/onvif/subscription/{id}<");
   return std::regex_replace(out, utc_time, "UtcTime=\"{dateTime}\"");

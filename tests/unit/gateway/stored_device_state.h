@@ -16,10 +16,11 @@
 #include "core/clock.h"
 #include "security/secret_box.h"
 #include "services/device/date_time_settings.h"
+#include "services/device/device_certificates.h"
 #include "services/device/discovery_settings.h"
+#include "services/device/dot1x_configurations.h"
 #include "services/device/geo_location_operations.h"
 #include "services/device/network_settings.h"
-#include "services/device/dot1x_configurations.h"
 #include "services/device/storage_configurations.h"
 #include "services/device/system_backup.h"
 #include "services/device_security.h"
@@ -85,9 +86,11 @@ class StoredDeviceState {
         std::make_unique<services::device::StorageConfigurations>(id, store_ptr, parts->box.get());
     parts->dot1x =
         std::make_unique<services::device::Dot1XConfigurations>(id, store_ptr, parts->box.get());
+    parts->certificates =
+        std::make_unique<services::device::DeviceCertificates>(id, store_ptr, parts->box.get());
     std::vector<Status<std::string>> loads = {parts->network->Load(), parts->date_time->Load(),
-                                              parts->geo->Load(), parts->storage->Load(),
-                                              parts->dot1x->Load()};
+                                              parts->geo->Load(),     parts->storage->Load(),
+                                              parts->dot1x->Load(),   parts->certificates->Load()};
     if (options_.stored_scopes) {
       parts->discovery = std::make_unique<services::device::DiscoverySettings>(
           id, *options_.stored_scopes, store_ptr);
@@ -111,6 +114,7 @@ class StoredDeviceState {
     device.geo_location = parts_->geo.get();
     device.storage = parts_->storage.get();
     device.dot1x = parts_->dot1x.get();
+    device.certificates = parts_->certificates.get();
     if (parts_->discovery) device.discovery = parts_->discovery.get();
     if (parts_->media) device.media = parts_->media.get();
     return {};
@@ -128,6 +132,7 @@ class StoredDeviceState {
     device.geo_location = nullptr;
     device.storage = nullptr;
     device.dot1x = nullptr;
+    device.certificates = nullptr;
     if (options_.stored_scopes) device.discovery = nullptr;
     if (options_.media) device.media = nullptr;
   }
@@ -148,6 +153,7 @@ class StoredDeviceState {
     std::unique_ptr<services::device::GeoLocationSettings> geo;
     std::unique_ptr<services::device::StorageConfigurations> storage;
     std::unique_ptr<services::device::Dot1XConfigurations> dot1x;
+    std::unique_ptr<services::device::DeviceCertificates> certificates;
     std::unique_ptr<services::media::MediaProfileStore> media;
   };
 
