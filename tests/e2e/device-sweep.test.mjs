@@ -9,6 +9,7 @@
 // documented fault, and nothing changed.
 
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -61,7 +62,25 @@ const firmwareImage = (model, version) => {
   const body = Buffer.from(`ONVIFGW-SIMULATED-FIRMWARE\nmodel: ${model}\nversion: ${version}\n\nsweep`);
   return Buffer.concat([body, crypto.createHash('sha256').update(body).digest()]);
 };
-const certificate = '<tt:Certificate><tt:Data>MIIB</tt:Data></tt:Certificate>';
+// Certificate requests (devicemgmt.wsdl's certificate operations).
+const certificateData = (id, der) => `<tt:CertificateID>${id}</tt:CertificateID><tt:Certificate><tt:Data>${der}</tt:Data></tt:Certificate>`;
+const certificateIds = (op, ids) => `<tds:${op}>${ids.map((id) => `<tds:CertificateID>${id}</tds:CertificateID>`).join('')}</tds:${op}>`;
+const certificateStatus = (id, on) => '<tds:SetCertificatesStatus><tds:CertificateStatus>' +
+  `<tt:CertificateID>${id}</tt:CertificateID><tt:Status>${on}</tt:Status></tds:CertificateStatus></tds:SetCertificatesStatus>`;
+const clientCertificates = (on) => `<tds:SetClientCertificateMode><tds:Enabled>${on}</tds:Enabled></tds:SetClientCertificateMode>`;
+const httpsProtocol = (http, on, https) => '<tds:SetNetworkProtocols>' +
+  `<tds:NetworkProtocols><tt:Name>HTTP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>${http}</tt:Port></tds:NetworkProtocols>` +
+  `<tds:NetworkProtocols><tt:Name>HTTPS</tt:Name><tt:Enabled>${on}</tt:Enabled><tt:Port>${https}</tt:Port></tds:NetworkProtocols>` +
+  '</tds:SetNetworkProtocols>';
+const withoutHttps = (t) => t.replace(/<tds:NetworkProtocols><tt:Name>HTTPS<\/tt:Name>.*?<\/tds:NetworkProtocols>/, '');
+// A key pair and a self-signed certificate made with the openssl command,
+// and another key (PEM), for LoadCertificateWithPrivateKey.
+function opensslKeyAndCertificate(dir, name) {
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes',
+    '-keyout', path.join(dir, `${name}.key`), '-subj', `/CN=${name}`, '-days', '30',
+    '-outform', 'DER', '-out', path.join(dir, `${name}.der`)], { stdio: 'pipe' });
+  return { key: fs.readFileSync(path.join(dir, `${name}.key`)), der: fs.readFileSync(path.join(dir, `${name}.der`)) };
+}
 const dot1x = (op, token, method, password) => `<tds:${op}><tds:Dot1XConfiguration>` +
   `<tt:Dot1XConfigurationToken>${token}</tt:Dot1XConfigurationToken><tt:Identity>camera-7</tt:Identity>` +
   `<tt:EAPMethod>${method}</tt:EAPMethod>` +
@@ -77,22 +96,6 @@ const NOT_SUPPORTED = {
   SetRemoteDiscoveryMode: '<tds:SetRemoteDiscoveryMode><tds:RemoteDiscoveryMode>Discoverable</tds:RemoteDiscoveryMode></tds:SetRemoteDiscoveryMode>',
   GetDPAddresses: '<tds:GetDPAddresses/>',
   SetDPAddresses: '<tds:SetDPAddresses><tds:DPAddress><tt:Type>IPv4</tt:Type><tt:IPv4Address>192.0.2.99</tt:IPv4Address></tds:DPAddress></tds:SetDPAddresses>',
-  CreateCertificate: '<tds:CreateCertificate><tds:CertificateID>sweep</tds:CertificateID></tds:CreateCertificate>',
-  GetCertificates: '<tds:GetCertificates/>',
-  GetCertificatesStatus: '<tds:GetCertificatesStatus/>',
-  SetCertificatesStatus: '<tds:SetCertificatesStatus><tds:CertificateStatus><tt:CertificateID>sweep</tt:CertificateID><tt:Status>true</tt:Status></tds:CertificateStatus></tds:SetCertificatesStatus>',
-  DeleteCertificates: '<tds:DeleteCertificates><tds:CertificateID>sweep</tds:CertificateID></tds:DeleteCertificates>',
-  GetPkcs10Request: '<tds:GetPkcs10Request><tds:CertificateID>sweep</tds:CertificateID></tds:GetPkcs10Request>',
-  LoadCertificates: '<tds:LoadCertificates><tds:NVTCertificate><tt:CertificateID>sweep</tt:CertificateID>' +
-    `${certificate}</tds:NVTCertificate></tds:LoadCertificates>`,
-  GetClientCertificateMode: '<tds:GetClientCertificateMode/>',
-  SetClientCertificateMode: '<tds:SetClientCertificateMode><tds:Enabled>true</tds:Enabled></tds:SetClientCertificateMode>',
-  GetCACertificates: '<tds:GetCACertificates/>',
-  LoadCertificateWithPrivateKey: '<tds:LoadCertificateWithPrivateKey><tds:CertificateWithPrivateKey>' +
-    `${certificate}<tt:PrivateKey><tt:Data>MIIB</tt:Data></tt:PrivateKey></tds:CertificateWithPrivateKey></tds:LoadCertificateWithPrivateKey>`,
-  GetCertificateInformation: '<tds:GetCertificateInformation><tds:CertificateID>sweep</tds:CertificateID></tds:GetCertificateInformation>',
-  LoadCACertificates: '<tds:LoadCACertificates><tds:CACertificate><tt:CertificateID>sweep</tt:CertificateID>' +
-    `${certificate}</tds:CACertificate></tds:LoadCACertificates>`,
   GetDot11Capabilities: '<tds:GetDot11Capabilities/>',
   GetDot11Status: '<tds:GetDot11Status><tds:InterfaceToken>eth0</tds:InterfaceToken></tds:GetDot11Status>',
   ScanAvailableDot11Networks: '<tds:ScanAvailableDot11Networks><tds:InterfaceToken>eth0</tds:InterfaceToken></tds:ScanAvailableDot11Networks>',
@@ -102,11 +105,6 @@ const NOT_SUPPORTED = {
 const ABSENT = [
   { ops: ['GetRemoteDiscoveryMode', 'SetRemoteDiscoveryMode', 'GetDPAddresses', 'SetDPAddresses'],
     caps: [/<tds:System [^>]*RemoteDiscovery="false"/], legacy: [/<tt:RemoteDiscovery>false</] },
-  { ops: ['CreateCertificate', 'GetCertificates', 'GetCertificatesStatus', 'SetCertificatesStatus', 'DeleteCertificates',
-    'GetPkcs10Request', 'LoadCertificates', 'GetClientCertificateMode', 'SetClientCertificateMode', 'GetCACertificates',
-    'LoadCertificateWithPrivateKey', 'GetCertificateInformation', 'LoadCACertificates'],
-  caps: [/TLS1\.2="false"/, /OnboardKeyGeneration="false"/, /X\.509Token="false"/],
-  legacy: [/<tt:TLS1\.2>false</, /<tt:OnboardKeyGeneration>false</, /<tt:X\.509Token>false</] },
   { ops: ['GetDot11Capabilities', 'GetDot11Status', 'ScanAvailableDot11Networks'], caps: [/Dot11Configuration="false"/], legacy: [] },
   // Cloud firmware upgrade has no capability of its own; HTTP upload is offered instead.
   { ops: ['UpgradeFirmware'], caps: [/HttpFirmwareUpgrade="true"/], legacy: [] },
@@ -224,14 +222,15 @@ describe('the Device service, all 103 operations', () => {
     ['<tds:SetNetworkInterfaces><tds:InterfaceToken>wlan9</tds:InterfaceToken><tds:NetworkInterface>' +
       '<tt:MTU>1400</tt:MTU></tds:NetworkInterface></tds:SetNetworkInterfaces>', 'ter:InvalidNetworkInterface']],
   }, {
-    name: 'RTSP port', read: readBody('<tds:GetNetworkProtocols/>'),
+    name: 'RTSP port', read: readBody('<tds:GetNetworkProtocols/>', withoutHttps),
     change: [async () => {
       state.rtsp = await freeTcpPort();
       const http = (await ok('<tds:GetNetworkProtocols/>')).match(/<tt:Name>HTTP<\/tt:Name><tt:Enabled>true<\/tt:Enabled><tt:Port>(\d+)</)[1];
       await ok(protocols(http, state.rtsp));
     }],
     shows: [() => new RegExp(`<tt:Name>RTSP</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>${state.rtsp}<`)],
-    restore: (was) => ok(protocols(...all(was, /<tt:Port>(\d+)</g))),
+    restore: (was) => ok(protocols(...['HTTP', 'RTSP'].map((name) =>
+      was.match(new RegExp(`<tt:Name>${name}</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>(\\d+)<`))[1]))),
     // A port another program listens on.
     wrong: [[() => protocols(busy.address().port, cfg.rtspPorts[0]), 'ter:PortAlreadyInUse']],
   }, {
@@ -406,6 +405,59 @@ describe('the Device service, all 103 operations', () => {
       [dot1x('SetDot1XConfiguration', 'nowhere', 25, 'x'), 'ter:NoConfig'],
       [dot1xToken('DeleteDot1XConfiguration', 'nowhere'), 'ter:NoConfig']],
   }, {
+    // Key pairs, certificates and CA certificates, the enabled one served
+    // over HTTPS (switched on with SetNetworkProtocols), client certificates.
+    name: 'certificates and HTTPS',
+    read: async () => [await ok('<tds:GetCertificates/>'), await ok('<tds:GetCertificatesStatus/>'),
+      await ok('<tds:GetCACertificates/>'), await ok('<tds:GetClientCertificateMode/>'),
+      (await ok('<tds:GetNetworkProtocols/>')).match(/<tt:Name>HTTPS<\/tt:Name>.*?<\/tds:NetworkProtocols>/)[0]].join('\n'),
+    change: [async () => {
+      const made = await ok('<tds:CreateCertificate><tds:CertificateID>sweep</tds:CertificateID>' +
+        '<tds:Subject>CN=sweep-camera</tds:Subject></tds:CreateCertificate>');
+      state.selfSigned = made.match(/<tt:Data>([^<]+)</)[1];
+      assert.match(await ok(certificateIds('GetPkcs10Request', ['sweep'])), /<tds:Pkcs10Request xmime:contentType="application\/pkcs10"><tt:Data>MII/);
+      // Its own certificate loaded back: linked to the key pair it was made with.
+      await ok(`<tds:LoadCertificates><tds:NVTCertificate>${certificateData('sweep', state.selfSigned)}</tds:NVTCertificate></tds:LoadCertificates>`);
+      await ok('<tds:LoadCertificateWithPrivateKey><tds:CertificateWithPrivateKey>' +
+        `${certificateData('sweep-loaded', state.loaded.der.toString('base64'))}` +
+        `<tt:PrivateKey><tt:Data>${state.loaded.key.toString('base64')}</tt:Data></tt:PrivateKey>` +
+        '</tds:CertificateWithPrivateKey></tds:LoadCertificateWithPrivateKey>');
+      assert.match(await ok(certificateIds('GetCertificateInformation', ['sweep-loaded'])),
+        /<tt:SubjectDN>CN=sweep-loaded<\/tt:SubjectDN><tt:KeyLength>256</);
+      await ok(`<tds:LoadCACertificates><tds:CACertificate>${certificateData('sweep-ca', state.loaded.der.toString('base64'))}</tds:CACertificate></tds:LoadCACertificates>`);
+      await ok(certificateStatus('sweep', true));
+      state.https = await freeTcpPort();
+      await ok(httpsProtocol(port, true, state.https));
+      await ok(clientCertificates(true));
+    }],
+    shows: [/<tt:CertificateID>sweep<\/tt:CertificateID><tt:Certificate xmime:contentType="application\/pkix-cert"><tt:Data>MII/,
+      />sweep-loaded</, /<tt:CertificateID>sweep<\/tt:CertificateID><tt:Status>true</,
+      /<tt:CertificateID>sweep-ca</, /<tds:Enabled>true<\/tds:Enabled>/,
+      () => new RegExp(`<tt:Name>HTTPS</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>${state.https}<`)],
+    restore: async (was) => {
+      await ok(clientCertificates(false));
+      await ok(httpsProtocol(port, false, was.match(/<tt:Name>HTTPS<\/tt:Name><tt:Enabled>false<\/tt:Enabled><tt:Port>(\d+)</)[1]));
+      await ok(certificateStatus('sweep', false));
+      await ok(certificateIds('DeleteCertificates', ['sweep', 'sweep-loaded', 'sweep-ca']));
+    },
+    arrange: () => ok('<tds:CreateCertificate><tds:CertificateID>taken</tds:CertificateID></tds:CreateCertificate>'),
+    tidy: () => ok(certificateIds('DeleteCertificates', ['taken'])),
+    wrong: [['<tds:CreateCertificate><tds:CertificateID>taken</tds:CertificateID></tds:CreateCertificate>', 'ter:CertificateID'],
+      ['<tds:CreateCertificate><tds:CertificateID>sweep</tds:CertificateID><tds:Subject>XX=1</tds:Subject></tds:CreateCertificate>', 'ter:InvalidArgVal'],
+      [certificateStatus('nowhere', true), 'ter:CertificateID'],
+      [certificateIds('DeleteCertificates', ['taken', 'nowhere']), 'ter:CertificateID'],
+      [certificateIds('GetPkcs10Request', ['nowhere']), 'ter:CertificateID'],
+      [certificateIds('GetCertificateInformation', ['nowhere']), 'ter:CertificateID'],
+      [`<tds:LoadCertificates><tds:NVTCertificate>${certificateData('junk', 'bm90IGEgY2VydGlmaWNhdGU=')}</tds:NVTCertificate></tds:LoadCertificates>`, 'ter:BadCertificate'],
+      [() => `<tds:LoadCertificates><tds:NVTCertificate>${certificateData('stranger', state.loaded.der.toString('base64'))}</tds:NVTCertificate></tds:LoadCertificates>`, 'ter:NoMatchingPrivateKey'],
+      [() => '<tds:LoadCertificateWithPrivateKey><tds:CertificateWithPrivateKey>' +
+        `${certificateData('mismatch', state.loaded.der.toString('base64'))}` +
+        `<tt:PrivateKey><tt:Data>${state.other.key.toString('base64')}</tt:Data></tt:PrivateKey>` +
+        '</tds:CertificateWithPrivateKey></tds:LoadCertificateWithPrivateKey>', 'ter:PublicPrivateKeyMismatch'],
+      [`<tds:LoadCACertificates><tds:CACertificate>${certificateData('junk', 'bm90IGEgY2VydGlmaWNhdGU=')}</tds:CACertificate></tds:LoadCACertificates>`, 'ter:BadCertificate'],
+      [clientCertificates(true), 'ter:EnablingTlsFailed'],
+      [() => httpsProtocol(port, true, cfg.rtspPorts[0] + 1), 'ter:EnablingTlsFailed']],
+  }, {
     // Held by the camera, not the gateway: the simulated camera forgets them
     // when its adapter process starts again.
     name: 'relay output settings', read: readBody('<tds:GetRelayOutputs/>'), heldByCamera: true,
@@ -466,6 +518,8 @@ describe('the Device service, all 103 operations', () => {
     dir = tempDir();
     cfg = await writeConfig(dir, { devices: 1, relays: [1] });
     port = cfg.ports[0];
+    state.loaded = opensslKeyAndCertificate(dir, 'sweep-loaded');
+    state.other = opensslKeyAndCertificate(dir, 'sweep-other');
     busy = net.createServer();
     await new Promise((resolve) => busy.listen(0, '127.0.0.1', resolve));
     await start();
@@ -511,7 +565,10 @@ describe('the Device service, all 103 operations', () => {
     assert.match(caps, /NTP="[1-9]"/);
     assert.match(caps, / Dot1X="true"/);
     assert.match(caps, /Dot1XConfigurations="[1-9]"/);
-    assert.match(caps, /SupportedEAPMethods="4 21 25"/);
+    assert.match(caps, /SupportedEAPMethods="4 13 21 25"/);
+    assert.match(caps, /TLS1\.0="false" TLS1\.1="false" TLS1\.2="true" OnboardKeyGeneration="true"/);
+    assert.match(legacy, /<tt:TLS1\.1>false<\/tt:TLS1\.1><tt:TLS1\.2>true<\/tt:TLS1\.2><tt:OnboardKeyGeneration>true</);
+    assert.match(caps, /X\.509Token="false"/);
     assert.match(legacy, /<tt:Dot1X>true<\/tt:Dot1X>/);
     assert.match(caps, /GeoLocationEntries="[1-9]\d*"/);
     assert.match(caps, /AuxiliaryCommands="[^"]*tt:IRLamp\|On/);
