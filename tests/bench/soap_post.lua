@@ -14,6 +14,10 @@
 local op = os.getenv("SOAP_OP") or "GetSystemDateAndTime"
 local ns = os.getenv("SOAP_NS") or "http://www.onvif.org/ver10/device/wsdl"
 
+-- HTTP_CONNECTION=close asks for a new connection per request (over HTTPS:
+-- a full TLS handshake per request).
+if os.getenv("HTTP_CONNECTION") == "close" then wrk.headers["Connection"] = "close" end
+
 if os.getenv("HTTP_METHOD") == "GET" then
   wrk.method = "GET"
   local authorization = os.getenv("HTTP_AUTHORIZATION")
