@@ -267,8 +267,10 @@ Status<std::string> GatewayApp::Start() {
         const auto adv = services::ParseAdvertisedAddress(d.config.advertised_address);
         const std::string& host = adv.host;
         const uint16_t port = adv.port.value_or(d.listener->port());
-        out.push_back({d.identity.endpoint_reference, view.All(), d.listener->address(), port, host,
-                       view.metadata_version});
+        // HTTPS beside HTTP, on the same host (an advertised port is HTTP's).
+        const uint16_t https = d.https != nullptr && d.https->serving() ? d.https->port() : 0;
+        out.push_back({d.identity.endpoint_reference, view.All(), d.listener->address(), port,
+                       https, host, view.metadata_version});
       }
       return out;
     });

@@ -20,6 +20,9 @@ struct DiscoverableDevice {
   std::string bind_address;
   /// The device's HTTP port (the device service lives at /onvif/device_service).
   uint16_t http_port = 0;
+  /// The device's HTTPS port on the same address; 0 while HTTPS is off. Core
+  /// §7.3.2.3: one XAddr per protocol.
+  uint16_t https_port = 0;
   /// Optional host to put into XAddrs instead of a derived one; empty = derive.
   std::string advertised_host;
   /// Increases whenever Types, Scopes or XAddrs change.

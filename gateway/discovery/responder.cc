@@ -290,10 +290,8 @@ void Responder::Impl::SendHellos() {
 }
 
 void Responder::Impl::SendHello(const DiscoverableDevice& d, const std::string& default_host) {
-  EndpointDescription e{d.endpoint_reference,
-                        d.scopes,
-                        {DeviceServiceXAddr(AnnounceHost(d, default_host), d.http_port)},
-                        d.metadata_version};
+  EndpointDescription e{d.endpoint_reference, d.scopes,
+                        DeviceServiceXAddrs(d, AnnounceHost(d, default_host)), d.metadata_version};
   Send(BuildHello(e, NewMessageId(), NextSequence()), group_, "Hello");
 }
 
@@ -416,10 +414,8 @@ void Responder::Impl::HandleProbe(const Probe& probe, const udp::endpoint& sende
     if (!Matches(probe, d)) continue;
     replies.push_back(PendingReply{
         ReplyKind::kProbeMatches,
-        EndpointDescription{d.endpoint_reference,
-                            d.scopes,
-                            {DeviceServiceXAddr(ReplyHost(d, arrival_host), d.http_port)},
-                            d.metadata_version},
+        EndpointDescription{d.endpoint_reference, d.scopes,
+                            DeviceServiceXAddrs(d, ReplyHost(d, arrival_host)), d.metadata_version},
         addressing, sender});
   }
   Schedule(std::move(replies));
@@ -432,10 +428,8 @@ void Responder::Impl::HandleResolve(const Resolve& resolve, const udp::endpoint&
     if (!Matches(resolve, d)) continue;
     replies.push_back(PendingReply{
         ReplyKind::kResolveMatches,
-        EndpointDescription{d.endpoint_reference,
-                            d.scopes,
-                            {DeviceServiceXAddr(ReplyHost(d, arrival_host), d.http_port)},
-                            d.metadata_version},
+        EndpointDescription{d.endpoint_reference, d.scopes,
+                            DeviceServiceXAddrs(d, ReplyHost(d, arrival_host)), d.metadata_version},
         ReplyAddressing{"", resolve.message_id, ReplyToOrAnonymous(resolve.reply_to)}, sender});
     break;  // endpoint references are unique
   }

@@ -8,8 +8,9 @@ bool IsUnspecifiedAddress(std::string_view address) {
   return address.empty() || address == "0.0.0.0" || address == "::" || address == "[::]";
 }
 
-std::string DeviceServiceXAddr(std::string_view host, uint16_t port) {
-  std::string out = "http://";
+std::string DeviceServiceXAddr(std::string_view host, uint16_t port, std::string_view scheme) {
+  std::string out(scheme);
+  out += "://";
   const bool bracket = host.find(':') != std::string_view::npos && host.front() != '[';
   if (bracket) out += '[';
   out += host;
@@ -17,6 +18,13 @@ std::string DeviceServiceXAddr(std::string_view host, uint16_t port) {
   out += ':';
   out += std::to_string(port);
   out += wsd::kDeviceServicePath;
+  return out;
+}
+
+std::vector<std::string> DeviceServiceXAddrs(const DiscoverableDevice& device,
+                                             std::string_view host) {
+  std::vector<std::string> out{DeviceServiceXAddr(host, device.http_port)};
+  if (device.https_port != 0) out.push_back(DeviceServiceXAddr(host, device.https_port, "https"));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "discovery/discoverable_device.h"
 
@@ -12,8 +13,13 @@ namespace onvifgw::discovery {
 /// True for an empty address, "0.0.0.0" and "::": listening on every interface.
 bool IsUnspecifiedAddress(std::string_view address);
 
-/// "http://HOST:PORT/onvif/device_service"; an IPv6 literal host is bracketed.
-std::string DeviceServiceXAddr(std::string_view host, uint16_t port);
+/// "http://HOST:PORT/onvif/device_service" (or "https://..."); an IPv6
+/// literal host is bracketed.
+std::string DeviceServiceXAddr(std::string_view host, uint16_t port,
+                               std::string_view scheme = "http");
+/// The device service's XAddrs on `host`: HTTP, and HTTPS while it is on.
+std::vector<std::string> DeviceServiceXAddrs(const DiscoverableDevice& device,
+                                             std::string_view host);
 
 /// Host for a reply: the device's advertised_host if set; else its bind_address
 /// if that is a specific address; else `arrival_address`, the local address on

@@ -14,7 +14,7 @@ import https from 'node:https';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  ADMIN, Gateway, checkSoapAll, envelope, freeTcpPort, haveCheckSoap, soap, tempDir, writeConfig,
+  ADMIN, Gateway, checkSoapAll, envelope, freeTcpPort, haveCheckSoap, probe, soap, tempDir, writeConfig,
 } from './lib/harness.mjs';
 
 const haveOpenssl = spawnSync('openssl', ['version']).status === 0;
@@ -139,6 +139,11 @@ describe('HTTPS and certificates', { skip: !haveOpenssl && 'the openssl command 
     await ok(protocols(port, true, httpsPort));
     assert.match(await ok('<tds:GetNetworkProtocols/>'),
       new RegExp(`<tt:Name>HTTPS</tt:Name><tt:Enabled>true</tt:Enabled><tt:Port>${httpsPort}</tt:Port>`));
+    // WS-Discovery: one XAddr per protocol.
+    const found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 1 });
+    assert.equal(found.replies.length, 1);
+    assert.match(found.replies[0], new RegExp(`<(?:\\w+:)?XAddrs>http://127\\.0\\.0\\.1:${port}/onvif/device_service ` +
+      `https://127\\.0\\.0\\.1:${httpsPort}/onvif/device_service</(?:\\w+:)?XAddrs>`));
     const caps = await ok('<tds:GetServiceCapabilities/>');
     assert.match(caps, /TLS1\.0="false" TLS1\.1="false" TLS1\.2="true" OnboardKeyGeneration="true"/);
 
@@ -244,6 +249,8 @@ describe('HTTPS and certificates', { skip: !haveOpenssl && 'the openssl command 
 
     await ok(protocols(port, false, httpsPort));
     assert.match(await ok('<tds:GetNetworkProtocols/>'), /<tt:Name>HTTPS<\/tt:Name><tt:Enabled>false<\/tt:Enabled>/);
+    const found = await probe({ host: '127.0.0.1', port: cfg.discoveryPort, want: 1 });
+    assert.match(found.replies[0], /<(?:\w+:)?XAddrs>http:\/\/[^ <]+<\/(?:\w+:)?XAddrs>/, 'no https XAddr while HTTPS is off');
     const off = sClient(httpsPort, ['-tls1_2']);
     assert.notEqual(off.status, 0, off.out);
     // With HTTPS off, its certificate may go; its key pair goes with it.

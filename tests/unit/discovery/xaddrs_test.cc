@@ -26,6 +26,16 @@ TEST(Xaddrs, DeviceServiceXAddr) {
             "http://[2001:db8::1]:8080/onvif/device_service");
 }
 
+TEST(Xaddrs, OnePerProtocolHttpsWhileItIsOn) {
+  DiscoverableDevice d = Device("0.0.0.0", "");
+  EXPECT_EQ(DeviceServiceXAddrs(d, "192.0.2.1"),
+            std::vector<std::string>{"http://192.0.2.1:8081/onvif/device_service"});
+  d.https_port = 8443;
+  EXPECT_EQ(DeviceServiceXAddrs(d, "192.0.2.1"),
+            (std::vector<std::string>{"http://192.0.2.1:8081/onvif/device_service",
+                                      "https://192.0.2.1:8443/onvif/device_service"}));
+}
+
 TEST(Xaddrs, HostChoice) {
   EXPECT_EQ(ReplyHost(Device("0.0.0.0", ""), "10.1.2.3"), "10.1.2.3");
   EXPECT_EQ(ReplyHost(Device("", ""), "10.1.2.3"), "10.1.2.3");
