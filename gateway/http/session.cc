@@ -85,7 +85,8 @@ void BasicSession<Stream>::OnHandshake(beast::error_code ec) {
     // An old protocol version, no shared cipher, no (or an untrusted)
     // client certificate, or plain HTTP sent to the TLS port: nothing to
     // answer in HTTP.
-    log::Debug("http", "TLS handshake with " + remote_address_ + " failed: " + ec.message());
+    log::Debug("http",
+               std::string("TLS handshake with ") + remote_address_ + " failed: " + ec.message());
     return Close();
   }
   ReadHeader();

@@ -96,7 +96,7 @@ Expected<std::string, std::string> ReadValue(std::string_view& text) {
       value += text.front();
       text.remove_prefix(1);
     } else {
-      return MakeUnexpected("bad escape '\\" + std::string(1, text.front()) + "'");
+      return MakeUnexpected(std::string("bad escape '\\") + std::string(1, text.front()) + "'");
     }
     kept = value.size();
   }
@@ -111,7 +111,7 @@ Expected<std::vector<Rdn>, std::string> Parse(std::string_view subject) {
   std::vector<Rdn> rdns;
   if (trimmed.find('=') == std::string_view::npos) {
     if (FindAttribute(trimmed) != nullptr) {
-      return MakeUnexpected("'" + std::string(trimmed) + "' has no value (write " +
+      return MakeUnexpected(std::string("'") + std::string(trimmed) + "' has no value (write " +
                             std::string(trimmed) + "=<value>)");
     }
     rdns.push_back({&kAttributes[0], std::string(trimmed)});
@@ -125,13 +125,13 @@ Expected<std::vector<Rdn>, std::string> Parse(std::string_view subject) {
     if (eq == std::string_view::npos || comma < eq) {
       const std::string_view part = Trim(rest.substr(0, comma));
       if (part.empty()) return MakeUnexpected(std::string("an empty part between ','s"));
-      return MakeUnexpected("'" + std::string(part) + "' is not attr=value");
+      return MakeUnexpected(std::string("'") + std::string(part) + "' is not attr=value");
     }
     const std::string_view name = Trim(rest.substr(0, eq));
     if (name.empty()) return MakeUnexpected(std::string("an attribute name is missing before '='"));
     const Attribute* attribute = FindAttribute(name);
     if (attribute == nullptr) {
-      return MakeUnexpected("unknown attribute '" + std::string(name) +
+      return MakeUnexpected(std::string("unknown attribute '") + std::string(name) +
                             "' (use CN, O, OU, C, L, ST, emailAddress, serialNumber or DC)");
     }
     rest.remove_prefix(eq + 1);
@@ -150,19 +150,19 @@ Expected<std::vector<Rdn>, std::string> Parse(std::string_view subject) {
 
 Status<std::string> AppendDistinguishedName(std::string_view subject, X509_name_st* name) {
   auto rdns = Parse(subject);
-  if (!rdns) return MakeUnexpected("bad subject: " + rdns.error());
+  if (!rdns) return MakeUnexpected(std::string("bad subject: ") + rdns.error());
   // RFC 4514 §2.1: the text starts with the last RDN of the sequence.
   for (auto it = rdns->rbegin(); it != rdns->rend(); ++it) {
     const std::string label(it->attribute->name);
     if (HasControl(it->value)) {
-      return MakeUnexpected("bad subject: " + label + " contains a control character");
+      return MakeUnexpected(std::string("bad subject: ") + label + " contains a control character");
     }
     // MBSTRING_UTF8 makes OpenSSL check the UTF-8 and the X.520 length and
     // character set of the attribute (PrintableString for C, ...).
     if (X509_NAME_add_entry_by_NID(name, it->attribute->nid, MBSTRING_UTF8,
                                    reinterpret_cast<const unsigned char*>(it->value.data()),
                                    static_cast<int>(it->value.size()), -1, 0) != 1) {
-      return MakeUnexpected("bad subject: " + label + ": " + TakeOpenSslError());
+      return MakeUnexpected(std::string("bad subject: ") + label + ": " + TakeOpenSslError());
     }
   }
   return {};

@@ -30,7 +30,7 @@ Expected<std::string_view, std::string> WholeElement(std::string_view der) {
     return MakeUnexpected(std::string("not a DER or PEM private key"));
   }
   auto element = ReadDerElement(der);
-  if (!element) return MakeUnexpected("DER private key: " + element.error());
+  if (!element) return MakeUnexpected(std::string("DER private key: ") + element.error());
   if (element->whole.size() != der.size()) {
     return MakeUnexpected(std::string("trailing bytes after the DER private key"));
   }
@@ -49,10 +49,10 @@ Expected<EvpPkeyPtr, std::string> DecodePkcs8(std::string_view input) {
     X509SigPtr encrypted(d2i_X509_SIG(nullptr, &p, static_cast<long>(der->size())));
     ERR_clear_error();
     if (encrypted) return MakeUnexpected(kEncrypted);
-    return MakeUnexpected("not a PKCS#8 private key (" + reason + ")");
+    return MakeUnexpected(std::string("not a PKCS#8 private key (") + reason + ")");
   }
   EvpPkeyPtr key(EVP_PKCS82PKEY(p8.get()));
-  if (!key) return MakeUnexpected("unusable private key (" + TakeOpenSslError() + ")");
+  if (!key) return MakeUnexpected(std::string("unusable private key (") + TakeOpenSslError() + ")");
   return key;
 }
 
@@ -63,7 +63,7 @@ Expected<EvpPkeyPtr, std::string> DecodeTraditional(std::string_view input, int 
   const unsigned char* p = Bytes(*der);
   EvpPkeyPtr key(
       d2i_PrivateKey_ex(type, nullptr, &p, static_cast<long>(der->size()), nullptr, nullptr));
-  if (!key) return MakeUnexpected("unusable private key (" + TakeOpenSslError() + ")");
+  if (!key) return MakeUnexpected(std::string("unusable private key (") + TakeOpenSslError() + ")");
   return key;
 }
 
@@ -88,18 +88,18 @@ Expected<EvpPkeyPtr, std::string> DecodePem(std::string_view pem) {
     }
     return DecodeTraditional(key_block->der, label[0] == 'R' ? EVP_PKEY_RSA : EVP_PKEY_EC);
   }
-  return MakeUnexpected("a PEM " + label + " block is not a private key");
+  return MakeUnexpected(std::string("a PEM ") + label + " block is not a private key");
 }
 
 Status<std::string> CheckAcceptable(EVP_PKEY* key) {
   if (EVP_PKEY_is_a(key, "RSA")) {
     const int bits = EVP_PKEY_get_bits(key);
     if (bits < kMinRsaBits) {
-      return MakeUnexpected("the RSA key has " + std::to_string(bits) +
+      return MakeUnexpected(std::string("the RSA key has ") + std::to_string(bits) +
                             " bits; at least 2048 are required");
     }
     if (bits > kMaxRsaBits) {
-      return MakeUnexpected("the RSA key has " + std::to_string(bits) +
+      return MakeUnexpected(std::string("the RSA key has ") + std::to_string(bits) +
                             " bits; at most 16384 are supported");
     }
   } else if (EVP_PKEY_is_a(key, "EC")) {
@@ -110,7 +110,7 @@ Status<std::string> CheckAcceptable(EVP_PKEY* key) {
     }
     const std::string_view name(curve.data());
     if (name != "prime256v1" && name != "P-256" && name != "secp384r1" && name != "P-384") {
-      return MakeUnexpected("the EC key is on curve " + std::string(name) +
+      return MakeUnexpected(std::string("the EC key is on curve ") + std::string(name) +
                             "; only P-256 and P-384 are supported");
     }
   } else {
@@ -122,7 +122,7 @@ Status<std::string> CheckAcceptable(EVP_PKEY* key) {
   // certificates nobody can verify; catch it at import.
   EvpPkeyCtxPtr ctx(EVP_PKEY_CTX_new_from_pkey(nullptr, key, nullptr));
   if (!ctx || EVP_PKEY_pairwise_check(ctx.get()) != 1) {
-    return MakeUnexpected("inconsistent private key (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("inconsistent private key (") + TakeOpenSslError() + ")");
   }
   return {};
 }
@@ -135,7 +135,8 @@ Expected<KeyPair, std::string> KeyPair::Generate(KeyAlgorithm algorithm) {
   EVP_PKEY* key = algorithm == KeyAlgorithm::kRsa2048
                       ? EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", std::size_t{2048})
                       : EVP_PKEY_Q_keygen(nullptr, nullptr, "EC", "P-256");
-  if (key == nullptr) return MakeUnexpected("key generation failed: " + TakeOpenSslError());
+  if (key == nullptr)
+    return MakeUnexpected(std::string("key generation failed: ") + TakeOpenSslError());
   return KeyPair(key);
 }
 

@@ -19,7 +19,7 @@ std::string_view SkipSpace(std::string_view text) {
 constexpr std::string_view kBegin = "-----BEGIN ";
 constexpr std::string_view kDashes = "-----";
 
-std::string Block(std::size_t n) { return "PEM block " + std::to_string(n) + ": "; }
+std::string Block(std::size_t n) { return std::string("PEM block ") + std::to_string(n) + ": "; }
 
 // Splits the text between the BEGIN and END lines into RFC 1421 headers
 // (lines with ':' before the first blank line) and the base64 body.
@@ -82,7 +82,8 @@ Expected<std::vector<PemBlock>, std::string> ReadPemBlocks(std::string_view text
     const std::size_t n = blocks.size() + 1;
     if (!rest.starts_with(kBegin)) {
       return MakeUnexpected(n == 1 ? std::string("not PEM (no BEGIN line)")
-                                   : "unexpected text after PEM block " + std::to_string(n - 1));
+                                   : std::string("unexpected text after PEM block ") +
+                                         std::to_string(n - 1));
     }
     rest.remove_prefix(kBegin.size());
     const std::size_t label_end = rest.find(kDashes);
@@ -93,7 +94,7 @@ Expected<std::vector<PemBlock>, std::string> ReadPemBlocks(std::string_view text
     PemBlock block;
     block.label = std::string(rest.substr(0, label_end));
     rest.remove_prefix(label_end + kDashes.size());
-    const std::string end_line = "-----END " + block.label + "-----";
+    const std::string end_line = std::string("-----END ") + block.label + "-----";
     const std::size_t end = rest.find(end_line);
     if (end == std::string_view::npos) {
       return MakeUnexpected(Block(n) + "truncated (no END line for " + block.label + ")");

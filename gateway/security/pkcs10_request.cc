@@ -16,7 +16,8 @@ constexpr unsigned char kSet = 0x31;
 Status<std::string> AddAttribute(X509_REQ* request, std::string_view der) {
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509AttributePtr attribute(d2i_X509_ATTRIBUTE(nullptr, &p, static_cast<long>(der.size())));
-  if (!attribute) return MakeUnexpected("not a DER Attribute (" + TakeOpenSslError() + ")");
+  if (!attribute)
+    return MakeUnexpected(std::string("not a DER Attribute (") + TakeOpenSslError() + ")");
   if (p != reinterpret_cast<const unsigned char*>(der.data() + der.size())) {
     return MakeUnexpected(std::string("trailing bytes inside the Attribute"));
   }
@@ -25,7 +26,7 @@ Status<std::string> AddAttribute(X509_REQ* request, std::string_view der) {
     return MakeUnexpected(std::string("an attribute without a value"));
   }
   if (X509_REQ_add1_attr(request, attribute.get()) != 1) {
-    return MakeUnexpected("cannot add the attribute (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot add the attribute (") + TakeOpenSslError() + ")");
   }
   return {};
 }
@@ -37,25 +38,27 @@ Status<std::string> AddAttributes(X509_REQ* request, std::string_view der) {
     return MakeUnexpected(std::string("attributes: neither an Attribute nor a SET OF Attribute"));
   }
   auto outer = ReadDerElement(der);
-  if (!outer) return MakeUnexpected("attributes: " + outer.error());
+  if (!outer) return MakeUnexpected(std::string("attributes: ") + outer.error());
   if (outer->whole.size() != der.size()) {
     return MakeUnexpected(std::string("attributes: trailing bytes after the DER"));
   }
   if (tag == kSequence) {
     auto ok = AddAttribute(request, der);
-    if (!ok) return MakeUnexpected("attributes: " + ok.error());
+    if (!ok) return MakeUnexpected(std::string("attributes: ") + ok.error());
     return ok;
   }
   int n = 0;
   for (std::string_view rest = outer->contents; !rest.empty();) {
     ++n;
     auto element = ReadDerElement(rest);
-    if (!element) return MakeUnexpected("attribute " + std::to_string(n) + ": " + element.error());
+    if (!element)
+      return MakeUnexpected(std::string("attribute ") + std::to_string(n) + ": " + element.error());
     if (element->tag != kSequence) {
-      return MakeUnexpected("attribute " + std::to_string(n) + ": not an Attribute");
+      return MakeUnexpected(std::string("attribute ") + std::to_string(n) + ": not an Attribute");
     }
     auto ok = AddAttribute(request, element->whole);
-    if (!ok) return MakeUnexpected("attribute " + std::to_string(n) + ": " + ok.error());
+    if (!ok)
+      return MakeUnexpected(std::string("attribute ") + std::to_string(n) + ": " + ok.error());
     rest.remove_prefix(element->whole.size());
   }
   return {};
@@ -74,7 +77,7 @@ Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key, std::st
   if (X509_REQ_set_version(request.get(), X509_REQ_VERSION_1) != 1 ||
       X509_REQ_set_subject_name(request.get(), name.get()) != 1 ||
       X509_REQ_set_pubkey(request.get(), key.get()) != 1) {
-    return MakeUnexpected("cannot build the request (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot build the request (") + TakeOpenSslError() + ")");
   }
   if (!attributes_der.empty()) {
     if (auto ok = AddAttributes(request.get(), attributes_der); !ok) {
@@ -82,10 +85,11 @@ Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key, std::st
     }
   }
   if (X509_REQ_sign(request.get(), key.get(), EVP_sha256()) <= 0) {
-    return MakeUnexpected("cannot sign the request (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot sign the request (") + TakeOpenSslError() + ")");
   }
   std::string der = ToDer(request.get(), i2d_X509_REQ);
-  if (der.empty()) return MakeUnexpected("cannot encode the request (" + TakeOpenSslError() + ")");
+  if (der.empty())
+    return MakeUnexpected(std::string("cannot encode the request (") + TakeOpenSslError() + ")");
   return der;
 }
 

@@ -28,19 +28,21 @@ Expected<X509Ptr, std::string> FromDer(std::string_view der) {
     return MakeUnexpected(std::string("not a DER or PEM certificate"));
   }
   auto element = ReadDerElement(der);
-  if (!element) return MakeUnexpected("DER certificate: " + element.error());
+  if (!element) return MakeUnexpected(std::string("DER certificate: ") + element.error());
   if (element->whole.size() != der.size()) {
     return MakeUnexpected(std::string("trailing bytes after the DER certificate"));
   }
   const auto* p = reinterpret_cast<const unsigned char*>(der.data());
   X509Ptr cert(d2i_X509(nullptr, &p, static_cast<long>(der.size())));
-  if (!cert) return MakeUnexpected("not a valid X.509 certificate (" + TakeOpenSslError() + ")");
+  if (!cert)
+    return MakeUnexpected(std::string("not a valid X.509 certificate (") + TakeOpenSslError() +
+                          ")");
   return cert;
 }
 
 Expected<X509Ptr, std::string> FromPemBlock(const PemBlock& block) {
   if (block.label != "CERTIFICATE") {
-    return MakeUnexpected("a PEM " + block.label + " block is not a certificate");
+    return MakeUnexpected(std::string("a PEM ") + block.label + " block is not a certificate");
   }
   return FromDer(block.der);
 }
@@ -49,7 +51,8 @@ Status<std::string> SetTime(ASN1_TIME* field, Clock::time_point when) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(when.time_since_epoch());
   // ASN1_TIME_set picks UTCTime for 1950-2049 and GeneralizedTime otherwise (RFC 5280 §4.1.2.5).
   if (ASN1_TIME_set(field, static_cast<std::time_t>(seconds.count())) == nullptr) {
-    return MakeUnexpected("cannot encode the validity time (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot encode the validity time (") + TakeOpenSslError() +
+                          ")");
   }
   return {};
 }
@@ -81,7 +84,7 @@ std::string SerialHex(const ASN1_INTEGER* serial) {
   while (bytes.size() > 1 && bytes.front() == '\0') bytes.remove_prefix(1);
   std::string hex = bytes.empty() ? std::string("00") : HexEncode(bytes, HexCase::kUpper);
   // Negative serials violate RFC 5280 but exist; show the sign, not a wrong number.
-  return ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER ? "-" + hex : hex;
+  return ASN1_STRING_type(serial) == V_ASN1_NEG_INTEGER ? std::string("-") + hex : hex;
 }
 
 std::string ObjectName(const ASN1_OBJECT* object, bool long_name) {
@@ -142,8 +145,8 @@ Status<std::string> AddExtension(X509* cert, int nid, const char* value) {
   X509V3_set_ctx(&ctx, cert, cert, nullptr, nullptr, 0);
   X509ExtensionPtr extension(X509V3_EXT_nconf_nid(nullptr, &ctx, nid, value));
   if (!extension || X509_add_ext(cert, extension.get(), -1) != 1) {
-    return MakeUnexpected("cannot add extension " + std::string(OBJ_nid2sn(nid)) + " (" +
-                          TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot add extension ") + std::string(OBJ_nid2sn(nid)) +
+                          " (" + TakeOpenSslError() + ")");
   }
   return {};
 }
@@ -181,8 +184,8 @@ Expected<X509Certificate, std::string> X509Certificate::Parse(std::string_view d
   auto blocks = ReadPemBlocks(der_or_pem);
   if (!blocks) return MakeUnexpected(blocks.error());
   if (blocks->size() != 1) {
-    return MakeUnexpected("expected one PEM certificate, found " + std::to_string(blocks->size()) +
-                          " PEM blocks");
+    return MakeUnexpected(std::string("expected one PEM certificate, found ") +
+                          std::to_string(blocks->size()) + " PEM blocks");
   }
   auto cert = FromPemBlock(blocks->front());
   if (!cert) return MakeUnexpected(cert.error());
@@ -203,7 +206,7 @@ Expected<std::vector<X509Certificate>, std::string> X509Certificate::ParseAll(
   for (const PemBlock& block : *blocks) {
     auto cert = FromPemBlock(block);
     if (!cert) {
-      return MakeUnexpected("certificate " + std::to_string(certs.size() + 1) + ": " +
+      return MakeUnexpected(std::string("certificate ") + std::to_string(certs.size() + 1) + ": " +
                             cert.error());
     }
     certs.push_back(X509Certificate(cert->release()));
@@ -240,7 +243,7 @@ Expected<X509Certificate, std::string> X509Certificate::SelfSigned(
       X509_set_subject_name(cert.get(), name.get()) != 1 ||
       X509_set_issuer_name(cert.get(), name.get()) != 1 ||
       X509_set_pubkey(cert.get(), key.get()) != 1) {
-    return MakeUnexpected("cannot build the certificate (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot build the certificate (") + TakeOpenSslError() + ")");
   }
   for (auto ok : {SetTime(X509_getm_notBefore(cert.get()), request.not_before),
                   SetTime(X509_getm_notAfter(cert.get()), request.not_after)}) {
@@ -255,7 +258,7 @@ Expected<X509Certificate, std::string> X509Certificate::SelfSigned(
     if (!ok) return MakeUnexpected(ok.error());
   }
   if (X509_sign(cert.get(), key.get(), EVP_sha256()) <= 0) {
-    return MakeUnexpected("cannot sign the certificate (" + TakeOpenSslError() + ")");
+    return MakeUnexpected(std::string("cannot sign the certificate (") + TakeOpenSslError() + ")");
   }
   return X509Certificate(cert.release());
 }

@@ -46,7 +46,7 @@ Expected<tds::CreateCertificateResponse, Fault> CreateCertificate(
   DeviceCertificates::NewSelfSigned made;
   made.id = req.certificateid();
   // No subject: the device's name, as a server certificate would carry it.
-  made.subject = req.subject().empty() ? "CN=" + ctx.device.config.id : req.subject();
+  made.subject = req.subject().empty() ? std::string("CN=") + ctx.device.config.id : req.subject();
   made.not_before = std::chrono::time_point_cast<std::chrono::seconds>(ctx.device.clock->Now());
   if (req.has_validnotbefore()) {
     auto t = ParseDateTime(req.validnotbefore());
@@ -118,21 +118,23 @@ Expected<tds::DeleteCertificatesResponse, Fault> DeleteCertificates(
   for (const auto& id : ids) {
     if (!KeptBy(ctx)->Has(id, false) && !KeptBy(ctx)->Has(id, true)) {
       return MakeUnexpected(soap::InvalidArgVal(
-          "No certificate is stored under CertificateID '" + id + "'", "CertificateID"));
+          std::string("No certificate is stored under CertificateID '") + id + "'",
+          "CertificateID"));
     }
     if (HttpsServing(ctx)) {
       for (const auto& s : KeptBy(ctx)->Statuses()) {
         if (s.id == id && s.enabled) {
           return MakeUnexpected(soap::InvalidArgVal(
-              "Certificate '" + id +
+              std::string("Certificate '") + id +
               "' serves HTTPS: enable another one, or switch HTTPS off, before deleting it"));
         }
       }
     }
     if (ctx.device.dot1x != nullptr) {
       if (auto user = ctx.device.dot1x->ConfigurationNaming(id)) {
-        return MakeUnexpected(soap::InvalidArgVal(
-            "Certificate '" + id + "' is used by the IEEE 802.1X configuration '" + *user + "'"));
+        return MakeUnexpected(soap::InvalidArgVal(std::string("Certificate '") + id +
+                                                  "' is used by the IEEE 802.1X configuration '" +
+                                                  *user + "'"));
       }
     }
   }

@@ -14,11 +14,12 @@ using soap::Fault;
 // Security service faults (ONVIF Security, the certificate operations' home
 // since they left Core) where Core named none.
 Fault UnknownId(const std::string& id) {
-  return soap::InvalidArgVal("No certificate is stored under CertificateID '" + id + "'",
-                             "CertificateID");
+  return soap::InvalidArgVal(
+      std::string("No certificate is stored under CertificateID '") + id + "'", "CertificateID");
 }
 Fault TakenId(const std::string& id) {
-  return soap::InvalidArgVal("CertificateID '" + id + "' is already in use", "CertificateID");
+  return soap::InvalidArgVal(std::string("CertificateID '") + id + "' is already in use",
+                             "CertificateID");
 }
 Fault BadCertificate(const std::string& what, const std::string& why) {
   return soap::InvalidArgVal(what + " is not a DER or PEM X.509 certificate: " + why,
@@ -60,7 +61,7 @@ std::optional<Fault> CheckId(const std::string& id) {
   if (id.size() > 64) return soap::InvalidArgVal("CertificateID is longer than 64 characters");
   if (id.find_first_of("\t\r\n") != std::string::npos || id.starts_with(' ') || id.ends_with(' ') ||
       id.find("  ") != std::string::npos) {
-    return soap::InvalidArgVal("CertificateID '" + id + "' is not a token");
+    return soap::InvalidArgVal(std::string("CertificateID '") + id + "' is not a token");
   }
   return std::nullopt;
 }
@@ -93,14 +94,15 @@ Fault TooManyCertificates() {
 }  // namespace
 
 std::string DeviceCertificates::AssociatedData(const std::string& key_id) const {
-  return "device/" + device_id() + "/certificate-key/" + key_id;
+  return std::string("device/") + device_id() + "/certificate-key/" + key_id;
 }
 
 std::optional<Fault> DeviceCertificates::AddKey(CertificateState& s, const std::string& id,
                                                 const security::KeyPair& key) const {
   if (s.keys_size() >= kMaxKeys) {
-    return soap::ActionFailed("The device keeps at most " + std::to_string(kMaxKeys) + " key pairs",
-                              "MaximumNumberOfKeysReached");
+    return soap::ActionFailed(
+        std::string("The device keeps at most ") + std::to_string(kMaxKeys) + " key pairs",
+        "MaximumNumberOfKeysReached");
   }
   auto* k = s.add_keys();
   k->set_id(id);
@@ -122,7 +124,8 @@ Expected<std::string, Fault> DeviceCertificates::PrivateKeyOf(const CertificateS
   if (secrets_ == nullptr) return k->sealed_private_key();
   auto opened = secrets_->Open(k->sealed_private_key(), AssociatedData(key_id));
   if (!opened) {
-    log::Error(key(), "device " + device_id() + ": key pair " + key_id + " cannot be opened");
+    log::Error(key(),
+               std::string("device ") + device_id() + ": key pair " + key_id + " cannot be opened");
     return MakeUnexpected(soap::ActionFailed("The key pair cannot be read"));
   }
   return std::move(opened).value();
@@ -131,7 +134,7 @@ Expected<std::string, Fault> DeviceCertificates::PrivateKeyOf(const CertificateS
 Expected<DeviceCertificates::Entry, Fault> DeviceCertificates::CreateSelfSigned(
     const NewSelfSigned& request) {
   if (auto st = security::CheckDistinguishedName(request.subject); !st) {
-    return MakeUnexpected(soap::InvalidArgVal("Subject: " + st.error()));
+    return MakeUnexpected(soap::InvalidArgVal(std::string("Subject: ") + st.error()));
   }
   if (request.not_after <= request.not_before) {
     return MakeUnexpected(soap::InvalidArgVal("ValidNotAfter is not after ValidNotBefore"));
@@ -140,15 +143,16 @@ Expected<DeviceCertificates::Entry, Fault> DeviceCertificates::CreateSelfSigned(
   // milliseconds); the ID is checked again when it is stored.
   auto key = security::KeyPair::Generate(request.algorithm);
   if (!key) {
-    return MakeUnexpected(
-        soap::ActionFailed("Key generation failed: " + key.error(), "CertificateCreationFailed"));
+    return MakeUnexpected(soap::ActionFailed(std::string("Key generation failed: ") + key.error(),
+                                             "CertificateCreationFailed"));
   }
   security::SelfSignedRequest cert_request{
       .subject = request.subject, .not_before = request.not_before, .not_after = request.not_after};
   auto cert = security::X509Certificate::SelfSigned(*key, cert_request);
   if (!cert) {
-    return MakeUnexpected(soap::ActionFailed("The certificate could not be made: " + cert.error(),
-                                             "CertificateCreationFailed"));
+    return MakeUnexpected(
+        soap::ActionFailed(std::string("The certificate could not be made: ") + cert.error(),
+                           "CertificateCreationFailed"));
   }
   Entry made;
   auto st = Update([&](CertificateState& s) -> std::optional<Fault> {
@@ -233,7 +237,7 @@ Status<Fault> DeviceCertificates::Delete(const std::vector<std::string>& ids) {
   // A deleted key is gone from disk, not only from the current row.
   if (st && store() != nullptr && Current().keys_size() < keys_before) {
     if (auto erased = store()->EraseOldVersions(); !erased) {
-      log::Error(key(), "device " + device_id() + ": " + erased.error());
+      log::Error(key(), std::string("device ") + device_id() + ": " + erased.error());
     }
   }
   return st;
@@ -250,14 +254,15 @@ Expected<std::string, Fault> DeviceCertificates::Pkcs10Request(
     if (cert) name = cert->Facts().subject_dn;
   }
   if (auto st = security::CheckDistinguishedName(name); !st) {
-    return MakeUnexpected(soap::InvalidArgVal("Subject: " + st.error()));
+    return MakeUnexpected(soap::InvalidArgVal(std::string("Subject: ") + st.error()));
   }
   auto private_key = PrivateKeyOf(s, c->key_id());
   if (!private_key) return MakeUnexpected(private_key.error());
   auto key = security::KeyPair::FromPrivateKey(*private_key);
   if (!key) return MakeUnexpected(soap::ActionFailed("The key pair cannot be read"));
   auto request = security::MakePkcs10Request(*key, name, attributes);
-  if (!request) return MakeUnexpected(soap::InvalidArgVal("Attributes: " + request.error()));
+  if (!request)
+    return MakeUnexpected(soap::InvalidArgVal(std::string("Attributes: ") + request.error()));
   return std::move(request).value();
 }
 
@@ -266,7 +271,9 @@ Status<Fault> DeviceCertificates::LoadForKeyPairs(const std::vector<Entry>& cert
   std::vector<security::X509Certificate> parsed;
   for (const auto& e : certificates) {
     auto cert = security::X509Certificate::Parse(e.der);
-    if (!cert) return MakeUnexpected(BadCertificate("Certificate '" + e.id + "'", cert.error()));
+    if (!cert)
+      return MakeUnexpected(
+          BadCertificate(std::string("Certificate '") + e.id + "'", cert.error()));
     parsed.push_back(std::move(cert).value());
   }
   return Update([&](CertificateState& s) -> std::optional<Fault> {
@@ -275,14 +282,14 @@ Status<Fault> DeviceCertificates::LoadForKeyPairs(const std::vector<Entry>& cert
       const std::string public_key = parsed[i].PublicKeyDer();
       const auto* key = KeyWithPublicKey(s, public_key);
       if (key == nullptr) {
-        return soap::ActionFailed("Certificate '" + certificates[i].id +
+        return soap::ActionFailed(std::string("Certificate '") + certificates[i].id +
                                       "' carries the public key of no key pair on the device",
                                   "NoMatchingPrivateKey");
       }
       const std::string key_id = key->id();
       std::string id = certificates[i].id;
       if (!id.empty() && !named.insert(id).second) {
-        return soap::InvalidArgVal("CertificateID '" + id + "' is named twice");
+        return soap::InvalidArgVal(std::string("CertificateID '") + id + "' is named twice");
       }
       auto it = std::find_if(s.mutable_certificates()->begin(), s.mutable_certificates()->end(),
                              [&](const auto& c) { return !id.empty() && c.id() == id; });
@@ -309,17 +316,18 @@ Status<Fault> DeviceCertificates::LoadWithPrivateKeys(const std::vector<WithPriv
   std::vector<std::pair<security::X509Certificate, security::KeyPair>> parsed;
   for (const auto& e : entries) {
     const std::string what =
-        e.id.empty() ? std::string("Certificate") : "Certificate '" + e.id + "'";
+        e.id.empty() ? std::string("Certificate") : std::string("Certificate '") + e.id + "'";
     auto cert = security::X509Certificate::Parse(e.certificate);
     if (!cert) return MakeUnexpected(BadCertificate(what, cert.error()));
     auto key = security::KeyPair::FromPrivateKey(e.private_key);
     if (!key) {
-      return MakeUnexpected(
-          soap::InvalidArgVal("The private key of " + what + " is refused: " + key.error()));
+      return MakeUnexpected(soap::InvalidArgVal(std::string("The private key of ") + what +
+                                                " is refused: " + key.error()));
     }
     if (!cert->Matches(*key)) {
       return MakeUnexpected(soap::InvalidArgVal(
-          "The private key does not match the public key of " + what, "PublicPrivateKeyMismatch"));
+          std::string("The private key does not match the public key of ") + what,
+          "PublicPrivateKeyMismatch"));
     }
     parsed.emplace_back(std::move(cert).value(), std::move(key).value());
   }
@@ -357,16 +365,17 @@ Status<Fault> DeviceCertificates::LoadCa(const std::vector<Entry>& certificates)
   for (const auto& e : certificates) {
     auto cert = security::X509Certificate::Parse(e.der);
     if (!cert) {
-      return MakeUnexpected(BadCertificate("CA certificate '" + e.id + "'", cert.error()));
+      return MakeUnexpected(
+          BadCertificate(std::string("CA certificate '") + e.id + "'", cert.error()));
     }
     ders.push_back(cert->Der());
   }
   return Update([&](CertificateState& s) -> std::optional<Fault> {
     for (std::size_t i = 0; i < certificates.size(); ++i) {
       if (s.ca_certificates_size() >= kMaxCaCertificates) {
-        return soap::ActionFailed(
-            "The device keeps at most " + std::to_string(kMaxCaCertificates) + " CA certificates",
-            "MaximumNumberOfCertificatesReached");
+        return soap::ActionFailed(std::string("The device keeps at most ") +
+                                      std::to_string(kMaxCaCertificates) + " CA certificates",
+                                  "MaximumNumberOfCertificatesReached");
       }
       auto id = IdFor(s, certificates[i].id, "ca-");
       if (!id) return id.error();

@@ -44,11 +44,12 @@ bool MoveListener(const VirtualDevice& d) {
   if (target.address == d.listener->address() && target.port == d.listener->port()) return false;
   const std::string where = target.address + ":" + std::to_string(target.port);
   if (auto st = d.listener->Rebind(target.address, target.port); !st) {
-    log::WriteAbout(log::Level::kError, "device", d.config.id,
-                    "cannot listen on " + where + " (" + st.error() + "); staying where it is");
+    log::WriteAbout(
+        log::Level::kError, "device", d.config.id,
+        std::string("cannot listen on ") + where + " (" + st.error() + "); staying where it is");
     return false;
   }
-  log::WriteAbout(log::Level::kInfo, "device", d.config.id, "listening on " + where);
+  log::WriteAbout(log::Level::kInfo, "device", d.config.id, std::string("listening on ") + where);
   return true;
 }
 
@@ -59,12 +60,13 @@ void MoveRelay(const VirtualDevice& d) {
   if (target == 0 || target == d.relay->port()) return;
   if (auto st = d.relay->MoveTo(target); !st) {
     log::WriteAbout(log::Level::kError, "relay", d.config.id,
-                    "cannot serve RTSP on port " + std::to_string(target) + " (" + st.error() +
-                        "); staying on " + std::to_string(d.relay->port()));
+                    std::string("cannot serve RTSP on port ") + std::to_string(target) + " (" +
+                        st.error() + std::string("); staying on ") +
+                        std::to_string(d.relay->port()));
     return;
   }
   log::WriteAbout(log::Level::kInfo, "relay", d.config.id,
-                  "serving RTSP on port " + std::to_string(target));
+                  std::string("serving RTSP on port ") + std::to_string(target));
 }
 
 }  // namespace
@@ -80,7 +82,7 @@ void ServeHttpsAsStored(const VirtualDevice& d) {
   }
   if (auto st = d.https->Serve(address, static_cast<uint16_t>(s.https_port())); !st) {
     log::WriteAbout(log::Level::kError, "https", d.config.id,
-                    "HTTPS is switched on but cannot be served: " + st.error().reason);
+                    std::string("HTTPS is switched on but cannot be served: ") + st.error().reason);
   }
 }
 
@@ -98,9 +100,9 @@ void RestartVirtualDevice(const VirtualDevice& d) {
   const bool discoverable = d.discovery != nullptr && d.discovery->Snapshot().discoverable;
   if (d.announce && discoverable) d.announce(DiscoveryAnnouncement::kBye);
   const std::size_t ended = d.events != nullptr ? d.events->EndSubscriptions(d.config.id) : 0;
-  log::WriteAbout(
-      log::Level::kInfo, "device", d.config.id,
-      "restarting (SystemReboot): " + std::to_string(ended) + " event subscription(s) ended");
+  log::WriteAbout(log::Level::kInfo, "device", d.config.id,
+                  std::string("restarting (SystemReboot): ") + std::to_string(ended) +
+                      " event subscription(s) ended");
   ReloadDeviceState(d);
 }
 

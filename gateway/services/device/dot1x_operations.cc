@@ -34,14 +34,14 @@ std::optional<Fault> Check(const RequestContext& ctx, const tt::Dot1XConfigurati
   if (std::find(offered.begin(), offered.end(), c.eapmethod()) == offered.end()) {
     std::string list;
     for (int m : offered) list += (list.empty() ? "" : ", ") + std::to_string(m);
-    return soap::InvalidArgVal("EAP method " + std::to_string(c.eapmethod()) +
-                               " is not offered (SupportedEAPMethods: " + list + ")");
+    return soap::InvalidArgVal(std::string("EAP method ") + std::to_string(c.eapmethod()) +
+                               std::string(" is not offered (SupportedEAPMethods: ") + list + ")");
   }
   const DeviceCertificates* certificates = ctx.device.certificates;
   for (const std::string& id : c.cacertificateid()) {
     if (certificates == nullptr || !certificates->Has(id, true)) {
-      return soap::InvalidArgVal("CACertificateID '" + id + "' names no CA certificate",
-                                 "CertificateID");
+      return soap::InvalidArgVal(
+          std::string("CACertificateID '") + id + "' names no CA certificate", "CertificateID");
     }
   }
   const bool tls =
@@ -49,9 +49,9 @@ std::optional<Fault> Check(const RequestContext& ctx, const tt::Dot1XConfigurati
   if (tls) {
     const std::string& id = c.eapmethodconfiguration().tlsconfiguration().certificateid();
     if (certificates == nullptr || !certificates->Has(id, false)) {
-      return soap::InvalidArgVal(
-          "TLSConfiguration/CertificateID '" + id + "' names no certificate of the device",
-          "CertificateID");
+      return soap::InvalidArgVal(std::string("TLSConfiguration/CertificateID '") + id +
+                                     "' names no certificate of the device",
+                                 "CertificateID");
     }
   }
   if (c.eapmethod() == kEapTls) {
@@ -65,7 +65,7 @@ std::optional<Fault> Check(const RequestContext& ctx, const tt::Dot1XConfigurati
   const bool password = c.has_eapmethodconfiguration() && c.eapmethodconfiguration().has_password();
   const bool kept = before != nullptr && before->identity() == c.identity();
   if (!password && !kept) {
-    return soap::InvalidArgVal("EAP method " + std::to_string(c.eapmethod()) +
+    return soap::InvalidArgVal(std::string("EAP method ") + std::to_string(c.eapmethod()) +
                                " needs the identity's password (EAPMethodConfiguration/Password)");
   }
   return std::nullopt;

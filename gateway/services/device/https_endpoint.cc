@@ -18,8 +18,8 @@ Expected<std::shared_ptr<boost::asio::ssl::context>, Fault> HttpsEndpoint::MakeC
   auto context = http::MakeTlsServerContext(*credentials);
   if (!context) {
     log::WriteAbout(log::Level::kError, "https", device_id_, context.error());
-    return MakeUnexpected(
-        soap::ActionNotSupported("TLS cannot be set up: " + context.error(), "EnablingTlsFailed"));
+    return MakeUnexpected(soap::ActionNotSupported(
+        std::string("TLS cannot be set up: ") + context.error(), "EnablingTlsFailed"));
   }
   return std::move(context).value();
 }
@@ -35,12 +35,14 @@ Status<Fault> HttpsEndpoint::Serve(const std::string& address, uint16_t port) {
     slot_->Replace(std::move(before));
     log::WriteAbout(log::Level::kWarn, "https", device_id_, st.error());
     return MakeUnexpected(soap::InvalidArgVal(
-        "Port " + std::to_string(port) + " cannot be used for HTTPS: it is in use",
+        std::string("Port ") + std::to_string(port) + " cannot be used for HTTPS: it is in use",
         "PortAlreadyInUse"));
   }
   log::WriteAbout(log::Level::kInfo, "https", device_id_,
-                  "serving https://" + (address == "0.0.0.0" ? std::string("127.0.0.1") : address) +
-                      ":" + std::to_string(listener_.port()) + "/onvif/device_service");
+                  std::string("serving https://") +
+                      (address == "0.0.0.0" ? std::string("127.0.0.1") : address) +
+                      std::string(":") + std::to_string(listener_.port()) +
+                      "/onvif/device_service");
   return {};
 }
 

@@ -65,8 +65,8 @@ Expected<NetworkSettings*, Fault> SettableInterface(const RequestContext& ctx,
   auto settings = SettableNetwork(ctx);
   if (!settings) return settings;
   if (token != events::kNetworkInterfaceToken) {
-    return MakeUnexpected(
-        soap::InvalidArgVal("No network interface " + token, "InvalidNetworkInterface"));
+    return MakeUnexpected(soap::InvalidArgVal(std::string("No network interface ") + token,
+                                              "InvalidNetworkInterface"));
   }
   return settings;
 }
@@ -128,7 +128,7 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
   }
   if (nic.has_mtu() && (nic.mtu() < kMinMtu || nic.mtu() > kMaxMtu)) {
     return MakeUnexpected(soap::InvalidArgVal(
-        "MTU must be " + std::to_string(kMinMtu) + "-" + std::to_string(kMaxMtu),
+        std::string("MTU must be ") + std::to_string(kMinMtu) + "-" + std::to_string(kMaxMtu),
         "InvalidMtuValue"));
   }
   if (nic.has_link() && nic.link().speed() <= 0) {
@@ -157,8 +157,8 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
     if (v4.manual_size() == 1) {
       const auto& m = v4.manual(0);
       if (!IsIpv4Address(m.address()) || m.prefixlength() < 1 || m.prefixlength() > 32) {
-        return MakeUnexpected(
-            soap::InvalidArgVal("Not an IPv4 address: " + m.address(), "InvalidIPv4Address"));
+        return MakeUnexpected(soap::InvalidArgVal(
+            std::string("Not an IPv4 address: ") + m.address(), "InvalidIPv4Address"));
       }
       if (!HostOwns(m.address())) {
         return MakeUnexpected(soap::InvalidArgVal(
@@ -174,7 +174,8 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
   const bool moves = move_to && move_to->first != old_address && ctx.device.listener != nullptr;
   if (moves) {
     if (auto st = ctx.device.listener->Rebind(move_to->first, BoundPort(ctx)); !st) {
-      return MakeUnexpected(soap::ActionFailed("The device cannot listen on " + move_to->first));
+      return MakeUnexpected(
+          soap::ActionFailed(std::string("The device cannot listen on ") + move_to->first));
     }
   }
   auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
@@ -288,7 +289,7 @@ Expected<uint16_t, Fault> OnePort(const tt::NetworkProtocol& p, const char* name
 }
 
 Fault PortInUse(uint16_t port) {
-  return soap::InvalidArgVal("Port " + std::to_string(port) + " is already in use",
+  return soap::InvalidArgVal(std::string("Port ") + std::to_string(port) + " is already in use",
                              "PortAlreadyInUse");
 }
 
