@@ -1,6 +1,7 @@
 #include "http/session.h"
 
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/ssl/error.hpp>
 
 #include "core/log.h"
 #include "core/media_type.h"
@@ -111,8 +112,11 @@ void BasicSession<Stream>::ReadHeader() {
 template <class Stream>
 void BasicSession<Stream>::OnHeader(beast::error_code ec) {
   if (ec == bhttp::error::header_limit) return SendError(431, "Request header too large", true);
+  // A TLS peer that closes without close_notify (stream_truncated) has gone
+  // like any other: nothing to answer.
   if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
-      ec == asio::error::connection_reset || ec == asio::error::eof) {
+      ec == asio::error::connection_reset || ec == asio::error::eof ||
+      ec == asio::ssl::error::stream_truncated) {
     return Close();
   }
   if (ec) return SendError(400, "Bad request", true);
@@ -182,7 +186,10 @@ bool BasicSession<Stream>::HandedOver() {
 template <class Stream>
 void BasicSession<Stream>::OnBody(beast::error_code ec) {
   if (ec == bhttp::error::body_limit) return SendError(413, "Request body too large", true);
-  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout) return Close();
+  if (ec == bhttp::error::end_of_stream || ec == beast::error::timeout ||
+      ec == asio::ssl::error::stream_truncated) {
+    return Close();
+  }
   if (ec) return SendError(400, "Bad request", true);
   request_ = parser_->release();
   ++requests_;

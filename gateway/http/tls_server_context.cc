@@ -41,6 +41,11 @@ Expected<std::shared_ptr<ssl::context>, std::string> MakeTlsServerContext(
   // server's cipher order.
   SSL_CTX_set_options(
       ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
+  // A session resumed under SSL_VERIFY_PEER needs a session id context, or
+  // OpenSSL fails the resumption instead of doing a full handshake (TLS 1.2
+  // clients reconnecting in client certificate mode).
+  static constexpr unsigned char kSessionContext[] = "onvifgw-https";
+  SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
   if (SSL_CTX_set_cipher_list(ctx, kTls12Ciphers) != 1) {
     return MakeUnexpected(OpenSslError("cannot set the TLS 1.2 cipher suites"));
   }

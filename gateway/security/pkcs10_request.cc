@@ -66,16 +66,15 @@ Status<std::string> AddAttributes(X509_REQ* request, std::string_view der) {
 
 }  // namespace
 
-Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key, std::string_view subject,
-                                                     std::string_view attributes_der) {
-  X509NamePtr name(X509_NAME_new());
+namespace {
+
+// The request for `key` naming `name` (the caller's; copied into the request).
+Expected<std::string, std::string> RequestFor(const KeyPair& key, const X509_NAME* name,
+                                              std::string_view attributes_der) {
   X509ReqPtr request(X509_REQ_new());
-  if (!name || !request) return MakeUnexpected(std::string("out of memory"));
-  if (auto ok = AppendDistinguishedName(subject, name.get()); !ok) {
-    return MakeUnexpected(ok.error());
-  }
+  if (!request) return MakeUnexpected(std::string("out of memory"));
   if (X509_REQ_set_version(request.get(), X509_REQ_VERSION_1) != 1 ||
-      X509_REQ_set_subject_name(request.get(), name.get()) != 1 ||
+      X509_REQ_set_subject_name(request.get(), name) != 1 ||
       X509_REQ_set_pubkey(request.get(), key.get()) != 1) {
     return MakeUnexpected(std::string("cannot build the request (") + TakeOpenSslError() + ")");
   }
@@ -91,6 +90,24 @@ Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key, std::st
   if (der.empty())
     return MakeUnexpected(std::string("cannot encode the request (") + TakeOpenSslError() + ")");
   return der;
+}
+
+}  // namespace
+
+Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key, std::string_view subject,
+                                                     std::string_view attributes_der) {
+  X509NamePtr name(X509_NAME_new());
+  if (!name) return MakeUnexpected(std::string("out of memory"));
+  if (auto ok = AppendDistinguishedName(subject, name.get()); !ok) {
+    return MakeUnexpected(ok.error());
+  }
+  return RequestFor(key, name.get(), attributes_der);
+}
+
+Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key,
+                                                     const X509Certificate& subject_of,
+                                                     std::string_view attributes_der) {
+  return RequestFor(key, X509_get_subject_name(subject_of.get()), attributes_der);
 }
 
 }  // namespace onvifgw::security

@@ -10,6 +10,7 @@
 
 #include "core/expected.h"
 #include "security/key_pair.h"
+#include "security/x509_certificate.h"
 
 namespace onvifgw::security {
 
@@ -17,6 +18,11 @@ namespace onvifgw::security {
 /// SelfSignedRequest. `attributes_der`, when not empty, is either one DER Attribute (SEQUENCE) or a
 /// DER SET OF Attribute; each is added to the request; anything else is an error.
 Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key, std::string_view subject,
+                                                     std::string_view attributes_der);
+/// The same, naming exactly the subject of `subject_of` (any attributes,
+/// multi-valued RDNs included: the name is copied, not re-parsed).
+Expected<std::string, std::string> MakePkcs10Request(const KeyPair& key,
+                                                     const X509Certificate& subject_of,
                                                      std::string_view attributes_der);
 
 }  // namespace onvifgw::security

@@ -106,8 +106,11 @@ void ServeBackupOrRestore(const RequestContext& ctx, const SoapEndpoint& endpoin
 
 std::string AuthorityFor(const VirtualDevice& device, const http::Request& request) {
   const std::string& adv = device.config.advertised_address;
-  return ParseAdvertisedAddress(adv.empty() ? request.local_address : adv)
-      .Authority(request.local_port);
+  AdvertisedAddress address = ParseAdvertisedAddress(adv.empty() ? request.local_address : adv);
+  // An advertised port is the HTTP port (behind NAT): over HTTPS, the port
+  // the request came to is the one to name.
+  if (request.tls) address.port.reset();
+  return address.Authority(request.local_port);
 }
 
 http::Handler MakeDeviceHttpHandler(const VirtualDevice& device, const SoapEndpoint& endpoint) {

@@ -234,6 +234,13 @@ describe('HTTPS and certificates', { skip: !haveOpenssl && 'the openssl command 
     assert.equal(accepted.status, 200, accepted.text);
     const refused = sClient(httpsPort, ['-tls1_2']);
     assert.notEqual(refused.status, 0, refused.out);
+    // A TLS 1.2 client reconnecting resumes its session (client certificate
+    // mode needs a session id context for that).
+    const resumed = sClient(httpsPort, ['-tls1_2', '-reconnect', '-cert', file('vms.pem'), '-key', file('vms.key')]);
+    assert.equal(resumed.status, 0, resumed.out);
+    assert.match(resumed.out, /^Reused, TLSv1\.2/m, resumed.out);
+    // The last CA cannot go while clients need it.
+    await fault('<tds:DeleteCertificates><tds:CertificateID>clients</tds:CertificateID></tds:DeleteCertificates>', 'InvalidArgVal');
   });
 
   test('kept across a kill -9; HTTPS switched off stops serving it', async () => {

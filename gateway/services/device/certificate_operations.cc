@@ -36,10 +36,6 @@ Status<Fault> Refresh(const RequestContext& ctx) {
   return ctx.device.https->Refresh();
 }
 
-bool HttpsServing(const RequestContext& ctx) {
-  return ctx.device.https != nullptr && ctx.device.https->serving();
-}
-
 Expected<tds::CreateCertificateResponse, Fault> CreateCertificate(
     const RequestContext& ctx, const tds::CreateCertificate& req) {
   if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
@@ -92,20 +88,8 @@ Expected<tds::SetCertificatesStatusResponse, Fault> SetCertificatesStatus(
   if (KeptBy(ctx) == nullptr) return MakeUnexpected(NotKept());
   std::vector<DeviceCertificates::CertificateStatus> wanted;
   for (const auto& s : req.certificatestatus()) wanted.push_back({s.certificateid(), s.status()});
-  // HTTPS being served needs a certificate to serve.
-  if (HttpsServing(ctx)) {
-    auto after = KeptBy(ctx)->Statuses();
-    for (const auto& w : wanted) {
-      for (auto& a : after) {
-        if (a.id == w.id) a.enabled = w.enabled;
-      }
-    }
-    if (std::none_of(after.begin(), after.end(), [](const auto& a) { return a.enabled; })) {
-      return MakeUnexpected(soap::InvalidArgVal(
-          "HTTPS is on and needs an enabled server certificate: enable another one, or switch "
-          "HTTPS off (SetNetworkProtocols) first"));
-    }
-  }
+  // While HTTPS is served, the serving check refuses a change that would
+  // leave it nothing it can serve (HttpsEndpoint).
   if (auto st = KeptBy(ctx)->SetStatuses(wanted); !st) return MakeUnexpected(st.error());
   if (auto st = Refresh(ctx); !st) return MakeUnexpected(st.error());
   return tds::SetCertificatesStatusResponse{};
@@ -120,15 +104,6 @@ Expected<tds::DeleteCertificatesResponse, Fault> DeleteCertificates(
       return MakeUnexpected(soap::InvalidArgVal(
           std::string("No certificate is stored under CertificateID '") + id + "'",
           "CertificateID"));
-    }
-    if (HttpsServing(ctx)) {
-      for (const auto& s : KeptBy(ctx)->Statuses()) {
-        if (s.id == id && s.enabled) {
-          return MakeUnexpected(soap::InvalidArgVal(
-              std::string("Certificate '") + id +
-              "' serves HTTPS: enable another one, or switch HTTPS off, before deleting it"));
-        }
-      }
     }
     if (ctx.device.dot1x != nullptr) {
       if (auto user = ctx.device.dot1x->ConfigurationNaming(id)) {
@@ -163,8 +138,9 @@ Expected<tds::LoadCertificatesResponse, Fault> LoadCertificates(const RequestCon
     entries.push_back({c.certificateid(), c.certificate().data()});
   }
   if (auto st = KeptBy(ctx)->LoadForKeyPairs(entries); !st) return MakeUnexpected(st.error());
-  // A certificate that replaced the enabled one is served from now on.
-  (void)Refresh(ctx);
+  // A certificate that replaced the enabled one is served from now on (the
+  // serving check made sure it can be).
+  if (auto st = Refresh(ctx); !st) return MakeUnexpected(st.error());
   return tds::LoadCertificatesResponse{};
 }
 

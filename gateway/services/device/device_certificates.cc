@@ -155,7 +155,7 @@ Expected<DeviceCertificates::Entry, Fault> DeviceCertificates::CreateSelfSigned(
                            "CertificateCreationFailed"));
   }
   Entry made;
-  auto st = Update([&](CertificateState& s) -> std::optional<Fault> {
+  auto st = Change([&](CertificateState& s) -> std::optional<Fault> {
     if (s.certificates_size() >= kMaxCertificates) return TooManyCertificates();
     auto id = IdFor(s, request.id, "cert-");
     if (!id) return id.error();
@@ -186,7 +186,7 @@ std::vector<DeviceCertificates::CertificateStatus> DeviceCertificates::Statuses(
 }
 
 Status<Fault> DeviceCertificates::SetStatuses(const std::vector<CertificateStatus>& statuses) {
-  return Update([&](CertificateState& s) -> std::optional<Fault> {
+  return Change([&](CertificateState& s) -> std::optional<Fault> {
     for (const auto& wanted : statuses) {
       auto it = std::find_if(s.mutable_certificates()->begin(), s.mutable_certificates()->end(),
                              [&](const auto& c) { return c.id() == wanted.id; });
@@ -204,7 +204,7 @@ Status<Fault> DeviceCertificates::SetStatuses(const std::vector<CertificateStatu
 
 Status<Fault> DeviceCertificates::Delete(const std::vector<std::string>& ids) {
   const int keys_before = Current().keys_size();
-  auto st = Update([&](CertificateState& s) -> std::optional<Fault> {
+  auto st = Change([&](CertificateState& s) -> std::optional<Fault> {
     const std::set<std::string> doomed(ids.begin(), ids.end());
     for (const auto& id : doomed) {
       if (FindCertificate(s, id) == nullptr &&
@@ -231,7 +231,12 @@ Status<Fault> DeviceCertificates::Delete(const std::vector<std::string>& ids) {
                                      [&](const auto& c) { return c.key_id() == k.id(); });
                                }),
                 keys->end());
-    if (s.ca_certificates_size() == 0) s.set_client_certificate_mode(false);
+    if (s.ca_certificates_size() == 0 && s.client_certificate_mode()) {
+      // Dropping the last CA would let clients in without a certificate.
+      return soap::InvalidArgVal(
+          "HTTPS requires client certificates issued by these CA certificates: switch "
+          "SetClientCertificateMode off before deleting the last one");
+    }
     return std::nullopt;
   });
   // A deleted key is gone from disk, not only from the current row.
@@ -248,19 +253,20 @@ Expected<std::string, Fault> DeviceCertificates::Pkcs10Request(
   const CertificateState s = Current();
   const auto* c = FindCertificate(s, id);
   if (c == nullptr) return MakeUnexpected(UnknownId(id));
-  std::string name = subject;
-  if (name.empty()) {
-    auto cert = security::X509Certificate::Parse(c->der());
-    if (cert) name = cert->Facts().subject_dn;
-  }
-  if (auto st = security::CheckDistinguishedName(name); !st) {
-    return MakeUnexpected(soap::InvalidArgVal(std::string("Subject: ") + st.error()));
+  if (!subject.empty()) {
+    if (auto st = security::CheckDistinguishedName(subject); !st) {
+      return MakeUnexpected(soap::InvalidArgVal(std::string("Subject: ") + st.error()));
+    }
   }
   auto private_key = PrivateKeyOf(s, c->key_id());
   if (!private_key) return MakeUnexpected(private_key.error());
   auto key = security::KeyPair::FromPrivateKey(*private_key);
   if (!key) return MakeUnexpected(soap::ActionFailed("The key pair cannot be read"));
-  auto request = security::MakePkcs10Request(*key, name, attributes);
+  // No subject: the certificate's own, copied as it is.
+  auto cert = security::X509Certificate::Parse(c->der());
+  if (!cert) return MakeUnexpected(soap::ActionFailed("The stored certificate is unreadable"));
+  auto request = subject.empty() ? security::MakePkcs10Request(*key, *cert, attributes)
+                                 : security::MakePkcs10Request(*key, subject, attributes);
   if (!request)
     return MakeUnexpected(soap::InvalidArgVal(std::string("Attributes: ") + request.error()));
   return std::move(request).value();
@@ -276,7 +282,7 @@ Status<Fault> DeviceCertificates::LoadForKeyPairs(const std::vector<Entry>& cert
           BadCertificate(std::string("Certificate '") + e.id + "'", cert.error()));
     parsed.push_back(std::move(cert).value());
   }
-  return Update([&](CertificateState& s) -> std::optional<Fault> {
+  return Change([&](CertificateState& s) -> std::optional<Fault> {
     std::set<std::string> named;
     for (std::size_t i = 0; i < certificates.size(); ++i) {
       const std::string public_key = parsed[i].PublicKeyDer();
@@ -331,7 +337,7 @@ Status<Fault> DeviceCertificates::LoadWithPrivateKeys(const std::vector<WithPriv
     }
     parsed.emplace_back(std::move(cert).value(), std::move(key).value());
   }
-  return Update([&](CertificateState& s) -> std::optional<Fault> {
+  return Change([&](CertificateState& s) -> std::optional<Fault> {
     for (std::size_t i = 0; i < entries.size(); ++i) {
       auto id = IdFor(s, entries[i].id, "cert-");
       if (!id) return id.error();
@@ -370,7 +376,7 @@ Status<Fault> DeviceCertificates::LoadCa(const std::vector<Entry>& certificates)
     }
     ders.push_back(cert->Der());
   }
-  return Update([&](CertificateState& s) -> std::optional<Fault> {
+  return Change([&](CertificateState& s) -> std::optional<Fault> {
     for (std::size_t i = 0; i < certificates.size(); ++i) {
       if (s.ca_certificates_size() >= kMaxCaCertificates) {
         return soap::ActionFailed(std::string("The device keeps at most ") +
@@ -406,7 +412,7 @@ bool DeviceCertificates::ClientCertificateMode() const {
 }
 
 Status<Fault> DeviceCertificates::SetClientCertificateMode(bool enabled) {
-  return Update([&](CertificateState& s) -> std::optional<Fault> {
+  return Change([&](CertificateState& s) -> std::optional<Fault> {
     if (enabled && s.ca_certificates_size() == 0) {
       return soap::ActionNotSupported(
           "Client certificates need a CA certificate to check them against "
@@ -426,7 +432,20 @@ bool DeviceCertificates::Has(const std::string& id, bool ca) const {
 }
 
 std::optional<http::TlsServerCredentials> DeviceCertificates::ServerCredentials() const {
-  const CertificateState s = Current();
+  return CredentialsIn(Current());
+}
+
+Status<Fault> DeviceCertificates::Change(
+    const std::function<std::optional<Fault>(CertificateState&)>& change) {
+  return Update([&](CertificateState& next) -> std::optional<Fault> {
+    if (auto fault = change(next)) return fault;
+    if (serving_check_) return serving_check_(next);
+    return std::nullopt;
+  });
+}
+
+std::optional<http::TlsServerCredentials> DeviceCertificates::CredentialsIn(
+    const CertificateState& s) const {
   for (const auto& c : s.certificates()) {
     if (!c.enabled()) continue;
     auto key = PrivateKeyOf(s, c.key_id());

@@ -14,6 +14,7 @@
 // Thread-safe.
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -106,6 +107,15 @@ class DeviceCertificates : public StoredSetting<CertificateState> {
   /// What HTTPS serves: the enabled certificate with its key and, in client
   /// certificate mode, the CA certificates; nullopt when none is enabled.
   std::optional<http::TlsServerCredentials> ServerCredentials() const;
+  /// The same for a state that is not (yet) current; takes no lock.
+  std::optional<http::TlsServerCredentials> CredentialsIn(const CertificateState& state) const;
+
+  /// Asked about every change before it is stored (under the setting's lock,
+  /// so that no two changes race past it): a fault refuses the change whole.
+  /// HTTPS uses it so that a change it could not serve is never stored.
+  /// Set once, before the device serves requests.
+  using ServingCheck = std::function<std::optional<soap::Fault>(const CertificateState& next)>;
+  void set_serving_check(ServingCheck check) { serving_check_ = std::move(check); }
 
  private:
   std::string AssociatedData(const std::string& key_id) const;
@@ -114,7 +124,12 @@ class DeviceCertificates : public StoredSetting<CertificateState> {
   std::optional<soap::Fault> AddKey(CertificateState& state, const std::string& id,
                                     const security::KeyPair& key) const;
 
+  /// Update, with the serving check after `change`.
+  Status<soap::Fault> Change(
+      const std::function<std::optional<soap::Fault>(CertificateState&)>& change);
+
   const security::SecretBox* secrets_;
+  ServingCheck serving_check_;
 };
 
 }  // namespace onvifgw::services::device

@@ -89,8 +89,9 @@ void ServeHttpsAsStored(const VirtualDevice& d) {
 void ReloadDeviceState(const VirtualDevice& d) {
   ReloadParts(d);
   MoveRelay(d);
-  ServeHttpsAsStored(d);
-  if (MoveListener(d) && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
+  const bool moved = MoveListener(d);
+  ServeHttpsAsStored(d);  // on the address the listener has now
+  if (moved && d.discovery != nullptr) (void)d.discovery->AddressesChanged();
   if (d.announce && d.discovery != nullptr && d.discovery->Snapshot().discoverable) {
     d.announce(DiscoveryAnnouncement::kHello);
   }

@@ -7,6 +7,29 @@ namespace onvifgw::services::device {
 
 using soap::Fault;
 
+HttpsEndpoint::HttpsEndpoint(std::string device_id, http::RebindableListener& listener,
+                             std::shared_ptr<http::TlsContextSlot> slot,
+                             DeviceCertificates& certificates)
+    : device_id_(std::move(device_id)),
+      listener_(listener),
+      slot_(std::move(slot)),
+      certificates_(certificates) {
+  certificates.set_serving_check([this](const CertificateState& next) -> std::optional<Fault> {
+    if (!serving()) return std::nullopt;
+    auto credentials = certificates_.CredentialsIn(next);
+    if (!credentials) {
+      return soap::InvalidArgVal(
+          "HTTPS is on and needs an enabled server certificate: enable another one, or switch "
+          "HTTPS off (SetNetworkProtocols) first");
+    }
+    if (auto context = http::MakeTlsServerContext(*credentials); !context) {
+      return soap::ActionNotSupported(
+          std::string("HTTPS cannot be served with it: ") + context.error(), "EnablingTlsFailed");
+    }
+    return std::nullopt;
+  });
+}
+
 Expected<std::shared_ptr<boost::asio::ssl::context>, Fault> HttpsEndpoint::MakeContext() const {
   auto credentials = certificates_.ServerCredentials();
   if (!credentials) {

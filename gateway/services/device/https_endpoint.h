@@ -23,12 +23,11 @@ class DeviceCertificates;
 
 class HttpsEndpoint {
  public:
+  /// Installs itself as `certificates`' serving check: while HTTPS is
+  /// served, a certificate change that leaves nothing to serve, or that TLS
+  /// cannot be set up with, is refused before it is stored.
   HttpsEndpoint(std::string device_id, http::RebindableListener& listener,
-                std::shared_ptr<http::TlsContextSlot> slot, const DeviceCertificates& certificates)
-      : device_id_(std::move(device_id)),
-        listener_(listener),
-        slot_(std::move(slot)),
-        certificates_(certificates) {}
+                std::shared_ptr<http::TlsContextSlot> slot, DeviceCertificates& certificates);
 
   /// Serves HTTPS on address:port (moving there when it serves elsewhere).
   /// ter:EnablingTlsFailed when no certificate is enabled, PortAlreadyInUse

@@ -178,6 +178,16 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
           soap::ActionFailed(std::string("The device cannot listen on ") + move_to->first));
     }
   }
+  // HTTPS, when served, moves with it.
+  const bool https_moves = moves && ctx.device.https != nullptr && ctx.device.https->serving();
+  const uint16_t https_port = https_moves ? ctx.device.https->port() : 0;
+  if (https_moves) {
+    if (auto st = ctx.device.https->Serve(move_to->first, https_port); !st) {
+      (void)ctx.device.listener->Rebind(old_address, BoundPort(ctx));
+      return MakeUnexpected(
+          soap::ActionFailed(std::string("The device cannot serve HTTPS on ") + move_to->first));
+    }
+  }
   auto st = (*settings)->Update([&](NetworkState& s) -> std::optional<Fault> {
     if (nic.has_mtu()) s.set_mtu(nic.mtu());
     if (nic.has_link()) {
@@ -194,6 +204,7 @@ Expected<tds::SetNetworkInterfacesResponse, Fault> SetNetworkInterfaces(
     return std::nullopt;
   });
   if (!st) {
+    if (https_moves) (void)ctx.device.https->Serve(old_address, https_port);
     if (moves) (void)ctx.device.listener->Rebind(old_address, BoundPort(ctx));
     return MakeUnexpected(st.error());
   }
@@ -348,8 +359,12 @@ Expected<tds::SetNetworkProtocolsResponse, Fault> SetNetworkProtocols(
   const bool move_rtsp = rtsp_port && *rtsp_port != old_rtsp;
   const bool https_on = https ? https->enabled : was_serving_https;
   const uint16_t new_https = https && https->port ? *https->port : old_https;
+  // Against what is stored as well: HTTPS stored on but not served (its port
+  // was taken at start) is switched off for good when a client says so.
+  const NetworkState stored = StateOf(ctx);
   const bool change_https =
-      https && (https->enabled != was_serving_https || new_https != old_https);
+      https && (https->enabled != was_serving_https || new_https != old_https ||
+                https->enabled != stored.https_enabled() || new_https != stored.https_port());
   if (!move_http && !move_rtsp && !change_https) return tds::SetNetworkProtocolsResponse{};
   const uint16_t final_http = http_port.value_or(old_http);
   if (final_http == rtsp_port.value_or(old_rtsp)) {

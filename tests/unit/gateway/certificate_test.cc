@@ -246,6 +246,19 @@ TEST_F(CertificateTest, ARequestSignedByACaIsLoadedBackOntoItsKeyPair) {
   TestCa ca;
   const std::string signed_der = ca.Sign(Der(r));
   ASSERT_FALSE(signed_der.empty());
+  // Without a subject: the certificate's own, as it is.
+  const std::string same = soap_.Ok(
+      "<tds:GetPkcs10Request><tds:CertificateID>web</tds:CertificateID></tds:GetPkcs10Request>");
+  {
+    const std::string der = Der(same);
+    const auto* p = reinterpret_cast<const unsigned char*>(der.data());
+    X509_REQ* req = d2i_X509_REQ(nullptr, &p, static_cast<long>(der.size()));
+    ASSERT_NE(req, nullptr);
+    char name[256];
+    X509_NAME_oneline(X509_REQ_get_subject_name(req), name, sizeof name);
+    EXPECT_STREQ(name, "/CN=cam.example");
+    X509_REQ_free(req);
+  }
   // Another ID on the same key, and the same ID replacing the self-signed one.
   soap_.Ok(Load("web-ca", signed_der));
   soap_.Ok(Status({{"web", true}}));
@@ -316,10 +329,15 @@ TEST_F(CertificateTest, CaCertificatesAllOrNothingAndClientCertificateMode) {
             std::string::npos);
   EXPECT_NE(soap_.Ok(Info("ca2")).find("<tt:SubjectDN>CN=Test CA</tt:SubjectDN>"),
             std::string::npos);
-  // Deleting every CA certificate switches client certificates off.
-  soap_.Ok(Delete({"ca1", "ca2"}));
-  EXPECT_NE(soap_.Ok("<tds:GetClientCertificateMode/>").find("<tds:Enabled>false</tds:Enabled>"),
-            std::string::npos);
+  // The last CA certificates cannot go while clients need one of them.
+  EXPECT_EQ(soap_.FaultOf(Delete({"ca1", "ca2"})), "InvalidArgVal");
+  EXPECT_EQ(certificates_.CaCertificates().size(), 2u);
+  soap_.Ok(Delete({"ca1"}));
+  soap_.Ok(
+      "<tds:SetClientCertificateMode><tds:Enabled>false</tds:Enabled>"
+      "</tds:SetClientCertificateMode>");
+  soap_.Ok(Delete({"ca2"}));
+  EXPECT_TRUE(certificates_.CaCertificates().empty());
 }
 
 TEST_F(CertificateTest, DeletedAllOrNothing) {
