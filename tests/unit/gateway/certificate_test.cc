@@ -42,36 +42,39 @@ std::string Between(const std::string& text, const std::string& open, const std:
 
 std::string Create(const std::string& id, const std::string& subject = "CN=cam.example") {
   return "<tds:CreateCertificate>" +
-         (id.empty() ? std::string() : "<tds:CertificateID>" + id + "</tds:CertificateID>") +
-         "<tds:Subject>" + subject +
+         (id.empty() ? std::string()
+                     : std::string("<tds:CertificateID>") + id + "</tds:CertificateID>") +
+         std::string("<tds:Subject>") + subject +
          "</tds:Subject><tds:ValidNotBefore>2026-01-01T00:00:00Z</tds:ValidNotBefore>"
          "<tds:ValidNotAfter>2031-01-01T00:00:00Z</tds:ValidNotAfter></tds:CreateCertificate>";
 }
 std::string Status(const std::vector<std::pair<std::string, bool>>& statuses) {
   std::string body = "<tds:SetCertificatesStatus>";
   for (const auto& [id, on] : statuses) {
-    body += "<tds:CertificateStatus><tt:CertificateID>" + id + "</tt:CertificateID><tt:Status>" +
-            (on ? "true" : "false") + "</tt:Status></tds:CertificateStatus>";
+    body += std::string("<tds:CertificateStatus><tt:CertificateID>") + id +
+            "</tt:CertificateID><tt:Status>" + (on ? "true" : "false") +
+            "</tt:Status></tds:CertificateStatus>";
   }
   return body + "</tds:SetCertificatesStatus>";
 }
 std::string Delete(const std::vector<std::string>& ids) {
   std::string body = "<tds:DeleteCertificates>";
-  for (const auto& id : ids) body += "<tds:CertificateID>" + id + "</tds:CertificateID>";
+  for (const auto& id : ids)
+    body += std::string("<tds:CertificateID>") + id + "</tds:CertificateID>";
   return body + "</tds:DeleteCertificates>";
 }
 std::string Certificate(const std::string& id, const std::string& data) {
-  return "<tt:CertificateID>" + id + "</tt:CertificateID><tt:Certificate><tt:Data>" + B64(data) +
-         "</tt:Data></tt:Certificate>";
+  return std::string("<tt:CertificateID>") + id + "</tt:CertificateID><tt:Certificate><tt:Data>" +
+         B64(data) + "</tt:Data></tt:Certificate>";
 }
 std::string Load(const std::string& id, const std::string& der) {
-  return "<tds:LoadCertificates><tds:NVTCertificate>" + Certificate(id, der) +
+  return std::string("<tds:LoadCertificates><tds:NVTCertificate>") + Certificate(id, der) +
          "</tds:NVTCertificate></tds:LoadCertificates>";
 }
 std::string LoadCa(const std::vector<std::pair<std::string, std::string>>& certificates) {
   std::string body = "<tds:LoadCACertificates>";
   for (const auto& [id, data] : certificates) {
-    body += "<tds:CACertificate>" + Certificate(id, data) + "</tds:CACertificate>";
+    body += std::string("<tds:CACertificate>") + Certificate(id, data) + "</tds:CACertificate>";
   }
   return body + "</tds:LoadCACertificates>";
 }
@@ -82,7 +85,7 @@ std::string WithKey(const std::string& id, const std::string& cert, const std::s
          "</tds:LoadCertificateWithPrivateKey>";
 }
 std::string Info(const std::string& id) {
-  return "<tds:GetCertificateInformation><tds:CertificateID>" + id +
+  return std::string("<tds:GetCertificateInformation><tds:CertificateID>") + id +
          "</tds:CertificateID></tds:GetCertificateInformation>";
 }
 
@@ -387,8 +390,8 @@ std::string FileBytes(const std::filesystem::path& p) {
 }
 
 TEST(DeviceCertificatesTest, KeysSealedAtRestKeptAcrossARestartAndGoneFromDiskOnceDeleted) {
-  const auto dir =
-      std::filesystem::temp_directory_path() / ("onvifgw-certs-" + std::to_string(::getpid()));
+  const auto dir = std::filesystem::temp_directory_path() /
+                   (std::string("onvifgw-certs-") + std::to_string(::getpid()));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
   auto box = security::SecretBox::FromKey(std::string(security::SecretBox::kKeyBytes, 'k'));

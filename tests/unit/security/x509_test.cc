@@ -189,7 +189,8 @@ TEST(KeyPair, ImportsPemForms) {
     for (std::size_t at = 0; (at = crlf.find('\n', at)) != std::string::npos; at += 2) {
       crlf.replace(at, 1, "\r\n");
     }
-    for (const std::string& pem : {pkcs8, traditional, "\n  " + pkcs8 + "\n\n", crlf}) {
+    for (const std::string& pem :
+         {pkcs8, traditional, std::string("\n  ") + pkcs8 + "\n\n", crlf}) {
       auto imported = KeyPair::FromPrivateKey(pem);
       ASSERT_TRUE(imported) << imported.error() << "\n" << pem;
       EXPECT_EQ(imported->PublicKeyDer(), key->PublicKeyDer());
@@ -388,7 +389,7 @@ TEST(X509Certificate, ParsesDerAndPem) {
   ASSERT_TRUE(from_der) << from_der.error();
   EXPECT_EQ(from_der->Der(), der);
   const std::string pem = CertPem(cert);
-  for (const std::string& text : {pem, " \n\t" + pem + "\n\n "}) {
+  for (const std::string& text : {pem, std::string(" \n\t") + pem + "\n\n "}) {
     auto from_pem = X509Certificate::Parse(text);
     ASSERT_TRUE(from_pem) << from_pem.error();
     EXPECT_EQ(from_pem->Der(), der);
@@ -413,7 +414,7 @@ TEST(X509Certificate, ParseRefusesGarbageTruncatedAndTrailing) {
   expect_error(std::string("\x30\x03\x02\x01\x05", 5), "not a valid X.509 certificate");
   expect_error(pem.substr(0, pem.size() - 10), "truncated");
   expect_error(pem + "junk", "unexpected text");
-  expect_error("junk" + pem, "not a DER or PEM certificate");
+  expect_error(std::string("junk") + pem, "not a DER or PEM certificate");
   expect_error(pem + pem, "one PEM certificate");
   expect_error(Pkcs8Pem(EcKey().get()), "not a certificate");
   std::string bad_base64 = pem;
@@ -542,7 +543,7 @@ TEST(X509DistinguishedName, RefusesBadSubjects) {
       "CN=a+OU=b",
       "CN=\\q",
       "C=DEU",
-      "CN=" + std::string(65, 'x'),
+      std::string("CN=") + std::string(65, 'x'),
       "CN=a\x01"
       "b",
       "CN=a\\0Ab",
@@ -560,7 +561,7 @@ TEST(X509DistinguishedName, RefusesBadSubjects) {
   EXPECT_NE(CheckDistinguishedName("CN").error().find("no value"), std::string::npos);
   EXPECT_NE(CheckDistinguishedName("XX=1").error().find("unknown attribute"), std::string::npos);
   EXPECT_NE(CheckDistinguishedName("CN=cam\\").error().find("'\\'"), std::string::npos);
-  EXPECT_EQ(CheckDistinguishedName("CN=" + std::string(64, 'x')).ok(), true);
+  EXPECT_EQ(CheckDistinguishedName(std::string("CN=") + std::string(64, 'x')).ok(), true);
 }
 
 // ----------------------------------------------------------------- PKCS#10
@@ -640,7 +641,8 @@ TEST(Pkcs10Request, RefusesBadAttributesAndSubjects) {
       std::string("\x02\x01\x05", 3),          // an INTEGER
       std::string("\x30\x03\x02\x01\x05", 5),  // a SEQUENCE, not an Attribute
       std::string("\x31\x03\x02\x01\x05", 5),  // a SET holding an INTEGER
-      "\x31" + std::string(1, static_cast<char>(password.size() + 1)) + password + '\0',
+      std::string("\x31") + std::string(1, static_cast<char>(password.size() + 1)) + password +
+          '\0',
       // challengePassword with no value: SEQUENCE { OID, SET {} }.
       std::string("\x30\x0d\x06\x09\x2a\x86\x48\x86\xf7\x0d\x01\x09\x07\x31\x00", 15),
   };
