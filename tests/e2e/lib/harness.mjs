@@ -55,13 +55,22 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         mjpegCameras = [], encodeH264 = [] } = {}) {
   const ports = [];
   const rtspPorts = [];
+  // A port just freed can come back from the next call: every port of the
+  // config distinct (the gateway refuses a config that names one twice).
+  const taken = new Set();
+  const distinctPort = async () => {
+    for (;;) {
+      const p = await freeTcpPort();
+      if (!taken.has(p)) { taken.add(p); return p; }
+    }
+  };
   for (let i = 0; i < devices; i++) {
-    ports.push(await freeTcpPort());
-    rtspPorts.push(await freeTcpPort());
+    ports.push(await distinctPort());
+    rtspPorts.push(await distinctPort());
   }
   // One more device presenting every camera as its video sources (an NVR).
-  const encoderPort = encoderDevice ? await freeTcpPort() : undefined;
-  const encoderRtspPort = encoderDevice ? await freeTcpPort() : undefined;
+  const encoderPort = encoderDevice ? await distinctPort() : undefined;
+  const encoderRtspPort = encoderDevice ? await distinctPort() : undefined;
   const dport = discoveryPort ?? await freeUdpPort();
   const lines = [
     `state_dir: ${path.join(dir, 'state')}`,
