@@ -66,7 +66,7 @@ describe('HTTP behaviour', () => {
     const dir = tempDir();
     const cfg = await writeConfig(dir, {
       devices: 1,
-      http: { max_body_bytes: 4096, max_header_bytes: 2048, read_timeout_ms: 500, max_connections: 4 },
+      http: { max_body_bytes: 4096, max_header_bytes: 2048, read_timeout_ms: 2000, max_connections: 4 },
     });
     port = cfg.ports[0];
     gw = new Gateway(cfg.file);
@@ -131,7 +131,7 @@ describe('HTTP behaviour', () => {
       sock.on('close', () => resolve(Date.now() - started));
       sock.on('error', () => {});
     });
-    assert.ok(closed >= 400 && closed < 5000, `closed after ${closed} ms`);
+    assert.ok(closed >= 1900 && closed < 7000, `closed after ${closed} ms`);
   });
 
   test('connections beyond the limit are refused', async () => {
@@ -139,18 +139,23 @@ describe('HTTP behaviour', () => {
       const s = net.connect(port, '127.0.0.1', () => resolve(s));
       s.on('error', () => {});
     })));
-    // Let the gateway accept all four before the fifth arrives.
+    // The fifth is queued behind the four in the accept queue, so the gateway
+    // counts them first; the read timeout (2 s) keeps them open meanwhile even
+    // on a loaded machine.
     const first = await exchange(port, request()).catch(() => null);
     assert.ok(first === null || first.closed || first.responses.length === 0,
       'a fifth connection is not served while four are open');
     for (const s of open) s.destroy();
-    // Once they are gone, the device serves again.
+    // Once they are gone, the device serves again: as soon as the gateway has
+    // seen the four closes, which a loaded machine may take a while to do
+    // (bounded by time, not by a number of attempts).
     let served = false;
-    for (let i = 0; i < 50 && !served; i++) {
+    for (const deadline = Date.now() + 10000; !served && Date.now() < deadline;) {
       const r = await exchange(port, request()).catch(() => null);
       served = r?.responses[0]?.status === 200;
+      if (!served) await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    assert.ok(served);
+    assert.ok(served, 'served again once the four connections are gone');
   });
 });
 
