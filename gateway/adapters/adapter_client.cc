@@ -118,6 +118,9 @@ Status<std::string> AdapterClient::Refresh() {
       st = fetch(caps.relay_outputs(), "ListRelayOutputs", &Stub::ListRelayOutputs,
                  &cf.relay_outputs);
     }
+    if (st) {
+      st = fetch(caps.ptz(), "ListPtzNodes", &Stub::ListPtzNodes, &cf.ptz_nodes);
+    }
     if (!st) return st;
     facts->cameras.emplace(cam.camera_id(), std::move(cf));
   }
@@ -217,6 +220,51 @@ void AdapterClient::ApplyVideoEncoderConfiguration(
           if (st.ok()) CacheStream(camera_id, source_id, stream);
           done(st, stream);
         }));
+}
+
+void AdapterClient::ContinuousMovePtz(v1::ContinuousMovePtzRequest request,
+                                      Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::ContinuousMovePtz, std::move(request),
+        std::move(done));
+}
+
+void AdapterClient::RelativeMovePtz(v1::RelativeMovePtzRequest request,
+                                    Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::RelativeMovePtz, std::move(request), std::move(done));
+}
+
+void AdapterClient::AbsoluteMovePtz(v1::AbsoluteMovePtzRequest request,
+                                    Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::AbsoluteMovePtz, std::move(request), std::move(done));
+}
+
+void AdapterClient::StopPtz(v1::StopPtzRequest request, Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::StopPtz, std::move(request), std::move(done));
+}
+
+void AdapterClient::GetPtzStatus(v1::PtzNodeRef request, Done<v1::PtzStatus> done) {
+  Unary(&v1::Adapter::Stub::async_interface::GetPtzStatus, std::move(request), std::move(done));
+}
+
+void AdapterClient::SetPtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetPtzPreset, std::move(request), std::move(done));
+}
+
+void AdapterClient::RemovePtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::RemovePtzPreset, std::move(request), std::move(done));
+}
+
+void AdapterClient::GotoPtzPreset(v1::GotoPtzPresetRequest request,
+                                  Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::GotoPtzPreset, std::move(request), std::move(done));
+}
+
+void AdapterClient::GotoPtzHome(v1::GotoPtzHomeRequest request, Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::GotoPtzHome, std::move(request), std::move(done));
+}
+
+void AdapterClient::SetPtzHome(v1::PtzNodeRef request, Done<v1::PtzMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetPtzHome, std::move(request), std::move(done));
 }
 
 namespace {

@@ -81,6 +81,17 @@ class AdapterClient final : public CameraAdapter {
                            Done<std::string> done) override;
   void ImportConfiguration(const std::string& camera_id, std::string file,
                            Done<v1::ImportConfigurationResponse> done) override;
+  void ContinuousMovePtz(v1::ContinuousMovePtzRequest request,
+                         Done<v1::PtzMoveResponse> done) override;
+  void RelativeMovePtz(v1::RelativeMovePtzRequest request, Done<v1::PtzMoveResponse> done) override;
+  void AbsoluteMovePtz(v1::AbsoluteMovePtzRequest request, Done<v1::PtzMoveResponse> done) override;
+  void StopPtz(v1::StopPtzRequest request, Done<v1::PtzMoveResponse> done) override;
+  void GetPtzStatus(v1::PtzNodeRef request, Done<v1::PtzStatus> done) override;
+  void SetPtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) override;
+  void RemovePtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) override;
+  void GotoPtzPreset(v1::GotoPtzPresetRequest request, Done<v1::PtzMoveResponse> done) override;
+  void GotoPtzHome(v1::GotoPtzHomeRequest request, Done<v1::PtzMoveResponse> done) override;
+  void SetPtzHome(v1::PtzNodeRef request, Done<v1::PtzMoveResponse> done) override;
 
   static constexpr std::chrono::seconds kFirmwareDeadline{300};
   /// For a camera's whole configuration, either way.

@@ -29,6 +29,8 @@ struct CameraFacts {
   /// The relays as first listed: their ids (the ONVIF tokens) and count.
   /// Their settings and state are read live.
   v1::RelayOutputList relay_outputs;
+  /// The PTZ heads (capability ptz) and what each can do.
+  v1::PtzNodeList ptz_nodes;
 };
 
 /// An immutable snapshot; replaced as a whole on refresh.
@@ -92,6 +94,22 @@ class CameraAdapter {
   /// adapter refuses (nothing changed).
   virtual void ImportConfiguration(const std::string& camera_id, std::string file,
                                    Done<v1::ImportConfigurationResponse> done) = 0;
+
+  /// PTZ (capability ptz), in the generic spaces the adapter API describes;
+  /// the nodes are in the cached facts.
+  virtual void ContinuousMovePtz(v1::ContinuousMovePtzRequest request,
+                                 Done<v1::PtzMoveResponse> done) = 0;
+  virtual void RelativeMovePtz(v1::RelativeMovePtzRequest request,
+                               Done<v1::PtzMoveResponse> done) = 0;
+  virtual void AbsoluteMovePtz(v1::AbsoluteMovePtzRequest request,
+                               Done<v1::PtzMoveResponse> done) = 0;
+  virtual void StopPtz(v1::StopPtzRequest request, Done<v1::PtzMoveResponse> done) = 0;
+  virtual void GetPtzStatus(v1::PtzNodeRef request, Done<v1::PtzStatus> done) = 0;
+  virtual void SetPtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) = 0;
+  virtual void RemovePtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) = 0;
+  virtual void GotoPtzPreset(v1::GotoPtzPresetRequest request, Done<v1::PtzMoveResponse> done) = 0;
+  virtual void GotoPtzHome(v1::GotoPtzHomeRequest request, Done<v1::PtzMoveResponse> done) = 0;
+  virtual void SetPtzHome(v1::PtzNodeRef request, Done<v1::PtzMoveResponse> done) = 0;
 };
 
 }  // namespace onvifgw::adapters

@@ -2,6 +2,7 @@
 // A CameraAdapter for service tests: facts set by the test, calls recorded
 // and answered at once with the status the test chose. No process, no gRPC.
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -123,6 +124,71 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     configuration = std::move(file);
     done(status, {});
   }
+  // PTZ: every call recorded as its name and the request's text form; moves
+  // answer `status`, GetPtzStatus answers `ptz_status`.
+  void ContinuousMovePtz(adapters::v1::ContinuousMovePtzRequest request,
+                         Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("ContinuousMovePtz", request, done);
+  }
+  void RelativeMovePtz(adapters::v1::RelativeMovePtzRequest request,
+                       Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("RelativeMovePtz", request, done);
+  }
+  void AbsoluteMovePtz(adapters::v1::AbsoluteMovePtzRequest request,
+                       Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("AbsoluteMovePtz", request, done);
+  }
+  void StopPtz(adapters::v1::StopPtzRequest request,
+               Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("StopPtz", request, done);
+  }
+  void GetPtzStatus(adapters::v1::PtzNodeRef request, Done<adapters::v1::PtzStatus> done) override {
+    calls.push_back("GetPtzStatus " + request.ShortDebugString());
+    done(status, ptz_status);
+  }
+  void SetPtzPreset(adapters::v1::PtzPresetRequest request,
+                    Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("SetPtzPreset", request, done);
+  }
+  void RemovePtzPreset(adapters::v1::PtzPresetRequest request,
+                       Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("RemovePtzPreset", request, done);
+  }
+  void GotoPtzPreset(adapters::v1::GotoPtzPresetRequest request,
+                     Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("GotoPtzPreset", request, done);
+  }
+  void GotoPtzHome(adapters::v1::GotoPtzHomeRequest request,
+                   Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("GotoPtzHome", request, done);
+  }
+  void SetPtzHome(adapters::v1::PtzNodeRef request,
+                  Done<adapters::v1::PtzMoveResponse> done) override {
+    RecordPtz("SetPtzHome", request, done);
+  }
+
+  /// Gives the first camera's source "0" a PTZ head "head" (pan/tilt, zoom,
+  /// absolute and relative moves, presets in slots 1..4, a settable home,
+  /// move status); `change` adjusts it.
+  void AddPtzNode(const std::function<void(adapters::v1::PtzNode&)>& change = {}) {
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto& cam = next->cameras.begin()->second;
+    cam.description.mutable_capabilities()->set_ptz(true);
+    auto* node = cam.ptz_nodes.add_nodes();
+    node->set_node_id("head");
+    node->set_source_id("0");
+    node->set_pan_tilt(true);
+    node->set_zoom(true);
+    node->set_absolute_move(true);
+    node->set_relative_move(true);
+    for (std::uint32_t slot = 1; slot <= 4; ++slot) node->add_preset_slots(slot);
+    node->set_home(true);
+    node->set_settable_home(true);
+    node->set_move_status(true);
+    if (change) change(*node);
+    facts_ = next;
+  }
+
   void GetSnapshot(adapters::v1::SnapshotRequest request,
                    Done<adapters::v1::Snapshot> done) override {
     calls.push_back("GetSnapshot " + request.camera_id() + " " + request.source_id());
@@ -324,12 +390,21 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
   std::string snapshot_jpeg = std::string("\xFF\xD8") + "fake" + "\xFF\xD9";
   /// The camera's configuration file (ExportConfiguration, ImportConfiguration).
   std::string configuration = "FAKE-CONFIG v1";
+  /// What GetPtzStatus answers.
+  adapters::v1::PtzStatus ptz_status;
   /// What every call answers with.
   grpc::Status status = grpc::Status::OK;
   bool available_ = true;
   std::vector<std::string> calls;
 
  private:
+  template <typename Request>
+  void RecordPtz(const char* name, const Request& request,
+                 const Done<adapters::v1::PtzMoveResponse>& done) {
+    calls.push_back(std::string(name) + " " + request.ShortDebugString());
+    done(status, {});
+  }
+
   std::shared_ptr<const adapters::AdapterFacts> facts_;
   adapters::v1::VideoSourceList default_video_sources_;  // as AddVideo made them
 };
