@@ -1,5 +1,6 @@
 #include "adapters/simulated/camera_configuration.h"
 
+#include <charconv>
 #include <optional>
 
 #include "adapters/simulated/signed_file.h"
@@ -40,6 +41,80 @@ std::optional<std::string> Unhex(std::string_view hex) {
   return out;
 }
 
+void AppendNumber(std::string& out, double value) {
+  char buffer[32];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value);
+  out.append(buffer, result.ptr);
+}
+
+// "<pan>,<tilt>,<zoom>", each number as short as it reads back exactly.
+void AppendPosition(std::string& out, const PtzPosition& p) {
+  AppendNumber(out, p.pan);
+  out += ',';
+  AppendNumber(out, p.tilt);
+  out += ',';
+  AppendNumber(out, p.zoom);
+}
+
+std::string WritePtz(const PtzMemory& memory) {
+  std::string out = "home=";
+  AppendPosition(out, memory.home);
+  for (const auto& [slot, position] : memory.presets) {
+    out += ' ';
+    out += std::to_string(slot);
+    out += '=';
+    AppendPosition(out, position);
+  }
+  return out;
+}
+
+template <typename T>
+bool ParseNumber(std::string_view text, T& value) {
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  return result.ec == std::errc() && result.ptr == text.data() + text.size();
+}
+
+std::optional<PtzPosition> ParsePosition(std::string_view text) {
+  const std::size_t first = text.find(',');
+  const std::size_t second = first == text.npos ? text.npos : text.find(',', first + 1);
+  PtzPosition p;
+  if (second == text.npos || !ParseNumber(text.substr(0, first), p.pan) ||
+      !ParseNumber(text.substr(first + 1, second - first - 1), p.tilt) ||
+      !ParseNumber(text.substr(second + 1), p.zoom) || !IsValidPtzPosition(p)) {
+    return std::nullopt;
+  }
+  return p;
+}
+
+// The "ptz" line's value: home first, then the presets by ascending slot.
+std::optional<PtzMemory> ParsePtz(std::string_view text) {
+  PtzMemory memory;
+  bool first = true;
+  while (!text.empty()) {
+    const std::size_t space = text.find(' ');
+    const std::string_view item = text.substr(0, space);
+    text = space == text.npos ? std::string_view() : text.substr(space + 1);
+    const std::size_t equals = item.find('=');
+    if (equals == item.npos) return std::nullopt;
+    const std::string_view key = item.substr(0, equals);
+    const auto position = ParsePosition(item.substr(equals + 1));
+    if (!position) return std::nullopt;
+    uint32_t slot = 0;
+    if (first) {
+      if (key != "home") return std::nullopt;
+      memory.home = *position;
+    } else if (!ParseNumber(key, slot) ||
+               (!memory.presets.empty() && slot <= memory.presets.rbegin()->first)) {
+      return std::nullopt;
+    } else {
+      memory.presets[slot] = *position;
+    }
+    first = false;
+  }
+  if (first) return std::nullopt;
+  return memory;
+}
+
 }  // namespace
 
 std::string WriteConfigurationFile(std::string_view model, const CameraSettings& settings) {
@@ -56,6 +131,7 @@ std::string WriteConfigurationFile(std::string_view model, const CameraSettings&
   file += "wiper: " + settings.wiper + "\n";
   file += "relays: " + Hex(relays.SerializeAsString()) + "\n";
   file += "streams: " + Hex(sources.SerializeAsString()) + "\n";
+  if (settings.ptz) file += std::string("ptz: ") + WritePtz(*settings.ptz) + "\n";
   return Signed(std::move(file));
 }
 
@@ -77,6 +153,7 @@ adapter_sdk::Result<CameraSettings> ParseConfigurationFile(std::string_view file
   const auto wiper = HeaderLine(*body, pos, "wiper");
   const auto relays_hex = HeaderLine(*body, pos, "relays");
   const auto streams_hex = HeaderLine(*body, pos, "streams");
+  const auto ptz_text = HeaderLine(*body, pos, "ptz");  // optional: a camera with PTZ
   if (!for_model || !timezone || !ir_lamp || !wiper || !relays_hex || !streams_hex ||
       pos != body->size()) {
     return adapter_sdk::Error{"the configuration is malformed"};
@@ -95,6 +172,10 @@ adapter_sdk::Result<CameraSettings> ParseConfigurationFile(std::string_view file
     return adapter_sdk::Error{"the configuration is malformed"};
   }
   CameraSettings settings;
+  if (ptz_text) {
+    settings.ptz = ParsePtz(*ptz_text);
+    if (!settings.ptz) return adapter_sdk::Error{"the configuration is malformed"};
+  }
   settings.posix_timezone = std::string(*timezone);
   settings.ir_lamp = std::string(*ir_lamp);
   settings.wiper = std::string(*wiper);

@@ -10,29 +10,33 @@
 //   wiper: <On|Off>\n
 //   relays: <hex of an adapter.v1.RelayOutputList>\n
 //   streams: <hex of an adapter.v1.VideoSourceList: source "0">\n
+//   ptz: home=<pan>,<tilt>,<zoom>[ <slot>=<pan>,<tilt>,<zoom>]...\n   (only with a PTZ head)
 //   <32 bytes: SHA-256 of everything before them>
 //
 // Anything else (another model's, a cut or altered file) is refused.
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "adapter/v1/adapter.pb.h"
 #include "adapters/sdk/result.h"
+#include "adapters/simulated/ptz_position.h"
 
 namespace onvifgw::simulated {
 
 /// What the configuration file keeps: what a client can change on the camera
 /// (its time zone, IR lamp, wiper, relay settings and stream encodings), not
-/// its clock, firmware or log.
+/// its clock, firmware or log. With a PTZ head, also its home position and presets.
 struct CameraSettings {
   std::string posix_timezone;
   std::string ir_lamp;
   std::string wiper;
   std::vector<onvifgw::adapter::v1::RelayOutput> relays;  ///< settings; `active` unused
   std::vector<onvifgw::adapter::v1::VideoStream> streams;
+  std::optional<PtzMemory> ptz;  ///< nullopt: a camera without PTZ (or a file from before it)
 };
 
 /// Largest configuration file the simulated camera takes.

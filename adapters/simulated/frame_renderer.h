@@ -2,8 +2,11 @@
 
 #include <chrono>
 #include <cstdint>
+#include <optional>
 #include <string_view>
 #include <vector>
+
+#include "adapters/simulated/ptz_position.h"
 
 namespace onvifgw::simulated {
 
@@ -20,15 +23,24 @@ struct FrameSpec {
   uint32_t width = 320;
   uint32_t height = 180;
   /// The camera's clock: drives the moving bar and the HH:MM:SS counter.
-  std::chrono::system_clock::time_point time;
+  std::chrono::system_clock::time_point time{};
   /// Drawn as a red square in the top-right corner.
   bool motion_active = false;
+  /// Where the PTZ head looks; nullopt for a fixed camera.
+  std::optional<PtzPosition> ptz{};
 };
 
 /// Draws the test picture: a gradient tinted by the camera id, a white bar that sweeps across the
 /// picture every 4 seconds, the time as HH:MM:SS in block digits, a stripe of blocks encoding the
 /// camera id, and the motion marker. A pure function: equal specs give equal pictures, and times
 /// in different seconds give different pictures.
+///
+/// With `ptz`, the gradient gives way to a window onto a larger scene: a checkerboard of cells
+/// (8 across the widest view) whose colour changes with the place (red from left to right, green
+/// from bottom to top), white lines between cells, thin dark lines at each quarter cell, and each
+/// cell's "column:row" number. Pan and tilt move the window (pan -1..1 shifts it by its own width
+/// either way at the widest, tilt by 0.6 of its width), zoom magnifies 1x..8x (2^(3 zoom)). The
+/// position reads "P+0.00 T+0.00 Z0.00" in the bottom-right corner.
 RgbImage RenderFrame(const FrameSpec& spec);
 
 }  // namespace onvifgw::simulated

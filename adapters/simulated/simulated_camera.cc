@@ -10,11 +10,15 @@ namespace onvifgw::simulated {
 namespace v1 = onvifgw::adapter::v1;
 
 SimulatedCamera::SimulatedCamera(CameraConfig config, const Clock& clock)
-    : config_(std::move(config)), clock_(clock), firmware_(config_.firmware) {
+    : config_(std::move(config)),
+      clock_(clock),
+      ptz_(config_.ptz ? std::make_unique<SimulatedPtzHead>(clock) : nullptr),
+      firmware_(config_.firmware) {
   RestoreDefaults();
 }
 
-void SimulatedCamera::RestoreDefaults() {
+void SimulatedCamera::RestoreDefaults(bool hard) {
+  if (hard && ptz_) ptz_->SetMemory({});
   std::lock_guard<std::mutex> lock(mutex_);
   offset_ = {};
   posix_timezone_ = "UTC0";
@@ -45,6 +49,7 @@ CameraSettings SimulatedCamera::Settings() const {
     s.relays.push_back(std::move(r));
   }
   s.streams = video_streams_;
+  if (ptz_) s.ptz = ptz_->Memory();
   return s;
 }
 
@@ -77,6 +82,19 @@ adapter_sdk::Result<void> SimulatedCamera::ApplySettings(const CameraSettings& s
   if (!known("IRLamp", settings.ir_lamp) || !known("Wiper", settings.wiper) ||
       settings.posix_timezone.empty()) {
     return adapter_sdk::Error{"the configuration's values are not the camera's"};
+  }
+  if (settings.ptz) {
+    if (!ptz_) {
+      return adapter_sdk::Error{"the configuration has PTZ presets; the camera has no PTZ head"};
+    }
+    const bool valid = IsValidPtzPosition(settings.ptz->home) &&
+                       std::all_of(settings.ptz->presets.begin(), settings.ptz->presets.end(),
+                                   [](const auto& preset) {
+                                     return SimulatedPtzHead::IsPresetSlot(preset.first) &&
+                                            IsValidPtzPosition(preset.second);
+                                   });
+    if (!valid) return adapter_sdk::Error{"the configuration's PTZ presets are not the camera's"};
+    ptz_->SetMemory(*settings.ptz);
   }
   posix_timezone_ = settings.posix_timezone;
   ir_lamp_ = settings.ir_lamp;

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -13,12 +14,14 @@
 #include "adapters/simulated/camera_configuration.h"
 #include "adapters/simulated/clock.h"
 #include "adapters/simulated/simulated_config.h"
+#include "adapters/simulated/simulated_ptz_head.h"
 
 namespace onvifgw::simulated {
 
 /// The state of one simulated camera: its clock (real UTC plus an offset that SetTime changes),
-/// its time zone, its relay outputs, its video streams' encoder settings, and whether it is
-/// rebooting. Everything lives in memory: a new camera starts from the defaults. Thread-safe.
+/// its time zone, its relay outputs, its video streams' encoder settings, its PTZ head (with
+/// `ptz: true`), and whether it is rebooting. Everything lives in memory: a new camera starts from
+/// the defaults. Thread-safe.
 class SimulatedCamera {
  public:
   /// The state of the camera's clock at one instant.
@@ -46,13 +49,19 @@ class SimulatedCamera {
   std::optional<std::string> RunAuxiliaryCommand(const std::string& command);
 
   /// Puts the clock, the time zone, the relays, the stream encodings and the IR lamp and wiper
-  /// back as a new camera has them (a factory default).
-  void RestoreDefaults();
+  /// back as a new camera has them (a factory default); a `hard` one also forgets the PTZ head's
+  /// presets and home position. The head stays where it is.
+  void RestoreDefaults(bool hard = false);
+
+  /// The PTZ head on video source "0"; nullptr for a camera without PTZ.
+  SimulatedPtzHead* Ptz() const { return ptz_.get(); }
 
   /// What its configuration file keeps (ExportConfiguration).
   CameraSettings Settings() const;
   /// Puts back what Settings() gave (ImportConfiguration); an Error, and no
-  /// change, when they name a relay or stream the camera does not have.
+  /// change, when they name a relay or stream the camera does not have, or
+  /// carry PTZ presets for a camera without PTZ. Settings without PTZ leave
+  /// the head's presets and home as they are.
   adapter_sdk::Result<void> ApplySettings(const CameraSettings& settings);
 
   /// The firmware the camera runs: the config's until an upgrade installs
@@ -107,6 +116,7 @@ class SimulatedCamera {
  private:
   const CameraConfig config_;
   const Clock& clock_;
+  const std::unique_ptr<SimulatedPtzHead> ptz_;  // Thread-safe itself.
   mutable std::mutex mutex_;
   std::chrono::system_clock::duration offset_{0};
   std::string posix_timezone_ = "UTC0";

@@ -31,7 +31,7 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     node.Fail("expected a map with at least an id");
   }
   node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
-                          "framerate", "relay_outputs", "audio", "streaming", "test_pattern",
+                          "framerate", "relay_outputs", "audio", "ptz", "streaming", "test_pattern",
                           "mjpeg_url"});
   CameraConfig camera;
   ConfigNode id = node["id"];
@@ -54,6 +54,7 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.relay_outputs =
       static_cast<uint32_t>(node["relay_outputs"].AsInt(0, 8, camera.relay_outputs));
   camera.audio = node["audio"].AsBool(camera.audio);
+  camera.ptz = node["ptz"].AsBool(camera.ptz);
   ConfigNode pattern = node["test_pattern"];
   camera.test_pattern = pattern.AsString(camera.test_pattern);
   if (camera.test_pattern != "ball" && camera.test_pattern != "snow") {
@@ -91,7 +92,9 @@ SimulatedConfig Parse(const YAML::Node& yaml) {
 
   ConfigNode cameras = root["cameras"];
   if (!cameras.IsSet()) {
-    config.cameras.push_back(CameraConfig{.id = "cam-1", .label = "Simulated camera 1"});
+    // The demo camera turns its head: cam-1 has PTZ.
+    config.cameras.push_back(
+        CameraConfig{.id = "cam-1", .label = "Simulated camera 1", .ptz = true});
     config.cameras.push_back(CameraConfig{.id = "cam-2", .label = "Simulated camera 2"});
     return config;
   }

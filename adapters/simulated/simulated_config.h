@@ -30,6 +30,8 @@ struct CameraConfig {
   double framerate = 25;
   uint32_t relay_outputs = 1;  ///< Relays "relay-1".."relay-N" (0..8).
   bool audio = false;          ///< A microphone "mic" whose G.711 the main stream carries.
+  /// A PTZ head "0" on video source "0" (capability ptz); its picture pans, tilts and zooms.
+  bool ptz = false;
   /// Where the camera's streams are served: "<base><camera id>/<stream id>" (set at start from
   /// the test stream server's port, not from the YAML).
   std::string stream_base_uri = "rtsp://127.0.0.1:8554/";
@@ -49,7 +51,7 @@ struct CameraConfig {
 
 /// The simulated adapter's config section:
 ///
-///   cameras:                 # optional; absent: two cameras "cam-1" and "cam-2"
+///   cameras:                 # optional; absent: "cam-1" (with PTZ) and "cam-2"
 ///     - id: cam-1            # required, unique
 ///       label: Front door    # default: the id
 ///       manufacturer: ...    # default "Simulated Optics"
@@ -60,6 +62,7 @@ struct CameraConfig {
 ///       framerate: 25        # 1..120
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
+///       ptz: false           # true: a PTZ head on source "0" (default cameras: cam-1 has one)
 ///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only) | snapshot
 ///       mjpeg_url: http://...  # with mjpeg_http: one stream, served there by another program
 ///       test_pattern: ball   # ball | snow (the RTSP streams' picture; snow fills the bitrate)

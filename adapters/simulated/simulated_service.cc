@@ -31,8 +31,9 @@ constexpr size_t kMaxTimezoneLength = 64;
 constexpr int64_t kMinTimestampSeconds = -62'135'596'800;
 constexpr int64_t kMaxTimestampSeconds = 253'402'300'799;
 
-// Client-supplied text for an error message: bounded and printable.
-std::string Quote(std::string_view text) {
+}  // namespace
+
+std::string SimulatedService::Quote(std::string_view text) {
   std::string out = "\"";
   for (size_t i = 0; i < text.size() && i < kMaxQuotedLength; ++i) {
     char c = text[i];
@@ -43,6 +44,8 @@ std::string Quote(std::string_view text) {
   }
   return out + "\"";
 }
+
+namespace {
 
 google::protobuf::Timestamp ToTimestamp(system_clock::time_point time) {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
@@ -94,15 +97,22 @@ std::optional<MjpegFrame> SimulatedService::RenderStreamFrame(const std::string&
   if (it == by_id_.end() || it->second->IsRebooting()) return std::nullopt;
   const auto stream = VideoStreamOf(camera_id, stream_id);
   if (!stream || stream->codec() != v1::VIDEO_CODEC_JPEG) return std::nullopt;
-  RgbImage image = RenderFrame({.camera_id = camera_id,
-                                .width = stream->resolution().width(),
-                                .height = stream->resolution().height(),
-                                .time = it->second->Time().utc,
-                                .motion_active = MotionActiveAt(clock_.SteadyNow())});
+  RgbImage image = Render(*it->second, stream->resolution().width(), stream->resolution().height());
   // The stream's quality is 0..100; libjpeg takes 1..100.
   auto jpeg = EncodeJpeg(image, std::clamp(static_cast<int>(stream->quality()), 1, 100));
   if (!jpeg) return std::nullopt;
   return MjpegFrame{std::move(jpeg).value(), stream->framerate()};
+}
+
+RgbImage SimulatedService::Render(const SimulatedCamera& camera, uint32_t width,
+                                  uint32_t height) const {
+  FrameSpec spec{.camera_id = camera.config().id,
+                 .width = width,
+                 .height = height,
+                 .time = camera.Time().utc,
+                 .motion_active = MotionActiveAt(clock_.SteadyNow())};
+  if (const SimulatedPtzHead* head = camera.Ptz()) spec.ptz = head->Position();
+  return RenderFrame(spec);
 }
 
 void SimulatedService::BeginShutdown() {
@@ -170,6 +180,7 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_firmware_upgrade(true);
     capabilities->set_system_log(true);
     capabilities->set_configuration_backup(true);
+    capabilities->set_ptz(camera->Ptz() != nullptr);
     for (const std::string& command : SimulatedCamera::AuxiliaryCommands()) {
       description->add_auxiliary_commands(command);
     }
@@ -282,8 +293,8 @@ grpc::Status SimulatedService::FactoryDefault(grpc::ServerContext* /*context*/,
   if (grpc::Status status = FindUp(request->camera_id(), &camera); !status.ok()) {
     return status;
   }
-  // A simulated camera has nothing a soft reset would keep: both restore all.
-  camera->RestoreDefaults();
+  // A soft reset keeps only the PTZ head's presets and home position.
+  camera->RestoreDefaults(request->hard());
   camera->Log(request->hard() ? "hard factory default" : "soft factory default");
   adapter_sdk::LogInfo("camera ", camera->config().id, ": ", request->hard() ? "hard" : "soft",
                        " factory default");
@@ -384,11 +395,7 @@ grpc::Status SimulatedService::GetSnapshot(grpc::ServerContext* /*context*/,
   }
   const v1::Resolution size = SubResolution(camera->config());
   const system_clock::time_point now = camera->Time().utc;
-  RgbImage image = RenderFrame({.camera_id = camera->config().id,
-                                .width = size.width(),
-                                .height = size.height(),
-                                .time = now,
-                                .motion_active = MotionActiveAt(clock_.SteadyNow())});
+  RgbImage image = Render(*camera, size.width(), size.height());
   auto jpeg = EncodeJpeg(image);
   if (!jpeg) {
     return {grpc::StatusCode::INTERNAL, jpeg.error().message};

@@ -8,10 +8,12 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "adapter/v1/adapter.grpc.pb.h"
 #include "adapters/sdk/run_adapter.h"
 #include "adapters/simulated/clock.h"
+#include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/mjpeg_http_server.h"
 #include "adapters/simulated/simulated_camera.h"
 #include "adapters/simulated/simulated_config.h"
@@ -115,7 +117,46 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
                             const onvifgw::adapter::v1::StreamEventsRequest* request,
                             grpc::ServerWriter<onvifgw::adapter::v1::Event>* writer) override;
 
+  // PTZ (simulated_service_ptz.cc), for cameras with `ptz: true`: one node kPtzNodeId on source
+  // "0"; every other camera answers UNIMPLEMENTED.
+  static constexpr const char* kPtzNodeId = "0";
+  grpc::Status ListPtzNodes(grpc::ServerContext* context,
+                            const onvifgw::adapter::v1::CameraRef* request,
+                            onvifgw::adapter::v1::PtzNodeList* response) override;
+  grpc::Status ContinuousMovePtz(grpc::ServerContext* context,
+                                 const onvifgw::adapter::v1::ContinuousMovePtzRequest* request,
+                                 onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status RelativeMovePtz(grpc::ServerContext* context,
+                               const onvifgw::adapter::v1::RelativeMovePtzRequest* request,
+                               onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status AbsoluteMovePtz(grpc::ServerContext* context,
+                               const onvifgw::adapter::v1::AbsoluteMovePtzRequest* request,
+                               onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status StopPtz(grpc::ServerContext* context,
+                       const onvifgw::adapter::v1::StopPtzRequest* request,
+                       onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status GetPtzStatus(grpc::ServerContext* context,
+                            const onvifgw::adapter::v1::PtzNodeRef* request,
+                            onvifgw::adapter::v1::PtzStatus* response) override;
+  grpc::Status SetPtzPreset(grpc::ServerContext* context,
+                            const onvifgw::adapter::v1::PtzPresetRequest* request,
+                            onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status RemovePtzPreset(grpc::ServerContext* context,
+                               const onvifgw::adapter::v1::PtzPresetRequest* request,
+                               onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status GotoPtzPreset(grpc::ServerContext* context,
+                             const onvifgw::adapter::v1::GotoPtzPresetRequest* request,
+                             onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status GotoPtzHome(grpc::ServerContext* context,
+                           const onvifgw::adapter::v1::GotoPtzHomeRequest* request,
+                           onvifgw::adapter::v1::PtzMoveResponse* response) override;
+  grpc::Status SetPtzHome(grpc::ServerContext* context,
+                          const onvifgw::adapter::v1::PtzNodeRef* request,
+                          onvifgw::adapter::v1::PtzMoveResponse* response) override;
+
  private:
+  // Client-supplied text for an error message: bounded and printable, in quotes.
+  static std::string Quote(std::string_view text);
   // Finds a camera by id: NOT_FOUND if unknown, INVALID_ARGUMENT if empty.
   grpc::Status Find(const std::string& camera_id, SimulatedCamera** camera) const;
   // Like Find, and UNAVAILABLE while the camera reboots.
@@ -123,6 +164,12 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   // Like FindUp, and UNIMPLEMENTED for a camera without relay outputs.
   grpc::Status FindWithRelays(const std::string& camera_id, SimulatedCamera** camera) const;
   static grpc::Status NoSuchRelay(const SimulatedCamera& camera, const std::string& relay_id);
+  // Like FindUp, and UNIMPLEMENTED for a camera without PTZ, NOT_FOUND for another node than
+  // kPtzNodeId (INVALID_ARGUMENT if empty).
+  grpc::Status FindPtz(const std::string& camera_id, const std::string& node_id,
+                       SimulatedCamera** camera) const;
+  // The picture of `camera` at `width` x `height` now.
+  RgbImage Render(const SimulatedCamera& camera, uint32_t width, uint32_t height) const;
   // The camera's one video source with its streams as encoded now.
   static void FillVideoSources(const SimulatedCamera& camera,
                                onvifgw::adapter::v1::VideoSourceList* response);

@@ -141,6 +141,9 @@ TEST_F(SimulatedAdapterTest, DescribeListsDefaultCamerasWithAllCapabilities) {
   EXPECT_TRUE(caps.device_information() && caps.system_time() && caps.set_system_time() &&
               caps.reboot() && caps.video_sources() && caps.snapshot() && caps.events() &&
               caps.relay_outputs() && caps.video_encoder_configuration());
+  // The demo camera has a PTZ head, the second one none (simulated_ptz_test.cc).
+  EXPECT_TRUE(caps.ptz());
+  EXPECT_FALSE(response.cameras(1).capabilities().ptz());
 }
 
 TEST_F(SimulatedAdapterTest, InventoryMatchesDescribedCapabilities) {
