@@ -57,6 +57,7 @@ Status<std::string> GatewayApp::Start() {
   services::events::HubLimits hub_limits;
   hub_limits.max_subscriptions_per_device = config_.events.max_subscriptions;
   events_ = std::make_unique<services::events::EventHub>(hub_limits);
+  ptz_moves_ = std::make_unique<services::ptz::PtzMoveTimers>();
   services::events::NotifyOptions notify;
   notify.timeout = config_.events.notify_timeout;
   notify.attempts = config_.events.notify_attempts;
@@ -105,6 +106,7 @@ Status<std::string> GatewayApp::Start() {
       };
     }
     dev->events = events_.get();
+    dev->ptz_moves = ptz_moves_.get();
     dev->push = push_.get();
     services::DeviceSecurity::Options sec_options;
     sec_options.allow_basic = config_.security.allow_basic;
@@ -348,7 +350,8 @@ void GatewayApp::Stop() {
   if (discovery_) discovery_->Stop();  // Bye while the network is still ours
   for (auto& l : listeners_) l->Stop();
   if (supervisor_) supervisor_->Stop();
-  events_.reset();  // answers pending PullMessages before the I/O threads stop
+  ptz_moves_.reset();  // pending ContinuousMove stops are dropped with the adapters
+  events_.reset();     // answers pending PullMessages before the I/O threads stop
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

@@ -32,6 +32,7 @@
 #include "services/events/notify_consumer.h"
 #include "services/media/media_profile_store.h"
 #include "services/media/snapshot_endpoint.h"
+#include "services/ptz/ptz_move_timers.h"
 #include "services/soap_endpoint.h"
 #include "services/virtual_device.h"
 #include "store/state_store.h"
@@ -73,6 +74,7 @@ class GatewayApp {
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;
+  std::unique_ptr<services::ptz::PtzMoveTimers> ptz_moves_;
   std::unique_ptr<services::events::PushDelivery> push_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
   std::vector<std::unique_ptr<http::RebindableListener>> listeners_;

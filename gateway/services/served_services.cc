@@ -3,6 +3,7 @@
 #include "services/device/device_service.h"
 #include "services/events/event_service.h"
 #include "services/media/media_service.h"
+#include "services/ptz/ptz_service.h"
 
 namespace onvifgw::services {
 
@@ -11,6 +12,7 @@ Status<std::string> ServeAll(ServiceRegistry& registry) {
   events::Serve(registry);
   media::ServeMedia(registry);
   media::ServeMedia2(registry);
+  ptz::ServePtz(registry);
   return registry.Seal();
 }
 

@@ -43,6 +43,9 @@ namespace media {
 class MediaProfileStore;
 class SnapshotCache;
 }  // namespace media
+namespace ptz {
+class PtzMoveTimers;
+}  // namespace ptz
 
 enum class DiscoveryAnnouncement { kHello, kBye };
 
@@ -124,6 +127,9 @@ struct VirtualDevice {
   RtspEndpoint* relay = nullptr;
   /// Recent pictures of the device's cameras (GET /onvif/snapshot/...).
   media::SnapshotCache* snapshots = nullptr;
+  /// Sends the stop when a ContinuousMove's timeout runs out (shared by the
+  /// devices); nullptr: PTZ is not offered.
+  ptz::PtzMoveTimers* ptz_moves = nullptr;
   /// The device's clock (GetSystemDateAndTime, UsernameToken Created): its
   /// DateTimeSettings' clock in the gateway; tests may use a ManualClock.
   const Clock* clock = &SystemClock::Instance();

@@ -39,8 +39,12 @@ tr2::Capabilities2 ServiceCapabilities(const RequestContext& ctx) {
   auto* p = c.mutable_profilecapabilities();
   p->set_maximumnumberofprofiles(MediaProfileStore::kMaxProfiles);
   for (const char* kind : kConfigurationsSupported) p->add_configurationssupported(kind);
-  if (MediaCatalog::Build(ctx.device.adapter, CamerasOf(ctx)).has_audio()) {
+  const MediaCatalog catalog = MediaCatalog::Build(ctx.device.adapter, CamerasOf(ctx));
+  if (catalog.has_audio()) {
     for (const char* kind : kAudioConfigurationsSupported) p->add_configurationssupported(kind);
+  }
+  if (!catalog.ptz_nodes().empty() && ctx.device.ptz_moves != nullptr) {
+    p->add_configurationssupported("PTZ");
   }
   auto* s = c.mutable_streamingcapabilities();
   s->set_rtspstreaming(true);

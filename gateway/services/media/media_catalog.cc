@@ -120,8 +120,47 @@ MediaCatalog MediaCatalog::Build(const adapters::CameraAdapter* adapter,
       }
       catalog.sources_.push_back(std::move(entry));
     }
+    if (camera->description.capabilities().ptz()) {
+      for (const v1::PtzNode& node : camera->ptz_nodes.nodes()) {
+        PtzNodeEntry entry;
+        entry.part = binding.token_prefix + TokenPart(node.node_id());
+        entry.token = "PTZNode_" + entry.part;
+        entry.configuration_token = "ptz_" + entry.part;
+        entry.camera_id = binding.camera_id;
+        if (!node.source_id().empty()) {
+          entry.source_token = "VideoSource_" + binding.token_prefix + TokenPart(node.source_id());
+        }
+        entry.node = node;
+        if (camera->description.capabilities().auxiliary_commands()) {
+          entry.auxiliary_commands.assign(camera->description.auxiliary_commands().begin(),
+                                          camera->description.auxiliary_commands().end());
+        }
+        catalog.ptz_nodes_.push_back(std::move(entry));
+      }
+    }
   }
   return catalog;
+}
+
+const PtzNodeEntry* MediaCatalog::PtzNode(std::string_view token) const {
+  for (const auto& n : ptz_nodes_) {
+    if (n.token == token) return &n;
+  }
+  return nullptr;
+}
+
+const PtzNodeEntry* MediaCatalog::PtzConfiguration(std::string_view token) const {
+  for (const auto& n : ptz_nodes_) {
+    if (n.configuration_token == token) return &n;
+  }
+  return nullptr;
+}
+
+const PtzNodeEntry* MediaCatalog::PtzNodeMoving(std::string_view source_token) const {
+  for (const auto& n : ptz_nodes_) {
+    if (!source_token.empty() && n.source_token == source_token) return &n;
+  }
+  return nullptr;
 }
 
 const VideoSourceEntry* MediaCatalog::Source(std::string_view token) const {

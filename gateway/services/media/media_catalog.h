@@ -75,6 +75,18 @@ struct AudioEncoderEntry {
   v1::AudioStream stream;
 };
 
+/// One PTZ head of a camera and its (only) tt:PTZConfiguration.
+struct PtzNodeEntry {
+  std::string token;                ///< tt:PTZNode token: "PTZNode_" + part
+  std::string configuration_token;  ///< "ptz_" + part
+  std::string part;                 ///< camera prefix + token-safe node id
+  std::string camera_id;
+  std::string source_token;  ///< the tt:VideoSource it moves (empty: unknown)
+  v1::PtzNode node;
+  /// The camera's auxiliary commands (the node's tt:AuxiliaryCommands).
+  std::vector<std::string> auxiliary_commands;
+};
+
 /// The device's only metadata configuration.
 inline constexpr std::string_view kMetadataToken = "meta";
 
@@ -89,6 +101,7 @@ class MediaCatalog {
   const std::vector<VideoEncoderEntry>& encoders() const { return encoders_; }
   const std::vector<AudioSourceEntry>& audio_sources() const { return audio_sources_; }
   const std::vector<AudioEncoderEntry>& audio_encoders() const { return audio_encoders_; }
+  const std::vector<PtzNodeEntry>& ptz_nodes() const { return ptz_nodes_; }
 
   const VideoSourceEntry* Source(std::string_view token) const;
   const VideoSourceEntry* SourceConfiguration(std::string_view token) const;
@@ -96,6 +109,10 @@ class MediaCatalog {
   const AudioSourceEntry* AudioSource(std::string_view token) const;
   const AudioSourceEntry* AudioSourceConfiguration(std::string_view token) const;
   const AudioEncoderEntry* AudioEncoder(std::string_view token) const;
+  const PtzNodeEntry* PtzNode(std::string_view token) const;
+  const PtzNodeEntry* PtzConfiguration(std::string_view token) const;
+  /// The PTZ head that moves a video source (by tt:VideoSource token), or nullptr.
+  const PtzNodeEntry* PtzNodeMoving(std::string_view source_token) const;
 
   /// Whether any camera of the device has an audio input.
   bool has_audio() const { return !audio_sources_.empty(); }
@@ -112,6 +129,7 @@ class MediaCatalog {
   std::vector<VideoEncoderEntry> encoders_;
   std::vector<AudioSourceEntry> audio_sources_;
   std::vector<AudioEncoderEntry> audio_encoders_;
+  std::vector<PtzNodeEntry> ptz_nodes_;
 };
 
 /// An adapter id made token-safe: [A-Za-z0-9_-] kept, anything else '-',

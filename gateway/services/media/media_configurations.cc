@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "services/ptz/ptz_configuration.h"
+
 namespace onvifgw::services::media {
 namespace {
 
@@ -593,6 +595,9 @@ tt::Profile ProfileOf(const StoredProfile& profile, const MediaCatalog& catalog,
   if (profile.metadata() == kMetadataToken) {
     *p.mutable_metadataconfiguration() = MetadataConfigurationOf(state);
   }
+  if (const PtzNodeEntry* head = catalog.PtzConfiguration(profile.ptz())) {
+    *p.mutable_ptzconfiguration() = ptz::ConfigurationOf(*head, state);
+  }
   return p;
 }
 
@@ -618,6 +623,9 @@ tr2::MediaProfile MediaProfileOf(const StoredProfile& profile, const MediaCatalo
   }
   if (profile.metadata() == kMetadataToken)
     *set->mutable_metadata() = MetadataConfigurationOf(state);
+  if (const PtzNodeEntry* head = catalog.PtzConfiguration(profile.ptz())) {
+    *set->mutable_ptz() = ptz::ConfigurationOf(*head, state);
+  }
   return p;
 }
 

@@ -210,6 +210,7 @@ ConfigurationKind KindOf(std::string_view type) {
   if (type == "AudioSource") return ConfigurationKind::kAudioSource;
   if (type == "AudioEncoder") return ConfigurationKind::kAudioEncoder;
   if (type == "Metadata") return ConfigurationKind::kMetadata;
+  if (type == "PTZ") return ConfigurationKind::kPtz;
   return ConfigurationKind::kOther;
 }
 
@@ -313,6 +314,19 @@ std::optional<Fault> AddTo(const MediaCatalog& catalog, StoredProfile* p,
       if (!ref.token.empty() && ref.token != kMetadataToken) return NoConfig(ref.token);
       p->set_metadata(std::string(kMetadataToken));
       return std::nullopt;
+    case ConfigurationKind::kPtz: {
+      // The device chooses: the head that moves the profile's source.
+      const VideoSourceEntry* src = catalog.SourceConfiguration(p->video_source());
+      const PtzNodeEntry* head =
+          ref.token.empty() ? catalog.PtzNodeMoving(src != nullptr ? src->token : std::string())
+                            : catalog.PtzConfiguration(ref.token);
+      if (ref.token.empty() && head == nullptr && !catalog.ptz_nodes().empty()) {
+        head = &catalog.ptz_nodes().front();
+      }
+      if (head == nullptr) return NoConfig(ref.token);
+      p->set_ptz(head->configuration_token);
+      return std::nullopt;
+    }
     case ConfigurationKind::kOther:
       break;
   }
@@ -419,6 +433,9 @@ Status<Fault> RemoveConfigurations(const RequestContext& ctx, const std::string&
           break;
         case ConfigurationKind::kMetadata:
           p->clear_metadata();
+          break;
+        case ConfigurationKind::kPtz:
+          p->clear_ptz();
           break;
         case ConfigurationKind::kOther:
           break;

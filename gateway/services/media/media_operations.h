@@ -49,6 +49,7 @@ enum class ConfigurationKind {
   kAudioSource,
   kAudioEncoder,
   kMetadata,
+  kPtz,
   kOther
 };
 ConfigurationKind KindOf(std::string_view media2_type);

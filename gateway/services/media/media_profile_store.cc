@@ -90,6 +90,10 @@ void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {
     p->set_video_source(source != nullptr ? source->configuration_token : std::string());
     p->set_video_encoder(enc.token);
     p->set_metadata(std::string(kMetadataToken));
+    // The head that moves the picture, so that a VMS offers PTZ at once.
+    if (const PtzNodeEntry* head = catalog.PtzNodeMoving(enc.source_token)) {
+      p->set_ptz(head->configuration_token);
+    }
     // The audio the stream carries, so that a VMS hears what it plays.
     if (const AudioEncoderEntry* audio = catalog.AudioEncoder(enc.audio_encoder_token)) {
       if (const AudioSourceEntry* input = catalog.AudioSource(audio->source_token)) {
@@ -135,7 +139,7 @@ int UseCount(const MediaState& state, std::string_view token) {
   int n = 0;
   for (const auto& p : state.profiles()) {
     if (p.video_source() == token || p.video_encoder() == token || p.metadata() == token ||
-        p.audio_source() == token || p.audio_encoder() == token) {
+        p.audio_source() == token || p.audio_encoder() == token || p.ptz() == token) {
       ++n;
     }
   }

@@ -761,9 +761,9 @@ void ServeMedia(ServiceRegistry& registry) {
       .Bind("RemoveMetadataConfiguration", Remove<K::kMetadata, trt::RemoveMetadataConfiguration,
                                                   trt::RemoveMetadataConfigurationResponse>)
       .Bind("AddPTZConfiguration",
-            AddOther<trt::AddPTZConfiguration, trt::AddPTZConfigurationResponse>)
+            Add<K::kPtz, trt::AddPTZConfiguration, trt::AddPTZConfigurationResponse>)
       .Bind("RemovePTZConfiguration",
-            RemoveOther<trt::RemovePTZConfiguration, trt::RemovePTZConfigurationResponse>)
+            Remove<K::kPtz, trt::RemovePTZConfiguration, trt::RemovePTZConfigurationResponse>)
       .Bind("AddVideoAnalyticsConfiguration", AddOther<trt::AddVideoAnalyticsConfiguration,
                                                        trt::AddVideoAnalyticsConfigurationResponse>)
       .Bind("RemoveVideoAnalyticsConfiguration",
