@@ -52,7 +52,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         relays = [], audio = [], mjpeg = [], snapshotOnly = [],
                                         encoderDevice = false, simRtspPort,
                                         systemRtspPort = false, streamLingerMs,
-                                        mjpegCameras = [], encodeH264 = [] } = {}) {
+                                        mjpegCameras = [], encodeH264 = [], ptz = [] } = {}) {
   const ports = [];
   const rtspPorts = [];
   // A port just freed can come back from the next call: every port of the
@@ -105,6 +105,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     lines.push(`        - id: cam-${i + 1}`, `          model: SIM-${i + 1}000`);
     if (relays[i] !== undefined) lines.push(`          relay_outputs: ${relays[i]}`);
     if (audio[i]) lines.push('          audio: true');
+    // A PTZ head on the camera's first source.
+    if (ptz[i]) lines.push('          ptz: true');
     // A legacy camera: its pictures as MJPEG over HTTP, 1280x720 (main) and
     // 640x360 (sub) at 10 fps.
     if (mjpeg[i]) {
