@@ -5,7 +5,8 @@
 
 namespace onvifgw::services::ptz {
 
-PtzMoveTimers::PtzMoveTimers(const Clock& clock) : clock_(clock), thread_([this] { Run(); }) {}
+PtzMoveTimers::PtzMoveTimers(const ::onvifgw::Clock& clock)
+    : clock_(clock), thread_([this] { Run(); }) {}
 
 PtzMoveTimers::~PtzMoveTimers() {
   {
@@ -38,9 +39,9 @@ std::size_t PtzMoveTimers::armed() const {
 void PtzMoveTimers::Run() {
   std::unique_lock lock(mu_);
   while (!stopping_) {
-    const Clock::time_point now = clock_.Now();
+    const ::onvifgw::Clock::time_point now = clock_.Now();
     std::vector<std::function<void()>> due;
-    Clock::time_point next = Clock::time_point::max();
+    ::onvifgw::Clock::time_point next = ::onvifgw::Clock::time_point::max();
     for (auto it = pending_.begin(); it != pending_.end();) {
       if (it->second.deadline <= now) {
         due.push_back(std::move(it->second.stop));
@@ -58,7 +59,7 @@ void PtzMoveTimers::Run() {
       lock.lock();
       continue;
     }
-    if (next == Clock::time_point::max()) {
+    if (next == ::onvifgw::Clock::time_point::max()) {
       cv_.wait(lock);
     } else {
       clock_.WaitUntil(lock, cv_, next);

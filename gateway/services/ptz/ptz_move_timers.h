@@ -20,7 +20,7 @@ namespace onvifgw::services::ptz {
 
 class PtzMoveTimers {
  public:
-  explicit PtzMoveTimers(const Clock& clock = SystemClock::Instance());
+  explicit PtzMoveTimers(const ::onvifgw::Clock& clock = ::onvifgw::SystemClock::Instance());
   /// Stops the thread; stops not yet due are dropped.
   ~PtzMoveTimers();
   PtzMoveTimers(const PtzMoveTimers&) = delete;
@@ -37,11 +37,11 @@ class PtzMoveTimers {
  private:
   void Run();
 
-  const Clock& clock_;
+  const ::onvifgw::Clock& clock_;
   mutable std::mutex mu_;
   std::condition_variable cv_;
   struct Pending {
-    Clock::time_point deadline;
+    ::onvifgw::Clock::time_point deadline;
     std::function<void()> stop;
   };
   std::map<std::string, Pending> pending_;

@@ -392,6 +392,9 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
   std::string configuration = "FAKE-CONFIG v1";
   /// What GetPtzStatus answers.
   adapters::v1::PtzStatus ptz_status;
+  /// Told of each PTZ move call as recorded (from whichever thread made it:
+  /// the stop after a ContinuousMove's timeout comes from the timers' own).
+  std::function<void(const std::string&)> on_ptz_call;
   /// What every call answers with.
   grpc::Status status = grpc::Status::OK;
   bool available_ = true;
@@ -402,6 +405,7 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
   void RecordPtz(const char* name, const Request& request,
                  const Done<adapters::v1::PtzMoveResponse>& done) {
     calls.push_back(std::string(name) + " " + request.ShortDebugString());
+    if (on_ptz_call) on_ptz_call(calls.back());
     done(status, {});
   }
 
