@@ -88,8 +88,9 @@ tt::PTZNode NodeOf(const PtzNodeEntry& node) {
 tt::PTZConfiguration ConfigurationOf(const PtzNodeEntry& node, const MediaState& state) {
   tt::PTZConfiguration c;
   const media::StoredConfiguration* stored = StoredOf(node, state);
-  c.set_name(stored != nullptr && !stored->name().empty() ? stored->name()
-                                                          : ("PTZ " + node.part).substr(0, 64));
+  c.set_name(stored != nullptr && !stored->name().empty()
+                 ? stored->name()
+                 : (std::string("PTZ ") + node.part).substr(0, 64));
   c.set_usecount(media::UseCount(state, node.configuration_token));
   c.set_token(node.configuration_token);
   c.set_nodetoken(node.token);

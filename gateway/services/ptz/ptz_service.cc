@@ -27,18 +27,18 @@ using media::MediaView;
 using media::StoredProfile;
 using soap::Fault;
 
-std::string Quoted(std::string_view s) { return "'" + std::string(s) + "'"; }
+std::string Quoted(std::string_view s) { return std::string("'") + std::string(s) + "'"; }
 
 Fault NoPtzProfile(std::string_view token) {
-  return soap::InvalidArgVal("Profile " + Quoted(token) + " holds no PTZ configuration",
-                             "NoPTZProfile");
+  return soap::InvalidArgVal(
+      std::string("Profile ") + Quoted(token) + " holds no PTZ configuration", "NoPTZProfile");
 }
 Fault SpaceNotSupported(std::string_view space) {
-  return soap::InvalidArgVal("The PTZ node does not support space " + Quoted(space),
+  return soap::InvalidArgVal(std::string("The PTZ node does not support space ") + Quoted(space),
                              "SpaceNotSupported");
 }
 Fault NoPresetToken(std::string_view token) {
-  return soap::InvalidArgVal("No preset " + Quoted(token), "NoToken");
+  return soap::InvalidArgVal(std::string("No preset ") + Quoted(token), "NoToken");
 }
 
 /// The head a request addresses through its profile, and the view it was
@@ -73,7 +73,7 @@ Expected<Target, Fault> TargetOf(const RequestContext& ctx, const std::string& p
 }
 
 std::string TimerKey(const RequestContext& ctx, const PtzNodeEntry& head) {
-  return ctx.device.config.id + "/" + head.token;
+  return ctx.device.config.id + std::string("/") + head.token;
 }
 
 // --------------------------------------------------------- value checks
@@ -103,15 +103,38 @@ std::optional<Fault> Check1D(const tt::Vector1D& v, std::string_view space, floa
   return std::nullopt;
 }
 
-/// Axes a request moves must exist on the head.
-std::optional<Fault> CheckAxes(const PtzNodeEntry& head, bool pan_tilt, bool zoom) {
-  if (pan_tilt && !head.node.pan_tilt()) {
-    return soap::InvalidArgVal("The PTZ node cannot pan or tilt", "SpaceNotSupported");
+/// Which axes of a request reach the head. An axis the head lacks may be
+/// named with a zero value, as many clients always send both (the npm
+/// `onvif` client sends <Zoom x="0"/> to a head without zoom): that part is
+/// dropped. Any other value for a missing axis is refused.
+struct Axes {
+  bool pan_tilt = false;
+  bool zoom = false;
+};
+Expected<Axes, Fault> AxesOf(const PtzNodeEntry& head, const tt::Vector2D* pan_tilt,
+                             const tt::Vector1D* zoom) {
+  Axes axes;
+  if (pan_tilt != nullptr) {
+    if (head.node.pan_tilt()) {
+      axes.pan_tilt = true;
+    } else if (pan_tilt->x() != 0 || pan_tilt->y() != 0) {
+      return MakeUnexpected(
+          soap::InvalidArgVal("The PTZ node cannot pan or tilt", "SpaceNotSupported"));
+    }
   }
-  if (zoom && !head.node.zoom()) {
-    return soap::InvalidArgVal("The PTZ node cannot zoom", "SpaceNotSupported");
+  if (zoom != nullptr) {
+    if (head.node.zoom()) {
+      axes.zoom = true;
+    } else if (zoom->x() != 0) {
+      return MakeUnexpected(soap::InvalidArgVal("The PTZ node cannot zoom", "SpaceNotSupported"));
+    }
   }
-  return std::nullopt;
+  return axes;
+}
+
+template <typename Vector>
+Expected<Axes, Fault> AxesOf(const PtzNodeEntry& head, const Vector& v) {
+  return AxesOf(head, v.has_pantilt() ? &v.pantilt() : nullptr, v.has_zoom() ? &v.zoom() : nullptr);
 }
 
 /// A move's speed: what the request gives, else the configuration's default.
@@ -155,7 +178,8 @@ adapters::CameraAdapter::Done<v1::PtzMoveResponse> AnswerWith(Completion done) {
 }
 
 void Log(const RequestContext& ctx, const std::string& what) {
-  const std::string who = ctx.principal ? " (by '" + ctx.principal->username + "')" : "";
+  const std::string who =
+      ctx.principal ? std::string(" (by '") + ctx.principal->username + "')" : "";
   log::WriteAbout(log::Level::kDebug, "ptz", ctx.device.config.id, what + who);
 }
 
@@ -203,7 +227,7 @@ Expected<tptz::GetNodeResponse, Fault> GetNode(const RequestContext& ctx,
   const PtzNodeEntry* head = view->catalog.PtzNode(req.nodetoken());
   if (head == nullptr) {
     return MakeUnexpected(
-        soap::InvalidArgVal("No PTZ node " + Quoted(req.nodetoken()), "NoEntity"));
+        soap::InvalidArgVal(std::string("No PTZ node ") + Quoted(req.nodetoken()), "NoEntity"));
   }
   tptz::GetNodeResponse r;
   *r.mutable_ptznode() = NodeOf(*head);
@@ -268,7 +292,7 @@ std::optional<Fault> CheckDefaultSpace(bool has, const std::string& value,
                                        std::string_view supported, bool node_has_it) {
   if (!has || value.empty()) return std::nullopt;
   if (!node_has_it || value != supported) {
-    return media::ConfigModify("The PTZ node does not support space " + Quoted(value));
+    return media::ConfigModify(std::string("The PTZ node does not support space ") + Quoted(value));
   }
   return std::nullopt;
 }
@@ -281,8 +305,9 @@ Expected<tptz::SetConfigurationResponse, Fault> SetConfiguration(
   const PtzNodeEntry* head = view->catalog.PtzConfiguration(c.token());
   if (head == nullptr) return MakeUnexpected(media::NoConfig(c.token()));
   if (c.nodetoken() != head->token) {
-    return MakeUnexpected(media::ConfigModify("Configuration " + Quoted(c.token()) +
-                                              " belongs to node " + Quoted(head->token)));
+    return MakeUnexpected(media::ConfigModify(std::string("Configuration ") + Quoted(c.token()) +
+                                              std::string(" belongs to node ") +
+                                              Quoted(head->token)));
   }
   const v1::PtzNode& n = head->node;
   for (auto f : {
@@ -310,9 +335,10 @@ Expected<tptz::SetConfigurationResponse, Fault> SetConfiguration(
   if (c.has_defaultptztimeout()) {
     timeout = ParseDuration(c.defaultptztimeout());
     if (!timeout || *timeout < kMinTimeout || *timeout > kMaxTimeout) {
-      return MakeUnexpected(media::ConfigModify(
-          "DefaultPTZTimeout " + Quoted(c.defaultptztimeout()) + " is outside " +
-          FormatDuration(kMinTimeout) + " to " + FormatDuration(kMaxTimeout)));
+      return MakeUnexpected(
+          media::ConfigModify(std::string("DefaultPTZTimeout ") + Quoted(c.defaultptztimeout()) +
+                              std::string(" is outside ") + FormatDuration(kMinTimeout) +
+                              std::string(" to ") + FormatDuration(kMaxTimeout)));
     }
   }
   const PtzDefaults current = DefaultsOf(*head, view->state);
@@ -370,13 +396,12 @@ void ContinuousMove(const RequestContext& ctx, const tptz::ContinuousMove& req, 
   auto t = TargetOf(ctx, req.profiletoken());
   if (!t) return done(MakeUnexpected(t.error()));
   const tt::PTZSpeed& velocity = req.velocity();
-  if (auto f = CheckAxes(*t->head, velocity.has_pantilt(), velocity.has_zoom())) {
-    return done(MakeUnexpected(*f));
-  }
+  auto axes = AxesOf(*t->head, velocity);
+  if (!axes) return done(MakeUnexpected(axes.error()));
   v1::ContinuousMovePtzRequest call;
   call.set_camera_id(t->head->camera_id);
   call.set_node_id(t->head->node.node_id());
-  if (velocity.has_pantilt()) {
+  if (axes->pan_tilt) {
     if (auto f = Check2D(velocity.pantilt(), kPanTiltVelocitySpace, -1, 1, "InvalidVelocity",
                          "velocity")) {
       return done(MakeUnexpected(*f));
@@ -384,7 +409,7 @@ void ContinuousMove(const RequestContext& ctx, const tptz::ContinuousMove& req, 
     call.mutable_velocity()->mutable_pan_tilt()->set_x(velocity.pantilt().x());
     call.mutable_velocity()->mutable_pan_tilt()->set_y(velocity.pantilt().y());
   }
-  if (velocity.has_zoom()) {
+  if (axes->zoom) {
     if (auto f =
             Check1D(velocity.zoom(), kZoomVelocitySpace, -1, 1, "InvalidVelocity", "velocity")) {
       return done(MakeUnexpected(*f));
@@ -396,8 +421,8 @@ void ContinuousMove(const RequestContext& ctx, const tptz::ContinuousMove& req, 
     auto asked = ParseDuration(req.timeout());
     if (!asked || *asked <= std::chrono::milliseconds(0) || *asked > kMaxTimeout) {
       return done(MakeUnexpected(soap::InvalidArgVal(
-          "Timeout " + Quoted(req.timeout()) + " is outside " + FormatDuration(kMinTimeout) +
-              " to " + FormatDuration(kMaxTimeout),
+          std::string("Timeout ") + Quoted(req.timeout()) + std::string(" is outside ") +
+              FormatDuration(kMinTimeout) + std::string(" to ") + FormatDuration(kMaxTimeout),
           "TimeoutNotSupported")));
     }
     timeout = std::max(*asked, kMinTimeout);
@@ -413,15 +438,15 @@ void ContinuousMove(const RequestContext& ctx, const tptz::ContinuousMove& req, 
   stop.set_zoom(true);
   timers->Arm(key, timeout, [adapter = ctx.device.adapter, stop, device = ctx.device.config.id] {
     log::WriteAbout(log::Level::kDebug, "ptz", device,
-                    "continuous move timed out: stopping " + stop.node_id());
+                    std::string("continuous move timed out: stopping ") + stop.node_id());
     adapter->StopPtz(stop, [device](const grpc::Status& st, const v1::PtzMoveResponse&) {
       if (!st.ok()) {
         log::WriteAbout(log::Level::kWarn, "ptz", device,
-                        "stop after the move's timeout failed: " + st.error_message());
+                        std::string("stop after the move's timeout failed: ") + st.error_message());
       }
     });
   });
-  Log(ctx, "continuous move " + call.velocity().ShortDebugString());
+  Log(ctx, std::string("continuous move ") + call.velocity().ShortDebugString());
   ctx.device.adapter->ContinuousMovePtz(
       std::move(call),
       [done = std::move(done), timers, key](const grpc::Status& st, const v1::PtzMoveResponse&) {
@@ -437,9 +462,8 @@ void RelativeMove(const RequestContext& ctx, const tptz::RelativeMove& req, Comp
   auto t = TargetOf(ctx, req.profiletoken());
   if (!t) return done(MakeUnexpected(t.error()));
   const tt::PTZVector& move = req.translation();
-  if (auto f = CheckAxes(*t->head, move.has_pantilt(), move.has_zoom())) {
-    return done(MakeUnexpected(*f));
-  }
+  auto axes = AxesOf(*t->head, move);
+  if (!axes) return done(MakeUnexpected(axes.error()));
   if (!t->head->node.relative_move()) {
     return done(MakeUnexpected(soap::InvalidArgVal(
         "The PTZ node cannot move relative to its position", "SpaceNotSupported")));
@@ -447,7 +471,7 @@ void RelativeMove(const RequestContext& ctx, const tptz::RelativeMove& req, Comp
   v1::RelativeMovePtzRequest call;
   call.set_camera_id(t->head->camera_id);
   call.set_node_id(t->head->node.node_id());
-  if (move.has_pantilt()) {
+  if (axes->pan_tilt) {
     if (auto f = Check2D(move.pantilt(), kPanTiltTranslationSpace, -1, 1, "InvalidTranslation",
                          "translation")) {
       return done(MakeUnexpected(*f));
@@ -455,7 +479,7 @@ void RelativeMove(const RequestContext& ctx, const tptz::RelativeMove& req, Comp
     call.mutable_translation()->mutable_pan_tilt()->set_x(move.pantilt().x());
     call.mutable_translation()->mutable_pan_tilt()->set_y(move.pantilt().y());
   }
-  if (move.has_zoom()) {
+  if (axes->zoom) {
     if (auto f = Check1D(move.zoom(), kZoomTranslationSpace, -1, 1, "InvalidTranslation",
                          "translation")) {
       return done(MakeUnexpected(*f));
@@ -466,7 +490,7 @@ void RelativeMove(const RequestContext& ctx, const tptz::RelativeMove& req, Comp
   if (!speed) return done(MakeUnexpected(speed.error()));
   *call.mutable_speed() = *speed;
   ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
-  Log(ctx, "relative move " + call.translation().ShortDebugString());
+  Log(ctx, std::string("relative move ") + call.translation().ShortDebugString());
   ctx.device.adapter->RelativeMovePtz(std::move(call),
                                       AnswerWith<tptz::RelativeMoveResponse>(std::move(done)));
 }
@@ -475,9 +499,8 @@ void AbsoluteMove(const RequestContext& ctx, const tptz::AbsoluteMove& req, Comp
   auto t = TargetOf(ctx, req.profiletoken());
   if (!t) return done(MakeUnexpected(t.error()));
   const tt::PTZVector& to = req.position();
-  if (auto f = CheckAxes(*t->head, to.has_pantilt(), to.has_zoom())) {
-    return done(MakeUnexpected(*f));
-  }
+  auto axes = AxesOf(*t->head, to);
+  if (!axes) return done(MakeUnexpected(axes.error()));
   if (!t->head->node.absolute_move()) {
     return done(MakeUnexpected(
         soap::InvalidArgVal("The PTZ node cannot move to a position", "SpaceNotSupported")));
@@ -485,7 +508,7 @@ void AbsoluteMove(const RequestContext& ctx, const tptz::AbsoluteMove& req, Comp
   v1::AbsoluteMovePtzRequest call;
   call.set_camera_id(t->head->camera_id);
   call.set_node_id(t->head->node.node_id());
-  if (to.has_pantilt()) {
+  if (axes->pan_tilt) {
     if (auto f =
             Check2D(to.pantilt(), kPanTiltPositionSpace, -1, 1, "InvalidPosition", "position")) {
       return done(MakeUnexpected(*f));
@@ -493,7 +516,7 @@ void AbsoluteMove(const RequestContext& ctx, const tptz::AbsoluteMove& req, Comp
     call.mutable_position()->mutable_pan_tilt()->set_x(to.pantilt().x());
     call.mutable_position()->mutable_pan_tilt()->set_y(to.pantilt().y());
   }
-  if (to.has_zoom()) {
+  if (axes->zoom) {
     if (auto f = Check1D(to.zoom(), kZoomPositionSpace, 0, 1, "InvalidPosition", "position")) {
       return done(MakeUnexpected(*f));
     }
@@ -503,7 +526,7 @@ void AbsoluteMove(const RequestContext& ctx, const tptz::AbsoluteMove& req, Comp
   if (!speed) return done(MakeUnexpected(speed.error()));
   *call.mutable_speed() = *speed;
   ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
-  Log(ctx, "absolute move " + call.position().ShortDebugString());
+  Log(ctx, std::string("absolute move ") + call.position().ShortDebugString());
   ctx.device.adapter->AbsoluteMovePtz(std::move(call),
                                       AnswerWith<tptz::AbsoluteMoveResponse>(std::move(done)));
 }
@@ -580,7 +603,7 @@ const store::v1::StoredPtzPresets* PresetsOf(const media::MediaState& s, const P
 }
 
 const store::v1::StoredPtzPreset* FindPreset(const media::MediaState& s, const PtzNodeEntry& head,
-                                         std::string_view token) {
+                                             std::string_view token) {
   if (const auto* presets = PresetsOf(s, head)) {
     for (const auto& p : presets->presets()) {
       if (p.token() == token) return &p;
@@ -642,8 +665,9 @@ void SetPreset(const RequestContext& ctx, const tptz::SetPreset& req, Completion
         if (req.has_presetname()) {
           for (const auto& p : presets.presets()) {
             if (p.name() == req.presetname() && &p != existing) {
-              return soap::InvalidArgVal("A preset named " + Quoted(req.presetname()) + " exists",
-                                         "PresetExist");
+              return soap::InvalidArgVal(
+                  std::string("A preset named ") + Quoted(req.presetname()) + " exists",
+                  "PresetExist");
             }
           }
         }
@@ -662,12 +686,12 @@ void SetPreset(const RequestContext& ctx, const tptz::SetPreset& req, Completion
           }
         }
         if (slot == 0) {
-          return soap::ActionFailed("The PTZ node holds at most " +
+          return soap::ActionFailed(std::string("The PTZ node holds at most ") +
                                         std::to_string(head.node.preset_slots_size()) + " presets",
                                     "TooManyPresets");
         }
         s.set_next_preset_number(s.next_preset_number() + 1);
-        token = "preset_" + std::to_string(s.next_preset_number());
+        token = std::string("preset_") + std::to_string(s.next_preset_number());
         store::v1::StoredPtzPreset* p = presets.add_presets();
         p->set_token(token);
         p->set_name(req.has_presetname() ? req.presetname() : token);
@@ -680,7 +704,7 @@ void SetPreset(const RequestContext& ctx, const tptz::SetPreset& req, Completion
   call.set_camera_id(head.camera_id);
   call.set_node_id(head.node.node_id());
   call.set_slot(slot);
-  Log(ctx, "preset " + token + " set in slot " + std::to_string(slot));
+  Log(ctx, std::string("preset ") + token + std::string(" set in slot ") + std::to_string(slot));
   ctx.device.adapter->SetPtzPreset(
       std::move(call),
       [done = std::move(done), token, created, store = t->view.store, catalog = t->view.catalog,
@@ -726,7 +750,8 @@ void RemovePreset(const RequestContext& ctx, const tptz::RemovePreset& req, Comp
   call.set_camera_id(head.camera_id);
   call.set_node_id(head.node.node_id());
   call.set_slot(slot);
-  Log(ctx, "preset " + req.presettoken() + " removed from slot " + std::to_string(slot));
+  Log(ctx, std::string("preset ") + req.presettoken() + std::string(" removed from slot ") +
+               std::to_string(slot));
   // Gone for clients either way: a camera that missed the clear keeps a
   // stale position in a slot the next SetPreset overwrites.
   ctx.device.adapter->RemovePtzPreset(std::move(call),
@@ -746,7 +771,8 @@ void GotoPreset(const RequestContext& ctx, const tptz::GotoPreset& req, Completi
   call.set_slot(preset->slot());
   *call.mutable_speed() = *speed;
   ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
-  Log(ctx, "go to preset " + preset->token() + " (slot " + std::to_string(preset->slot()) + ")");
+  Log(ctx, std::string("go to preset ") + preset->token() + std::string(" (slot ") +
+               std::to_string(preset->slot()) + ")");
   ctx.device.adapter->GotoPtzPreset(std::move(call),
                                     AnswerWith<tptz::GotoPresetResponse>(std::move(done)));
 }
@@ -798,14 +824,14 @@ void SendAuxiliaryCommand(const RequestContext& ctx, const tptz::SendAuxiliaryCo
   if (!t) return done(MakeUnexpected(t.error()));
   const auto& commands = t->head->auxiliary_commands;
   if (std::find(commands.begin(), commands.end(), req.auxiliarydata()) == commands.end()) {
-    return done(MakeUnexpected(
-        soap::InvalidArgVal("The PTZ node has no auxiliary command " + Quoted(req.auxiliarydata()),
-                            "AuxiliaryDataNotSupported")));
+    return done(MakeUnexpected(soap::InvalidArgVal(
+        std::string("The PTZ node has no auxiliary command ") + Quoted(req.auxiliarydata()),
+        "AuxiliaryDataNotSupported")));
   }
   v1::AuxiliaryCommandRequest call;
   call.set_camera_id(t->head->camera_id);
   call.set_command(req.auxiliarydata());
-  Log(ctx, "auxiliary command " + req.auxiliarydata());
+  Log(ctx, std::string("auxiliary command ") + req.auxiliarydata());
   ctx.device.adapter->SendAuxiliaryCommand(
       std::move(call),
       [done = std::move(done)](const grpc::Status& st, const v1::AuxiliaryCommandResponse& r) {

@@ -350,6 +350,25 @@ TEST_F(FixedHomePtzTest, AFixedHomeCannotBeOverwrittenButCanBeReached) {
   Ok("<tptz:GotoHomePosition>" + Profile("") + "</tptz:GotoHomePosition>", kPtz);
 }
 
+TEST_F(FixedHomePtzTest, AHeadWithoutZoomTakesAZeroZoomAndRefusesAnyOther) {
+  adapter_.AddPtzNode([](adapters::v1::PtzNode& n) { n.set_zoom(false); });
+  device_.ptz_moves = &timers_;
+  // What the npm onvif client sends whatever the head: the zero is dropped.
+  Ok("<tptz:ContinuousMove>" +
+         Profile("<tptz:Velocity><tt:PanTilt x=\"0.5\" y=\"0\"/><tt:Zoom x=\"0\"/>"
+                 "</tptz:Velocity>") +
+         "</tptz:ContinuousMove>",
+     kPtz);
+  EXPECT_EQ(adapter_.calls.back(),
+            "ContinuousMovePtz camera_id: \"cam-1\" node_id: \"head\" velocity { pan_tilt { x: "
+            "0.5 } }");
+  EXPECT_EQ(FaultOf("<tptz:AbsoluteMove>" +
+                        Profile("<tptz:Position><tt:Zoom x=\"0.5\"/></tptz:Position>") +
+                        "</tptz:AbsoluteMove>",
+                    kPtz),
+            "SpaceNotSupported");
+}
+
 TEST_F(FixedHomePtzTest, WithoutAHeadThePtzServiceIsNotOffered) {
   device_.ptz_moves = &timers_;
   EXPECT_NE(Call("<tptz:GetNodes/>", kPtz).body.find("ter:ActionNotSupported"), std::string::npos);
