@@ -25,6 +25,7 @@
 #include "adapters/pelco_d/pelco_d_frame.h"
 #include "adapters/pelco_d/pelco_d_service.h"
 #include "adapters/pelco_d/pelco_d_space.h"
+#include "pseudo_terminal.h"
 
 namespace onvifgw::pelco_d {
 namespace {
@@ -40,74 +41,10 @@ std::string Bytes(std::initializer_list<uint8_t> bytes) {
   return std::string(bytes.begin(), bytes.end());
 }
 
-class PseudoTerminal {
+// The bus as the dome sees it.
+class PseudoTerminal : public onvifgw::testing::PseudoTerminal {
  public:
-  PseudoTerminal() {
-    termios raw{};
-    ::cfmakeraw(&raw);
-    char name[256] = {};
-    if (::openpty(&master_, &slave_, name, &raw, nullptr) != 0) {
-      ADD_FAILURE() << "openpty: " << std::strerror(errno);
-      return;
-    }
-    slave_path_ = name;
-    ::fcntl(master_, F_SETFL, ::fcntl(master_, F_GETFL) | O_NONBLOCK);
-  }
-  ~PseudoTerminal() {
-    if (master_ >= 0) ::close(master_);
-    if (slave_ >= 0) ::close(slave_);
-  }
-
-  const std::string& slave_path() const { return slave_path_; }
-
-  // Exactly `count` bytes the adapter wrote.
-  std::string Read(size_t count) {
-    std::string data;
-    const auto deadline = Clock::now() + kFailsafe;
-    while (data.size() < count) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) {
-        ADD_FAILURE() << "dome got only " << data.size() << " of " << count << " bytes";
-        break;
-      }
-      pollfd pfd{master_, POLLIN, 0};
-      if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) continue;
-      char buffer[256];
-      const ssize_t n = ::read(master_, buffer, std::min(sizeof buffer, count - data.size()));
-      if (n > 0) data.append(buffer, static_cast<size_t>(n));
-    }
-    return data;
-  }
   std::string ReadFrame() { return ToHex(Read(kFrameSize)); }
-
-  // Everything that arrives until the line has been quiet for `quiet`.
-  std::string ReadUntilQuiet(milliseconds quiet) {
-    std::string data;
-    const auto deadline = Clock::now() + kFailsafe;
-    while (Clock::now() < deadline) {
-      pollfd pfd{master_, POLLIN, 0};
-      if (::poll(&pfd, 1, static_cast<int>(quiet.count())) <= 0) break;
-      char buffer[256];
-      const ssize_t n = ::read(master_, buffer, sizeof buffer);
-      if (n > 0) data.append(buffer, static_cast<size_t>(n));
-    }
-    return data;
-  }
-
-  // Whether anything arrives within `window` (only used to show that something did NOT happen).
-  bool HasData(milliseconds window) {
-    pollfd pfd{master_, POLLIN, 0};
-    return ::poll(&pfd, 1, static_cast<int>(window.count())) > 0;
-  }
-
-  void Write(const std::string& bytes) {
-    ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  }
-
- private:
-  int master_ = -1;
-  int slave_ = -1;
-  std::string slave_path_;
 };
 
 std::string Replace(std::string text, const std::string& from, const std::string& to) {

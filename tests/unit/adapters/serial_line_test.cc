@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "pseudo_terminal.h"
+
 namespace onvifgw::adapter_sdk {
 namespace {
 
@@ -28,68 +30,7 @@ using Clock = std::chrono::steady_clock;
 // Upper bound for anything the test waits for: only reached when the code under test is broken.
 constexpr milliseconds kFailsafe{5000};
 
-class PseudoTerminal {
- public:
-  PseudoTerminal() {
-    termios raw{};
-    ::cfmakeraw(&raw);
-    char name[256] = {};
-    if (::openpty(&master_, &slave_, name, &raw, nullptr) != 0) {
-      ADD_FAILURE() << "openpty: " << std::strerror(errno);
-      return;
-    }
-    slave_path_ = name;
-    ::fcntl(master_, F_SETFL, ::fcntl(master_, F_GETFL) | O_NONBLOCK);
-  }
-  ~PseudoTerminal() {
-    if (master_ >= 0) {
-      ::close(master_);
-    }
-    if (slave_ >= 0) {
-      ::close(slave_);
-    }
-  }
-
-  const std::string& slave_path() const { return slave_path_; }
-
-  // Reads exactly `count` bytes the line wrote (the failsafe only guards against a broken line).
-  std::string Read(size_t count) {
-    std::string data;
-    const auto deadline = Clock::now() + kFailsafe;
-    while (data.size() < count) {
-      const auto left = std::chrono::duration_cast<milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) {
-        ADD_FAILURE() << "device got only " << data.size() << " of " << count << " bytes";
-        break;
-      }
-      pollfd pfd{master_, POLLIN, 0};
-      if (::poll(&pfd, 1, static_cast<int>(left.count())) <= 0) {
-        continue;
-      }
-      char buffer[4096];
-      const ssize_t n = ::read(master_, buffer, std::min(sizeof buffer, count - data.size()));
-      if (n > 0) {
-        data.append(buffer, static_cast<size_t>(n));
-      }
-    }
-    return data;
-  }
-
-  // Whether anything arrives within `window` (only used to show that something did NOT happen).
-  bool HasData(milliseconds window) {
-    pollfd pfd{master_, POLLIN, 0};
-    return ::poll(&pfd, 1, static_cast<int>(window.count())) > 0;
-  }
-
-  void Write(std::string_view bytes) {
-    ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  }
-
- private:
-  int master_ = -1;
-  int slave_ = -1;
-  std::string slave_path_;
-};
+using onvifgw::testing::PseudoTerminal;
 
 // Polls a condition that has no event to wait on (a counter inside the line).
 template <typename Condition>
