@@ -349,9 +349,12 @@ void GatewayApp::Stop() {
   stopped_ = true;
   if (discovery_) discovery_->Stop();  // Bye while the network is still ours
   for (auto& l : listeners_) l->Stop();
+  // Pending ContinuousMove stops go out while the adapters still run: no
+  // dome is left turning. The timers outlive the adapter clients (declared
+  // before them), whose late completions may still reach them.
+  if (ptz_moves_) ptz_moves_->Shutdown();
   if (supervisor_) supervisor_->Stop();
-  ptz_moves_.reset();  // pending ContinuousMove stops are dropped with the adapters
-  events_.reset();     // answers pending PullMessages before the I/O threads stop
+  events_.reset();  // answers pending PullMessages before the I/O threads stop
   io_.stop();
   for (auto& t : threads_) {
     if (t.joinable()) t.join();

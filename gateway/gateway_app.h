@@ -55,6 +55,8 @@ class GatewayApp {
   std::string program_dir_;
   boost::asio::io_context io_;
   std::unique_ptr<store::StateStore> store_;
+  /// Before the clients: destroyed after them (their completions use it).
+  std::unique_ptr<services::ptz::PtzMoveTimers> ptz_moves_;
   std::vector<std::unique_ptr<adapters::AdapterClient>> clients_;
   std::unique_ptr<adapters::Supervisor> supervisor_;
   std::unique_ptr<security::SecretBox> secrets_;
@@ -74,7 +76,6 @@ class GatewayApp {
   std::unique_ptr<services::ServiceRegistry> registry_;
   std::unique_ptr<services::SoapEndpoint> endpoint_;
   std::unique_ptr<services::events::EventHub> events_;
-  std::unique_ptr<services::ptz::PtzMoveTimers> ptz_moves_;
   std::unique_ptr<services::events::PushDelivery> push_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
   std::vector<std::unique_ptr<http::RebindableListener>> listeners_;

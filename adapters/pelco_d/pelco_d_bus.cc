@@ -40,15 +40,10 @@ adapter_sdk::SerialSettings Bus::SettingsFor(const LineConfig& config) {
   settings.parity = adapter_sdk::Parity::kNone;
   settings.data_bits = 8;
   settings.stop_bits = 1;
-  if (config.inter_frame_gap) {
-    settings.inter_frame_gap = config.inter_frame_gap;
-  } else if (config.replies) {
-    // Domes that answer do so after moves too, which nobody waits for: leave room for that
-    // general response (plus a little turnaround) before the next frame on the half-duplex bus.
-    settings.inter_frame_gap =
-        SerialLine::WireTime(kFrameSize + kGeneralResponseSize, config.baud) +
-        std::chrono::milliseconds(2);
-  }
+  // Domes that answer do so after moves too, which nobody waits for: the gap leaves room for
+  // that general response (and the dome's turnaround) before the next frame on the half-duplex
+  // bus. SerialLine keeps one gap after every frame, so it is also kept after a query.
+  settings.inter_frame_gap = InterFrameGap(config);
   return settings;
 }
 

@@ -5,7 +5,9 @@
 #include <map>
 #include <set>
 
+#include "adapters/pelco_d/pelco_d_frame.h"
 #include "adapters/sdk/config_node.h"
+#include "adapters/sdk/serial_line.h"
 
 namespace onvifgw::pelco_d {
 namespace {
@@ -57,8 +59,8 @@ std::string Position(const YAML::Mark& mark) {
 
 LineConfig ReadLine(const ConfigNode& node) {
   ExpectMap(node, "an id and a device");
-  node.RejectUnknownKeys(
-      {"id", "device", "baud", "response_timeout_ms", "replies", "inter_frame_gap_ms"});
+  node.RejectUnknownKeys({"id", "device", "baud", "response_timeout_ms", "replies",
+                          "reply_turnaround_ms", "inter_frame_gap_ms"});
   LineConfig line;
   line.id = ReadId(node["id"]);
   ConfigNode device = node["device"];
@@ -72,11 +74,25 @@ LineConfig ReadLine(const ConfigNode& node) {
     baud.Fail("must be 2400, 4800, 9600 or 19200 (Pelco-D domes), got " +
               std::to_string(line.baud));
   }
-  line.response_timeout =
-      std::chrono::milliseconds(node["response_timeout_ms"].AsInt(10, 5000, 300));
+  ConfigNode timeout = node["response_timeout_ms"];
+  line.response_timeout = std::chrono::milliseconds(timeout.AsInt(10, 5000, 300));
   line.replies = node["replies"].AsBool(true);
+  line.reply_turnaround = std::chrono::milliseconds(node["reply_turnaround_ms"].AsInt(0, 500, 30));
   if (ConfigNode gap = node["inter_frame_gap_ms"]; gap.IsSet()) {
     line.inter_frame_gap = std::chrono::milliseconds(gap.AsInt(0, 1000));
+  }
+  // A silent dome must not make a status call outlive the gateway's call deadline.
+  if (line.replies && kQueriesPerStatus * WorstQueryTime(line) > kStatusQueryBudget) {
+    const auto overhead = WorstQueryTime(line) - line.response_timeout;
+    const auto most = kStatusQueryBudget / kQueriesPerStatus - overhead;
+    std::string reason = "too long: a position status makes ";
+    reason.append(std::to_string(kQueriesPerStatus))
+        .append(" queries, which must fit in ")
+        .append(std::to_string(kStatusQueryBudget.count()))
+        .append(" ms (the gateway's call deadline is 5 s); at this baud and gap use at most ")
+        .append(std::to_string(std::max<int64_t>(most.count(), 0)))
+        .append(" ms");
+    (timeout.IsSet() ? timeout : node).Fail(reason);
   }
   return line;
 }
@@ -210,7 +226,13 @@ CameraConfig ReadCamera(const ConfigNode& node, const std::map<std::string, Line
   if (found == lines.end()) {
     line.Fail("no line with id \"" + camera.line + "\"");
   }
-  camera.address = static_cast<uint8_t>(node["address"].AsInt(1, 255));
+  ConfigNode address = node["address"];
+  camera.address = static_cast<uint8_t>(address.AsInt(1, 255));
+  if (camera.address == 255) {
+    address.Fail(
+        "255 is not usable: some devices take 0xFF as the broadcast address (Pelco: \"do not use "
+        "addresses 0 or 255\"); use 1..254");
+  }
   camera.manufacturer = ReadText(node["manufacturer"], camera.manufacturer);
   camera.model = ReadText(node["model"], camera.model);
   camera.invert_pan = node["invert_pan"].AsBool(false);
@@ -293,6 +315,22 @@ PelcoDConfig Parse(const YAML::Node& yaml) {
 }
 
 }  // namespace
+
+std::chrono::milliseconds InterFrameGap(const LineConfig& line) {
+  if (line.inter_frame_gap) {
+    return *line.inter_frame_gap;
+  }
+  if (!line.replies) {
+    return adapter_sdk::SerialLine::WireTime(kFrameSize, line.baud);
+  }
+  return adapter_sdk::SerialLine::WireTime(kFrameSize + kGeneralResponseSize, line.baud) +
+         line.reply_turnaround;
+}
+
+std::chrono::milliseconds WorstQueryTime(const LineConfig& line) {
+  return adapter_sdk::SerialLine::WireTime(kFrameSize, line.baud) + line.response_timeout +
+         InterFrameGap(line);
+}
 
 bool CameraConfig::IsPresetSlot(uint32_t slot) const {
   return std::find(preset_slots.begin(), preset_slots.end(), slot) != preset_slots.end();

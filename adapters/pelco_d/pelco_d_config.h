@@ -22,11 +22,25 @@ struct LineConfig {
   std::chrono::milliseconds response_timeout{300};
   /// Whether the domes on this bus answer at all (general and extended responses).
   bool replies = true;
-  /// Silence between frames; unset: one frame time, plus a general response's time when the domes
-  /// reply (a fire-and-forget move is answered too, and the answer must not collide with the next
-  /// frame on a half-duplex bus).
+  /// Silence between frames; unset: see InterFrameGap.
   std::optional<std::chrono::milliseconds> inter_frame_gap;
+  /// How long a dome may take to start its answer, when the domes reply: a fire-and-forget move
+  /// is answered too, nobody waits for that answer, and it must not collide with the next frame
+  /// on a half-duplex bus. Part of the default inter-frame gap.
+  std::chrono::milliseconds reply_turnaround{30};
 };
+
+/// The longest the gateway waits for an adapter call by default is 5 s; a GetPtzStatus with
+/// position feedback makes up to three queries, which must fit in this (with room to spare).
+inline constexpr std::chrono::milliseconds kStatusQueryBudget{4000};
+inline constexpr int kQueriesPerStatus = 3;
+
+/// The silence the line keeps between frames: inter_frame_gap when set; otherwise one frame time,
+/// and when the domes reply, also a general response's time plus reply_turnaround (so that the
+/// answer to a move nobody waits for is over before the next frame starts).
+std::chrono::milliseconds InterFrameGap(const LineConfig& line);
+/// The longest one position query can hold the line: its frame, response_timeout, the gap after.
+std::chrono::milliseconds WorstQueryTime(const LineConfig& line);
 
 /// What one ONVIF auxiliary command does: switch an aux output on or off.
 struct AuxAction {
@@ -50,7 +64,7 @@ struct CameraConfig {
   std::string id;       ///< Required, unique; letters, digits, '.', '_' and '-'.
   std::string label;    ///< Defaults to the id.
   std::string line;     ///< The id of its LineConfig.
-  uint8_t address = 1;  ///< 1..255, unique on its line.
+  uint8_t address = 1;  ///< 1..254, unique on its line (0 and 255: see the config format).
   std::string manufacturer = "Pelco";
   std::string model = "Pelco-D dome";
   bool invert_pan = false;
@@ -89,14 +103,17 @@ struct CameraConfig {
 ///     - id: bus-1                # required, unique
 ///       device: /dev/ttyUSB0     # required
 ///       baud: 9600               # 2400 | 4800 | 9600 | 19200 (8N1 always)
-///       response_timeout_ms: 300 # 10..5000
+///       response_timeout_ms: 300 # 10..5000, small enough that the 3 queries of a status
+///                                # (frame + timeout + gap each) fit in kStatusQueryBudget
 ///       replies: true            # false: fire-and-forget only (no queries, no confirmation)
-///       inter_frame_gap_ms: 20   # optional 0..1000 (default: see LineConfig)
+///       reply_turnaround_ms: 30  # 0..500: how soon a dome starts its answer (see LineConfig)
+///       inter_frame_gap_ms: 20   # optional 0..1000 (default: see InterFrameGap)
 ///   cameras:                     # required, at least one
 ///     - id: dome-1               # required, unique
 ///       label: Car park          # default: the id
 ///       line: bus-1              # required, a line id
-///       address: 1               # required, 1..255, unique on the line
+///       address: 1               # required, 1..254, unique on the line (255 is refused: some
+///                                # devices take 0xFF as broadcast; Pelco: "do not use 0 or 255")
 ///       manufacturer: Pelco      # default "Pelco"
 ///       model: Spectra IV        # default "Pelco-D dome"
 ///       invert_pan: false

@@ -46,7 +46,7 @@ std::string_view QueryName(Query query) {
 }  // namespace
 
 Dome::Dome(CameraConfig config, std::shared_ptr<Bus> bus)
-    : config_(std::move(config)), bus_(std::move(bus)), coalesce_key_("move/" + config_.id) {
+    : config_(std::move(config)), bus_(std::move(bus)) {
   if (config_.repeat) {
     repeater_ = std::thread([this] { RepeatLoop(); });
   }
@@ -76,21 +76,78 @@ grpc::Status Dome::Encoded(const adapter_sdk::Result<Frame>& frame, Frame* out) 
   return grpc::Status::OK;
 }
 
-grpc::Status Dome::SendMotion(const Frame& frame) {
-  std::shared_lock gate(send_gate_);
-  return bus_->Send(frame, coalesce_key_);
+grpc::Status Dome::PostMotionLocked(const StandardCommand& command, uint64_t* post) {
+  Frame frame;
+  if (grpc::Status status = Encoded(EncodeStandard(config_.address, command), &frame);
+      !status.ok()) {
+    return status;
+  }
+  command_ = command;
+  unsent_motion_ = frame;
+  *post = ++motion_posted_;
+  return grpc::Status::OK;
+}
+
+grpc::Status Dome::WriteMotion(const Frame& frame, uint64_t covers) {
+  grpc::Status status = bus_->Send(frame);
+  if (status.ok()) {
+    adapter_sdk::LogDebug(What("motion "), ToHex(frame));
+  }
+  std::lock_guard lock(mutex_);
+  motion_written_ = covers;
+  motion_status_ = status;
+  return status;
+}
+
+grpc::Status Dome::SendMotion(uint64_t post) {
+  std::lock_guard order(order_);
+  Frame frame;
+  uint64_t covers = 0;
+  {
+    std::lock_guard lock(mutex_);
+    if (motion_written_ >= post || !unsent_motion_) {
+      // A newer frame (the state after this call's) was written while this call waited. (Not
+      // written implies unsent: frames are taken, written and recorded under order_.)
+      return motion_status_;
+    }
+    frame = *unsent_motion_;
+    unsent_motion_.reset();
+    covers = motion_posted_;
+  }
+  return WriteMotion(frame, covers);
+}
+
+std::unique_lock<std::mutex> Dome::Ordered(const std::function<void()>& change) {
+  std::unique_lock order(order_);
+  std::optional<Frame> motion;
+  uint64_t covers = 0;
+  {
+    std::lock_guard lock(mutex_);
+    motion.swap(unsent_motion_);
+    covers = motion_posted_;
+    if (change) {
+      change();
+    }
+  }
+  if (motion) {
+    if (grpc::Status status = WriteMotion(*motion, covers); !status.ok()) {
+      adapter_sdk::LogDebug(What("move before a command failed: "), status.error_message());
+    }
+  }
+  return order;
 }
 
 grpc::Status Dome::SendConfirmed(const Frame& frame, std::string_view action) {
   grpc::Status status;
-  {
-    std::shared_lock gate(send_gate_);
-    if (bus_->config().replies) {
-      std::string response;
-      status = bus_->Exchange(frame, GeneralResponseMatcher(frame), &response);
-    } else {
-      status = bus_->Send(frame);
+  const bool replies = bus_->config().replies;
+  if (replies) {
+    std::string response;
+    status = bus_->Exchange(frame, GeneralResponseMatcher(frame), &response);
+    if (status.ok() || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+      NoteAnswer(status.ok(), false);
     }
+  } else {
+    status = bus_->Send(frame);
   }
   if (!status.ok()) {
     return {status.error_code(), What(action) + ": " +
@@ -101,6 +158,22 @@ grpc::Status Dome::SendConfirmed(const Frame& frame, std::string_view action) {
   }
   adapter_sdk::LogDebug(What(action), ": ", ToHex(frame));
   return grpc::Status::OK;
+}
+
+void Dome::NoteAnswer(bool answered, bool query) {
+  std::lock_guard lock(mutex_);
+  if (answered) {
+    query_backoff_ = std::chrono::milliseconds(0);
+    query_backoff_until_ = {};
+    return;
+  }
+  const steady_clock::time_point now = steady_clock::now();
+  if (!query || now < query_backoff_until_) {
+    return;  // Only queries start a back-off; one already running is not extended by stragglers.
+  }
+  query_backoff_ = query_backoff_.count() == 0 ? kQueryBackoffFirst
+                                               : std::min(query_backoff_ * 2, kQueryBackoffMax);
+  query_backoff_until_ = now + query_backoff_;
 }
 
 Dome::Activity Dome::StoppedFrom(Activity previous, Settling* settling) const {
@@ -115,42 +188,55 @@ grpc::Status Dome::ContinuousMove(const Axes& velocity) {
   if (!config_.zoom && velocity.zoom.value_or(0) != 0) {
     return {grpc::StatusCode::INVALID_ARGUMENT, What("has no zoom")};
   }
-  StandardCommand command;
-  const double pan = velocity.pan.value_or(0);
-  const double tilt = velocity.tilt.value_or(0);
-  const PanMotion pan_motion = PanFromVelocity(config_.invert_pan ? -pan : pan, config_.turbo);
-  const TiltMotion tilt_motion = TiltFromVelocity(config_.invert_tilt ? -tilt : tilt);
-  command.pan = pan_motion.direction;
-  command.pan_speed = pan_motion.speed;
-  command.tilt = tilt_motion.direction;
-  command.tilt_speed = tilt_motion.speed;
-  command.zoom = ZoomFromVelocity(velocity.zoom.value_or(0));
-  Frame frame;
-  if (grpc::Status status = Encoded(EncodeStandard(config_.address, command), &frame);
-      !status.ok()) {
-    return status;
+  const bool pan_tilt = velocity.pan || velocity.tilt;
+  const bool zoom = velocity.zoom.has_value();
+  if (!pan_tilt && !zoom) {
+    return grpc::Status::OK;  // No axis: every movement goes on as it is.
   }
+  uint64_t post = 0;
   {
     std::lock_guard lock(mutex_);
-    command_ = command;
-    const bool pan_tilt_moves = command.pan != Pan::kStop || command.tilt != Tilt::kStop;
-    pan_tilt_ =
-        pan_tilt_moves ? Activity::kContinuous : StoppedFrom(pan_tilt_, &pan_tilt_settling_);
-    zoom_ =
-        command.zoom != Zoom::kStop ? Activity::kContinuous : StoppedFrom(zoom_, &zoom_settling_);
+    // An absent axis group keeps its bits: its running move (if any) goes on.
+    StandardCommand command = command_;
+    if (velocity.pan) {
+      const double pan = *velocity.pan;
+      const PanMotion motion = PanFromVelocity(config_.invert_pan ? -pan : pan, config_.turbo);
+      command.pan = motion.direction;
+      command.pan_speed = motion.speed;
+    }
+    if (velocity.tilt) {
+      const double tilt = *velocity.tilt;
+      const TiltMotion motion = TiltFromVelocity(config_.invert_tilt ? -tilt : tilt);
+      command.tilt = motion.direction;
+      command.tilt_speed = motion.speed;
+    }
+    if (zoom) {
+      command.zoom = ZoomFromVelocity(*velocity.zoom);
+    }
+    if (grpc::Status status = PostMotionLocked(command, &post); !status.ok()) {
+      return status;
+    }
+    if (pan_tilt) {
+      const bool moves = command.pan != Pan::kStop || command.tilt != Tilt::kStop;
+      pan_tilt_ = moves ? Activity::kContinuous : StoppedFrom(pan_tilt_, &pan_tilt_settling_);
+    }
+    if (zoom) {
+      zoom_ =
+          command.zoom != Zoom::kStop ? Activity::kContinuous : StoppedFrom(zoom_, &zoom_settling_);
+    }
   }
-  if (grpc::Status status = SendMotion(frame); !status.ok()) {
+  if (grpc::Status status = SendMotion(post); !status.ok()) {
     return {status.error_code(), What("continuous move: ") + status.error_message()};
   }
-  adapter_sdk::LogDebug(What("continuous move "), ToHex(frame));
+  adapter_sdk::LogDebug(What("continuous move"));
   return grpc::Status::OK;
 }
 
 grpc::Status Dome::Stop(bool pan_tilt, bool zoom) {
   if (!pan_tilt && !zoom) {
-    pan_tilt = zoom = true;  // Stopping is always the safe reading of an empty request.
+    return grpc::Status::OK;  // Nothing asked for: nothing stops (adapter API).
   }
-  Frame frame;
+  uint64_t post = 0;
   {
     std::lock_guard lock(mutex_);
     StandardCommand command = command_;
@@ -159,47 +245,68 @@ grpc::Status Dome::Stop(bool pan_tilt, bool zoom) {
       command.pan_speed = 0;
       command.tilt = Tilt::kStop;
       command.tilt_speed = 0;
-      pan_tilt_ = StoppedFrom(pan_tilt_, &pan_tilt_settling_);
     }
     if (zoom) {
       command.zoom = Zoom::kStop;
-      zoom_ = StoppedFrom(zoom_, &zoom_settling_);
     }
-    if (grpc::Status status = Encoded(EncodeStandard(config_.address, command), &frame);
-        !status.ok()) {
+    if (grpc::Status status = PostMotionLocked(command, &post); !status.ok()) {
       return status;
     }
-    command_ = command;
+    if (pan_tilt) {
+      pan_tilt_ = StoppedFrom(pan_tilt_, &pan_tilt_settling_);
+    }
+    if (zoom) {
+      zoom_ = StoppedFrom(zoom_, &zoom_settling_);
+    }
   }
-  if (grpc::Status status = SendMotion(frame); !status.ok()) {
+  if (grpc::Status status = SendMotion(post); !status.ok()) {
     return {status.error_code(), What("stop: ") + status.error_message()};
   }
-  adapter_sdk::LogDebug(What("stop "), ToHex(frame));
+  adapter_sdk::LogDebug(What("stop"));
   return grpc::Status::OK;
 }
 
-void Dome::MarkPositioning(bool pan_tilt, bool zoom, const std::optional<Position>& target) {
-  std::lock_guard lock(mutex_);
-  // The head now goes somewhere by itself: no continuous move is left to repeat, and an axis
-  // group that was moving continuously but is not targeted ends up wherever the dome takes it.
-  command_ = StandardCommand{};
-  if (pan_tilt || pan_tilt_ == Activity::kContinuous) {
+void Dome::MarkPositioningLocked(bool pan_tilt, bool zoom, const std::optional<Position>& target) {
+  // A targeted group now goes somewhere by itself: its continuous move (if any) is over and is no
+  // longer repeated. A group that is not targeted keeps what it does (ONVIF: an omitted axis is
+  // not affected).
+  if (pan_tilt) {
+    command_.pan = Pan::kStop;
+    command_.pan_speed = 0;
+    command_.tilt = Tilt::kStop;
+    command_.tilt_speed = 0;
     pan_tilt_ = Activity::kPositioning;
     pan_tilt_settling_ = Settling{};
-    if (pan_tilt && target) {
+    if (target) {
       pan_tilt_settling_.target = std::make_pair(target->pan, target->tilt);
     }
   }
-  if (zoom || zoom_ == Activity::kContinuous) {
+  if (zoom) {
+    command_.zoom = Zoom::kStop;
     zoom_ = Activity::kPositioning;
     zoom_settling_ = Settling{};
-    if (zoom && target) {
+    if (target) {
       zoom_settling_.target = std::make_pair(target->zoom, uint16_t{0});
     }
   }
 }
 
 grpc::Status Dome::QueryValue(Query query, uint16_t* value) {
+  const std::string what = std::string("query ").append(QueryName(query)).append(": ");
+  {
+    std::lock_guard lock(mutex_);
+    const steady_clock::time_point now = steady_clock::now();
+    if (now < query_backoff_until_) {
+      // A dome that did not answer lately is not asked again yet: it would hold the shared line
+      // for the whole response timeout at every poll of a client.
+      const auto left = std::chrono::ceil<std::chrono::milliseconds>(query_backoff_until_ - now);
+      std::string message = What(what);
+      message.append("the dome did not answer lately; not asked again for ")
+          .append(std::to_string(left.count()))
+          .append(" ms");
+      return {grpc::StatusCode::DEADLINE_EXCEEDED, message};
+    }
+  }
   Frame frame;
   if (grpc::Status status = Encoded(EncodeQuery(config_.address, query), &frame); !status.ok()) {
     return status;
@@ -207,8 +314,10 @@ grpc::Status Dome::QueryValue(Query query, uint16_t* value) {
   std::string response;
   grpc::Status status = bus_->Exchange(
       frame, ExtendedResponseMatcher(config_.address, ResponseOpcodeFor(query)), &response);
+  if (status.ok() || status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    NoteAnswer(status.ok(), true);
+  }
   if (!status.ok()) {
-    const std::string what = "query " + std::string(QueryName(query)) + ": ";
     return {status.error_code(), What(what) +
                                      (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED
                                           ? "the dome did not answer: "
@@ -275,7 +384,8 @@ grpc::Status Dome::GoTo(const Axes& target) {
   if (!pan_tilt || (target.pan && target.tilt)) {
     known_target = wanted;
   }
-  MarkPositioning(pan_tilt, zoom, known_target);
+  const std::unique_lock order =
+      Ordered([&] { MarkPositioningLocked(pan_tilt, zoom, known_target); });
   if (target.pan) {
     if (auto s = SendConfirmed(pan_frame, "set pan position"); !s.ok()) return s;
   }
@@ -367,6 +477,12 @@ grpc::Status Dome::GetStatus(v1::PtzStatus* status) {
     if (config_.zoom) {
       status->set_zoom_status(StatusOf(&zoom_, &zoom_settling_, std::nullopt, false, 0, 0));
     }
+    if (status->pan_tilt_status() == v1::PTZ_MOVE_STATUS_UNKNOWN ||
+        (config_.zoom && status->zoom_status() == v1::PTZ_MOVE_STATUS_UNKNOWN)) {
+      // ONVIF requires an Error with an UNKNOWN move status.
+      status->set_error(
+          "the dome gives no position: the end of a go-to (preset, home) is not known");
+    }
     return grpc::Status::OK;
   }
   Position now;
@@ -393,19 +509,22 @@ grpc::Status Dome::GetStatus(v1::PtzStatus* status) {
 grpc::Status Dome::SetPreset(uint8_t slot) {
   Frame frame;
   if (auto s = Encoded(EncodeSetPreset(config_.address, slot), &frame); !s.ok()) return s;
+  const std::unique_lock order = Ordered({});
   return SendConfirmed(frame, "set preset " + std::to_string(slot));
 }
 
 grpc::Status Dome::ClearPreset(uint8_t slot) {
   Frame frame;
   if (auto s = Encoded(EncodeClearPreset(config_.address, slot), &frame); !s.ok()) return s;
+  const std::unique_lock order = Ordered({});
   return SendConfirmed(frame, "clear preset " + std::to_string(slot));
 }
 
 grpc::Status Dome::GotoPreset(uint8_t slot) {
   Frame frame;
   if (auto s = Encoded(EncodeGoToPreset(config_.address, slot), &frame); !s.ok()) return s;
-  MarkPositioning(true, config_.zoom, std::nullopt);
+  const std::unique_lock order =
+      Ordered([this] { MarkPositioningLocked(true, config_.zoom, std::nullopt); });
   return SendConfirmed(frame, "go to preset " + std::to_string(slot));
 }
 
@@ -421,6 +540,7 @@ grpc::Status Dome::Auxiliary(const std::string& command) {
         !s.ok()) {
       return s;
     }
+    const std::unique_lock order = Ordered({});
     return SendConfirmed(frame, "aux " + std::to_string(action.aux) + (action.on ? " on" : " off"));
   }
   return {grpc::StatusCode::INVALID_ARGUMENT,
@@ -436,20 +556,30 @@ void Dome::RepeatLoop() {
     }
     lock.unlock();
     {
-      // Exclusive: no newer frame of this camera can be on its way while the repeat is read and
-      // sent, so the repeat never overtakes a stop.
-      std::unique_lock gate(send_gate_);
-      std::optional<adapter_sdk::Result<Frame>> frame;
+      // Under order_: the repeat is read and written with no other frame of this camera on its
+      // way, so it never overtakes a stop (a newer command is written after it).
+      std::lock_guard order(order_);
+      std::optional<Frame> unsent;
+      uint64_t covers = 0;
+      std::optional<adapter_sdk::Result<Frame>> repeat;
       {
         std::lock_guard state(mutex_);
-        if (command_ != StandardCommand{}) {
-          frame = EncodeStandard(config_.address, command_);
+        if (unsent_motion_) {
+          // The newest command has not been written yet: writing it is the repeat.
+          unsent.swap(unsent_motion_);
+          covers = motion_posted_;
+        } else if (command_ != StandardCommand{}) {
+          repeat = EncodeStandard(config_.address, command_);
         }
       }
-      if (frame && frame->ok()) {
-        if (grpc::Status status = bus_->Send(frame->value(), coalesce_key_); !status.ok()) {
-          adapter_sdk::LogDebug(What("repeat failed: "), status.error_message());
-        }
+      grpc::Status status;
+      if (unsent) {
+        status = WriteMotion(*unsent, covers);
+      } else if (repeat && repeat->ok()) {
+        status = bus_->Send(repeat->value());
+      }
+      if (!status.ok()) {
+        adapter_sdk::LogDebug(What("repeat failed: "), status.error_message());
       }
     }
     lock.lock();

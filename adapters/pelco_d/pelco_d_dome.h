@@ -4,10 +4,11 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <thread>
 #include <utility>
@@ -29,14 +30,25 @@ struct Axes {
 /// One camera's protocol logic: turns PTZ and aux requests (in the generic spaces) into Pelco-D
 /// frames on its bus, and keeps what can be known about its motion.
 ///
-/// Moves are fire-and-forget (coalesced per camera: the latest wins). Presets, aux and set-position
-/// commands wait for the dome's general response when its line has replies, so a silent dome is
-/// DEADLINE_EXCEEDED rather than a false success. Position queries wait for the extended response.
-/// Pelco-D positioning has no speed, so the speeds of requests are not used. Thread-safe.
+/// Moves are fire-and-forget (coalesced per camera: while a frame of the camera is on its way,
+/// newer moves replace each other and the latest wins). Presets, aux and set-position commands
+/// wait for the dome's general response when its line has replies, so a silent dome is
+/// DEADLINE_EXCEEDED rather than a false success. Position queries wait for the extended response;
+/// after one goes unanswered, the dome's next queries fail at once for a back-off period, so that a
+/// polling client cannot keep the shared line busy with a dead dome. Pelco-D positioning has no
+/// speed, so the speeds of requests are not used. Thread-safe.
+///
+/// Ordering: every state change that a frame stands for is made together with handing that frame
+/// (or a newer one) to the line, under order_, so the last frame of the camera on the wire always
+/// matches what the adapter believes the camera does.
 class Dome {
  public:
   /// The settling check of position feedback compares samples at least this far apart.
   static constexpr std::chrono::milliseconds kSettleWindow{200};
+  /// After an unanswered query, the dome's queries fail at once this long, doubling at each
+  /// further unanswered query up to kQueryBackoffMax; any answer of the dome ends it.
+  static constexpr std::chrono::milliseconds kQueryBackoffFirst{2000};
+  static constexpr std::chrono::milliseconds kQueryBackoffMax{30000};
 
   Dome(CameraConfig config, std::shared_ptr<Bus> bus);
   /// Stops the repeater thread (if any).
@@ -47,9 +59,10 @@ class Dome {
   const CameraConfig& config() const { return config_; }
   const Bus& bus() const { return *bus_; }
 
-  /// Velocities in [-1, 1]; an absent or zero axis stands still.
+  /// Velocities in [-1, 1]; an absent axis keeps what it does (its running move goes on), a zero
+  /// one stands still.
   grpc::Status ContinuousMove(const Axes& velocity);
-  /// Stops the axes asked for (neither: both).
+  /// Stops the axes asked for (neither: nothing, OK).
   grpc::Status Stop(bool pan_tilt, bool zoom);
   /// Positions (pan/tilt [-1, 1], zoom [0, 1]); needs position feedback.
   grpc::Status AbsoluteMove(const Axes& position);
@@ -87,15 +100,28 @@ class Dome {
 
   std::string What(std::string_view action) const;
   grpc::Status Encoded(const adapter_sdk::Result<Frame>& frame, Frame* out) const;
-  // Sends a motion frame through the repeat gate (see send_gate_).
-  grpc::Status SendMotion(const Frame& frame);
+  // Under mutex_: makes `command` the running one and posts its frame as the newest motion frame;
+  // returns the post's number for SendMotion.
+  grpc::Status PostMotionLocked(const StandardCommand& command, uint64_t* post);
+  // Writes the newest motion frame unless a write since post `post` already did.
+  grpc::Status SendMotion(uint64_t post);
+  // Under order_: writes `frame`, the newest motion frame when it was taken (post `covers`).
+  grpc::Status WriteMotion(const Frame& frame, uint64_t covers);
+  // Takes order_, then under mutex_ applies `change` (may be empty) and takes the unsent motion
+  // frame, which is written before returning: what follows under the returned lock goes on the
+  // wire after everything the camera was told before `change`.
+  std::unique_lock<std::mutex> Ordered(const std::function<void()>& change);
   // A command whose answer matters: confirmed by the general response when the line has replies.
+  // The caller holds order_ (Ordered).
   grpc::Status SendConfirmed(const Frame& frame, std::string_view action);
+  // Records whether the dome answered (ends or starts/extends the query back-off).
+  void NoteAnswer(bool answered, bool query);
   grpc::Status QueryValue(Query query, uint16_t* value);
   grpc::Status QueryPosition(bool pan_tilt, bool zoom, Position* position);
   // Sends the set-position frames of the axes `target` sets.
   grpc::Status GoTo(const Axes& target);
-  void MarkPositioning(bool pan_tilt, bool zoom, const std::optional<Position>& target);
+  // Under mutex_: the targeted groups go somewhere by themselves; the others keep what they do.
+  void MarkPositioningLocked(bool pan_tilt, bool zoom, const std::optional<Position>& target);
   // The move status of one axis group from its activity and (with feedback) the sampled position.
   onvifgw::adapter::v1::PtzMoveStatus StatusOf(Activity* activity, Settling* settling,
                                                std::optional<std::pair<uint16_t, uint16_t>> now,
@@ -107,8 +133,12 @@ class Dome {
 
   const CameraConfig config_;
   const std::shared_ptr<Bus> bus_;
-  // Per camera, so that a flood of moves coalesces to the latest one on the line.
-  const std::string coalesce_key_;
+
+  // Held (before mutex_, never after it) from taking a frame of this camera until its write (or
+  // exchange) is over: at most one frame of the camera is on its way at a time, in the order of
+  // the state changes (see Ordered). No line-level coalescing is used, so a move can never be
+  // moved ahead of a preset or set-position frame queued before it.
+  std::mutex order_;
 
   std::mutex mutex_;
   StandardCommand command_;  // The running continuous move (all stop when none).
@@ -116,10 +146,15 @@ class Dome {
   Activity zoom_ = Activity::kIdle;
   Settling pan_tilt_settling_;
   Settling zoom_settling_;
-
-  // Every frame of this camera is sent under a shared lock, the repeater's under an exclusive one:
-  // a repeated frame read before a newer command is on its way before that command, never after.
-  std::shared_mutex send_gate_;
+  // The newest motion frame not yet taken for writing, and the bookkeeping that lets a caller
+  // whose frame was replaced by a newer one return the result of writing that one.
+  std::optional<Frame> unsent_motion_;
+  uint64_t motion_posted_ = 0;   // Motion frames posted so far.
+  uint64_t motion_written_ = 0;  // The post the latest motion write covered.
+  grpc::Status motion_status_;   // Its result.
+  // Query back-off (see kQueryBackoffFirst).
+  std::chrono::milliseconds query_backoff_{0};
+  std::chrono::steady_clock::time_point query_backoff_until_{};
 
   std::condition_variable repeat_wakeup_;
   bool stopping_ = false;  // Guarded by mutex_.

@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <string>
 
 #include "adapters/sdk/run_adapter.h"
 #include "adapters/simulated/mjpeg_http_server.h"
@@ -17,6 +21,13 @@ using onvifgw::adapter_sdk::Result;
 std::unique_ptr<onvifgw::simulated::TestStreamServer> stream_server;
 std::unique_ptr<onvifgw::simulated::MjpegHttpServer> mjpeg_server;
 
+// The service the stream servers ask, once made, until it is destroyed (the servers live on
+// until the process exits, and their threads ask it for pictures): read under a shared lock.
+struct ServiceSlot {
+  std::shared_mutex mutex;
+  onvifgw::simulated::SimulatedService* service = nullptr;  // Guarded by mutex.
+};
+
 Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   auto config = onvifgw::simulated::ParseSimulatedConfig(yaml);
   if (!config) {
@@ -24,17 +35,29 @@ Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
   }
   // The service answers with the streams' URIs, so the server's port comes first; the server
   // asks the service what a stream is when a client wants it.
-  auto service_slot = std::make_shared<onvifgw::simulated::SimulatedService*>(nullptr);
+  auto slot = std::make_shared<ServiceSlot>();
   stream_server = std::make_unique<onvifgw::simulated::TestStreamServer>();
   auto port = stream_server->Start(
       "127.0.0.1", config->rtsp_port,
-      [service_slot](const std::string& camera_id, const std::string& stream_id)
-          -> std::optional<onvifgw::simulated::TestStream> {
-        if (*service_slot == nullptr) return std::nullopt;
-        auto stream = (*service_slot)->VideoStreamOf(camera_id, stream_id);
+      [slot](const std::string& camera_id,
+             const std::string& stream_id) -> std::optional<onvifgw::simulated::TestStream> {
+        std::shared_lock lock(slot->mutex);
+        if (slot->service == nullptr) return std::nullopt;
+        auto stream = slot->service->VideoStreamOf(camera_id, stream_id);
         if (!stream) return std::nullopt;
-        return onvifgw::simulated::TestStream{std::move(*stream),
-                                              (*service_slot)->TestPatternOf(camera_id)};
+        onvifgw::simulated::TestStream test{std::move(*stream),
+                                            slot->service->TestPatternOf(camera_id)};
+        if (test.pattern == onvifgw::simulated::kRenderedPicture) {
+          // A PTZ camera: its streams show what its head sees, rendered on the feeding thread.
+          test.render = [slot, camera_id](
+                            uint32_t width,
+                            uint32_t height) -> std::optional<onvifgw::simulated::RgbImage> {
+            std::shared_lock lock(slot->mutex);
+            if (slot->service == nullptr) return std::nullopt;
+            return slot->service->RenderPicture(camera_id, width, height);
+          };
+        }
+        return test;
       });
   if (!port) {
     return port.error();
@@ -50,10 +73,11 @@ Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
     mjpeg_server = std::make_unique<onvifgw::simulated::MjpegHttpServer>();
     auto mjpeg_port = mjpeg_server->Start(
         "127.0.0.1", config->mjpeg_port,
-        [service_slot](const std::string& camera_id, const std::string& stream_id)
-            -> std::optional<onvifgw::simulated::MjpegFrame> {
-          if (*service_slot == nullptr) return std::nullopt;
-          return (*service_slot)->RenderStreamFrame(camera_id, stream_id);
+        [slot](const std::string& camera_id,
+               const std::string& stream_id) -> std::optional<onvifgw::simulated::MjpegFrame> {
+          std::shared_lock lock(slot->mutex);
+          if (slot->service == nullptr) return std::nullopt;
+          return slot->service->RenderStreamFrame(camera_id, stream_id);
         });
     if (!mjpeg_port) {
       return mjpeg_port.error();
@@ -63,7 +87,14 @@ Result<std::unique_ptr<grpc::Service>> MakeService(const YAML::Node& yaml) {
     }
   }
   auto service = std::make_unique<onvifgw::simulated::SimulatedService>(std::move(config).value());
-  *service_slot = service.get();
+  service->OnDestroy([slot] {
+    std::unique_lock lock(slot->mutex);  // waits for a picture being rendered
+    slot->service = nullptr;
+  });
+  {
+    std::unique_lock lock(slot->mutex);
+    slot->service = service.get();
+  }
   return std::unique_ptr<grpc::Service>(std::move(service));
 }
 

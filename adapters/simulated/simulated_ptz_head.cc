@@ -70,7 +70,9 @@ void SimulatedPtzHead::ContinuousMove(const PtzAxes& velocity) {
   const steady_clock::time_point now = clock_.SteadyNow();
   std::lock_guard<std::mutex> lock(mutex_);
   for (int axis = 0; axis < 3; ++axis) {
-    const double v = std::clamp(Axis(velocity, axis).value_or(0.0), -1.0, 1.0);
+    // An absent axis is not affected (ONVIF): its current move, if any, goes on.
+    if (!Axis(velocity, axis)) continue;
+    const double v = std::clamp(*Axis(velocity, axis), -1.0, 1.0);
     const double target = v > 0 ? kHigh[axis] : v < 0 ? kLow[axis] : PositionAt(axes_[axis], now);
     GoLocked(axis, target, v < 0 ? -v : v, now);
   }

@@ -52,15 +52,16 @@ class SimulatedPtzHead {
   Status Now() const;
   PtzPosition Position() const { return Now().position; }
 
-  /// Moves every axis at its velocity in [-1, 1] until the next move or Stop; an absent or zero
-  /// velocity stops the axis.
+  /// Moves every axis that has a velocity in [-1, 1] at it until the next move or Stop; a zero
+  /// velocity stops the axis. An absent axis is not affected: its current move, if any, goes on.
   void ContinuousMove(const PtzAxes& velocity);
   /// Moves the axes that have a target to it, at their speed in [0, 1] (absent: 1). Other axes
   /// carry on as they were.
   void MoveTo(const PtzAxes& target, const PtzAxes& speed);
-  /// MoveTo the current position plus `translation` (clamped to the range).
+  /// MoveTo the current position plus `translation` (clamped to the range); the axes without a
+  /// translation carry on as they were.
   void MoveBy(const PtzAxes& translation, const PtzAxes& speed);
-  /// Stops pan and tilt, zoom, or both, where they are now.
+  /// Stops pan and tilt, zoom, both, or (neither) nothing, where they are now.
   void Stop(bool pan_tilt, bool zoom);
 
   /// Stores the current position in `slot` (IsPresetSlot), replacing what it held.

@@ -12,6 +12,7 @@
 #include "adapters/simulated/firmware_image.h"
 #include "adapters/simulated/frame_renderer.h"
 #include "adapters/simulated/jpeg_encoder.h"
+#include "adapters/simulated/test_stream_server.h"
 #include "adapters/simulated/video_streams.h"
 
 namespace onvifgw::simulated {
@@ -86,9 +87,24 @@ std::optional<v1::VideoStream> SimulatedService::VideoStreamOf(const std::string
   return std::nullopt;
 }
 
+SimulatedService::~SimulatedService() {
+  if (on_destroy_) on_destroy_();
+}
+
+void SimulatedService::OnDestroy(std::function<void()> hook) { on_destroy_ = std::move(hook); }
+
 std::string SimulatedService::TestPatternOf(const std::string& camera_id) const {
   auto it = by_id_.find(camera_id);
-  return it == by_id_.end() ? std::string("ball") : it->second->config().test_pattern;
+  if (it == by_id_.end()) return "ball";
+  if (it->second->Ptz() != nullptr) return kRenderedPicture;
+  return it->second->config().test_pattern;
+}
+
+std::optional<RgbImage> SimulatedService::RenderPicture(const std::string& camera_id,
+                                                        uint32_t width, uint32_t height) const {
+  auto it = by_id_.find(camera_id);
+  if (it == by_id_.end()) return std::nullopt;
+  return Render(*it->second, width, height);
 }
 
 std::optional<MjpegFrame> SimulatedService::RenderStreamFrame(const std::string& camera_id,

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -34,8 +35,17 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   /// server's lookup).
   std::optional<onvifgw::adapter::v1::VideoStream> VideoStreamOf(
       const std::string& camera_id, const std::string& stream_id) const;
-  /// The test picture camera `camera_id`'s encoded streams show ("ball" if unknown).
+  /// The picture camera `camera_id`'s encoded (RTSP) streams show: kRenderedPicture for a camera
+  /// with a PTZ head (its rendered view, which follows the head), else its `test_pattern`; "ball"
+  /// if unknown.
   std::string TestPatternOf(const std::string& camera_id) const;
+  /// The picture camera `camera_id` shows now at `width` x `height` (that of its snapshots and
+  /// MJPEG streams, at any size); nullopt for an unknown camera.
+  std::optional<RgbImage> RenderPicture(const std::string& camera_id, uint32_t width,
+                                        uint32_t height) const;
+  /// Runs `hook` first thing when the service is destroyed, while its cameras still exist: what
+  /// renders pictures on threads of its own (the stream servers) stops asking the service then.
+  void OnDestroy(std::function<void()> hook);
   /// The picture stream `stream_id` of camera `camera_id` shows now, as a JPEG at the stream's
   /// size and quality, with the stream's frame rate (the MJPEG server's frame source); nullopt
   /// for no such JPEG stream, or while the camera reboots.
@@ -50,6 +60,7 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
 
   /// `clock` must outlive the service.
   explicit SimulatedService(SimulatedConfig config, const Clock& clock = RealClock());
+  ~SimulatedService() override;
 
   /// Ends every StreamEvents call (with OK) and makes new ones return at once.
   void BeginShutdown() override;
@@ -181,6 +192,8 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   const std::chrono::steady_clock::time_point started_;
   std::vector<std::unique_ptr<SimulatedCamera>> cameras_;  // In config order.
   std::map<std::string, SimulatedCamera*, std::less<>> by_id_;
+
+  std::function<void()> on_destroy_;
 
   std::mutex stream_mutex_;
   std::condition_variable stream_wakeup_;

@@ -7,4 +7,9 @@ const SystemClock& SystemClock::Instance() {
   return clock;
 }
 
+const MonotonicClock& MonotonicClock::Instance() {
+  static const MonotonicClock clock;
+  return clock;
+}
+
 }  // namespace onvifgw

@@ -37,6 +37,24 @@ class SystemClock final : public Clock {
   }
 };
 
+/// std::chrono::steady_clock behind the same seam, for intervals that a step
+/// of the wall clock must not stretch or cut (its time points count from
+/// the steady clock's epoch: compare them with each other only).
+class MonotonicClock final : public Clock {
+ public:
+  static const MonotonicClock& Instance();
+  time_point Now() const override {
+    return time_point(std::chrono::duration_cast<time_point::duration>(
+        std::chrono::steady_clock::now().time_since_epoch()));
+  }
+  void WaitUntil(std::unique_lock<std::mutex>& lock, std::condition_variable& cv,
+                 time_point deadline) const override {
+    cv.wait_until(lock, std::chrono::steady_clock::time_point(
+                            std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                deadline.time_since_epoch())));
+  }
+};
+
 /// A clock that stands still until Advance(); waiters wake when it moves.
 class ManualClock final : public Clock {
  public:

@@ -384,8 +384,19 @@ describe('PTZ with Pelco-D domes on one line', () => {
     } finally {
       await dome.silent(1, false);
     }
-    // Back to answering: the next status is served again.
-    const again = await ptz(op('GetStatus', profileArg()));
+    // While the adapter backs off (2 s after an unanswered query) a status
+    // is refused at once, without holding the shared line.
+    const quick = await ptz(op('GetStatus', profileArg()));
+    assert.equal(quick.status, 500, quick.text);
+    assert.ok(quick.ms < 500, `refused after ${quick.ms} ms`);
+    // Back to answering: once the back-off is over, status is served again
+    // (bounded by time: the back-off has no event to await).
+    let again;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline;) {
+      again = await ptz(op('GetStatus', profileArg()));
+      if (again.status === 200) break;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
     assert.equal(again.status, 200, again.text);
   });
 

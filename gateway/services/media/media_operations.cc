@@ -324,6 +324,10 @@ std::optional<Fault> AddTo(const MediaCatalog& catalog, StoredProfile* p,
         head = &catalog.ptz_nodes().front();
       }
       if (head == nullptr) return NoConfig(ref.token);
+      if (src != nullptr && !head->source_token.empty() && head->source_token != src->token) {
+        return ConfigurationConflict("PTZ configuration " + Quoted(head->configuration_token) +
+                                     " moves another video source than the profile's");
+      }
       p->set_ptz(head->configuration_token);
       return std::nullopt;
     }

@@ -27,6 +27,7 @@ Status<std::string> MediaProfileStore::Load() {
 MediaState MediaProfileStore::Current(const MediaCatalog& catalog) {
   std::lock_guard lock(mu_);
   EnsureDefaultsLocked(catalog);
+  EnsurePtzDefaultsLocked(catalog);
   return state_;
 }
 
@@ -34,6 +35,7 @@ Expected<MediaState, soap::Fault> MediaProfileStore::Update(const MediaCatalog& 
                                                             const Change& change) {
   std::lock_guard lock(mu_);
   EnsureDefaultsLocked(catalog);
+  EnsurePtzDefaultsLocked(catalog);
   MediaState next = state_;
   if (auto fault = change(next)) return MakeUnexpected(std::move(*fault));
   if (auto st = PersistLocked(next); !st) {
@@ -42,6 +44,38 @@ Expected<MediaState, soap::Fault> MediaProfileStore::Update(const MediaCatalog& 
   }
   state_ = std::move(next);
   return state_;
+}
+
+void MediaProfileStore::EnsurePtzDefaultsLocked(const MediaCatalog& catalog) {
+  // A head met for the first time (a camera that gained PTZ, or state
+  // stored before the gateway knew PTZ): the fixed profiles of its source
+  // take it once, as new default profiles do. A client's later choice is
+  // kept, since the camera is then recorded.
+  std::vector<const PtzNodeEntry*> fresh;
+  for (const PtzNodeEntry& head : catalog.ptz_nodes()) {
+    const auto& met = state_.ptz_default_cameras();
+    if (std::find(met.begin(), met.end(), head.camera_id) == met.end()) fresh.push_back(&head);
+  }
+  if (fresh.empty()) return;
+  MediaState next = state_;
+  for (const PtzNodeEntry* head : fresh) {
+    const VideoSourceEntry* source = catalog.Source(head->source_token);
+    for (StoredProfile& p : *next.mutable_profiles()) {
+      if (p.fixed() && p.ptz().empty() && source != nullptr &&
+          p.video_source() == source->configuration_token) {
+        p.set_ptz(head->configuration_token);
+      }
+    }
+    if (std::find(next.ptz_default_cameras().begin(), next.ptz_default_cameras().end(),
+                  head->camera_id) == next.ptz_default_cameras().end()) {
+      next.add_ptz_default_cameras(head->camera_id);
+    }
+  }
+  if (auto st = PersistLocked(next); !st) {
+    log::WriteAbout(log::Level::kError, "media", device_id_, st.error());
+    return;
+  }
+  state_ = std::move(next);
 }
 
 void MediaProfileStore::EnsureDefaultsLocked(const MediaCatalog& catalog) {

@@ -48,6 +48,7 @@ class MediaProfileStore {
 
  private:
   void EnsureDefaultsLocked(const MediaCatalog& catalog);
+  void EnsurePtzDefaultsLocked(const MediaCatalog& catalog);
   Status<std::string> PersistLocked(const MediaState& state);
 
   const std::string device_id_;

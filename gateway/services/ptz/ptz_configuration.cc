@@ -122,11 +122,8 @@ tt::PTZConfiguration ConfigurationOf(const PtzNodeEntry& node, const MediaState&
     z->set_space(std::string(kZoomSpeedSpace));
   }
   c.set_defaultptztimeout(FormatDuration(defaults.timeout));
-  // The whole range of the head: the generic position space.
-  if (n.pan_tilt()) {
-    *c.mutable_pantiltlimits()->mutable_range() = Space2D(kPanTiltPositionSpace, -1, 1);
-  }
-  if (n.zoom()) *c.mutable_zoomlimits()->mutable_range() = Space1D(kZoomPositionSpace, 0, 1);
+  // No PanTiltLimits/ZoomLimits: present, they would say the limits can be
+  // configured (PTZ §5.4), and the head goes wherever it can go.
   return c;
 }
 

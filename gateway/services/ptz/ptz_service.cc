@@ -6,7 +6,9 @@
 #include "services/ptz/ptz_service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <cmath>
+#include <memory>
 
 #include "adapters/fault_map.h"
 #include "core/log.h"
@@ -177,6 +179,72 @@ adapters::CameraAdapter::Done<v1::PtzMoveResponse> AnswerWith(Completion done) {
   };
 }
 
+/// A command that supersedes a continuous move (another move, a stop): once
+/// the camera took it, the move's pending stop is dropped, unless a newer
+/// move was armed meanwhile. Until then the stop stays: if the command
+/// failed, or overtook the move on its way, the stop still comes.
+struct Supersedes {
+  PtzMoveTimers* timers = nullptr;
+  std::string key;
+  std::uint64_t generation = 0;
+};
+Supersedes SupersedesMoves(const RequestContext& ctx, const PtzNodeEntry& head) {
+  Supersedes s{ctx.device.ptz_moves, TimerKey(ctx, head), 0};
+  s.generation = s.timers->Generation(s.key);
+  return s;
+}
+
+template <typename Resp>
+adapters::CameraAdapter::Done<v1::PtzMoveResponse> AnswerAndSettle(Completion done,
+                                                                   Supersedes supersedes) {
+  return [done = std::move(done), supersedes](const grpc::Status& st, const v1::PtzMoveResponse&) {
+    if (!st.ok()) return done(MakeUnexpected(adapters::FaultFromStatus(st)));
+    supersedes.timers->CancelIfCurrent(supersedes.key, supersedes.generation);
+    done(Ok(Resp{}));
+  };
+}
+
+/// The stop sent when a continuous move's timeout runs out. A stop the
+/// adapter fails is tried again (a dome left turning is the one outcome to
+/// avoid), unless a newer move was armed meanwhile.
+struct TimeoutStop {
+  adapters::CameraAdapter* adapter = nullptr;
+  v1::StopPtzRequest request;
+  std::string device;
+  PtzMoveTimers* timers = nullptr;
+  std::string key;
+  std::shared_ptr<std::atomic<std::uint64_t>> armed_at;
+  int attempts_left = 3;
+
+  static constexpr std::chrono::milliseconds kRetryAfter{250};
+
+  void Arm(std::chrono::milliseconds after) {
+    armed_at->store(timers->Arm(key, after, [self = *this](std::function<void()> finished) {
+      self.Send(std::move(finished));
+    }));
+  }
+
+  void Send(std::function<void()> finished) const {
+    log::WriteAbout(log::Level::kDebug, "ptz", device,
+                    std::string("continuous move timed out: stopping ") + request.node_id());
+    adapter->StopPtz(request, [self = *this, finished = std::move(finished)](
+                                  const grpc::Status& st, const v1::PtzMoveResponse&) mutable {
+      if (!st.ok()) {
+        const bool again =
+            self.attempts_left > 1 && self.timers->Generation(self.key) == self.armed_at->load();
+        log::WriteAbout(log::Level::kWarn, "ptz", self.device,
+                        std::string("stop after the move's timeout failed: ") + st.error_message() +
+                            (again ? ", trying again" : ""));
+        if (again) {
+          --self.attempts_left;
+          self.Arm(kRetryAfter);
+        }
+      }
+      finished();
+    });
+  }
+};
+
 void Log(const RequestContext& ctx, const std::string& what) {
   const std::string who =
       ctx.principal ? std::string(" (by '") + ctx.principal->username + "')" : "";
@@ -309,6 +377,9 @@ Expected<tptz::SetConfigurationResponse, Fault> SetConfiguration(
                                               std::string(" belongs to node ") +
                                               Quoted(head->token)));
   }
+  if (c.name().size() > 64) {
+    return MakeUnexpected(media::ConfigModify("A configuration name has at most 64 characters"));
+  }
   const v1::PtzNode& n = head->node;
   for (auto f : {
            CheckDefaultSpace(c.has_defaultabsolutepanttiltpositionspace(),
@@ -375,7 +446,7 @@ Expected<tptz::SetConfigurationResponse, Fault> SetConfiguration(
   }
   auto r = view->store->Update(view->catalog, [&](media::MediaState& s) -> std::optional<Fault> {
     auto& stored = (*s.mutable_configurations())[head->configuration_token];
-    stored.set_name(c.name());
+    if (!c.name().empty()) stored.set_name(c.name());
     auto* p = stored.mutable_ptz();
     if (c.has_defaultptzspeed()) {
       p->set_has_default_speed(true);
@@ -416,6 +487,8 @@ void ContinuousMove(const RequestContext& ctx, const tptz::ContinuousMove& req, 
     }
     call.mutable_velocity()->mutable_zoom()->set_x(velocity.zoom().x());
   }
+  // No axis to move (PTZ §5.3.3: an axis left out keeps its movement).
+  if (!call.has_velocity()) return done(Ok(tptz::ContinuousMoveResponse{}));
   std::chrono::milliseconds timeout = DefaultsOf(*t->head, t->view.state).timeout;
   if (req.has_timeout()) {
     auto asked = ParseDuration(req.timeout());
@@ -428,34 +501,19 @@ void ContinuousMove(const RequestContext& ctx, const tptz::ContinuousMove& req, 
     timeout = std::max(*asked, kMinTimeout);
   }
   // The gateway keeps the timeout: armed now, so that the stop follows
-  // the move even if the client never sends one.
-  PtzMoveTimers* timers = ctx.device.ptz_moves;
-  const std::string key = TimerKey(ctx, *t->head);
-  v1::StopPtzRequest stop;
-  stop.set_camera_id(call.camera_id());
-  stop.set_node_id(call.node_id());
-  stop.set_pan_tilt(true);
-  stop.set_zoom(true);
-  timers->Arm(key, timeout, [adapter = ctx.device.adapter, stop, device = ctx.device.config.id] {
-    log::WriteAbout(log::Level::kDebug, "ptz", device,
-                    std::string("continuous move timed out: stopping ") + stop.node_id());
-    adapter->StopPtz(stop, [device](const grpc::Status& st, const v1::PtzMoveResponse&) {
-      if (!st.ok()) {
-        log::WriteAbout(log::Level::kWarn, "ptz", device,
-                        std::string("stop after the move's timeout failed: ") + st.error_message());
-      }
-    });
-  });
+  // the move even if the client never sends one. A move that fails keeps
+  // its stop: the camera may have moved all the same.
+  TimeoutStop stop{ctx.device.adapter,      {},
+                   ctx.device.config.id,    ctx.device.ptz_moves,
+                   TimerKey(ctx, *t->head), std::make_shared<std::atomic<std::uint64_t>>(0)};
+  stop.request.set_camera_id(call.camera_id());
+  stop.request.set_node_id(call.node_id());
+  stop.request.set_pan_tilt(t->head->node.pan_tilt());
+  stop.request.set_zoom(t->head->node.zoom());
+  stop.Arm(timeout);
   Log(ctx, std::string("continuous move ") + call.velocity().ShortDebugString());
-  ctx.device.adapter->ContinuousMovePtz(
-      std::move(call),
-      [done = std::move(done), timers, key](const grpc::Status& st, const v1::PtzMoveResponse&) {
-        if (!st.ok()) {
-          timers->Cancel(key);
-          return done(MakeUnexpected(adapters::FaultFromStatus(st)));
-        }
-        done(Ok(tptz::ContinuousMoveResponse{}));
-      });
+  ctx.device.adapter->ContinuousMovePtz(std::move(call),
+                                        AnswerWith<tptz::ContinuousMoveResponse>(std::move(done)));
 }
 
 void RelativeMove(const RequestContext& ctx, const tptz::RelativeMove& req, Completion done) {
@@ -486,13 +544,14 @@ void RelativeMove(const RequestContext& ctx, const tptz::RelativeMove& req, Comp
     }
     call.mutable_translation()->mutable_zoom()->set_x(move.zoom().x());
   }
+  if (!call.has_translation()) return done(Ok(tptz::RelativeMoveResponse{}));
   auto speed = SpeedOf(*t, req.has_speed() ? &req.speed() : nullptr);
   if (!speed) return done(MakeUnexpected(speed.error()));
   *call.mutable_speed() = *speed;
-  ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
   Log(ctx, std::string("relative move ") + call.translation().ShortDebugString());
-  ctx.device.adapter->RelativeMovePtz(std::move(call),
-                                      AnswerWith<tptz::RelativeMoveResponse>(std::move(done)));
+  ctx.device.adapter->RelativeMovePtz(
+      std::move(call),
+      AnswerAndSettle<tptz::RelativeMoveResponse>(std::move(done), SupersedesMoves(ctx, *t->head)));
 }
 
 void AbsoluteMove(const RequestContext& ctx, const tptz::AbsoluteMove& req, Completion done) {
@@ -522,13 +581,14 @@ void AbsoluteMove(const RequestContext& ctx, const tptz::AbsoluteMove& req, Comp
     }
     call.mutable_position()->mutable_zoom()->set_x(to.zoom().x());
   }
+  if (!call.has_position()) return done(Ok(tptz::AbsoluteMoveResponse{}));
   auto speed = SpeedOf(*t, req.has_speed() ? &req.speed() : nullptr);
   if (!speed) return done(MakeUnexpected(speed.error()));
   *call.mutable_speed() = *speed;
-  ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
   Log(ctx, std::string("absolute move ") + call.position().ShortDebugString());
-  ctx.device.adapter->AbsoluteMovePtz(std::move(call),
-                                      AnswerWith<tptz::AbsoluteMoveResponse>(std::move(done)));
+  ctx.device.adapter->AbsoluteMovePtz(
+      std::move(call),
+      AnswerAndSettle<tptz::AbsoluteMoveResponse>(std::move(done), SupersedesMoves(ctx, *t->head)));
 }
 
 void Stop(const RequestContext& ctx, const tptz::Stop& req, Completion done) {
@@ -537,15 +597,22 @@ void Stop(const RequestContext& ctx, const tptz::Stop& req, Completion done) {
   v1::StopPtzRequest call;
   call.set_camera_id(t->head->camera_id);
   call.set_node_id(t->head->node.node_id());
-  // Neither named: both axes (PTZ §5.3.5).
-  const bool neither = !req.has_pantilt() && !req.has_zoom();
-  call.set_pan_tilt(t->head->node.pan_tilt() && (neither || req.pantilt()));
-  call.set_zoom(t->head->node.zoom() && (neither || req.zoom()));
-  if (call.pan_tilt() && (call.zoom() || !t->head->node.zoom())) {
-    ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
-  }
+  // Each flag defaults to true (PTZ §5.3.5): <PanTilt>false</PanTilt>
+  // alone stops the zoom only.
+  call.set_pan_tilt(t->head->node.pan_tilt() && (!req.has_pantilt() || req.pantilt()));
+  call.set_zoom(t->head->node.zoom() && (!req.has_zoom() || req.zoom()));
+  if (!call.pan_tilt() && !call.zoom()) return done(Ok(tptz::StopResponse{}));
+  // Only a stop of every axis the head has ends the move the timer watches.
+  const bool all =
+      call.pan_tilt() == t->head->node.pan_tilt() && call.zoom() == t->head->node.zoom();
   Log(ctx, "stop");
-  ctx.device.adapter->StopPtz(std::move(call), AnswerWith<tptz::StopResponse>(std::move(done)));
+  if (!all) {
+    ctx.device.adapter->StopPtz(std::move(call), AnswerWith<tptz::StopResponse>(std::move(done)));
+    return;
+  }
+  ctx.device.adapter->StopPtz(
+      std::move(call),
+      AnswerAndSettle<tptz::StopResponse>(std::move(done), SupersedesMoves(ctx, *t->head)));
 }
 
 tt::MoveStatus MoveStatusOf(v1::PtzMoveStatus s) {
@@ -589,7 +656,13 @@ void GetStatus(const RequestContext& ctx, const tptz::GetStatus& req, Completion
         }
         if (pan_tilt) s->mutable_movestatus()->set_pantilt(MoveStatusOf(status.pan_tilt_status()));
         if (zoom) s->mutable_movestatus()->set_zoom(MoveStatusOf(status.zoom_status()));
-        if (!status.error().empty()) s->set_error(status.error());
+        if (!status.error().empty()) {
+          s->set_error(status.error());
+        } else if ((pan_tilt && status.pan_tilt_status() == v1::PTZ_MOVE_STATUS_UNKNOWN) ||
+                   (zoom && status.zoom_status() == v1::PTZ_MOVE_STATUS_UNKNOWN)) {
+          // PTZ §5.3.6: an UNKNOWN move status comes with an Error.
+          s->set_error("The head does not report whether it is still moving");
+        }
         s->set_utctime(FormatDateTime(clock->Now()));
         done(Ok(std::move(r)));
       });
@@ -652,6 +725,7 @@ void SetPreset(const RequestContext& ctx, const tptz::SetPreset& req, Completion
   std::string token;
   std::uint32_t slot = 0;
   bool created = false;
+  std::optional<std::string> old_name;  // a rename, undone if the camera fails
   auto r =
       t->view.store->Update(t->view.catalog, [&](media::MediaState& s) -> std::optional<Fault> {
         auto& presets = (*s.mutable_ptz_presets())[head.token];
@@ -672,7 +746,10 @@ void SetPreset(const RequestContext& ctx, const tptz::SetPreset& req, Completion
           }
         }
         if (existing != nullptr) {
-          if (req.has_presetname()) existing->set_name(req.presetname());
+          if (req.has_presetname() && existing->name() != req.presetname()) {
+            old_name = existing->name();
+            existing->set_name(req.presetname());
+          }
           token = existing->token();
           slot = existing->slot();
           return std::nullopt;
@@ -706,18 +783,25 @@ void SetPreset(const RequestContext& ctx, const tptz::SetPreset& req, Completion
   call.set_slot(slot);
   Log(ctx, std::string("preset ") + token + std::string(" set in slot ") + std::to_string(slot));
   ctx.device.adapter->SetPtzPreset(
-      std::move(call),
-      [done = std::move(done), token, created, store = t->view.store, catalog = t->view.catalog,
-       node = head.token](const grpc::Status& st, const v1::PtzMoveResponse&) {
+      std::move(call), [done = std::move(done), token, created, old_name, store = t->view.store,
+                        catalog = t->view.catalog,
+                        node = head.token](const grpc::Status& st, const v1::PtzMoveResponse&) {
         if (!st.ok()) {
-          if (created) {
-            // The camera did not store it: the slot is free again.
+          if (created || old_name) {
+            // The camera did not store it: the slot is free again, or the
+            // preset keeps its name.
             (void)store->Update(catalog, [&](media::MediaState& s) -> std::optional<Fault> {
               auto& presets = (*s.mutable_ptz_presets())[node];
               auto* list = presets.mutable_presets();
-              list->erase(std::remove_if(list->begin(), list->end(),
-                                         [&](const auto& p) { return p.token() == token; }),
-                          list->end());
+              if (created) {
+                list->erase(std::remove_if(list->begin(), list->end(),
+                                           [&](const auto& p) { return p.token() == token; }),
+                            list->end());
+              } else {
+                for (auto& p : *list) {
+                  if (p.token() == token) p.set_name(*old_name);
+                }
+              }
               return std::nullopt;
             });
           }
@@ -770,11 +854,11 @@ void GotoPreset(const RequestContext& ctx, const tptz::GotoPreset& req, Completi
   call.set_node_id(t->head->node.node_id());
   call.set_slot(preset->slot());
   *call.mutable_speed() = *speed;
-  ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
   Log(ctx, std::string("go to preset ") + preset->token() + std::string(" (slot ") +
                std::to_string(preset->slot()) + ")");
-  ctx.device.adapter->GotoPtzPreset(std::move(call),
-                                    AnswerWith<tptz::GotoPresetResponse>(std::move(done)));
+  ctx.device.adapter->GotoPtzPreset(
+      std::move(call),
+      AnswerAndSettle<tptz::GotoPresetResponse>(std::move(done), SupersedesMoves(ctx, *t->head)));
 }
 
 void GotoHomePosition(const RequestContext& ctx, const tptz::GotoHomePosition& req,
@@ -791,10 +875,10 @@ void GotoHomePosition(const RequestContext& ctx, const tptz::GotoHomePosition& r
   call.set_camera_id(t->head->camera_id);
   call.set_node_id(t->head->node.node_id());
   *call.mutable_speed() = *speed;
-  ctx.device.ptz_moves->Cancel(TimerKey(ctx, *t->head));
   Log(ctx, "go to home");
   ctx.device.adapter->GotoPtzHome(std::move(call),
-                                  AnswerWith<tptz::GotoHomePositionResponse>(std::move(done)));
+                                  AnswerAndSettle<tptz::GotoHomePositionResponse>(
+                                      std::move(done), SupersedesMoves(ctx, *t->head)));
 }
 
 void SetHomePosition(const RequestContext& ctx, const tptz::SetHomePosition& req, Completion done) {

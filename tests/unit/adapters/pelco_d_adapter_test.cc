@@ -93,6 +93,9 @@ lines:
     device: /dev/ttyUSB1
     replies: false
     inter_frame_gap_ms: 30
+  - id: bus-3
+    device: /dev/ttyUSB2
+    reply_turnaround_ms: 5
 cameras:
   - id: dome-1
     label: Car park
@@ -122,7 +125,7 @@ TEST(PelcoDConfig, ParsesAGoodConfig) {
   auto config = ParsePelcoDConfig(YAML::Load(kGoodConfig));
   ASSERT_TRUE(config.ok()) << config.error().message;
   EXPECT_EQ(config->reopen_interval, milliseconds(250));
-  ASSERT_EQ(config->lines.size(), 2U);
+  ASSERT_EQ(config->lines.size(), 3U);
   EXPECT_EQ(config->lines[0].baud, 2400U);
   EXPECT_EQ(config->lines[0].response_timeout, milliseconds(150));
   EXPECT_TRUE(config->lines[0].replies);
@@ -130,6 +133,15 @@ TEST(PelcoDConfig, ParsesAGoodConfig) {
   EXPECT_EQ(config->lines[1].baud, 9600U);
   EXPECT_FALSE(config->lines[1].replies);
   EXPECT_EQ(config->lines[1].inter_frame_gap, milliseconds(30));
+  EXPECT_EQ(config->lines[0].reply_turnaround, milliseconds(30));  // The default.
+  EXPECT_EQ(config->lines[2].reply_turnaround, milliseconds(5));
+  // The gap: a frame and a general response on the wire (46 ms at 2400 baud, 8 ms at 9600) plus
+  // the turnaround when the domes reply; as configured when set.
+  EXPECT_EQ(InterFrameGap(config->lines[0]), milliseconds(46 + 30));
+  EXPECT_EQ(InterFrameGap(config->lines[1]), milliseconds(30));
+  EXPECT_EQ(InterFrameGap(config->lines[2]), milliseconds(12 + 5));
+  // A status's 3 queries: frame (30 ms) + timeout + gap each, within the 4 s budget.
+  EXPECT_EQ(WorstQueryTime(config->lines[0]), milliseconds(30 + 150 + 76));
 
   ASSERT_EQ(config->cameras.size(), 2U);
   const CameraConfig& one = config->cameras[0];
@@ -197,6 +209,16 @@ TEST(PelcoDConfig, RejectsBadValuesNamingTheirPosition) {
        "cameras[0].address (line 4, column 35): must be between 1 and 255"},
       {"address 256", lines + "cameras:\n  - {id: d, line: bus-1, address: 256}\n",
        "cameras[0].address (line 4,"},
+      {"address 255", lines + "cameras:\n  - {id: d, line: bus-1, address: 255}\n",
+       "cameras[0].address (line 4, column 35): 255 is not usable: some devices take 0xFF as the "
+       "broadcast address"},
+      {"turnaround", "lines:\n  - {id: a, device: /dev/x, reply_turnaround_ms: 600}\n",
+       "lines[0].reply_turnaround_ms (line 2,"},
+      {"timeout beyond the status budget",
+       "lines:\n  - {id: a, device: /dev/x, baud: 2400, response_timeout_ms: 1300}\n" + camera,
+       "lines[0].response_timeout_ms (line 2, column 62): too long: a position status makes 3 "
+       "queries, which must fit in 4000 ms (the gateway's call deadline is 5 s); at this baud and "
+       "gap use at most 1227 ms"},
       {"duplicate address", lines + camera + "  - id: dome-2\n    line: bus-1\n    address: 1\n",
        "cameras[1].address (line 9, column 14): duplicate address 1 on line \"bus-1\""},
       {"duplicate camera", lines + camera + "  - id: dome-1\n    line: bus-1\n    address: 2\n",
@@ -244,6 +266,20 @@ TEST(PelcoDConfig, RejectsBadValuesNamingTheirPosition) {
 }
 
 // The sample gateway config ships an adapter section that this adapter accepts.
+TEST(PelcoDConfig, TheLongestTimeoutThatFitsTheStatusBudgetIsAccepted) {
+  const std::string camera = "cameras:\n  - {id: d, line: a, address: 254}\n";
+  auto config = ParsePelcoDConfig(YAML::Load(
+      "lines:\n  - {id: a, device: /dev/x, baud: 2400, response_timeout_ms: 1227}\n" + camera));
+  ASSERT_TRUE(config.ok()) << config.error().message;
+  EXPECT_LE(kQueriesPerStatus * WorstQueryTime(config->lines[0]), kStatusQueryBudget);
+  EXPECT_EQ(config->cameras[0].address, 254);
+  // Without replies there are no queries: the budget does not apply.
+  EXPECT_TRUE(ParsePelcoDConfig(YAML::Load("lines:\n  - {id: a, device: /dev/x, baud: 2400, "
+                                           "replies: false, response_timeout_ms: 5000}\n" +
+                                           camera))
+                  .ok());
+}
+
 TEST(PelcoDConfig, SampleGatewayConfigSectionParses) {
   const std::filesystem::path sample =
       std::filesystem::path(__FILE__).parent_path() / "../../../config/pelco-d.yaml";
@@ -569,16 +605,17 @@ TEST_F(PelcoDServiceTest, ContinuousMoveWritesTheStandardFrame) {
     std::string frame;
   };
   const std::vector<Case> cases = {
-      {Vector({{0.5F, 0}}, std::nullopt), "dome-1", "FF 01 00 02 20 00 23"},     // Right 0x20.
-      {Vector({{-0.5F, 0}}, std::nullopt), "dome-1", "FF 01 00 04 20 00 25"},    // Left 0x20.
-      {Vector({{0, 1}}, std::nullopt), "dome-1", "FF 01 00 08 00 3F 48"},        // Up 0x3F.
-      {Vector({{0.5F, 0.5F}}, std::nullopt), "dome-1", "FF 01 00 0A 20 20 4B"},  // Up + right.
-      {Vector({{-1, -1}}, std::nullopt), "dome-1", "FF 01 00 14 3F 3F 93"},      // Down + left.
-      {Vector(std::nullopt, 1), "dome-1", "FF 01 00 20 00 00 21"},               // Zoom tele.
-      {Vector(std::nullopt, -0.3F), "dome-1", "FF 01 00 40 00 00 41"},           // Zoom wide.
-      {Vector({{1, 0}}, std::nullopt), "dome-1", "FF 01 00 02 3F 00 42"},        // No turbo.
-      {Vector({{1, 0}}, std::nullopt), "dome-2", "FF 02 00 02 40 00 44"},        // Turbo.
-      {Vector({{0, 0}}, 0), "dome-1", "FF 01 00 00 00 00 01"},                   // All zero: stop.
+      // Both groups are given: an absent one would keep its running move.
+      {Vector({{0.5F, 0}}, 0), "dome-1", "FF 01 00 02 20 00 23"},          // Right 0x20.
+      {Vector({{-0.5F, 0}}, 0), "dome-1", "FF 01 00 04 20 00 25"},         // Left 0x20.
+      {Vector({{0, 1}}, 0), "dome-1", "FF 01 00 08 00 3F 48"},             // Up 0x3F.
+      {Vector({{0.5F, 0.5F}}, 0), "dome-1", "FF 01 00 0A 20 20 4B"},       // Up + right.
+      {Vector({{-1, -1}}, 0), "dome-1", "FF 01 00 14 3F 3F 93"},           // Down + left.
+      {Vector({{0, 0}}, 1), "dome-1", "FF 01 00 20 00 00 21"},             // Zoom tele.
+      {Vector({{0, 0}}, -0.3F), "dome-1", "FF 01 00 40 00 00 41"},         // Zoom wide.
+      {Vector({{1, 0}}, 0), "dome-1", "FF 01 00 02 3F 00 42"},             // No turbo.
+      {Vector({{1, 0}}, std::nullopt), "dome-2", "FF 02 00 02 40 00 44"},  // Turbo.
+      {Vector({{0, 0}}, 0), "dome-1", "FF 01 00 00 00 00 01"},             // All zero: stop.
   };
   for (const Case& c : cases) {
     const auto started = Clock::now();
@@ -608,7 +645,135 @@ TEST_F(PelcoDServiceTest, StopClearsTheAxesAskedFor) {
   EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 20 00 00 21");  // Zoom goes on.
   ASSERT_TRUE(StopPtz(true, true).ok());
   EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 00 00 00 01");
-  ASSERT_TRUE(StopPtz(false, false, "dome-2").ok());  // Nothing named: stops everything.
+  // Nothing named: nothing stops, nothing is sent (adapter API).
+  ASSERT_TRUE(Continuous(Vector({{0.5F, 0}}, std::nullopt), "dome-2").ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 02 00 02 20 00 24");
+  ASSERT_TRUE(StopPtz(false, false, "dome-2").ok());
+  EXPECT_FALSE(bus_.HasData(milliseconds(100)));
+  v1::PtzStatus status;
+  ASSERT_TRUE(Status(&status, "dome-2").ok());
+  EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_MOVING);
+}
+
+// ONVIF: "If the pan/tilt element is omitted, the current pan/tilt movement shall not be
+// affected"; the same holds for zoom. Present with velocity 0, a group stands still.
+TEST_F(PelcoDServiceTest, AnAbsentAxisKeepsItsRunningMove) {
+  ASSERT_TRUE(Continuous(Vector({{0.5F, 0}}, std::nullopt)).ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 02 20 00 23");  // Pan right.
+  ASSERT_TRUE(Continuous(Vector(std::nullopt, 1)).ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 22 20 00 43");  // Pan right and zoom tele.
+  ASSERT_TRUE(Continuous(Vector({{0, 0}}, std::nullopt)).ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 20 00 00 21");  // Zoom tele goes on.
+  ASSERT_TRUE(Continuous(Vector({{0, -1}}, std::nullopt)).ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 30 00 3F 70");  // Tilt down, zoom tele.
+  ASSERT_TRUE(Continuous(v1::PtzVector()).ok());        // No group at all: nothing changes.
+  EXPECT_FALSE(bus_.HasData(milliseconds(100)));
+  ASSERT_TRUE(Continuous(Vector(std::nullopt, 0)).ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 10 00 3F 50");  // Zoom stops, tilt goes on.
+
+  // Without feedback the status follows each group on its own.
+  ASSERT_TRUE(Continuous(Vector({{0.5F, 0}}, std::nullopt), "dome-2").ok());
+  ASSERT_TRUE(Continuous(Vector(std::nullopt, 0), "dome-2").ok());  // Zoom 0 on a zoomless dome.
+  v1::PtzStatus status;
+  ASSERT_TRUE(Status(&status, "dome-2").ok());
+  EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_MOVING);
+  EXPECT_TRUE(status.error().empty());
+  ASSERT_TRUE(StopPtz(true, true).ok());
+  ASSERT_TRUE(StopPtz(true, true, "dome-2").ok());
+  const std::string tail = bus_.ReadUntilQuiet(milliseconds(150));
+  ASSERT_EQ(tail.size(), 4 * kFrameSize) << ToHex(tail);
+  EXPECT_EQ(ToHex(tail.substr(kFrameSize, kFrameSize)), "FF 02 00 02 20 00 24");
+}
+
+// A go-to of pan/tilt leaves a running zoom move alone: it is still repeated afterwards.
+TEST_F(PelcoDServiceTest, AGoToOfOneGroupKeepsTheOthersContinuousMove) {
+  Start(Replace(kConfig, "    position_feedback: true\n",
+                "    position_feedback: true\n    repeat_ms: 40\n"));
+  const std::string zoom_tele = "FF 01 00 20 00 00 21";
+  ASSERT_TRUE(Continuous(Vector(std::nullopt, 1)).ok());
+  EXPECT_EQ(bus_.ReadFrame(), zoom_tele);
+  auto moved = std::async(std::launch::async, [this] { return Absolute(Vector({{0, 0}}, {})); });
+  std::vector<std::string> set_frames;
+  while (set_frames.size() < 2) {
+    const std::string frame = bus_.ReadFrame();
+    ASSERT_FALSE(frame.empty());
+    if (frame == zoom_tele) continue;  // A repeat from before the go-to.
+    set_frames.push_back(frame);
+    bus_.Write(GeneralResponseTo(frame));
+  }
+  EXPECT_EQ(set_frames, (std::vector<std::string>{"FF 01 00 4B 46 50 E2", "FF 01 00 4D 0F A0 FD"}));
+  ASSERT_EQ(moved.wait_for(kFailsafe), std::future_status::ready);
+  EXPECT_TRUE(moved.get().ok());
+  EXPECT_EQ(bus_.ReadFrame(), zoom_tele);  // Still repeated.
+  EXPECT_EQ(bus_.ReadFrame(), zoom_tele);
+  ASSERT_TRUE(StopPtz(true, true).ok());
+  const std::string tail = bus_.ReadUntilQuiet(milliseconds(200));
+  ASSERT_GE(tail.size(), kFrameSize);
+  EXPECT_EQ(ToHex(tail.substr(tail.size() - kFrameSize)), "FF 01 00 00 00 00 01") << ToHex(tail);
+}
+
+// Frames of one dome reach the wire in the order of the state changes they stand for: a stop
+// made while a move waits for the line is not moved ahead of a go-to made after it (and the
+// status then says what the dome was told last).
+TEST_F(PelcoDServiceTest, FramesOfADomeKeepTheOrderOfItsStateChanges) {
+  // dome-1's unanswered preset holds the line for its response timeout (200 ms).
+  auto held = std::async(std::launch::async, [this] { return Preset(PresetCall::kSet, 1); });
+  EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 03 00 01 05");
+  auto move = std::async(std::launch::async, [this] {
+    return Continuous(Vector({{0.5F, 0}}, std::nullopt), "dome-2");
+  });
+  std::this_thread::sleep_for(milliseconds(30));
+  auto stop = std::async(std::launch::async, [this] { return StopPtz(true, true, "dome-2"); });
+  std::this_thread::sleep_for(milliseconds(30));
+  auto go =
+      std::async(std::launch::async, [this] { return Preset(PresetCall::kGoto, 4, "dome-2"); });
+  EXPECT_EQ(held.get().error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+  std::vector<std::string> frames;
+  for (int i = 0; i < 3; ++i) {
+    frames.push_back(bus_.ReadFrame());
+    if (frames.back() == "FF 02 00 07 00 04 0D") bus_.Write(GeneralResponseTo(frames.back()));
+  }
+  EXPECT_EQ(frames, (std::vector<std::string>{"FF 02 00 02 20 00 24", "FF 02 00 00 00 00 02",
+                                              "FF 02 00 07 00 04 0D"}));
+  EXPECT_TRUE(move.get().ok());
+  EXPECT_TRUE(stop.get().ok());
+  EXPECT_TRUE(go.get().ok());
+  v1::PtzStatus status;
+  ASSERT_TRUE(Status(&status, "dome-2").ok());
+  EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_UNKNOWN);  // The go-to came last.
+  EXPECT_FALSE(bus_.HasData(milliseconds(100)));
+}
+
+// A stop (a timer's) racing a move (a client's): whichever wins, the last frame on the wire is
+// the state the adapter reports.
+TEST_F(PelcoDServiceTest, ARacingStopAndMoveLeaveWireAndStateAgreeing) {
+  for (int i = 0; i < 8; ++i) {
+    auto stop = std::async(std::launch::async, [this] { return StopPtz(true, true, "dome-2"); });
+    auto move = std::async(std::launch::async, [this] {
+      return Continuous(Vector({{0.5F, 0}}, std::nullopt), "dome-2");
+    });
+    EXPECT_TRUE(stop.get().ok());
+    EXPECT_TRUE(move.get().ok());
+    const std::string wire = bus_.ReadUntilQuiet(milliseconds(80));
+    ASSERT_GE(wire.size(), kFrameSize);
+    const std::string last = ToHex(wire.substr(wire.size() - kFrameSize));
+    v1::PtzStatus status;
+    ASSERT_TRUE(Status(&status, "dome-2").ok());
+    EXPECT_EQ(status.pan_tilt_status(), last == "FF 02 00 00 00 00 02" ? v1::PTZ_MOVE_STATUS_IDLE
+                                                                       : v1::PTZ_MOVE_STATUS_MOVING)
+        << ToHex(wire);
+  }
+}
+
+// With replies, the gap after a move leaves room for its unawaited answer and the turnaround.
+TEST_F(PelcoDServiceTest, TheGapAfterAMoveCoversTheReplyTurnaround) {
+  Start(Replace(kConfig, "    response_timeout_ms: 200\n",
+                "    response_timeout_ms: 200\n    reply_turnaround_ms: 150\n"));
+  ASSERT_TRUE(Continuous(Vector({{0.5F, 0}}, std::nullopt), "dome-2").ok());
+  const auto started = Clock::now();
+  ASSERT_TRUE(StopPtz(true, true, "dome-2").ok());
+  EXPECT_GE(Clock::now() - started, milliseconds(140));
+  EXPECT_EQ(bus_.ReadFrame(), "FF 02 00 02 20 00 24");
   EXPECT_EQ(bus_.ReadFrame(), "FF 02 00 00 00 00 02");
 }
 
@@ -707,9 +872,37 @@ TEST_F(PelcoDServiceTest, ASilentDomeGivesDeadlineExceededWithinTheTimeout) {
       << result.error_message();
   EXPECT_GE(took, milliseconds(200));
   EXPECT_LT(took, milliseconds(1500));
+  const auto timed_out = Clock::now();
   // The line stays usable.
   ASSERT_TRUE(StopPtz(true, true).ok());
   EXPECT_EQ(bus_.ReadFrame(), "FF 01 00 00 00 00 01");
+
+  // For a while the silent dome is not asked again: its status fails at once, off the wire, so a
+  // polling client cannot keep the shared line busy.
+  for (int i = 0; i < 3; ++i) {
+    const auto asked = Clock::now();
+    const grpc::Status again = Status(&status);
+    EXPECT_EQ(again.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED);
+    EXPECT_NE(again.error_message().find("not asked again"), std::string::npos)
+        << again.error_message();
+    EXPECT_LT(Clock::now() - asked, milliseconds(100));
+  }
+  EXPECT_FALSE(bus_.HasData(milliseconds(50)));
+  // Other domes on the line are not concerned.
+  ASSERT_TRUE(StopPtz(true, true, "dome-2").ok());
+  EXPECT_EQ(bus_.ReadFrame(), "FF 02 00 00 00 00 02");
+
+  // After the back-off the dome is asked again; an answer ends the back-off.
+  std::this_thread::sleep_until(timed_out + milliseconds(2100));
+  const grpc::Status answered =
+      Answered([&] { return Status(&status); },
+               {"FF 01 00 51 00 00 52", "FF 01 00 53 00 00 54", "FF 01 00 55 00 00 56"},
+               [](const std::string& frame) {
+                 if (frame == "FF 01 00 51 00 00 52") return ExtendedResponse(1, 0x59, 0);
+                 if (frame == "FF 01 00 53 00 00 54") return ExtendedResponse(1, 0x5B, 0);
+                 return ExtendedResponse(1, 0x5D, 0);
+               });
+  EXPECT_TRUE(answered.ok()) << answered.error_message();
 }
 
 TEST_F(PelcoDServiceTest, AbsoluteMoveSetsThePositions) {
@@ -769,6 +962,7 @@ TEST_F(PelcoDServiceTest, MoveStatusWithoutFeedbackIsWhatTheAdapterCanSee) {
   ASSERT_TRUE(Status(&status, "dome-2").ok());
   EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_IDLE);
   EXPECT_FALSE(status.has_position());
+  EXPECT_TRUE(status.error().empty());
   ASSERT_TRUE(Continuous(Vector({{0.5F, 0}}, std::nullopt), "dome-2").ok());
   ASSERT_TRUE(Status(&status, "dome-2").ok());
   EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_MOVING);
@@ -781,6 +975,8 @@ TEST_F(PelcoDServiceTest, MoveStatusWithoutFeedbackIsWhatTheAdapterCanSee) {
           .ok());
   ASSERT_TRUE(Status(&status, "dome-2").ok());
   EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_UNKNOWN);  // Its end is invisible.
+  // ONVIF wants an Error with an UNKNOWN move status.
+  EXPECT_NE(status.error().find("the dome gives no position"), std::string::npos) << status.error();
 }
 
 TEST_F(PelcoDServiceTest, TwoDomesOnOneLineNeverInterleave) {

@@ -15,8 +15,11 @@
 #include <cmath>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "adapter/v1/adapter.grpc.pb.h"
@@ -1126,6 +1129,177 @@ TEST(TestStreamPipelineTest, EncodesWhatTheStreamDescribes) {
   EXPECT_EQ(ParseOrDie("cameras: [{id: a, test_pattern: snow}]").cameras[0].test_pattern, "snow");
   EXPECT_NE(ConfigError("cameras:\n  - id: a\n    test_pattern: bars\n").find("ball or snow"),
             std::string::npos);
+}
+
+TEST(TestStreamPipelineTest, APtzCamerasStreamsEncodeItsRenderedPictures) {
+  v1::VideoStream stream;
+  stream.set_codec(v1::VIDEO_CODEC_H264);
+  stream.mutable_resolution()->set_width(640);
+  stream.mutable_resolution()->set_height(360);
+  stream.set_framerate(12.5F);
+  stream.set_bitrate_kbps(512);
+  stream.set_gop_length(25);
+  stream.set_codec_profile("Main");
+  EXPECT_EQ(TestStreamPipeline(stream, kRenderedPicture),
+            "( appsrc name=frames is-live=true format=time do-timestamp=true "
+            "caps=\"video/x-raw,format=RGB,width=640,height=360,framerate=12500/1000\" ! "
+            "videoconvert ! video/x-raw,format=I420,width=640,height=360 ! x264enc "
+            "tune=zerolatency speed-preset=ultrafast bitrate=512 key-int-max=25 threads=1 ! "
+            "video/x-h264,profile=main ! rtph264pay name=pay0 pt=96 config-interval=-1 )");
+  // Larger pictures are rendered at about 1280x720 and scaled up.
+  EXPECT_EQ(RenderedSize(1280, 720), std::make_pair(1280u, 720u));
+  EXPECT_EQ(RenderedSize(1920, 1080), std::make_pair(1280u, 720u));
+  EXPECT_EQ(RenderedSize(7680, 4320), std::make_pair(1280u, 720u));
+  EXPECT_EQ(RenderedSize(2048, 2048), std::make_pair(960u, 960u));
+  EXPECT_EQ(RenderedSize(3000, 1000), std::make_pair(1662u, 554u));
+  stream.set_codec(v1::VIDEO_CODEC_JPEG);
+  stream.mutable_resolution()->set_width(1920);
+  stream.mutable_resolution()->set_height(1080);
+  const auto jpeg = TestStreamPipeline(stream, kRenderedPicture);
+  ASSERT_TRUE(jpeg.has_value());
+  EXPECT_NE(jpeg->find("width=1280,height=720,framerate=12500/1000\" ! videoconvert ! videoscale ! "
+                       "video/x-raw,format=I420,width=1920,height=1080 ! jpegenc"),
+            std::string::npos)
+      << *jpeg;
+
+  // The service says which cameras' streams are rendered: those with a PTZ head.
+  SimulatedService service(
+      ParseOrDie("cameras: [{id: ptz, ptz: true}, {id: fixed}, "
+                 "{id: noisy, test_pattern: snow}]"));
+  EXPECT_EQ(service.TestPatternOf("ptz"), kRenderedPicture);
+  EXPECT_EQ(service.TestPatternOf("fixed"), "ball");
+  EXPECT_EQ(service.TestPatternOf("noisy"), "snow");
+  const auto picture = service.RenderPicture("ptz", 320, 180);
+  ASSERT_TRUE(picture.has_value());
+  EXPECT_EQ(picture->width, 320u);
+  EXPECT_EQ(picture->pixels.size(), 320u * 180u * 3u);
+  EXPECT_FALSE(service.RenderPicture("nope", 320, 180).has_value());
+}
+
+// Just enough RTSP to play one stream over TCP (RTP interleaved on channel 0).
+class RtspPlayer {
+ public:
+  explicit RtspPlayer(uint16_t port) : socket_(port) {}
+  bool connected() const { return socket_.connected(); }
+
+  // One request; its response (header and body), empty if none came.
+  std::string Request(const std::string& method, const std::string& url,
+                      const std::string& headers = "") {
+    socket_.Send(method + " " + url + " RTSP/1.0\r\nCSeq: " + std::to_string(++cseq_) + "\r\n" +
+                 headers + "\r\n");
+    std::size_t end;
+    while ((end = buffer_.find("\r\n\r\n")) == std::string::npos) {
+      if (!Receive()) return {};
+    }
+    std::size_t length = 0;
+    if (const std::size_t at = buffer_.find("Content-Length: "); at < end) {
+      length = std::stoul(buffer_.substr(at + 16));
+    }
+    while (buffer_.size() < end + 4 + length) {
+      if (!Receive()) return {};
+    }
+    std::string response = buffer_.substr(0, end + 4 + length);
+    buffer_.erase(0, end + 4 + length);
+    return response;
+  }
+
+  // Counts the video frames (RTP packets with the marker bit) that arrive, until `frames` or the
+  // deadline.
+  int ReceiveFrames(int frames, steady_clock::duration timeout) {
+    const auto deadline = steady_clock::now() + timeout;
+    int seen = 0;
+    while (seen < frames && steady_clock::now() < deadline) {
+      while (buffer_.size() >= 4 && buffer_[0] == '$') {
+        const std::size_t length =
+            (static_cast<uint8_t>(buffer_[2]) << 8) | static_cast<uint8_t>(buffer_[3]);
+        if (buffer_.size() < 4 + length) break;
+        if (buffer_[1] == 0 && length >= 2 && (static_cast<uint8_t>(buffer_[5]) & 0x80) != 0) {
+          ++seen;
+        }
+        buffer_.erase(0, 4 + length);
+      }
+      if (!buffer_.empty() && buffer_[0] != '$') return -1;  // not interleaved data
+      if (seen < frames && !Receive()) break;
+    }
+    return seen;
+  }
+
+ private:
+  bool Receive() {
+    const std::string more = socket_.ReceiveSome();
+    buffer_ += more;
+    return !more.empty();
+  }
+
+  onvifgw::testing::LoopbackSocket socket_;
+  std::string buffer_;
+  int cseq_ = 0;
+};
+
+TEST(TestStreamServerTest, APtzCamerasStreamCarriesItsRenderedPicturesWhilePlayed) {
+  v1::VideoStream stream;
+  stream.set_codec(v1::VIDEO_CODEC_JPEG);
+  stream.mutable_resolution()->set_width(160);
+  stream.mutable_resolution()->set_height(90);
+  stream.set_framerate(25);
+  stream.set_quality(50);
+  std::atomic<int> rendered{0};
+  std::atomic<uint32_t> asked{0};  // width << 16 | height
+  auto server = std::make_unique<TestStreamServer>();
+  const auto port = server->Start(
+      "127.0.0.1", 0,
+      [&](const std::string& camera, const std::string& id) -> std::optional<TestStream> {
+        if (camera != "ptz" || id != "main") return std::nullopt;
+        TestStream test{stream, kRenderedPicture};
+        test.render = [&](uint32_t width, uint32_t height) -> std::optional<RgbImage> {
+          asked = width << 16 | height;
+          ++rendered;
+          return RenderFrame(
+              {.camera_id = "ptz", .width = width, .height = height, .ptz = PtzPosition{}});
+        };
+        return test;
+      });
+  ASSERT_TRUE(port.ok()) << port.error().message;
+  const std::string url = "rtsp://127.0.0.1:" + std::to_string(*port) + "/ptz/main";
+  // Plays the stream until `frames` frames came, then (with `teardown`) tears it down.
+  auto play = [&](RtspPlayer& player, int frames, bool teardown) {
+    ASSERT_TRUE(player.connected());
+    const std::string sdp = player.Request("DESCRIBE", url, "Accept: application/sdp\r\n");
+    ASSERT_EQ(sdp.rfind("RTSP/1.0 200 OK", 0), 0u) << sdp;
+    EXPECT_NE(sdp.find("m=video 0 RTP/AVP 26"), std::string::npos) << sdp;
+    const std::string setup = player.Request("SETUP", url + "/stream=0",
+                                             "Transport: RTP/AVP/TCP;unicast;interleaved=0-1\r\n");
+    ASSERT_EQ(setup.rfind("RTSP/1.0 200 OK", 0), 0u) << setup;
+    const std::size_t at = setup.find("Session: ");
+    ASSERT_NE(at, std::string::npos) << setup;
+    const std::string session = setup.substr(at + 9, setup.find_first_of(";\r", at) - at - 9);
+    const std::string playing = player.Request("PLAY", url, "Session: " + session + "\r\n");
+    ASSERT_EQ(playing.rfind("RTSP/1.0 200 OK", 0), 0u) << playing;
+    EXPECT_EQ(player.ReceiveFrames(frames, seconds(20)), frames);
+    if (teardown) player.Request("TEARDOWN", url, "Session: " + session + "\r\n");
+  };
+  // Waits until the stream is no longer rendered; false if it still is after a while.
+  auto stops_rendering = [&] {
+    for (const auto deadline = steady_clock::now() + seconds(10); steady_clock::now() < deadline;) {
+      const int before = rendered;
+      std::this_thread::sleep_for(milliseconds(300));
+      if (rendered == before) return true;
+    }
+    return false;
+  };
+  {
+    RtspPlayer player(*port);
+    play(player, 5, true);
+  }
+  EXPECT_GE(rendered.load(), 5);
+  EXPECT_EQ(asked.load(), 160u << 16 | 90u);
+  // Its last client gone, the stream is no longer fed.
+  EXPECT_TRUE(stops_rendering());
+  // Nor once the server is gone, though a client still plays it.
+  RtspPlayer player(*port);
+  play(player, 3, false);
+  server.reset();
+  EXPECT_TRUE(stops_rendering());
 }
 
 TEST(SimulatedServiceTest, StreamsAreServedWhereTheConfiguredBaseSays) {

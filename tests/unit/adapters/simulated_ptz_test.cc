@@ -260,12 +260,50 @@ TEST_F(SimulatedPtzTest, ContinuousMoveStopsAtTheEndOfTheRangeAndIsThenIdle) {
   EXPECT_POSITION(status, -1, 0, 0);
   EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_IDLE);
 
-  // The next move replaces it; an absent axis (here pan and tilt) stands still.
+  // The next move replaces it for the axes it has; an absent axis (here pan and tilt) goes on.
   ASSERT_TRUE(Continuous(Vector({{1, 0}}, std::nullopt)).ok());
   clock_.Advance(milliseconds(1000));
   ASSERT_TRUE(Continuous(Vector(std::nullopt, 0.5F)).ok());
   clock_.Advance(milliseconds(3000));
-  EXPECT_POSITION(Status(), -0.5, 0, 0.5);
+  EXPECT_POSITION(Status(), 1, 0, 0.5);
+}
+
+// ONVIF: "If the pan/tilt element is omitted, the current pan/tilt movement shall not be
+// affected"; the same holds for zoom, and for absolute and relative moves.
+TEST_F(SimulatedPtzTest, AnAbsentAxisKeepsItsMovementAndAZeroOneStandsStill) {
+  ASSERT_TRUE(Continuous(Vector({{0.5F, 0}}, std::nullopt)).ok());
+  clock_.Advance(milliseconds(1000));                     // Pan at 0.25 a second.
+  ASSERT_TRUE(Continuous(Vector(std::nullopt, 1)).ok());  // Zoom only: pan keeps moving.
+  clock_.Advance(milliseconds(600));
+  v1::PtzStatus status = Status();
+  EXPECT_POSITION(status, 0.4, 0, 0.2);
+  EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_MOVING);
+  EXPECT_EQ(status.zoom_status(), v1::PTZ_MOVE_STATUS_MOVING);
+
+  // Present with velocity 0: that group stands still, the absent zoom goes on.
+  ASSERT_TRUE(Continuous(Vector({{0, 0}}, std::nullopt)).ok());
+  clock_.Advance(milliseconds(300));
+  status = Status();
+  EXPECT_POSITION(status, 0.4, 0, 0.3);
+  EXPECT_EQ(status.pan_tilt_status(), v1::PTZ_MOVE_STATUS_IDLE);
+  EXPECT_EQ(status.zoom_status(), v1::PTZ_MOVE_STATUS_MOVING);
+
+  // A stop that names neither group stops nothing.
+  ASSERT_TRUE(Stop(false, false).ok());
+  clock_.Advance(milliseconds(300));
+  EXPECT_EQ(Status().zoom_status(), v1::PTZ_MOVE_STATUS_MOVING);
+  EXPECT_POSITION(Status(), 0.4, 0, 0.4);
+
+  // An absolute or relative move of pan/tilt leaves the running zoom move alone.
+  ASSERT_TRUE(Absolute(Vector({{0, 0}}, std::nullopt)).ok());
+  clock_.Advance(milliseconds(300));
+  EXPECT_POSITION(Status(), 0.25, 0, 0.5);
+  ASSERT_TRUE(Relative(Vector({{-0.15F, 0}}, std::nullopt)).ok());
+  clock_.Advance(milliseconds(300));
+  status = Status();
+  EXPECT_POSITION(status, 0.1, 0, 0.6);
+  EXPECT_EQ(status.zoom_status(), v1::PTZ_MOVE_STATUS_MOVING);
+  ASSERT_TRUE(Stop(true, true).ok());
 }
 
 TEST_F(SimulatedPtzTest, AbsoluteMoveTravelsAtItsSpeedAndArrives) {

@@ -164,8 +164,42 @@ TEST_F(PtzServiceTest, AStopOrAnotherMoveCancelsThePendingTimeout) {
   // The adapter refusing the move: nothing stays armed.
   PtzOk(move);
   PtzOk("<tptz:Stop>" + Profile("") + "</tptz:Stop>");
+  // A move the adapter reports failed keeps its stop: the camera may have
+  // moved all the same.
   adapter_.status = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "the dome is silent");
   EXPECT_FALSE(FaultOf(move, kPtz).empty());
+  EXPECT_EQ(timers_.armed(), 1u);
+  // A stop that fails does not drop it either; one that succeeds does.
+  EXPECT_FALSE(FaultOf("<tptz:Stop>" + Profile("") + "</tptz:Stop>", kPtz).empty());
+  EXPECT_EQ(timers_.armed(), 1u);
+  adapter_.status = grpc::Status::OK;
+  PtzOk("<tptz:Stop>" + Profile("") + "</tptz:Stop>");
+  EXPECT_EQ(timers_.armed(), 0u);
+}
+
+TEST_F(PtzServiceTest, StopFlagsDefaultToTrue) {
+  PtzOk("<tptz:Stop>" + Profile("<tptz:PanTilt>false</tptz:PanTilt>") + "</tptz:Stop>");
+  EXPECT_EQ(LastCall(), "StopPtz camera_id: \"cam-1\" node_id: \"head\" zoom: true");
+  PtzOk("<tptz:Stop>" + Profile("<tptz:PanTilt>true</tptz:PanTilt>") + "</tptz:Stop>");
+  EXPECT_EQ(LastCall(), "StopPtz camera_id: \"cam-1\" node_id: \"head\" pan_tilt: true zoom: true");
+  const std::size_t calls = adapter_.calls.size();
+  PtzOk("<tptz:Stop>" + Profile("<tptz:PanTilt>false</tptz:PanTilt><tptz:Zoom>false</tptz:Zoom>") +
+        "</tptz:Stop>");
+  EXPECT_EQ(adapter_.calls.size(), calls) << "stopping nothing reaches no camera";
+}
+
+TEST_F(PtzServiceTest, AMoveOlderThanTheStopsCommandKeepsItsTimer) {
+  // A GotoPreset sent while move 1 ran, answered after move 2 was armed:
+  // move 2's stop stays.
+  const std::string move = "<tptz:ContinuousMove>" +
+                           Profile("<tptz:Velocity><tt:PanTilt x=\"1\" y=\"0\"/></tptz:Velocity>") +
+                           "</tptz:ContinuousMove>";
+  PtzOk(move);
+  const std::uint64_t before = timers_.Generation("front/PTZNode_head");
+  PtzOk(move);
+  timers_.CancelIfCurrent("front/PTZNode_head", before);
+  EXPECT_EQ(timers_.armed(), 1u);
+  timers_.CancelIfCurrent("front/PTZNode_head", timers_.Generation("front/PTZNode_head"));
   EXPECT_EQ(timers_.armed(), 0u);
 }
 
