@@ -22,7 +22,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(ws_security_fuzzer http_authorization_fuzzer access_policy_fuzzer codec_fuzzer)
+  targets=(ws_security_fuzzer http_authorization_fuzzer access_policy_fuzzer codec_fuzzer camera_reply_fuzzer)
 fi
 
 echo "== configure + build ($build, -j$jobs)"
