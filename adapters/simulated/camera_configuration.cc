@@ -132,6 +132,12 @@ std::string WriteConfigurationFile(std::string_view model, const CameraSettings&
   file += "relays: " + Hex(relays.SerializeAsString()) + "\n";
   file += "streams: " + Hex(sources.SerializeAsString()) + "\n";
   if (settings.ptz) file += std::string("ptz: ") + WritePtz(*settings.ptz) + "\n";
+  if (settings.imaging) file += "imaging: " + Hex(settings.imaging->SerializeAsString()) + "\n";
+  if (!settings.inputs.empty()) {
+    v1::DigitalInputList inputs;
+    for (const auto& input : settings.inputs) *inputs.add_inputs() = input;
+    file += "inputs: " + Hex(inputs.SerializeAsString()) + "\n";
+  }
   return Signed(std::move(file));
 }
 
@@ -153,7 +159,9 @@ adapter_sdk::Result<CameraSettings> ParseConfigurationFile(std::string_view file
   const auto wiper = HeaderLine(*body, pos, "wiper");
   const auto relays_hex = HeaderLine(*body, pos, "relays");
   const auto streams_hex = HeaderLine(*body, pos, "streams");
-  const auto ptz_text = HeaderLine(*body, pos, "ptz");  // optional: a camera with PTZ
+  const auto ptz_text = HeaderLine(*body, pos, "ptz");         // optional: a camera with PTZ
+  const auto imaging_hex = HeaderLine(*body, pos, "imaging");  // optional: an older file
+  const auto inputs_hex = HeaderLine(*body, pos, "inputs");    // optional: a camera with inputs
   if (!for_model || !timezone || !ir_lamp || !wiper || !relays_hex || !streams_hex ||
       pos != body->size()) {
     return adapter_sdk::Error{"the configuration is malformed"};
@@ -175,6 +183,21 @@ adapter_sdk::Result<CameraSettings> ParseConfigurationFile(std::string_view file
   if (ptz_text) {
     settings.ptz = ParsePtz(*ptz_text);
     if (!settings.ptz) return adapter_sdk::Error{"the configuration is malformed"};
+  }
+  if (imaging_hex) {
+    const auto bytes = Unhex(*imaging_hex);
+    settings.imaging.emplace();
+    if (!bytes || !settings.imaging->ParseFromString(*bytes)) {
+      return adapter_sdk::Error{"the configuration is malformed"};
+    }
+  }
+  if (inputs_hex) {
+    const auto bytes = Unhex(*inputs_hex);
+    v1::DigitalInputList inputs;
+    if (!bytes || !inputs.ParseFromString(*bytes) || inputs.inputs().empty()) {
+      return adapter_sdk::Error{"the configuration is malformed"};
+    }
+    settings.inputs.assign(inputs.inputs().begin(), inputs.inputs().end());
   }
   settings.posix_timezone = std::string(*timezone);
   settings.ir_lamp = std::string(*ir_lamp);

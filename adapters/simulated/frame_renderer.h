@@ -28,6 +28,10 @@ struct FrameSpec {
   bool motion_active = false;
   /// Where the PTZ head looks; nullopt for a fixed camera.
   std::optional<PtzPosition> ptz{};
+  /// The sensor's imaging settings, 0..100; 50 leaves the picture as drawn.
+  double brightness = 50;
+  double contrast = 50;
+  double color_saturation = 50;
 };
 
 /// Draws the test picture: a gradient tinted by the camera id, a white bar that sweeps across the
@@ -41,6 +45,11 @@ struct FrameSpec {
 /// cell's "column:row" number. Pan and tilt move the window (pan -1..1 shifts it by its own width
 /// either way at the widest, tilt by 0.6 of its width), zoom magnifies 1x..8x (2^(3 zoom)). The
 /// position reads "P+0.00 T+0.00 Z0.00" in the bottom-right corner.
+///
+/// Brightness, contrast and colour saturation change the gradient or scene (not the overlays,
+/// which a camera draws after its sensor): brightness shifts every level by 2 per step from 50,
+/// contrast scales the distance from mid-grey by 2^((contrast - 50) / 25) (1/4x..4x), colour
+/// saturation scales the distance from the pixel's grey by saturation / 50 (0: grey, 100: 2x).
 RgbImage RenderFrame(const FrameSpec& spec);
 
 }  // namespace onvifgw::simulated

@@ -13,6 +13,7 @@ SimulatedCamera::SimulatedCamera(CameraConfig config, const Clock& clock)
     : config_(std::move(config)),
       clock_(clock),
       ptz_(config_.ptz ? std::make_unique<SimulatedPtzHead>(clock) : nullptr),
+      focus_(std::make_unique<SimulatedFocusLens>(clock)),
       firmware_(config_.firmware) {
   RestoreDefaults();
 }
@@ -26,6 +27,8 @@ void SimulatedCamera::RestoreDefaults(bool hard) {
   video_streams_ = DefaultVideoStreams(config_);
   ir_lamp_ = "Auto";
   wiper_ = "Off";
+  imaging_ = DefaultImagingSettings();
+  input_idle_.assign(config_.digital_inputs, v1::RELAY_IDLE_STATE_CLOSED);
   relays_.clear();
   for (uint32_t i = 1; i <= config_.relay_outputs; ++i) {
     RelayState relay;
@@ -50,6 +53,13 @@ CameraSettings SimulatedCamera::Settings() const {
   }
   s.streams = video_streams_;
   if (ptz_) s.ptz = ptz_->Memory();
+  s.imaging = imaging_;
+  for (std::size_t i = 0; i < input_idle_.size(); ++i) {
+    v1::DigitalInput input;
+    input.set_input_id("input-" + std::to_string(i + 1));
+    input.set_idle_state(input_idle_[i]);
+    s.inputs.push_back(std::move(input));
+  }
   return s;
 }
 
@@ -83,6 +93,24 @@ adapter_sdk::Result<void> SimulatedCamera::ApplySettings(const CameraSettings& s
       settings.posix_timezone.empty()) {
     return adapter_sdk::Error{"the configuration's values are not the camera's"};
   }
+  std::optional<v1::ImagingSettings> imaging;
+  if (settings.imaging) {
+    auto merged = MergeImagingSettings(imaging_, *settings.imaging);
+    if (!merged) {
+      return adapter_sdk::Error{"the configuration's imaging settings are not the camera's: " +
+                                merged.error().message};
+    }
+    imaging = std::move(merged).value();
+  }
+  if (!settings.inputs.empty()) {
+    bool same = settings.inputs.size() == input_idle_.size();
+    for (std::size_t i = 0; same && i < settings.inputs.size(); ++i) {
+      const v1::RelayIdleState idle = settings.inputs[i].idle_state();
+      same = settings.inputs[i].input_id() == "input-" + std::to_string(i + 1) &&
+             (idle == v1::RELAY_IDLE_STATE_OPEN || idle == v1::RELAY_IDLE_STATE_CLOSED);
+    }
+    if (!same) return adapter_sdk::Error{"the configuration names inputs the camera does not have"};
+  }
   if (settings.ptz) {
     if (!ptz_) {
       return adapter_sdk::Error{"the configuration has PTZ presets; the camera has no PTZ head"};
@@ -105,9 +133,43 @@ adapter_sdk::Result<void> SimulatedCamera::ApplySettings(const CameraSettings& s
     relays_[i].settings.set_idle_state(settings.relays[i].idle_state());
   }
   video_streams_ = settings.streams;
+  if (imaging) imaging_ = std::move(*imaging);
+  for (std::size_t i = 0; i < settings.inputs.size(); ++i) {
+    input_idle_[i] = settings.inputs[i].idle_state();
+  }
   // The gateway caches streams and relays: tell it they changed.
   ++facts_generation_;
   return {};
+}
+
+v1::ImagingSettings SimulatedCamera::Imaging() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return imaging_;
+}
+
+adapter_sdk::Result<v1::ImagingSettings> SimulatedCamera::SetImaging(
+    const v1::ImagingSettings& change) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  auto merged = MergeImagingSettings(imaging_, change);
+  if (merged) imaging_ = merged.value();
+  return merged;
+}
+
+std::vector<v1::RelayIdleState> SimulatedCamera::InputIdleStates() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return input_idle_;
+}
+
+uint32_t SimulatedCamera::InputNumber(const std::string& input_id) const {
+  for (uint32_t n = 1; n <= config_.digital_inputs; ++n) {
+    if (input_id == "input-" + std::to_string(n)) return n;
+  }
+  return 0;
+}
+
+void SimulatedCamera::SetInputIdleState(uint32_t number, v1::RelayIdleState idle_state) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  input_idle_.at(number - 1) = idle_state;
 }
 
 const std::vector<std::string>& SimulatedCamera::AuxiliaryCommands() {

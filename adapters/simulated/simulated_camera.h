@@ -14,13 +14,15 @@
 #include "adapters/simulated/camera_configuration.h"
 #include "adapters/simulated/clock.h"
 #include "adapters/simulated/simulated_config.h"
+#include "adapters/simulated/simulated_imaging.h"
 #include "adapters/simulated/simulated_ptz_head.h"
 
 namespace onvifgw::simulated {
 
 /// The state of one simulated camera: its clock (real UTC plus an offset that SetTime changes),
 /// its time zone, its relay outputs, its video streams' encoder settings, its PTZ head (with
-/// `ptz: true`), and whether it is rebooting. Everything lives in memory: a new camera starts from
+/// `ptz: true`), its sensor's imaging settings and focus lens, its digital inputs' idle states,
+/// and whether it is rebooting. Everything lives in memory: a new camera starts from
 /// the defaults. Thread-safe.
 class SimulatedCamera {
  public:
@@ -48,20 +50,40 @@ class SimulatedCamera {
   /// any other command. The IR lamp starts Auto, the wiper Off.
   std::optional<std::string> RunAuxiliaryCommand(const std::string& command);
 
-  /// Puts the clock, the time zone, the relays, the stream encodings and the IR lamp and wiper
-  /// back as a new camera has them (a factory default); a `hard` one also forgets the PTZ head's
-  /// presets and home position. The head stays where it is.
+  /// Puts the clock, the time zone, the relays, the stream encodings, the IR lamp and wiper, the
+  /// imaging settings and the inputs' idle states back as a new camera has them (a factory
+  /// default); a `hard` one also forgets the PTZ head's presets and home position. The head and
+  /// the focus lens stay where they are.
   void RestoreDefaults(bool hard = false);
 
   /// The PTZ head on video source "0"; nullptr for a camera without PTZ.
   SimulatedPtzHead* Ptz() const { return ptz_.get(); }
 
+  /// The focus lens of the sensor of video source "0" (every camera has one).
+  SimulatedFocusLens& Focus() const { return *focus_; }
+  /// The imaging settings of video source "0", every field present; they start as
+  /// DefaultImagingSettings().
+  onvifgw::adapter::v1::ImagingSettings Imaging() const;
+  /// Changes the fields `change` has (MergeImagingSettings) and returns the settings now; an
+  /// Error, and no change, for a value outside the options. Checked and stored under one lock.
+  adapter_sdk::Result<onvifgw::adapter::v1::ImagingSettings> SetImaging(
+      const onvifgw::adapter::v1::ImagingSettings& change);
+
+  /// The idle state of each digital input, "input-1" first (config `digital_inputs` of them);
+  /// they start closed.
+  std::vector<onvifgw::adapter::v1::RelayIdleState> InputIdleStates() const;
+  /// The 1-based number of input `input_id` ("input-<n>"), or 0 if there is no such input.
+  uint32_t InputNumber(const std::string& input_id) const;
+  /// Sets input `number`'s (1..digital_inputs) idle state; the caller has validated it.
+  void SetInputIdleState(uint32_t number, onvifgw::adapter::v1::RelayIdleState idle_state);
+
   /// What its configuration file keeps (ExportConfiguration).
   CameraSettings Settings() const;
   /// Puts back what Settings() gave (ImportConfiguration); an Error, and no
   /// change, when they name a relay or stream the camera does not have, or
-  /// carry PTZ presets for a camera without PTZ. Settings without PTZ leave
-  /// the head's presets and home as they are.
+  /// carry PTZ presets for a camera without PTZ, imaging settings outside the
+  /// options or other inputs than the camera's. Settings without PTZ, imaging
+  /// or inputs (a file from before them) leave those as they are.
   adapter_sdk::Result<void> ApplySettings(const CameraSettings& settings);
 
   /// The firmware the camera runs: the config's until an upgrade installs
@@ -116,7 +138,8 @@ class SimulatedCamera {
  private:
   const CameraConfig config_;
   const Clock& clock_;
-  const std::unique_ptr<SimulatedPtzHead> ptz_;  // Thread-safe itself.
+  const std::unique_ptr<SimulatedPtzHead> ptz_;      // Thread-safe itself.
+  const std::unique_ptr<SimulatedFocusLens> focus_;  // Thread-safe itself.
   mutable std::mutex mutex_;
   std::chrono::system_clock::duration offset_{0};
   std::string posix_timezone_ = "UTC0";
@@ -127,6 +150,10 @@ class SimulatedCamera {
   std::string firmware_;           // Guarded by mutex_.
   uint64_t facts_generation_ = 0;  // Guarded by mutex_.
   std::deque<std::string> log_;    // Guarded by mutex_.
+
+  // Guarded by mutex_: the sensor's settings, and each input's idle state ("input-1" first).
+  onvifgw::adapter::v1::ImagingSettings imaging_;
+  std::vector<onvifgw::adapter::v1::RelayIdleState> input_idle_;
 
   struct RelayState {
     onvifgw::adapter::v1::RelayOutput settings;            // `active` unused: derived below

@@ -31,8 +31,8 @@ CameraConfig ReadCamera(const ConfigNode& node) {
     node.Fail("expected a map with at least an id");
   }
   node.RejectUnknownKeys({"id", "label", "manufacturer", "model", "firmware", "width", "height",
-                          "framerate", "relay_outputs", "audio", "ptz", "streaming", "test_pattern",
-                          "mjpeg_url"});
+                          "framerate", "relay_outputs", "digital_inputs", "audio", "ptz",
+                          "streaming", "test_pattern", "mjpeg_url"});
   CameraConfig camera;
   ConfigNode id = node["id"];
   camera.id = id.AsString();
@@ -53,6 +53,8 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.framerate = node["framerate"].AsDouble(1, 120, camera.framerate);
   camera.relay_outputs =
       static_cast<uint32_t>(node["relay_outputs"].AsInt(0, 8, camera.relay_outputs));
+  camera.digital_inputs =
+      static_cast<uint32_t>(node["digital_inputs"].AsInt(0, 8, camera.digital_inputs));
   camera.audio = node["audio"].AsBool(camera.audio);
   camera.ptz = node["ptz"].AsBool(camera.ptz);
   ConfigNode pattern = node["test_pattern"];
@@ -82,19 +84,22 @@ CameraConfig ReadCamera(const ConfigNode& node) {
 
 SimulatedConfig Parse(const YAML::Node& yaml) {
   ConfigNode root(yaml);
-  root.RejectUnknownKeys({"cameras", "motion_interval_ms", "rtsp_port", "mjpeg_port"});
+  root.RejectUnknownKeys(
+      {"cameras", "motion_interval_ms", "input_interval_ms", "rtsp_port", "mjpeg_port"});
 
   SimulatedConfig config;
   config.motion_interval =
       std::chrono::milliseconds(root["motion_interval_ms"].AsInt(10, 3'600'000, 5000));
+  config.input_interval =
+      std::chrono::milliseconds(root["input_interval_ms"].AsInt(10, 3'600'000, 7000));
   config.rtsp_port = static_cast<uint16_t>(root["rtsp_port"].AsInt(0, 65535, 0));
   config.mjpeg_port = static_cast<uint16_t>(root["mjpeg_port"].AsInt(0, 65535, 0));
 
   ConfigNode cameras = root["cameras"];
   if (!cameras.IsSet()) {
-    // The demo camera turns its head: cam-1 has PTZ.
-    config.cameras.push_back(
-        CameraConfig{.id = "cam-1", .label = "Simulated camera 1", .ptz = true});
+    // The demo camera turns its head and has an alarm input: cam-1 has PTZ and one input.
+    config.cameras.push_back(CameraConfig{
+        .id = "cam-1", .label = "Simulated camera 1", .digital_inputs = 1, .ptz = true});
     config.cameras.push_back(CameraConfig{.id = "cam-2", .label = "Simulated camera 2"});
     return config;
   }

@@ -28,8 +28,9 @@ struct CameraConfig {
   uint32_t width = 1280;
   uint32_t height = 720;
   double framerate = 25;
-  uint32_t relay_outputs = 1;  ///< Relays "relay-1".."relay-N" (0..8).
-  bool audio = false;          ///< A microphone "mic" whose G.711 the main stream carries.
+  uint32_t relay_outputs = 1;   ///< Relays "relay-1".."relay-N" (0..8).
+  uint32_t digital_inputs = 0;  ///< Inputs "input-1".."input-N" (0..8), idle closed at start.
+  bool audio = false;           ///< A microphone "mic" whose G.711 the main stream carries.
   /// A PTZ head "0" on video source "0" (capability ptz); its picture pans, tilts and zooms.
   bool ptz = false;
   /// Where the camera's streams are served: "<base><camera id>/<stream id>" (set at start from
@@ -61,17 +62,20 @@ struct CameraConfig {
 ///       height: 720          # 16..4320
 ///       framerate: 25        # 1..120
 ///       relay_outputs: 1     # 0..8 relays, "relay-1".."relay-N"
+///       digital_inputs: 0    # 0..8 inputs, "input-1".."input-N" (default cameras: cam-1 has one)
 ///       audio: false         # true: a microphone "mic", G.711 in the main stream
 ///       ptz: false           # true: a PTZ head on source "0" (default cameras: cam-1 has one)
 ///       streaming: rtsp      # rtsp | mjpeg_http (its rendered pictures, JPEG only) | snapshot
 ///       mjpeg_url: http://...  # with mjpeg_http: one stream, served there by another program
 ///       test_pattern: ball   # ball | snow (the RTSP streams' picture; snow fills the bitrate)
 ///   motion_interval_ms: 5000 # 10..3600000; motion toggles active/inactive each interval
+///   input_interval_ms: 7000  # 10..3600000; each input's contact toggles each interval
 ///   rtsp_port: 0             # the streams' RTSP server on 127.0.0.1; 0: a free port
 ///   mjpeg_port: 0            # the MJPEG-over-HTTP server on 127.0.0.1; 0: a free port
 struct SimulatedConfig {
   std::vector<CameraConfig> cameras;
   std::chrono::milliseconds motion_interval{5000};
+  std::chrono::milliseconds input_interval{7000};
   uint16_t rtsp_port = 0;
   uint16_t mjpeg_port = 0;
 };

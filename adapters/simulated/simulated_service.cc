@@ -70,7 +70,10 @@ uint32_t Fnv1a(std::string_view text) {
 }  // namespace
 
 SimulatedService::SimulatedService(SimulatedConfig config, const Clock& clock)
-    : clock_(clock), motion_interval_(config.motion_interval), started_(clock.SteadyNow()) {
+    : clock_(clock),
+      motion_interval_(config.motion_interval),
+      input_interval_(config.input_interval),
+      started_(clock.SteadyNow()) {
   for (CameraConfig& camera : config.cameras) {
     cameras_.push_back(std::make_unique<SimulatedCamera>(std::move(camera), clock_));
     by_id_[cameras_.back()->config().id] = cameras_.back().get();
@@ -128,6 +131,10 @@ RgbImage SimulatedService::Render(const SimulatedCamera& camera, uint32_t width,
                  .time = camera.Time().utc,
                  .motion_active = MotionActiveAt(clock_.SteadyNow())};
   if (const SimulatedPtzHead* head = camera.Ptz()) spec.ptz = head->Position();
+  const v1::ImagingSettings imaging = camera.Imaging();
+  spec.brightness = imaging.brightness();
+  spec.contrast = imaging.contrast();
+  spec.color_saturation = imaging.color_saturation();
   return RenderFrame(spec);
 }
 
@@ -141,6 +148,35 @@ void SimulatedService::BeginShutdown() {
 
 bool SimulatedService::MotionActiveAt(steady_clock::time_point now) const {
   return now >= started_ && ((now - started_) / motion_interval_) % 2 == 1;
+}
+
+bool SimulatedService::InputContactClosedAt(uint32_t number, steady_clock::time_point now) const {
+  const steady_clock::time_point first = started_ + number * kInputStagger;
+  return now < first || ((now - first) / input_interval_) % 2 == 0;
+}
+
+steady_clock::time_point SimulatedService::NextInputToggle(uint32_t number,
+                                                           steady_clock::time_point now) const {
+  const steady_clock::time_point first = started_ + number * kInputStagger;
+  if (now < first) return first + input_interval_;
+  return first + ((now - first) / input_interval_ + 1) * input_interval_;
+}
+
+std::vector<v1::DigitalInput> SimulatedService::DigitalInputsAt(
+    const SimulatedCamera& camera, steady_clock::time_point now) const {
+  std::vector<v1::DigitalInput> inputs;
+  const std::vector<v1::RelayIdleState> idle = camera.InputIdleStates();
+  for (uint32_t number = 1; number <= idle.size(); ++number) {
+    v1::DigitalInput& input = inputs.emplace_back();
+    input.set_input_id("input-" + std::to_string(number));
+    input.set_idle_state(idle[number - 1]);
+    input.set_idle_state_settable(true);
+    // Active: the contact is not in its idle state.
+    input.set_active(InputContactClosedAt(number, now) !=
+                     (idle[number - 1] == v1::RELAY_IDLE_STATE_CLOSED));
+    input.set_active_known(true);
+  }
+  return inputs;
 }
 
 steady_clock::time_point SimulatedService::NextMotionToggle(steady_clock::time_point now) const {
@@ -197,6 +233,8 @@ grpc::Status SimulatedService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_system_log(true);
     capabilities->set_configuration_backup(true);
     capabilities->set_ptz(camera->Ptz() != nullptr);
+    capabilities->set_digital_inputs(camera->config().digital_inputs > 0);
+    capabilities->set_imaging(true);
     for (const std::string& command : SimulatedCamera::AuxiliaryCommands()) {
       description->add_auxiliary_commands(command);
     }
@@ -315,6 +353,8 @@ grpc::Status SimulatedService::FactoryDefault(grpc::ServerContext* /*context*/,
   adapter_sdk::LogInfo("camera ", camera->config().id, ": ", request->hard() ? "hard" : "soft",
                        " factory default");
   FillVideoSources(*camera, response->mutable_video_sources());
+  // The inputs' idle states are back to closed: event streams tell what that changed.
+  stream_wakeup_.notify_all();
   return grpc::Status::OK;
 }
 
@@ -499,6 +539,58 @@ grpc::Status SimulatedService::SetRelayOutputState(grpc::ServerContext* /*contex
   return grpc::Status::OK;
 }
 
+grpc::Status SimulatedService::FindWithInputs(const std::string& camera_id,
+                                              SimulatedCamera** camera) const {
+  grpc::Status status = FindUp(camera_id, camera);
+  if (status.ok() && (*camera)->config().digital_inputs == 0) {
+    return {grpc::StatusCode::UNIMPLEMENTED,
+            "camera " + Quote(camera_id) + " has no digital inputs"};
+  }
+  return status;
+}
+
+grpc::Status SimulatedService::ListDigitalInputs(grpc::ServerContext* /*context*/,
+                                                 const v1::CameraRef* request,
+                                                 v1::DigitalInputList* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindWithInputs(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  for (v1::DigitalInput& input : DigitalInputsAt(*camera, clock_.SteadyNow())) {
+    *response->add_inputs() = std::move(input);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status SimulatedService::SetDigitalInputSettings(
+    grpc::ServerContext* /*context*/, const v1::SetDigitalInputSettingsRequest* request,
+    v1::DigitalInput* response) {
+  SimulatedCamera* camera = nullptr;
+  if (grpc::Status status = FindWithInputs(request->camera_id(), &camera); !status.ok()) {
+    return status;
+  }
+  const uint32_t number = camera->InputNumber(request->input_id());
+  if (number == 0) {
+    return {grpc::StatusCode::NOT_FOUND, "camera " + Quote(camera->config().id) +
+                                             " has no digital input " + Quote(request->input_id())};
+  }
+  if (request->idle_state() != v1::RELAY_IDLE_STATE_OPEN &&
+      request->idle_state() != v1::RELAY_IDLE_STATE_CLOSED) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "idle_state must be open or closed"};
+  }
+  camera->SetInputIdleState(number, request->idle_state());
+  const std::string line = "digital input " + request->input_id() + " idle " +
+                           (request->idle_state() == v1::RELAY_IDLE_STATE_OPEN ? "open" : "closed");
+  adapter_sdk::LogInfo("camera ", camera->config().id, ": ", line);
+  camera->Log(line);
+  // Its logical state may have flipped: event streams tell it now, not at their next wake-up.
+  // Taking their lock first makes sure none is between reading the old state and waiting.
+  { std::lock_guard<std::mutex> lock(stream_mutex_); }
+  stream_wakeup_.notify_all();
+  *response = DigitalInputsAt(*camera, clock_.SteadyNow())[number - 1];
+  return grpc::Status::OK;
+}
+
 grpc::Status SimulatedService::UpgradeFirmware(grpc::ServerContext* /*context*/,
                                                grpc::ServerReader<v1::FirmwareChunk>* reader,
                                                v1::FirmwareUpgradeResponse* response) {
@@ -621,6 +713,8 @@ grpc::Status SimulatedService::StreamEvents(grpc::ServerContext* context,
   // What this stream last told about each camera; empty: nothing yet, or since it rebooted.
   // Each camera's current state is sent first, then every change.
   std::vector<std::optional<bool>> sent(selected.size());
+  // The same for each camera's digital inputs: the logical state last told, per input.
+  std::vector<std::vector<std::optional<bool>>> inputs_sent(selected.size());
   // The facts generation each camera had when the stream began or last said FactsChanged.
   std::vector<uint64_t> facts_told(selected.size());
   for (size_t i = 0; i < selected.size(); ++i) facts_told[i] = selected[i]->FactsGeneration();
@@ -636,6 +730,7 @@ grpc::Status SimulatedService::StreamEvents(grpc::ServerContext* context,
       steady_clock::time_point rebooting_until = selected[i]->RebootingUntil();
       if (now < rebooting_until) {
         sent[i].reset();
+        inputs_sent[i].clear();
         wake = std::min(wake, rebooting_until);
         continue;
       }
@@ -652,21 +747,38 @@ grpc::Status SimulatedService::StreamEvents(grpc::ServerContext* context,
         }
         facts_told[i] = generation;
       }
-      if (sent[i] == active) {
-        continue;
+      if (sent[i] != active) {
+        v1::Event event;
+        event.set_camera_id(selected[i]->config().id);
+        *event.mutable_time() = ToTimestamp(selected[i]->Time().utc);
+        event.mutable_motion()->set_source_id(kSourceId);
+        event.mutable_motion()->set_active(active);
+        lock.unlock();  // Write may block on flow control.
+        bool written = writer->Write(event);
+        lock.lock();
+        if (!written) {
+          return {grpc::StatusCode::CANCELLED, "client went away"};
+        }
+        sent[i] = active;
       }
-      v1::Event event;
-      event.set_camera_id(selected[i]->config().id);
-      *event.mutable_time() = ToTimestamp(selected[i]->Time().utc);
-      event.mutable_motion()->set_source_id(kSourceId);
-      event.mutable_motion()->set_active(active);
-      lock.unlock();  // Write may block on flow control.
-      bool written = writer->Write(event);
-      lock.lock();
-      if (!written) {
-        return {grpc::StatusCode::CANCELLED, "client went away"};
+      const std::vector<v1::DigitalInput> inputs = DigitalInputsAt(*selected[i], now);
+      inputs_sent[i].resize(inputs.size());
+      for (size_t j = 0; j < inputs.size(); ++j) {
+        wake = std::min(wake, NextInputToggle(static_cast<uint32_t>(j + 1), now));
+        if (inputs_sent[i][j] == inputs[j].active()) continue;
+        v1::Event event;
+        event.set_camera_id(selected[i]->config().id);
+        *event.mutable_time() = ToTimestamp(selected[i]->Time().utc);
+        event.mutable_digital_input()->set_input_id(inputs[j].input_id());
+        event.mutable_digital_input()->set_active(inputs[j].active());
+        lock.unlock();
+        const bool written = writer->Write(event);
+        lock.lock();
+        if (!written) {
+          return {grpc::StatusCode::CANCELLED, "client went away"};
+        }
+        inputs_sent[i][j] = inputs[j].active();
       }
-      sent[i] = active;
     }
     // The clock may be simulated: wait for the same span of real monotonic time.
     if (shutting_down_) {

@@ -26,7 +26,9 @@ namespace onvifgw::simulated {
 /// (clock, relays, stream encoders) live in memory only: a restarted adapter starts from defaults.
 ///
 /// Motion of every camera toggles inactive -> active -> inactive... every motion_interval, counted
-/// from the service's construction; snapshots show the same state. A rebooting camera answers
+/// from the service's construction; snapshots show the same state. The contact of each digital
+/// input toggles closed -> open -> closed... every input_interval, input k's kInputStagger * k
+/// later than that. A rebooting camera answers
 /// UNAVAILABLE to everything but Describe for kRebootDowntime. All methods are thread-safe.
 class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
                                public adapter_sdk::ShutdownAware {
@@ -67,6 +69,10 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
 
   /// Whether motion is active at `now` (the schedule shared by events and snapshots).
   bool MotionActiveAt(std::chrono::steady_clock::time_point now) const;
+  /// How much later than input k - 1's the contact of input k toggles.
+  static constexpr std::chrono::milliseconds kInputStagger{100};
+  /// Whether the contact of input `number` (1-based) of any camera is closed at `now`.
+  bool InputContactClosedAt(uint32_t number, std::chrono::steady_clock::time_point now) const;
 
   grpc::Status Describe(grpc::ServerContext* context,
                         const onvifgw::adapter::v1::DescribeRequest* request,
@@ -124,6 +130,13 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status GetSystemLog(grpc::ServerContext* context,
                             const onvifgw::adapter::v1::CameraRef* request,
                             onvifgw::adapter::v1::CameraLog* response) override;
+  grpc::Status ListDigitalInputs(grpc::ServerContext* context,
+                                 const onvifgw::adapter::v1::CameraRef* request,
+                                 onvifgw::adapter::v1::DigitalInputList* response) override;
+  grpc::Status SetDigitalInputSettings(
+      grpc::ServerContext* context,
+      const onvifgw::adapter::v1::SetDigitalInputSettingsRequest* request,
+      onvifgw::adapter::v1::DigitalInput* response) override;
   grpc::Status StreamEvents(grpc::ServerContext* context,
                             const onvifgw::adapter::v1::StreamEventsRequest* request,
                             grpc::ServerWriter<onvifgw::adapter::v1::Event>* writer) override;
@@ -165,6 +178,28 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
                           const onvifgw::adapter::v1::PtzNodeRef* request,
                           onvifgw::adapter::v1::PtzMoveResponse* response) override;
 
+  // Imaging (simulated_service_imaging.cc), for every camera: one sensor, kImagingId (the id of
+  // its video source, whose imaging_id is empty), with a movable focus lens.
+  static constexpr const char* kImagingId = "0";
+  grpc::Status GetImagingOptions(grpc::ServerContext* context,
+                                 const onvifgw::adapter::v1::ImagingRef* request,
+                                 onvifgw::adapter::v1::ImagingOptions* response) override;
+  grpc::Status GetImagingSettings(grpc::ServerContext* context,
+                                  const onvifgw::adapter::v1::ImagingRef* request,
+                                  onvifgw::adapter::v1::ImagingSettings* response) override;
+  grpc::Status SetImagingSettings(grpc::ServerContext* context,
+                                  const onvifgw::adapter::v1::SetImagingSettingsRequest* request,
+                                  onvifgw::adapter::v1::ImagingSettings* response) override;
+  grpc::Status MoveFocus(grpc::ServerContext* context,
+                         const onvifgw::adapter::v1::MoveFocusRequest* request,
+                         onvifgw::adapter::v1::FocusMoveResponse* response) override;
+  grpc::Status StopFocus(grpc::ServerContext* context,
+                         const onvifgw::adapter::v1::ImagingRef* request,
+                         onvifgw::adapter::v1::FocusMoveResponse* response) override;
+  grpc::Status GetFocusStatus(grpc::ServerContext* context,
+                              const onvifgw::adapter::v1::ImagingRef* request,
+                              onvifgw::adapter::v1::FocusStatus* response) override;
+
  private:
   // Client-supplied text for an error message: bounded and printable, in quotes.
   static std::string Quote(std::string_view text);
@@ -179,6 +214,18 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
   // kPtzNodeId (INVALID_ARGUMENT if empty).
   grpc::Status FindPtz(const std::string& camera_id, const std::string& node_id,
                        SimulatedCamera** camera) const;
+  // Like FindUp, and NOT_FOUND for another imaging id than the source's (INVALID_ARGUMENT if
+  // empty).
+  grpc::Status FindImaging(const std::string& camera_id, const std::string& imaging_id,
+                           SimulatedCamera** camera) const;
+  // Like FindUp, and UNIMPLEMENTED for a camera without digital inputs.
+  grpc::Status FindWithInputs(const std::string& camera_id, SimulatedCamera** camera) const;
+  // Every input of `camera` as it is at `now`: idle state and logical state.
+  std::vector<onvifgw::adapter::v1::DigitalInput> DigitalInputsAt(
+      const SimulatedCamera& camera, std::chrono::steady_clock::time_point now) const;
+  // When the contact of input `number` toggles next after `now`.
+  std::chrono::steady_clock::time_point NextInputToggle(
+      uint32_t number, std::chrono::steady_clock::time_point now) const;
   // The picture of `camera` at `width` x `height` now.
   RgbImage Render(const SimulatedCamera& camera, uint32_t width, uint32_t height) const;
   // The camera's one video source with its streams as encoded now.
@@ -189,6 +236,7 @@ class SimulatedService final : public onvifgw::adapter::v1::Adapter::Service,
 
   const Clock& clock_;
   const std::chrono::milliseconds motion_interval_;
+  const std::chrono::milliseconds input_interval_;
   const std::chrono::steady_clock::time_point started_;
   std::vector<std::unique_ptr<SimulatedCamera>> cameras_;  // In config order.
   std::map<std::string, SimulatedCamera*, std::less<>> by_id_;

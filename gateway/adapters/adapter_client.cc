@@ -121,6 +121,29 @@ Status<std::string> AdapterClient::Refresh() {
     if (st) {
       st = fetch(caps.ptz(), "ListPtzNodes", &Stub::ListPtzNodes, &cf.ptz_nodes);
     }
+    if (st) {
+      st = fetch(caps.digital_inputs(), "ListDigitalInputs", &Stub::ListDigitalInputs,
+                 &cf.digital_inputs);
+    }
+    // One options request per sensor; sources sharing a sensor share its options.
+    for (const auto& source : cf.video_sources.sources()) {
+      if (!st || !caps.imaging()) break;
+      const std::string& imaging_id =
+          source.imaging_id().empty() ? source.source_id() : source.imaging_id();
+      if (cf.imaging_options.count(imaging_id) != 0) continue;
+      v1::ImagingRef imaging_ref;
+      imaging_ref.set_camera_id(cam.camera_id());
+      imaging_ref.set_imaging_id(imaging_id);
+      grpc::ClientContext ctx;
+      SetDeadline(ctx, call_deadline_);
+      v1::ImagingOptions options;
+      if (grpc::Status call = s->GetImagingOptions(&ctx, imaging_ref, &options); !call.ok()) {
+        st = MakeUnexpected(std::string("GetImagingOptions(") + cam.camera_id() + ", " +
+                            imaging_id + ") failed: " + call.error_message());
+        break;
+      }
+      cf.imaging_options.emplace(imaging_id, std::move(options));
+    }
     if (!st) return st;
     facts->cameras.emplace(cam.camera_id(), std::move(cf));
   }
@@ -477,6 +500,42 @@ void AdapterClient::StopEvents() {
   if (events_ctx_) events_ctx_->TryCancel();
   if (events_thread_.joinable()) events_thread_.join();
   events_ctx_.reset();
+}
+
+void AdapterClient::ListDigitalInputs(const std::string& camera_id,
+                                      Done<v1::DigitalInputList> done) {
+  v1::CameraRef ref;
+  ref.set_camera_id(camera_id);
+  Unary(&v1::Adapter::Stub::async_interface::ListDigitalInputs, std::move(ref), std::move(done));
+}
+
+void AdapterClient::SetDigitalInputSettings(v1::SetDigitalInputSettingsRequest request,
+                                            Done<v1::DigitalInput> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetDigitalInputSettings, std::move(request),
+        std::move(done));
+}
+
+void AdapterClient::GetImagingSettings(v1::ImagingRef request, Done<v1::ImagingSettings> done) {
+  Unary(&v1::Adapter::Stub::async_interface::GetImagingSettings, std::move(request),
+        std::move(done));
+}
+
+void AdapterClient::SetImagingSettings(v1::SetImagingSettingsRequest request,
+                                       Done<v1::ImagingSettings> done) {
+  Unary(&v1::Adapter::Stub::async_interface::SetImagingSettings, std::move(request),
+        std::move(done));
+}
+
+void AdapterClient::MoveFocus(v1::MoveFocusRequest request, Done<v1::FocusMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::MoveFocus, std::move(request), std::move(done));
+}
+
+void AdapterClient::StopFocus(v1::ImagingRef request, Done<v1::FocusMoveResponse> done) {
+  Unary(&v1::Adapter::Stub::async_interface::StopFocus, std::move(request), std::move(done));
+}
+
+void AdapterClient::GetFocusStatus(v1::ImagingRef request, Done<v1::FocusStatus> done) {
+  Unary(&v1::Adapter::Stub::async_interface::GetFocusStatus, std::move(request), std::move(done));
 }
 
 }  // namespace onvifgw::adapters

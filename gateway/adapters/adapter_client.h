@@ -92,6 +92,15 @@ class AdapterClient final : public CameraAdapter {
   void GotoPtzPreset(v1::GotoPtzPresetRequest request, Done<v1::PtzMoveResponse> done) override;
   void GotoPtzHome(v1::GotoPtzHomeRequest request, Done<v1::PtzMoveResponse> done) override;
   void SetPtzHome(v1::PtzNodeRef request, Done<v1::PtzMoveResponse> done) override;
+  void ListDigitalInputs(const std::string& camera_id, Done<v1::DigitalInputList> done) override;
+  void SetDigitalInputSettings(v1::SetDigitalInputSettingsRequest request,
+                               Done<v1::DigitalInput> done) override;
+  void GetImagingSettings(v1::ImagingRef request, Done<v1::ImagingSettings> done) override;
+  void SetImagingSettings(v1::SetImagingSettingsRequest request,
+                          Done<v1::ImagingSettings> done) override;
+  void MoveFocus(v1::MoveFocusRequest request, Done<v1::FocusMoveResponse> done) override;
+  void StopFocus(v1::ImagingRef request, Done<v1::FocusMoveResponse> done) override;
+  void GetFocusStatus(v1::ImagingRef request, Done<v1::FocusStatus> done) override;
 
   static constexpr std::chrono::seconds kFirmwareDeadline{300};
   /// For a camera's whole configuration, either way.

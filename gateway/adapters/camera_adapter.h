@@ -31,6 +31,12 @@ struct CameraFacts {
   v1::RelayOutputList relay_outputs;
   /// The PTZ heads (capability ptz) and what each can do.
   v1::PtzNodeList ptz_nodes;
+  /// The digital inputs as first listed (capability digital_inputs): their
+  /// ids (the ONVIF tokens) and count. Their settings and state are read live.
+  v1::DigitalInputList digital_inputs;
+  /// What each sensor offers (capability imaging), by imaging id (a video
+  /// source's imaging_id, or its source_id when that is empty).
+  std::map<std::string, v1::ImagingOptions> imaging_options;
 };
 
 /// An immutable snapshot; replaced as a whole on refresh.
@@ -110,6 +116,19 @@ class CameraAdapter {
   virtual void GotoPtzPreset(v1::GotoPtzPresetRequest request, Done<v1::PtzMoveResponse> done) = 0;
   virtual void GotoPtzHome(v1::GotoPtzHomeRequest request, Done<v1::PtzMoveResponse> done) = 0;
   virtual void SetPtzHome(v1::PtzNodeRef request, Done<v1::PtzMoveResponse> done) = 0;
+
+  /// Digital inputs (capability digital_inputs), read live.
+  virtual void ListDigitalInputs(const std::string& camera_id, Done<v1::DigitalInputList> done) = 0;
+  virtual void SetDigitalInputSettings(v1::SetDigitalInputSettingsRequest request,
+                                       Done<v1::DigitalInput> done) = 0;
+
+  /// Imaging (capability imaging); the options are in the cached facts.
+  virtual void GetImagingSettings(v1::ImagingRef request, Done<v1::ImagingSettings> done) = 0;
+  virtual void SetImagingSettings(v1::SetImagingSettingsRequest request,
+                                  Done<v1::ImagingSettings> done) = 0;
+  virtual void MoveFocus(v1::MoveFocusRequest request, Done<v1::FocusMoveResponse> done) = 0;
+  virtual void StopFocus(v1::ImagingRef request, Done<v1::FocusMoveResponse> done) = 0;
+  virtual void GetFocusStatus(v1::ImagingRef request, Done<v1::FocusStatus> done) = 0;
 };
 
 }  // namespace onvifgw::adapters

@@ -249,6 +249,16 @@ std::string FormatFloat(double v) {
   return std::string(buf, res.ptr);
 }
 
+// An xs:float as the shortest text that reads back as the same float (0.001f
+// is "0.001", not the double expansion of the float's binary value).
+std::string FormatFloat(float v) {
+  if (std::isinf(v)) return v > 0 ? "INF" : "-INF";
+  if (std::isnan(v)) return "NaN";
+  char buf[32];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
 std::string ScalarToString(const pb::Message& m, const FieldPlan& fp, int index) {
   const pb::FieldDescriptor* f = fp.field;
   const pb::Reflection* r = m.GetReflection();

@@ -100,6 +100,8 @@ tt::RelayOutput ToOnvif(const v1::RelayOutput& r) {
   return out;
 }
 
+}  // namespace
+
 void GetRelayOutputs(const RequestContext& ctx, const tds::GetRelayOutputs&, Completion done) {
   auto adapter = RelayAdapter(ctx);
   if (!adapter) {
@@ -182,6 +184,8 @@ void SetRelayOutputState(const RequestContext& ctx, const tds::SetRelayOutputSta
       std::move(call),
       AfterRelayChange<tds::SetRelayOutputStateResponse>(std::move(done), false, publish));
 }
+
+namespace {
 
 // Core §8.7: one of the commands the capabilities list (those of the
 // device's camera), run by the camera through its adapter.

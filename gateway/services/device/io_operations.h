@@ -10,11 +10,23 @@
 #include <string>
 #include <vector>
 
+#include "onvif/generated/tds.pb.h"
+#include "services/operation.h"
 #include "services/service_registry.h"
 
 namespace onvifgw::services::device {
 
 void BindIoOperations(ServiceBinder& binder);
+
+/// The relay operations, also served by the DeviceIO service (whose
+/// GetRelayOutputs and SetRelayOutputState take the Device service's
+/// messages).
+void GetRelayOutputs(const RequestContext& ctx, const onvif::tds::GetRelayOutputs& req,
+                     Completion done);
+void SetRelayOutputSettings(const RequestContext& ctx,
+                            const onvif::tds::SetRelayOutputSettings& req, Completion done);
+void SetRelayOutputState(const RequestContext& ctx, const onvif::tds::SetRelayOutputState& req,
+                         Completion done);
 
 /// The auxiliary commands the device offers (its camera's, as its adapter
 /// described them), for the capabilities and SendAuxiliaryCommand.

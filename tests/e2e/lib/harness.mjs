@@ -52,7 +52,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
                                         relays = [], audio = [], mjpeg = [], snapshotOnly = [],
                                         encoderDevice = false, simRtspPort,
                                         systemRtspPort = false, streamLingerMs,
-                                        mjpegCameras = [], encodeH264 = [], ptz = [] } = {}) {
+                                        mjpegCameras = [], encodeH264 = [], ptz = [], inputs = [],
+                                        inputIntervalMs } = {}) {
   const ports = [];
   const rtspPorts = [];
   // A port just freed can come back from the next call: every port of the
@@ -97,6 +98,7 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     `    call_deadline_ms: ${callDeadlineMs}`,
     '    config:',
     '      motion_interval_ms: 1000',
+    ...(inputIntervalMs ? [`      input_interval_ms: ${inputIntervalMs}`] : []),
     // A fixed port keeps the camera's stream URIs across an adapter restart.
     ...(simRtspPort ? [`      rtsp_port: ${simRtspPort}`] : []),
     '      cameras:',
@@ -107,6 +109,8 @@ export async function writeConfig(dir, { devices = 2, discoveryPort, multicast =
     if (audio[i]) lines.push('          audio: true');
     // A PTZ head on the camera's first source.
     if (ptz[i]) lines.push('          ptz: true');
+    // Digital inputs "input-1".."input-N" whose contacts toggle every input_interval_ms.
+    lines.push(`          digital_inputs: ${inputs[i] ?? 0}`);
     // A legacy camera: its pictures as MJPEG over HTTP, 1280x720 (main) and
     // 640x360 (sub) at 10 fps.
     if (mjpeg[i]) {

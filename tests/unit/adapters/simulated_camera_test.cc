@@ -147,6 +147,10 @@ TEST_F(SimulatedAdapterTest, DescribeListsDefaultCamerasWithAllCapabilities) {
   // The demo camera has a PTZ head, the second one none (simulated_ptz_test.cc).
   EXPECT_TRUE(caps.ptz());
   EXPECT_FALSE(response.cameras(1).capabilities().ptz());
+  // Every camera has imaging, the demo camera an alarm input (simulated_imaging_test.cc).
+  EXPECT_TRUE(caps.imaging() && response.cameras(1).capabilities().imaging());
+  EXPECT_TRUE(caps.digital_inputs());
+  EXPECT_FALSE(response.cameras(1).capabilities().digital_inputs());
 }
 
 TEST_F(SimulatedAdapterTest, InventoryMatchesDescribedCapabilities) {
@@ -525,7 +529,8 @@ TEST_F(SimulatedAdapterTest, StreamEventsEndsCleanlyOnShutdown) {
   grpc::ClientContext context;
   auto reader = OpenEvents(&context);
   v1::Event event;
-  ASSERT_TRUE(reader->Read(&event));  // cam-1's state
+  ASSERT_TRUE(reader->Read(&event));  // cam-1's motion state
+  ASSERT_TRUE(reader->Read(&event));  // cam-1's input-1 state
   ASSERT_TRUE(reader->Read(&event));  // cam-2's state
   const auto before = steady_clock::now();
   service_->BeginShutdown();

@@ -167,6 +167,124 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
     RecordPtz("SetPtzHome", request, done);
   }
 
+  // Digital inputs: ListDigitalInputs answers `digital_inputs` (AddDigitalInputs).
+  void ListDigitalInputs(const std::string& camera_id,
+                         Done<adapters::v1::DigitalInputList> done) override {
+    calls.push_back("ListDigitalInputs " + camera_id);
+    done(status, digital_inputs);
+  }
+  void SetDigitalInputSettings(adapters::v1::SetDigitalInputSettingsRequest request,
+                               Done<adapters::v1::DigitalInput> done) override {
+    calls.push_back("SetDigitalInputSettings " + request.input_id() + " " +
+                    std::to_string(request.idle_state()));
+    for (auto& input : *digital_inputs.mutable_inputs()) {
+      if (input.input_id() != request.input_id()) continue;
+      if (!input.idle_state_settable()) {
+        return done(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "fixed idle state"), {});
+      }
+      if (status.ok()) input.set_idle_state(request.idle_state());
+      return done(status, input);
+    }
+    done(grpc::Status(grpc::StatusCode::NOT_FOUND, "no such input"), {});
+  }
+
+  /// Gives the first camera bistable relays with these ids (idle open).
+  void AddRelays(const std::vector<std::string>& relays) {
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto& cam = next->cameras.begin()->second;
+    cam.description.mutable_capabilities()->set_relay_outputs(true);
+    for (const auto& id : relays) {
+      auto* r = cam.relay_outputs.add_relays();
+      r->set_relay_id(id);
+      r->set_mode(adapters::v1::RELAY_MODE_BISTABLE);
+      r->set_idle_state(adapters::v1::RELAY_IDLE_STATE_OPEN);
+    }
+    facts_ = next;
+  }
+
+  /// Gives the first camera inputs "in-1" (idle state settable, active) and
+  /// "in-2" (fixed, state unknown).
+  void AddDigitalInputs() {
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto& cam = next->cameras.begin()->second;
+    cam.description.mutable_capabilities()->set_digital_inputs(true);
+    auto* a = digital_inputs.add_inputs();
+    a->set_input_id("in-1");
+    a->set_idle_state(adapters::v1::RELAY_IDLE_STATE_OPEN);
+    a->set_idle_state_settable(true);
+    a->set_active(true);
+    a->set_active_known(true);
+    auto* b = digital_inputs.add_inputs();
+    b->set_input_id("in-2");
+    cam.digital_inputs = digital_inputs;
+    facts_ = next;
+  }
+
+  // Imaging: one sensor whose settings live in `imaging_settings` and whose
+  // focus status is `focus_status` (AddImaging).
+  void GetImagingSettings(adapters::v1::ImagingRef request,
+                          Done<adapters::v1::ImagingSettings> done) override {
+    calls.push_back("GetImagingSettings " + request.ShortDebugString());
+    done(status, imaging_settings);
+  }
+  void SetImagingSettings(adapters::v1::SetImagingSettingsRequest request,
+                          Done<adapters::v1::ImagingSettings> done) override {
+    calls.push_back("SetImagingSettings " + request.ShortDebugString());
+    if (status.ok()) imaging_settings.MergeFrom(request.settings());
+    done(status, imaging_settings);
+  }
+  void MoveFocus(adapters::v1::MoveFocusRequest request,
+                 Done<adapters::v1::FocusMoveResponse> done) override {
+    calls.push_back("MoveFocus " + request.ShortDebugString());
+    done(status, {});
+  }
+  void StopFocus(adapters::v1::ImagingRef request,
+                 Done<adapters::v1::FocusMoveResponse> done) override {
+    calls.push_back("StopFocus " + request.ShortDebugString());
+    done(status, {});
+  }
+  void GetFocusStatus(adapters::v1::ImagingRef request,
+                      Done<adapters::v1::FocusStatus> done) override {
+    calls.push_back("GetFocusStatus " + request.ShortDebugString());
+    done(status, focus_status);
+  }
+
+  /// Gives the first camera's sensor "0" imaging options (brightness and
+  /// contrast 0..100, IR cut filter ON/OFF/AUTO, exposure AUTO/MANUAL with an
+  /// exposure time, focus AUTO/MANUAL with absolute 0..1 and continuous
+  /// moves) and settings to match; `change` adjusts the options.
+  void AddImaging(const std::function<void(adapters::v1::ImagingOptions&)>& change = {}) {
+    namespace v1 = adapters::v1;
+    auto next = std::make_shared<adapters::AdapterFacts>(*facts_);
+    auto& cam = next->cameras.begin()->second;
+    cam.description.mutable_capabilities()->set_imaging(true);
+    v1::ImagingOptions o;
+    o.mutable_brightness()->set_max(100);
+    o.mutable_contrast()->set_max(100);
+    o.add_ir_cut_filter_modes(v1::IR_CUT_FILTER_MODE_ON);
+    o.add_ir_cut_filter_modes(v1::IR_CUT_FILTER_MODE_OFF);
+    o.add_ir_cut_filter_modes(v1::IR_CUT_FILTER_MODE_AUTO);
+    o.mutable_exposure()->add_modes(v1::AUTO_MANUAL_MODE_AUTO);
+    o.mutable_exposure()->add_modes(v1::AUTO_MANUAL_MODE_MANUAL);
+    o.mutable_exposure()->mutable_exposure_time()->set_min(10);
+    o.mutable_exposure()->mutable_exposure_time()->set_max(40000);
+    o.mutable_focus()->add_auto_focus_modes(v1::AUTO_MANUAL_MODE_AUTO);
+    o.mutable_focus()->add_auto_focus_modes(v1::AUTO_MANUAL_MODE_MANUAL);
+    o.mutable_focus()->mutable_move()->mutable_absolute_position()->set_max(1);
+    o.mutable_focus()->mutable_move()->mutable_continuous_speed()->set_min(-1);
+    o.mutable_focus()->mutable_move()->mutable_continuous_speed()->set_max(1);
+    if (change) change(o);
+    cam.imaging_options["0"] = o;
+    imaging_settings.set_brightness(50);
+    imaging_settings.set_contrast(50);
+    imaging_settings.set_ir_cut_filter(v1::IR_CUT_FILTER_MODE_AUTO);
+    imaging_settings.mutable_exposure()->set_mode(v1::AUTO_MANUAL_MODE_AUTO);
+    imaging_settings.mutable_focus()->set_auto_focus_mode(v1::AUTO_MANUAL_MODE_AUTO);
+    focus_status.set_position(0.5f);
+    focus_status.set_move_status(v1::PTZ_MOVE_STATUS_IDLE);
+    facts_ = next;
+  }
+
   /// Gives the first camera's source "0" a PTZ head "head" (pan/tilt, zoom,
   /// absolute and relative moves, presets in slots 1..4, a settable home,
   /// move status); `change` adjusts it.
@@ -392,6 +510,11 @@ class FakeCameraAdapter final : public adapters::CameraAdapter {
   std::string configuration = "FAKE-CONFIG v1";
   /// What GetPtzStatus answers.
   adapters::v1::PtzStatus ptz_status;
+  /// The inputs ListDigitalInputs answers (AddDigitalInputs).
+  adapters::v1::DigitalInputList digital_inputs;
+  /// The sensor's settings and lens status (AddImaging).
+  adapters::v1::ImagingSettings imaging_settings;
+  adapters::v1::FocusStatus focus_status;
   /// Told of each PTZ move call as recorded (from whichever thread made it:
   /// the stop after a ContinuousMove's timeout comes from the timers' own).
   std::function<void(const std::string&)> on_ptz_call;

@@ -80,6 +80,8 @@ class SoapTestClient {
         "xmlns:tr2=\"http://www.onvif.org/ver20/media/wsdl\" "
         "xmlns:tev=\"http://www.onvif.org/ver10/events/wsdl\" "
         "xmlns:tptz=\"http://www.onvif.org/ver20/ptz/wsdl\" "
+        "xmlns:timg=\"http://www.onvif.org/ver20/imaging/wsdl\" "
+        "xmlns:tmd=\"http://www.onvif.org/ver10/deviceIO/wsdl\" "
         "xmlns:tt=\"http://www.onvif.org/ver10/schema\">" +
         SecurityHeader() + "<s:Body>" + body + "</s:Body></s:Envelope>";
     services::RequestContext ctx{device_, "http", "192.0.2.10:8080", "192.0.2.10", path,
