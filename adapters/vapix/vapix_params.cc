@@ -496,8 +496,11 @@ CivilTime EpochToCivil(int64_t seconds) {
 }
 
 Result<int32_t> PosixZoneOffset(std::string_view zone) {
-  const Error bad{"\"" + CameraText(zone) +
-                  "\" is not a POSIX time zone such as UTC0, CET-1 or <+0530>-5:30"};
+  // Appended piece by piece: GCC 12's -Wrestrict misfires on "\"" + std::string at -O3.
+  std::string message = "\"";
+  message += CameraText(zone);
+  message += "\" is not a POSIX time zone such as UTC0, CET-1 or <+0530>-5:30";
+  const Error bad{std::move(message)};
   Cursor cursor(zone);
   // The name: three or more letters, or <...> with letters, digits, '+' and '-'.
   if (cursor.Literal('<')) {
