@@ -17,11 +17,10 @@
 // (+ = up). See the fake's header for the motion model, the single-threaded
 // server emulation and every default.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { FakeProcess } from './fake_process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -31,11 +30,10 @@ export const fakePath = path.join(repoRoot, 'tests', 'fakes', 'foscam_camera.py'
 const python = process.env.FOSCAM_CAMERA_PYTHON
   || (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-const REQUEST_TIMEOUT_MS = 5000;
 // ffmpeg renders the pictures before the camera answers.
 const START_TIMEOUT_MS = 15000;
 
-export class FoscamCamera {
+export class FoscamCamera extends FakeProcess {
   /**
    * Starts the fake. Options (all optional; the fake's defaults otherwise):
    * port, user, password, operatorUser / visitorUser ('name:password'),
@@ -73,7 +71,7 @@ export class FoscamCamera {
     value('--latency', latencyS);
     value('--log-cap', logCap);
     const camera = new FoscamCamera(args);
-    const hello = await camera.#started;
+    const hello = await camera.hello;
     camera.port = hello.port;
     camera.url = hello.url;
     camera.user = user ?? 'admin';
@@ -81,86 +79,8 @@ export class FoscamCamera {
     return camera;
   }
 
-  #proc;
-  #pending = [];     // requests awaiting their response line, in order
-  #stderr = '';
-  #exit;
-  #started;
-
   constructor(args) {
-    this.#proc = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#exit = new Promise((resolve) => {
-      this.#proc.once('exit', (code, signal) => resolve({ code, signal }));
-      this.#proc.once('error', (error) => resolve({ error }));  // never started
-    });
-    this.#proc.stderr.on('data', (chunk) => {
-      const text = chunk.toString();
-      if (process.env.ONVIFGW_E2E_VERBOSE) process.stderr.write(text);
-      // Only the tail: enough to explain a failure, bounded for long runs.
-      this.#stderr = (this.#stderr + text).slice(-8192);
-    });
-    // A write after the fake died must fail the request, not the test run.
-    this.#proc.stdin.on('error', () => {});
-    this.#proc.once('error', (e) => {
-      const why = new Error(`Foscam camera fake (${python} ${fakePath}): ${e.message}`);
-      for (const waiter of this.#pending.splice(0)) waiter.reject(why);
-    });
-
-    // The first stdout line announces the port; every later line answers the
-    // oldest outstanding request.
-    this.#started = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`Foscam camera fake did not start in ${START_TIMEOUT_MS} ms\n${this.#stderr}`));
-        this.#proc.kill('SIGKILL');
-      }, START_TIMEOUT_MS);
-      this.#pending.push({
-        resolve: (hello) => { clearTimeout(timer); resolve(hello); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      });
-    });
-    this.#started.catch(() => {});
-    readline.createInterface({ input: this.#proc.stdout }).on('line', (line) => {
-      const waiter = this.#pending.shift();
-      if (!waiter) return;
-      let reply;
-      try {
-        reply = JSON.parse(line);
-      } catch {
-        waiter.reject(new Error(`Foscam camera fake wrote a non-JSON line: ${line}`));
-        return;
-      }
-      if (reply && typeof reply === 'object' && 'error' in reply) {
-        waiter.reject(new Error(`Foscam camera fake: ${reply.error}`));
-      } else {
-        waiter.resolve(reply);
-      }
-    });
-    this.#proc.once('exit', (code, signal) => {
-      const why = new Error(`Foscam camera fake exited (${signal ?? code})\n${this.#stderr}`);
-      for (const waiter of this.#pending.splice(0)) waiter.reject(why);
-    });
-  }
-
-  /** Sends one control request; resolves with its response object. */
-  request(obj, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-    return new Promise((resolve, reject) => {
-      if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) {
-        reject(new Error(`Foscam camera fake is not running\n${this.#stderr}`));
-        return;
-      }
-      // The slot stays in the queue even after a timeout, so that the late
-      // line is consumed by it and later requests stay matched.
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        reject(new Error(`Foscam camera fake did not answer ${JSON.stringify(obj)} in ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.push({
-        resolve: (v) => { clearTimeout(timer); if (!settled) resolve(v); },
-        reject: (e) => { clearTimeout(timer); if (!settled) reject(e); },
-      });
-      this.#proc.stdin.write(JSON.stringify(obj) + '\n');
-    });
+    super('Foscam camera fake', python, args, { startTimeoutMs: START_TIMEOUT_MS });
   }
 
   /** The camera: ptz, presets, ir, camera_params, misc, alarm, alarm_status, counters... */
@@ -235,15 +155,4 @@ export class FoscamCamera {
     }
   }
 
-  /** Ends the fake (politely, then by force); resolves when it is gone. */
-  async stop() {
-    if (this.#proc.pid !== undefined && this.#proc.exitCode === null
-        && this.#proc.signalCode === null) {
-      this.#proc.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
-      const timer = setTimeout(() => this.#proc.kill('SIGKILL'), 2000);
-      await this.#exit;
-      clearTimeout(timer);
-    }
-    return this.#exit;
-  }
 }
