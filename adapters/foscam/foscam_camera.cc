@@ -96,6 +96,8 @@ FoscamCamera::FoscamCamera(CameraConfig config) : config_(std::move(config)) {
 
 FoscamCamera::~FoscamCamera() {
   Close();
+  std::lock_guard command(relay_command_mutex_);
+  CancelPulse();
   if (poller_.joinable()) poller_.join();
 }
 
@@ -454,6 +456,86 @@ grpc::Status FoscamCamera::AlarmStatus(Deadline deadline, int64_t* status, bool 
   return ReadInt(vars, "get_status.cgi", "alarm_status", status, quiet);
 }
 
+// ------------------------------------------------------------------------------------- Relay
+
+v1::RelayOutput FoscamCamera::RelayLocked() const {
+  v1::RelayOutput relay;
+  relay.set_relay_id(kRelayId);
+  relay.set_mode(relay_settings_.monostable ? v1::RELAY_MODE_MONOSTABLE : v1::RELAY_MODE_BISTABLE);
+  relay.set_delay_ms(static_cast<uint32_t>(relay_settings_.delay.count()));
+  relay.set_idle_state(relay_settings_.idle_closed ? v1::RELAY_IDLE_STATE_CLOSED
+                                                   : v1::RELAY_IDLE_STATE_OPEN);
+  relay.set_active(switch_closed_ != relay_settings_.idle_closed);
+  return relay;
+}
+
+v1::RelayOutput FoscamCamera::Relay() const {
+  std::lock_guard lock(relay_mutex_);
+  return RelayLocked();
+}
+
+grpc::Status FoscamCamera::DriveSwitch(Deadline deadline, bool closed) {
+  grpc::Status sent = Decoder(deadline, closed ? kSwitchCloseCode : kSwitchOpenCode,
+                              closed ? "close the relay" : "open the relay");
+  if (sent.ok()) switch_closed_ = closed;
+  return sent;
+}
+
+void FoscamCamera::CancelPulse() {
+  if (pulse_.joinable()) {
+    pulse_.request_stop();
+    pulse_.join();
+  }
+}
+
+grpc::Status FoscamCamera::SetRelaySettings(Deadline deadline, const RelaySettings& settings,
+                                            v1::RelayOutput* relay) {
+  std::lock_guard command(relay_command_mutex_);
+  CancelPulse();
+  std::lock_guard lock(relay_mutex_);
+  if (grpc::Status sent = DriveSwitch(deadline, settings.idle_closed); !sent.ok()) return sent;
+  relay_settings_ = settings;
+  adapter_sdk::LogInfo("camera ", config_.id, ": relay ", kRelayId, " set to ",
+                       settings.monostable ? "monostable " : "bistable ", settings.delay.count(),
+                       " ms, idle ", settings.idle_closed ? "closed" : "open");
+  *relay = RelayLocked();
+  return grpc::Status::OK;
+}
+
+grpc::Status FoscamCamera::SetRelayActive(Deadline deadline, bool active, v1::RelayOutput* relay) {
+  std::lock_guard command(relay_command_mutex_);
+  CancelPulse();
+  RelaySettings settings;
+  {
+    std::lock_guard lock(relay_mutex_);
+    if (grpc::Status sent = DriveSwitch(deadline, active != relay_settings_.idle_closed);
+        !sent.ok()) {
+      return sent;
+    }
+    *relay = RelayLocked();
+    settings = relay_settings_;
+  }
+  if (active && settings.monostable) {
+    // The camera has no pulse of its own: the adapter drives the contact back after the delay.
+    const milliseconds delay = settings.delay;
+    pulse_ = std::jthread([this, delay](std::stop_token stop) {
+      std::mutex wait_mutex;
+      std::condition_variable_any wait;
+      std::unique_lock wait_lock(wait_mutex);
+      if (wait.wait_for(wait_lock, stop, delay, [] { return false; })) return;
+      if (stop.stop_requested()) return;
+      std::lock_guard relay_lock(relay_mutex_);
+      const grpc::Status back =
+          DriveSwitch(steady_clock::now() + config_.request_timeout, relay_settings_.idle_closed);
+      if (!back.ok()) {
+        adapter_sdk::LogWarn("camera ", config_.id, ": relay ", kRelayId,
+                             " did not go back to idle after its pulse: ", back.error_message());
+      }
+    });
+  }
+  return grpc::Status::OK;
+}
+
 // --------------------------------------------------------------------------------------- PTZ
 
 grpc::Status FoscamCamera::LockPtz(Deadline deadline,
@@ -634,13 +716,50 @@ void FoscamCamera::Unsubscribe(const std::shared_ptr<EventQueue>& queue) {
   events_wakeup_.notify_all();
 }
 
+void FoscamCamera::ArmAlarms(Deadline deadline) {
+  Vars vars;
+  if (grpc::Status read = ReadVars("get_params.cgi", deadline, "read the alarm settings", &vars);
+      !read.ok()) {
+    adapter_sdk::LogWarn(
+        "camera ", config_.id,
+        ": cannot arm its alarms (events need them armed on the camera): ", read.error_message());
+    return;
+  }
+  std::string query;
+  std::string armed;
+  auto arm = [&](std::string_view name, std::string_view what) {
+    int64_t on = 0;
+    if (!ReadInt(vars, "get_params.cgi", "alarm_" + std::string(name), &on).ok() || on != 0) {
+      return;
+    }
+    if (!query.empty()) query += "&";
+    query += name;
+    query += "=1";
+    if (!armed.empty()) armed += " and ";
+    armed += what;
+  };
+  arm("motion_armed", "motion detection");
+  if (config_.input) arm("input_armed", "the alarm input");
+  if (query.empty()) return;
+  if (grpc::Status sent = Command("set_alarm.cgi", query, deadline, "arm the alarms"); !sent.ok()) {
+    adapter_sdk::LogWarn(
+        "camera ", config_.id,
+        ": cannot arm its alarms (events need them armed on the camera): ", sent.error_message());
+    return;
+  }
+  adapter_sdk::LogInfo("camera ", config_.id, ": armed ", armed, " for events");
+}
+
 void FoscamCamera::PollLoop() {
   std::unique_lock lock(events_mutex_);
   bool failing = false;
   std::optional<int64_t> odd_status;  // An alarm_status outside 0..2 already logged.
   while (!closing_ && !listeners_.empty()) {
     const steady_clock::time_point started = steady_clock::now();
+    const bool arm = config_.arm_alarms && !armed_;
+    armed_ = true;  // Once per adapter run: a refusal is logged, not repeated every poll.
     lock.unlock();
+    if (arm) ArmAlarms(started + config_.request_timeout);
     int64_t status = 0;
     grpc::Status polled = AlarmStatus(started + config_.request_timeout, &status, true);
     lock.lock();

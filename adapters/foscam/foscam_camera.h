@@ -42,6 +42,17 @@ inline constexpr int64_t kMaxContrast = 6;
 inline constexpr uint32_t kBrightnessParam = 1;
 inline constexpr uint32_t kContrastParam = 2;
 
+/// How the external relay behaves; the camera keeps none of it (the adapter does).
+struct RelaySettings {
+  /// Monostable: back to idle after `delay` (the adapter times the pulse).
+  bool monostable = false;
+  std::chrono::milliseconds delay{0};
+  /// The contact when inactive.
+  bool idle_closed = false;
+};
+/// The longest monostable pulse accepted.
+inline constexpr std::chrono::milliseconds kMaxRelayDelay{3600 * 1000};
+
 /// Where one StreamEvents call collects the events of its cameras. Thread-safe.
 class EventQueue {
  public:
@@ -72,6 +83,7 @@ class FoscamCamera {
   static constexpr const char* kStreamId = "mjpeg";
   static constexpr const char* kPtzNodeId = "0";
   static constexpr const char* kInputId = "input-1";
+  static constexpr const char* kRelayId = "relay-1";
   static constexpr const char* kIrOn = "tt:IRLamp|On";
   static constexpr const char* kIrOff = "tt:IRLamp|Off";
   static constexpr uint32_t kWidth = 640;
@@ -133,6 +145,18 @@ class FoscamCamera {
   /// get_status.cgi alarm_status (0 none, 1 motion, 2 input). `quiet`: failures not logged.
   grpc::Status AlarmStatus(Deadline deadline, int64_t* status, bool quiet = false);
 
+  // ---------------------------------------------------------------------------------- Relay
+
+  /// The relay "relay-1" (with `relay`) as the adapter last drove it: the camera reports neither
+  /// the contact nor any setting, so until the first command it is taken to be idle.
+  adapter::v1::RelayOutput Relay() const;
+  /// New settings; the relay is driven to its (new) idle contact at once.
+  grpc::Status SetRelaySettings(Deadline deadline, const RelaySettings& settings,
+                                adapter::v1::RelayOutput* relay);
+  /// Drives the contact (22 closes, 23 opens); a monostable activation goes back to idle after
+  /// its delay (a later command cancels the pending return).
+  grpc::Status SetRelayActive(Deadline deadline, bool active, adapter::v1::RelayOutput* relay);
+
   // ----------------------------------------------------------------------------------- PTZ
 
   /// Pan/tilt: the dominant direction of the velocity, or command=1 in the dead zone; zoom
@@ -187,6 +211,15 @@ class FoscamCamera {
   grpc::Status LockPtz(Deadline deadline, std::unique_lock<std::timed_mutex>* lock) const;
   std::vector<uint32_t> ZoomStopCodes() const;
 
+  // Drives the switch to `closed`, under relay_mutex_.
+  grpc::Status DriveSwitch(Deadline deadline, bool closed);
+  adapter::v1::RelayOutput RelayLocked() const;
+  // Ends a pending monostable return; under relay_command_mutex_, not relay_mutex_.
+  void CancelPulse();
+
+  // set_alarm.cgi motion_armed=1 (and input_armed=1 with `input`) for the causes get_params.cgi
+  // shows disarmed; logs what it did or why it could not.
+  void ArmAlarms(Deadline deadline);
   void PollLoop();
   // Under events_mutex_: the events of a new alarm_status for every listener.
   void Publish(int64_t alarm_status);
@@ -205,12 +238,20 @@ class FoscamCamera {
   Motion zoom_motion_ = Motion::kUnknown;      // Guarded by ptz_mutex_.
   uint32_t last_zoom_code_ = 0;                // Guarded by ptz_mutex_: 16, 18 or 0 (none yet).
 
+  mutable std::mutex relay_mutex_;
+  RelaySettings relay_settings_;  // Guarded by relay_mutex_.
+  bool switch_closed_ = false;    // Guarded by relay_mutex_: the contact as last driven.
+  // One relay command at a time; guards pulse_. Taken before relay_mutex_, never by the pulse.
+  std::mutex relay_command_mutex_;
+  std::jthread pulse_;  // The pending monostable return, if any.
+
   std::mutex events_mutex_;
   std::condition_variable events_wakeup_;
   std::vector<std::shared_ptr<EventQueue>> listeners_;  // Guarded by events_mutex_.
   std::optional<int64_t> alarm_status_;  // Guarded by events_mutex_: last polled, while polling.
   bool polling_ = false;                 // Guarded by events_mutex_.
   bool closing_ = false;                 // Guarded by events_mutex_.
+  bool armed_ = false;                   // Guarded by events_mutex_: ArmAlarms done.
   std::thread poller_;
 };
 

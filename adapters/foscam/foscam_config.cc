@@ -90,10 +90,27 @@ std::string Position(const YAML::Mark& mark) {
 
 CameraConfig ReadCamera(const ConfigNode& node) {
   ExpectMap(node, "an id, a host and a user");
-  node.RejectUnknownKeys({"id", "label", "host", "port", "user", "password", "credentials_in_query",
-                          "request_timeout_ms", "attempts", "invert_pan", "ir_on_code", "ptz",
-                          "zoom", "presets", "events_poll_ms", "manufacturer", "model",
-                          "allow_factory_default", "input"});
+  node.RejectUnknownKeys({"id",
+                          "label",
+                          "host",
+                          "port",
+                          "user",
+                          "password",
+                          "credentials_in_query",
+                          "request_timeout_ms",
+                          "attempts",
+                          "invert_pan",
+                          "ir_on_code",
+                          "ptz",
+                          "zoom",
+                          "presets",
+                          "events_poll_ms",
+                          "manufacturer",
+                          "model",
+                          "allow_factory_default",
+                          "input",
+                          "relay",
+                          "arm_alarms"});
   CameraConfig camera;
   camera.id = ReadId(node["id"]);
   camera.label = ReadText(node["label"], camera.id);
@@ -120,6 +137,8 @@ CameraConfig ReadCamera(const ConfigNode& node) {
   camera.model = ReadText(node["model"], camera.model);
   camera.allow_factory_default = node["allow_factory_default"].AsBool(false);
   camera.input = node["input"].AsBool(false);
+  camera.relay = node["relay"].AsBool(false);
+  camera.arm_alarms = node["arm_alarms"].AsBool(true);
   return camera;
 }
 

@@ -44,6 +44,11 @@ struct CameraConfig {
   bool allow_factory_default = false;
   /// The camera has an alarm input (digital input "input-1").
   bool input = false;
+  /// The camera has an external relay ("switch 1", decoder_control 22/23; relay "relay-1").
+  bool relay = false;
+  /// Arm motion detection (and the input alarm, with `input`) through set_alarm.cgi when events
+  /// are first wanted: the camera raises no alarm_status otherwise. Needs an administrator.
+  bool arm_alarms = true;
 
   /// The decoder_control code that switches the IR LEDs off.
   uint32_t IrOffCode() const { return ir_on_code == 95 ? 94 : 95; }
@@ -73,6 +78,8 @@ struct CameraConfig {
 ///       model: FI8918W
 ///       allow_factory_default: false  # restore_factory.cgi resets the users too
 ///       input: false               # the model has an alarm input
+///       relay: false               # the model has an external relay (decoder 22/23)
+///       arm_alarms: true           # arm motion (and input) alarms when events are wanted
 struct FoscamConfig {
   std::vector<CameraConfig> cameras;
 };

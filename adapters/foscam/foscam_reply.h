@@ -57,6 +57,9 @@ inline constexpr uint32_t kZoomWideStopCode = 17;
 inline constexpr uint32_t kZoomTeleCode = 18;
 inline constexpr uint32_t kZoomTeleStopCode = 19;
 inline constexpr uint32_t kMaxPresets = 16;
+/// "switch 1": the external relay of the models that have one.
+inline constexpr uint32_t kSwitchCloseCode = 22;
+inline constexpr uint32_t kSwitchOpenCode = 23;
 
 /// The command for a move; `invert_pan` mirrors left and right (4<->6, 90<->91, 92<->93).
 uint32_t MoveCode(PtzDirection direction, bool invert_pan);

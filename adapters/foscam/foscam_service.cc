@@ -183,6 +183,20 @@ grpc::Status FoscamService::FindInput(const std::string& camera_id, const std::s
   return grpc::Status::OK;
 }
 
+grpc::Status FoscamService::FindRelay(const std::string& camera_id, const std::string& relay_id,
+                                      FoscamCamera** camera) const {
+  if (grpc::Status status = Find(camera_id, camera); !status.ok()) return status;
+  if (!(*camera)->config().relay) {
+    return {grpc::StatusCode::UNIMPLEMENTED,
+            "camera " + camera_id + " has no relay output (relay is false)"};
+  }
+  if (relay_id != FoscamCamera::kRelayId) {
+    return {grpc::StatusCode::NOT_FOUND,
+            "camera " + camera_id + " has no relay " + Quote(relay_id)};
+  }
+  return grpc::Status::OK;
+}
+
 grpc::Status FoscamService::CheckSlot(const FoscamCamera& camera, uint32_t slot) {
   const CameraConfig& config = camera.config();
   if (config.ptz && slot >= 1 && slot <= config.presets) return grpc::Status::OK;
@@ -218,6 +232,7 @@ grpc::Status FoscamService::Describe(grpc::ServerContext* /*context*/,
     capabilities->set_system_log(true);
     capabilities->set_ptz(config.HasPtzNode());
     capabilities->set_digital_inputs(config.input);
+    capabilities->set_relay_outputs(config.relay);
     capabilities->set_imaging(true);
     for (const std::string& command : FoscamCamera::AuxiliaryCommands()) {
       description->add_auxiliary_commands(command);
@@ -513,6 +528,57 @@ grpc::Status FoscamService::SetPtzHome(grpc::ServerContext* /*context*/,
   return {grpc::StatusCode::UNIMPLEMENTED,
           "camera " + camera->config().id +
               ": the home position is the head's center, which cannot be changed"};
+}
+
+// --------------------------------------------------------------------------------- Relay
+
+grpc::Status FoscamService::ListRelayOutputs(grpc::ServerContext* /*context*/,
+                                             const v1::CameraRef* request,
+                                             v1::RelayOutputList* response) {
+  FoscamCamera* camera = nullptr;
+  if (grpc::Status status = FindRelay(request->camera_id(), FoscamCamera::kRelayId, &camera);
+      !status.ok()) {
+    return status;
+  }
+  *response->add_relays() = camera->Relay();
+  return grpc::Status::OK;
+}
+
+grpc::Status FoscamService::SetRelayOutputSettings(grpc::ServerContext* context,
+                                                   const v1::SetRelayOutputSettingsRequest* request,
+                                                   v1::RelayOutput* response) {
+  FoscamCamera* camera = nullptr;
+  if (grpc::Status status = FindRelay(request->camera_id(), request->relay_id(), &camera);
+      !status.ok()) {
+    return status;
+  }
+  if (request->mode() != v1::RELAY_MODE_BISTABLE && request->mode() != v1::RELAY_MODE_MONOSTABLE) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "mode must be bistable or monostable"};
+  }
+  if (request->idle_state() != v1::RELAY_IDLE_STATE_OPEN &&
+      request->idle_state() != v1::RELAY_IDLE_STATE_CLOSED) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "idle_state must be open or closed"};
+  }
+  RelaySettings settings;
+  settings.monostable = request->mode() == v1::RELAY_MODE_MONOSTABLE;
+  settings.delay = std::chrono::milliseconds(request->delay_ms());
+  settings.idle_closed = request->idle_state() == v1::RELAY_IDLE_STATE_CLOSED;
+  if (settings.monostable && (settings.delay.count() == 0 || settings.delay > kMaxRelayDelay)) {
+    return {grpc::StatusCode::INVALID_ARGUMENT,
+            "a monostable relay needs a delay of 1 ms to 1 hour"};
+  }
+  return camera->SetRelaySettings(DeadlineOf(context), settings, response);
+}
+
+grpc::Status FoscamService::SetRelayOutputState(grpc::ServerContext* context,
+                                                const v1::SetRelayOutputStateRequest* request,
+                                                v1::RelayOutput* response) {
+  FoscamCamera* camera = nullptr;
+  if (grpc::Status status = FindRelay(request->camera_id(), request->relay_id(), &camera);
+      !status.ok()) {
+    return status;
+  }
+  return camera->SetRelayActive(DeadlineOf(context), request->active(), response);
 }
 
 // ------------------------------------------------------------------------- Digital inputs

@@ -93,6 +93,17 @@ class FoscamService final : public onvifgw::adapter::v1::Adapter::Service,
                           const onvifgw::adapter::v1::PtzNodeRef* request,
                           onvifgw::adapter::v1::PtzMoveResponse* response) override;
 
+  grpc::Status ListRelayOutputs(grpc::ServerContext* context,
+                                const onvifgw::adapter::v1::CameraRef* request,
+                                onvifgw::adapter::v1::RelayOutputList* response) override;
+  grpc::Status SetRelayOutputSettings(
+      grpc::ServerContext* context,
+      const onvifgw::adapter::v1::SetRelayOutputSettingsRequest* request,
+      onvifgw::adapter::v1::RelayOutput* response) override;
+  grpc::Status SetRelayOutputState(grpc::ServerContext* context,
+                                   const onvifgw::adapter::v1::SetRelayOutputStateRequest* request,
+                                   onvifgw::adapter::v1::RelayOutput* response) override;
+
   grpc::Status ListDigitalInputs(grpc::ServerContext* context,
                                  const onvifgw::adapter::v1::CameraRef* request,
                                  onvifgw::adapter::v1::DigitalInputList* response) override;
@@ -139,6 +150,9 @@ class FoscamService final : public onvifgw::adapter::v1::Adapter::Service,
                           FoscamCamera** camera) const;
   // Like Find; UNIMPLEMENTED without `input`, NOT_FOUND for another input than "input-1".
   grpc::Status FindInput(const std::string& camera_id, const std::string& input_id,
+                         FoscamCamera** camera) const;
+  // Like Find; UNIMPLEMENTED without `relay`, NOT_FOUND for another relay than "relay-1".
+  grpc::Status FindRelay(const std::string& camera_id, const std::string& relay_id,
                          FoscamCamera** camera) const;
   // INVALID_ARGUMENT for a slot outside 1..presets (or any slot without a pan/tilt head).
   static grpc::Status CheckSlot(const FoscamCamera& camera, uint32_t slot);

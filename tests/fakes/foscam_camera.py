@@ -128,7 +128,8 @@ CLOCK_MONOTONIC whenever needed (nothing ticks):
     physically (4 then moves right, 90 up-right ...), the state reports the
     physical direction. Presets 1..16: set = 30+2(n-1), go = 31+2(n-1); an
     unset preset does nothing. 94/95 switch the IR LEDs (--ir-on-code is the
-    one that switches them on). 20/26/28 start the cruise/vertical/
+    one that switches them on). 22/23 close/open the external relay
+    ("switch 1", state switch_closed). 20/26/28 start the cruise/vertical/
     horizontal patrol and 21/27/29 end it (recorded, the head does not
     move). Zoom 16 wide / 18 tele, 17/19 stop, 25 %/s over 0..100 %, only
     with --zoom. Every other code answers ok. and does nothing, as the
@@ -314,6 +315,7 @@ PATROL_STOPS = (21, 27, 29)
 CENTER = 25
 SET_PRESET_FIRST, GO_PRESET_FIRST = 30, 31
 IR_CODES = (94, 95)
+SWITCH_CLOSE, SWITCH_OPEN = 22, 23  # "switch 1": the external relay of models with one
 ZOOM_WIDE, ZOOM_WIDE_STOP, ZOOM_TELE, ZOOM_TELE_STOP = 16, 17, 18, 19
 
 
@@ -460,6 +462,7 @@ class Camera:
                          "daylight_saving_time": 0}
         self.presets = {}
         self.ir = False
+        self.switch_closed = False  # The external relay ("switch 1": 22 closes, 23 opens).
         self.pan = Axis(-PAN_LIMIT, PAN_LIMIT)
         self.tilt = Axis(TILT_DOWN_LIMIT, TILT_UP_LIMIT)
         self.zoom = Axis(0.0, 100.0) if self.args.zoom else None
@@ -558,6 +561,8 @@ class Camera:
                         self.zoom.go_to(preset["zoom"], ZOOM_RATE)
             elif command in IR_CODES:
                 self.ir = command == self.args.ir_on_code
+            elif command in (SWITCH_CLOSE, SWITCH_OPEN):
+                self.switch_closed = command == SWITCH_CLOSE
             elif command in PATROLS:
                 self.patrol = PATROLS[command]
             elif command in PATROL_STOPS:
@@ -642,6 +647,7 @@ class Camera:
                                      for k, v in p.items()}
                             for n, p in sorted(self.presets.items())},
                 "ir": self.ir,
+                "switch_closed": self.switch_closed,
                 "camera_params": dict(self.camera_params),
                 "misc": dict(self.misc),
                 "alarm": dict(self.alarm),

@@ -93,6 +93,8 @@ class FakeFoscam {
   }
 
   std::atomic<int> alarm_status{0};
+  std::atomic<int> motion_armed{0};
+  std::atomic<int> input_armed{1};
   std::atomic<bool> silent{false};
   std::atomic<bool> crlf{false};
 
@@ -198,6 +200,19 @@ class FakeFoscam {
                              {"ddns_status", "0"},
                              {"ddns_host", "''"}}));
     }
+    if (path == "get_params.cgi") {
+      return Text(200, Vars({{"alias", "'R2D2'"},
+                             {"alarm_motion_armed", std::to_string(motion_armed.load())},
+                             {"alarm_motion_sensitivity", "5"},
+                             {"alarm_input_armed", std::to_string(input_armed.load())},
+                             {"alarm_ioin_level", "0"}}));
+    }
+    if (path == "set_alarm.cgi") {
+      int64_t value = 0;
+      if (number("motion_armed", &value)) motion_armed = static_cast<int>(value);
+      if (number("input_armed", &value)) input_armed = static_cast<int>(value);
+      return Ok();
+    }
     if (path == "get_camera_params.cgi") {
       return Text(200, Vars({{"resolution", "32"},
                              {"brightness", std::to_string(brightness_)},
@@ -296,6 +311,8 @@ constexpr const char* kGoodConfig = R"(cameras:
     model: NCB541W
     allow_factory_default: true
     input: true
+    relay: true
+    arm_alarms: false
   - id: hall.2
     host: fe80::1
     user: viewer
@@ -326,6 +343,8 @@ TEST(FoscamConfig, ParsesAGoodConfigWithItsDefaults) {
   EXPECT_EQ(one.model, "NCB541W");
   EXPECT_TRUE(one.allow_factory_default);
   EXPECT_TRUE(one.input);
+  EXPECT_TRUE(one.relay);
+  EXPECT_FALSE(one.arm_alarms);
 
   const CameraConfig& two = config->cameras[1];
   EXPECT_EQ(two.label, "hall.2");
@@ -346,6 +365,8 @@ TEST(FoscamConfig, ParsesAGoodConfigWithItsDefaults) {
   EXPECT_EQ(two.model, "FI8918W");
   EXPECT_FALSE(two.allow_factory_default);
   EXPECT_FALSE(two.input);
+  EXPECT_FALSE(two.relay);
+  EXPECT_TRUE(two.arm_alarms);
 }
 
 TEST(FoscamConfig, RejectsBadValuesNamingTheirPosition) {
@@ -458,6 +479,7 @@ class FoscamServiceTest : public ::testing::Test {
     request_timeout_ms: 1500
     allow_factory_default: true
     input: true
+    relay: true
   - id: hall
     host: 127.0.0.1
     port: {port2}
@@ -612,7 +634,7 @@ TEST_F(FoscamServiceTest, DescribeClaimsWhatEachCameraCanDo) {
             (std::set<std::string>{"device_information", "system_time", "set_system_time", "reboot",
                                    "video_sources", "snapshot", "events", "factory_default",
                                    "auxiliary_commands", "system_log", "ptz", "digital_inputs",
-                                   "imaging"}));
+                                   "imaging", "relay_outputs"}));
   EXPECT_EQ(std::vector<std::string>(garden.auxiliary_commands().begin(),
                                      garden.auxiliary_commands().end()),
             (std::vector<std::string>{"tt:IRLamp|On", "tt:IRLamp|Off"}));
@@ -1183,10 +1205,98 @@ TEST_F(FoscamServiceTest, EventsFollowAlarmStatusTransitions) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
   second_context.TryCancel();
   EXPECT_EQ(second->Finish().error_code(), grpc::StatusCode::CANCELLED);
-  // Only the events calls asked the cameras: hall was polled for the second call only.
-  for (const std::string& target : garden_.Targets()) {
-    EXPECT_EQ(target, Garden("get_status.cgi"));
-  }
+  // Only the events calls asked the cameras: hall was polled for the second call only. Garden's
+  // motion detection was armed once, before the first poll (its input alarm already was).
+  const std::vector<std::string> targets = garden_.Targets();
+  ASSERT_GE(targets.size(), 3u);
+  EXPECT_EQ(targets[0], Garden("get_params.cgi"));
+  EXPECT_EQ(targets[1], Garden("set_alarm.cgi?motion_armed=1"));
+  for (size_t i = 2; i < targets.size(); ++i) EXPECT_EQ(targets[i], Garden("get_status.cgi"));
+  EXPECT_EQ(garden_.motion_armed, 1);
+  EXPECT_EQ(garden_.input_armed, 1);
+}
+
+TEST_F(FoscamServiceTest, AlarmsLeftAloneWithArmAlarmsFalseAndARefusalOnlyLogged) {
+  Start(Replace(kConfig, "    relay: true\n", "    relay: true\n    arm_alarms: false\n"));
+  hall_.SetFailure("set_alarm.cgi", "error: illegal params.\r\n");
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + kFailsafe);
+  auto reader = stub_->StreamEvents(&context, v1::StreamEventsRequest());
+  ASSERT_TRUE(garden_.WaitForHits("get_status.cgi", 2));
+  ASSERT_TRUE(hall_.WaitForHits("get_status.cgi", 2));
+  context.TryCancel();
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  EXPECT_TRUE(garden_.Targets("get_params.cgi").empty());
+  EXPECT_TRUE(garden_.Targets("set_alarm.cgi").empty());
+  EXPECT_EQ(hall_.Targets("set_alarm.cgi").size(), 1u);  // Refused: events still polled.
+  EXPECT_EQ(hall_.motion_armed, 0);
+}
+
+TEST_F(FoscamServiceTest, RelayThroughTheSwitchCodes) {
+  auto list = [&](const std::string& camera, v1::RelayOutputList* relays) {
+    grpc::ClientContext context;
+    v1::CameraRef ref;
+    ref.set_camera_id(camera);
+    return stub_->ListRelayOutputs(&context, ref, relays);
+  };
+  auto state = [&](bool active, v1::RelayOutput* relay, const std::string& id = "relay-1") {
+    grpc::ClientContext context;
+    v1::SetRelayOutputStateRequest request;
+    request.set_camera_id("garden");
+    request.set_relay_id(id);
+    request.set_active(active);
+    return stub_->SetRelayOutputState(&context, request, relay);
+  };
+  auto settings = [&](v1::RelayMode mode, uint32_t delay_ms, v1::RelayIdleState idle,
+                      v1::RelayOutput* relay) {
+    grpc::ClientContext context;
+    v1::SetRelayOutputSettingsRequest request;
+    request.set_camera_id("garden");
+    request.set_relay_id("relay-1");
+    request.set_mode(mode);
+    request.set_delay_ms(delay_ms);
+    request.set_idle_state(idle);
+    return stub_->SetRelayOutputSettings(&context, request, relay);
+  };
+  v1::RelayOutputList relays;
+  ASSERT_TRUE(list("garden", &relays).ok());
+  ASSERT_EQ(relays.relays_size(), 1);
+  EXPECT_EQ(relays.relays(0).relay_id(), "relay-1");
+  EXPECT_EQ(relays.relays(0).mode(), v1::RELAY_MODE_BISTABLE);
+  EXPECT_EQ(relays.relays(0).idle_state(), v1::RELAY_IDLE_STATE_OPEN);
+  EXPECT_FALSE(relays.relays(0).active());
+  EXPECT_EQ(list("hall", &relays).error_code(), grpc::StatusCode::UNIMPLEMENTED);
+
+  v1::RelayOutput relay;
+  ASSERT_TRUE(state(true, &relay).ok());
+  EXPECT_TRUE(relay.active());
+  ASSERT_TRUE(state(false, &relay).ok());
+  EXPECT_FALSE(relay.active());
+  EXPECT_EQ(state(true, &relay, "relay-2").error_code(), grpc::StatusCode::NOT_FOUND);
+  // Idle closed: the relay goes to its idle contact (closed) at once, and active opens it.
+  ASSERT_TRUE(settings(v1::RELAY_MODE_BISTABLE, 0, v1::RELAY_IDLE_STATE_CLOSED, &relay).ok());
+  EXPECT_FALSE(relay.active());
+  ASSERT_TRUE(state(true, &relay).ok());
+  EXPECT_TRUE(relay.active());
+  EXPECT_EQ(settings(v1::RELAY_MODE_MONOSTABLE, 0, v1::RELAY_IDLE_STATE_OPEN, &relay).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      garden_.Targets("decoder_control.cgi"),
+      (std::vector<std::string>{
+          Garden("decoder_control.cgi?command=22"), Garden("decoder_control.cgi?command=23"),
+          Garden("decoder_control.cgi?command=22"), Garden("decoder_control.cgi?command=23")}));
+
+  // Monostable: the adapter opens the contact again after the delay.
+  ASSERT_TRUE(settings(v1::RELAY_MODE_MONOSTABLE, 50, v1::RELAY_IDLE_STATE_OPEN, &relay).ok());
+  ASSERT_TRUE(state(true, &relay).ok());
+  EXPECT_TRUE(relay.active());
+  ASSERT_TRUE(garden_.WaitForHits("decoder_control.cgi", 7));
+  const std::vector<std::string> codes = garden_.Targets("decoder_control.cgi");
+  EXPECT_EQ(codes[4], Garden("decoder_control.cgi?command=23"));  // To idle (open).
+  EXPECT_EQ(codes[5], Garden("decoder_control.cgi?command=22"));  // Active.
+  EXPECT_EQ(codes[6], Garden("decoder_control.cgi?command=23"));  // Back after 50 ms.
+  ASSERT_TRUE(list("garden", &relays).ok());
+  EXPECT_FALSE(relays.relays(0).active());
 }
 
 TEST_F(FoscamServiceTest, EventPollingGoesOnThroughAnOutageAndLogsItOnce) {
