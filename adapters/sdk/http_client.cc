@@ -57,6 +57,35 @@ struct Connection {
 };
 using ConnectionPtr = std::shared_ptr<Connection>;
 
+// What an endless response carries.
+enum class StreamKind { kMultipart, kLines };
+
+enum class LineFeed { kMore, kDone, kTooLong };
+
+// Appends `data` to the unfinished line in `pending` and hands over each complete line without
+// its CR LF; kDone once `on_line` declined one, kTooLong when a line outgrows `limit`.
+LineFeed FeedLines(std::string& pending, std::string_view data,
+                   const std::function<bool(std::string_view)>& on_line, size_t limit) {
+  size_t start = 0;
+  while (true) {
+    const size_t end = data.find('\n', start);
+    if (end == std::string_view::npos) break;
+    std::string_view line = data.substr(start, end - start);
+    if (!pending.empty()) {
+      pending.append(line);
+      line = pending;
+    }
+    if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.size() > limit) return LineFeed::kTooLong;
+    const bool more = on_line(line);
+    pending.clear();
+    if (!more) return LineFeed::kDone;
+    start = end + 1;
+  }
+  pending.append(data.substr(start));
+  return pending.size() > limit ? LineFeed::kTooLong : LineFeed::kMore;
+}
+
 // How a request's Authorization header was made, to judge the 401 that may come back.
 enum class SentAuth { kNone, kBasic, kDigestCached, kDigestFresh };
 
@@ -379,12 +408,14 @@ struct HttpClient::Impl {
     }
   }
 
+  // An endless response: pictures of a multipart stream, or lines of text, for `on_item`.
   asio::awaitable<std::optional<Result<void>>> Stream(
-      std::string target, const std::function<bool(std::string_view)>& on_picture,
+      std::string target, StreamKind kind, const std::function<bool(std::string_view)>& on_item,
       milliseconds stall_timeout, std::stop_token stop) {
     unsigned auth_rounds = 0;
     bool fresh_challenge = false;
     while (true) {
+      if (stop.stop_requested()) co_return Result<void>{};
       auto connection = co_await Acquire(Clock::now() + stall_timeout, false);
       if (!connection) co_return connection.error();
       ConnectionPtr c = std::move(connection.value());
@@ -401,6 +432,7 @@ struct HttpClient::Impl {
           if (auto alive = weak.lock()) alive->stream.cancel();
         });
       });
+      if (stop.stop_requested()) co_return Result<void>{};
       auto [authorization, sent] = Authorization("GET", target, fresh_challenge);
       fresh_challenge = false;
       HttpRequest request;
@@ -431,13 +463,26 @@ struct HttpClient::Impl {
         co_return MakeError(kProtocolTag, "the stream " + target + " answered HTTP " +
                                               std::to_string(header.result_int()));
       }
-      auto boundary = MultipartBoundary(header[bhttp::field::content_type]);
-      if (!boundary) {
-        co_return MakeError(kProtocolTag, "the stream " + target + " is not multipart (" +
-                                              std::string(header[bhttp::field::content_type]) +
-                                              ")");
+      std::optional<MultipartParser> parts;
+      if (kind == StreamKind::kMultipart) {
+        auto boundary = MultipartBoundary(header[bhttp::field::content_type]);
+        if (!boundary) {
+          co_return MakeError(kProtocolTag, "the stream " + target + " is not multipart (" +
+                                                std::string(header[bhttp::field::content_type]) +
+                                                ")");
+        }
+        parts.emplace(*boundary, settings.max_body_bytes);
       }
-      MultipartParser parts(*boundary, settings.max_body_bytes);
+      std::string pending;  // kLines: the line read so far
+      // The end of the response: a last line without its line end still counts.
+      auto finish = [&]() -> Result<void> {
+        if (kind == StreamKind::kLines && !pending.empty()) {
+          std::string_view line = pending;
+          if (line.back() == '\r') line.remove_suffix(1);
+          on_item(line);
+        }
+        return {};
+      };
       std::vector<char> chunk(kStreamReadChunk);
       while (!parser.is_done()) {
         if (stop.stop_requested() || closed) co_return Result<void>{};
@@ -450,21 +495,33 @@ struct HttpClient::Impl {
             co_await bhttp::async_read_some(c->stream, c->buffer, parser, kTuple);
         if (read_error == bhttp::error::need_buffer) read_error = {};
         size_t filled = chunk.size() - parser.get().body().size;
-        if (filled > 0) {
+        if (filled > 0 && parts) {
           auto fed =
-              parts.Feed(std::string_view(chunk.data(), filled),
-                         [&](std::string_view body, std::string_view) { return on_picture(body); });
+              parts->Feed(std::string_view(chunk.data(), filled),
+                          [&](std::string_view body, std::string_view) { return on_item(body); });
           if (!fed) {
             co_return MakeError(fed.error().message.find("exceeds") != std::string::npos
                                     ? kTooLargeTag
                                     : kProtocolTag,
                                 fed.error().message);
           }
-          if (!parts.wants_more()) co_return Result<void>{};
+          if (!parts->wants_more()) co_return Result<void>{};
+        } else if (filled > 0) {
+          switch (FeedLines(pending, std::string_view(chunk.data(), filled), on_item,
+                            settings.max_body_bytes)) {
+            case LineFeed::kMore:
+              break;
+            case LineFeed::kDone:
+              co_return Result<void>{};
+            case LineFeed::kTooLong:
+              co_return MakeError(kTooLargeTag, "a line of " + target + " exceeds " +
+                                                    std::to_string(settings.max_body_bytes) +
+                                                    " bytes");
+          }
         }
         if (stop.stop_requested()) co_return Result<void>{};
         if (read_error == bhttp::error::end_of_stream || read_error == asio::error::eof) {
-          co_return Result<void>{};
+          co_return finish();
         }
         if (read_error == beast::error::timeout) {
           co_return MakeError(kTimeoutTag, "the stream " + target + " sent nothing for " +
@@ -472,7 +529,7 @@ struct HttpClient::Impl {
         }
         if (read_error) co_return TransportError(read_error, retryable);
       }
-      co_return Result<void>{};
+      co_return finish();
     }
   }
 
@@ -515,7 +572,15 @@ Result<HttpResponse> HttpClient::Get(std::string target) {
 Result<void> HttpClient::ReadMjpeg(std::string target,
                                    const std::function<bool(std::string_view jpeg)>& on_picture,
                                    milliseconds stall_timeout, std::stop_token stop) {
-  return impl_->Run<void>(impl_->Stream(std::move(target), on_picture, stall_timeout, stop));
+  return impl_->Run<void>(
+      impl_->Stream(std::move(target), StreamKind::kMultipart, on_picture, stall_timeout, stop));
+}
+
+Result<void> HttpClient::ReadLines(std::string target,
+                                   const std::function<bool(std::string_view line)>& on_line,
+                                   milliseconds stall_timeout, std::stop_token stop) {
+  return impl_->Run<void>(
+      impl_->Stream(std::move(target), StreamKind::kLines, on_line, stall_timeout, stop));
 }
 
 void HttpClient::Close() { impl_->Close(); }

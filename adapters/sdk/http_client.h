@@ -4,7 +4,7 @@
 // authentication answered from the camera's challenge (Digest preferred, its nonce reused with a
 // counting nc so most requests cost one round trip), every step bounded by a deadline, bounded
 // retries of idempotent requests after a connection failure, bounded response sizes, and the
-// multipart MJPEG streams legacy cameras serve.
+// multipart MJPEG streams and the endless text streams legacy cameras serve.
 //
 // Blocking API, any thread: each call runs on the client's own I/O thread (Boost.Beast) and the
 // caller waits for its result, which suits the adapters' synchronous gRPC handlers. Calls from
@@ -134,6 +134,17 @@ class HttpClient {
   /// multipart stream, or a picture over max_body_bytes. The stream has its own connection.
   Result<void> ReadMjpeg(std::string target,
                          const std::function<bool(std::string_view jpeg)>& on_picture,
+                         std::chrono::milliseconds stall_timeout, std::stop_token stop = {});
+
+  /// Reads the never-ending text response at `target` (VAPIX motiondata.cgi, event feeds) line by
+  /// line, calling `on_line` on the I/O thread with each line without its line end (LF or CR LF),
+  /// until `on_line` returns false or `stop` is requested (both end with success), the camera
+  /// ends the response (success, after a last unterminated line), or an error: the first response
+  /// byte or any later byte taking longer than `stall_timeout` (kTimeout), a status other than
+  /// 200 (kProtocol, "answered HTTP <status>"), or a line over max_body_bytes (kTooLarge). Same
+  /// authentication as Send; the stream has its own connection.
+  Result<void> ReadLines(std::string target,
+                         const std::function<bool(std::string_view line)>& on_line,
                          std::chrono::milliseconds stall_timeout, std::stop_token stop = {});
 
   /// Fails calls in flight promptly with kClosed, closes the connections and stops the thread.

@@ -25,6 +25,8 @@ constexpr std::chrono::seconds kRestartGrace{120};
 constexpr size_t kMaxLogLines = 10000;
 // An upload has its own, longer bound (the gateway gives UpgradeFirmware 5 minutes).
 constexpr milliseconds kMaxUploadTime{280'000};
+// motiondata.cgi sends several records a second: one silent this long is broken.
+constexpr milliseconds kMotionStall{5000};
 
 bool ParseUnsigned(std::string_view text, uint32_t* value) {
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), *value);
@@ -237,9 +239,11 @@ grpc::Status VapixCamera::ReadFacts(Deadline deadline, CameraFacts* facts) {
     std::lock_guard lock(mutex_);
     if (facts_ && !facts_->vapix3) styles = {false, true};
   }
-  const std::string query = "?action=list&group=Brand,Properties,IOPort,Image.I" +
-                            std::to_string(config_.channel - 1) +
-                            ".Stream.FPS,PTZ.Preset.P0.HomePosition";
+  const std::string channel = std::to_string(config_.channel - 1);
+  std::string query = "?action=list&group=Brand,Properties,IOPort,Image.I";
+  query.append(channel)
+      .append(".Stream.FPS,PTZ.Preset.P0.HomePosition,ImageSource.I")
+      .append(channel);
   HttpResponse response;
   std::string path;
   for (size_t i = 0; i < styles.size(); ++i) {
@@ -289,6 +293,14 @@ grpc::Status VapixCamera::ReadFacts(Deadline deadline, CameraFacts* facts) {
   if (ParseUnsigned(list.Get("PTZ.Preset.P0.HomePosition"), &home) && home > 0) {
     facts->home_preset = home;
   }
+  // A camera without the group answers an error line for it among the others.
+  const std::string sensor = SensorPrefix();
+  facts->image_source = list.HasGroup(sensor.substr(0, sensor.size() - 1));
+  facts->sensor.brightness = list.Find(sensor + "Sensor.Brightness") != nullptr;
+  facts->sensor.color_level = list.Find(sensor + "Sensor.ColorLevel") != nullptr;
+  facts->sensor.contrast = list.Find(sensor + "Sensor.Contrast") != nullptr;
+  facts->sensor.sharpness = list.Find(sensor + "Sensor.Sharpness") != nullptr;
+  facts->sensor.ir_cut_filter = list.Find(sensor + "DayNight.IrCutFilter") != nullptr;
   if (PtzOn(*facts)) return ReadPtzLimits(deadline, facts);
   return grpc::Status::OK;
 }
@@ -312,6 +324,7 @@ grpc::Status VapixCamera::ReadPtzLimits(Deadline deadline, CameraFacts* facts) {
     return grpc::Status::OK;
   }
   if (limits->pan || limits->tilt || limits->zoom) facts->ptz_limits = *limits;
+  facts->focus_limits = ParseFocusLimits(response.body);
   return grpc::Status::OK;
 }
 
@@ -645,27 +658,18 @@ grpc::Status VapixCamera::SetOutput(Deadline deadline, uint32_t port, bool activ
       "port.cgi action " + action);
 }
 
-grpc::Status VapixCamera::SetOutputActiveState(Deadline deadline, uint32_t port, bool closed) {
-  CameraFacts facts;
-  if (grpc::Status status = Facts(deadline, false, &facts); !status.ok()) return status;
-  const std::string name = "IOPort.I" + std::to_string(port - 1) + ".Output.Active";
-  const std::string value = closed ? "closed" : "open";
-  HttpRequest request;
-  request.target = PathOf(Cgi::kParam) + "?action=update&" + name + "=" + value;
-  HttpResponse response;
-  if (grpc::Status status = Exchange(std::move(request), deadline, "param.cgi update", &response);
+grpc::Status VapixCamera::SetPortActiveState(Deadline deadline, const IoPort& port, bool closed) {
+  const std::string name = "IOPort.I" + std::to_string(port.number - 1) +
+                           (port.output ? ".Output.Active" : ".Input.Trig");
+  if (grpc::Status status = UpdateParams(deadline, {{name, closed ? "closed" : "open"}});
       !status.ok()) {
     return status;
-  }
-  if (auto checked = CheckControlReply(response.status, response.body); !checked) {
-    return CameraRefused(name + "=" + value, checked.error().message,
-                         grpc::StatusCode::INVALID_ARGUMENT);
   }
   // A change the adapter made: the cache follows without announcing it.
   std::lock_guard lock(mutex_);
   if (facts_) {
     for (IoPort& io : facts_->ports) {
-      if (io.number == port) io.active_closed = closed;
+      if (io.number == port.number) io.active_closed = closed;
     }
   }
   return grpc::Status::OK;
@@ -680,6 +684,122 @@ RelayMode VapixCamera::RelayModeOf(uint32_t port) const {
 void VapixCamera::SetRelayMode(uint32_t port, const RelayMode& mode) {
   std::lock_guard lock(mutex_);
   relay_modes_[port] = mode;
+}
+
+// ---------------------------------------------------------------------------------- Imaging
+
+std::string VapixCamera::SensorPrefix() const {
+  return "ImageSource.I" + std::to_string(config_.channel - 1) + ".";
+}
+
+grpc::Status VapixCamera::ReadSensor(Deadline deadline, ParamList* list) {
+  CameraFacts facts;
+  if (grpc::Status status = Facts(deadline, false, &facts); !status.ok()) return status;
+  const std::string group = SensorPrefix().substr(0, SensorPrefix().size() - 1);
+  HttpRequest request;
+  request.target = PathOf(Cgi::kParam) + "?action=list&group=" + group;
+  HttpResponse response;
+  const std::string what = "param.cgi list " + group;
+  if (grpc::Status status = Exchange(std::move(request), deadline, what, &response); !status.ok()) {
+    return status;
+  }
+  *list = ParseParamList(response.body);
+  if (const ParamError* error = list->ErrorFor(group); error != nullptr || !list->HasGroup(group)) {
+    return CameraRefused("to list the " + group + " group",
+                         error != nullptr ? CameraText(error->text) : CameraText(response.body));
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status VapixCamera::UpdateParams(
+    Deadline deadline, const std::vector<std::pair<std::string, std::string>>& pairs) {
+  CameraFacts facts;
+  if (grpc::Status status = Facts(deadline, false, &facts); !status.ok()) return status;
+  std::string target = PathOf(Cgi::kParam) + "?action=update";
+  std::string what;
+  for (const auto& [name, value] : pairs) {
+    target.append("&").append(name).append("=").append(adapter_sdk::UrlEncode(value));
+    if (!what.empty()) what += ", ";
+    what.append(name).append("=").append(value);
+  }
+  HttpRequest request;
+  request.target = std::move(target);
+  HttpResponse response;
+  if (grpc::Status status = Exchange(std::move(request), deadline, "param.cgi update", &response);
+      !status.ok()) {
+    return status;
+  }
+  if (auto checked = CheckControlReply(response.status, response.body); !checked) {
+    return CameraRefused(what, checked.error().message, grpc::StatusCode::INVALID_ARGUMENT);
+  }
+  return grpc::Status::OK;
+}
+
+void VapixCamera::NoteFocus(const FocusMotion& motion) {
+  std::lock_guard lock(mutex_);
+  focus_motion_ = motion;
+}
+
+FocusMotion VapixCamera::Focus() const {
+  std::lock_guard lock(mutex_);
+  return focus_motion_;
+}
+
+// ----------------------------------------------------------------------------------- Motion
+
+grpc::Status VapixCamera::ReadMotion(std::stop_token stop,
+                                     const std::function<void(const MotionRecord&)>& on_record) {
+  const std::string camera = "camera " + config_.id;
+  if (!http_) return Failed({grpc::StatusCode::INTERNAL, camera + ": " + client_error_});
+  // Axis sends a record several times a second; a stream silent for this long is broken.
+  const milliseconds stall = std::max(kMotionStall, config_.request_timeout);
+  std::optional<std::string> refused;
+  bool answered = false;
+  auto read = http_->ReadLines(
+      std::string(CgiPath(Cgi::kMotionData, true)) + "?group=0",
+      [&](std::string_view line) {
+        if (line.empty()) return true;
+        if (auto record = ParseMotionRecord(line)) {
+          answered = true;
+          on_record(*record);
+          return true;
+        }
+        if (IsErrorLine(line)) {
+          refused = CameraText(line);
+          return false;
+        }
+        return true;  // Something else: not ours to judge.
+      },
+      stall, stop);
+  if (answered) Answered();
+  if (refused) return CameraRefused("its motion data (motiondata.cgi)", *refused);
+  if (read) return grpc::Status::OK;
+  const std::string detail = Detail(read.error(), config_);
+  switch (adapter_sdk::HttpErrorKindOf(read.error())) {
+    case HttpErrorKind::kClosed:
+      return {grpc::StatusCode::UNAVAILABLE, camera + ": the adapter is shutting down"};
+    case HttpErrorKind::kProtocol:
+      if (detail.find("answered HTTP 404") != std::string::npos) {
+        return Failed({grpc::StatusCode::UNIMPLEMENTED,
+                       camera + " has no motion/motiondata.cgi (HTTP 404: not on this model or "
+                                "firmware)"});
+      }
+      return Failed({grpc::StatusCode::UNAVAILABLE, camera + " motion data: " + detail});
+    case HttpErrorKind::kAuth:
+      return Failed({grpc::StatusCode::FAILED_PRECONDITION, camera + " motion data: " + detail});
+    case HttpErrorKind::kTooLarge:
+      return Failed({grpc::StatusCode::RESOURCE_EXHAUSTED, camera + " motion data: " + detail});
+    case HttpErrorKind::kTimeout:
+    case HttpErrorKind::kConnect:
+      break;
+  }
+  {
+    // The camera went away: its facts are worth reading again.
+    std::lock_guard lock(mutex_);
+    stale_ = true;
+    restart_seen_down_ = true;
+  }
+  return Failed({grpc::StatusCode::UNAVAILABLE, camera + " motion data: " + detail}, true);
 }
 
 // -------------------------------------------------------------------------------------- PTZ

@@ -5,10 +5,12 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,8 +26,21 @@ namespace onvifgw::vapix {
 /// request_timeout_ms, whichever comes first.
 using Deadline = std::chrono::steady_clock::time_point;
 
+/// The imaging settings ImageSource.I<channel-1> lists (each on the camera's 0..100 scale but the
+/// IR cut filter).
+struct SensorFacts {
+  bool brightness = false;     ///< Sensor.Brightness
+  bool color_level = false;    ///< Sensor.ColorLevel (ONVIF color saturation)
+  bool contrast = false;       ///< Sensor.Contrast
+  bool sharpness = false;      ///< Sensor.Sharpness
+  bool ir_cut_filter = false;  ///< DayNight.IrCutFilter=yes|no|auto
+  bool Any() const { return brightness || color_level || contrast || sharpness || ir_cut_filter; }
+  bool operator==(const SensorFacts&) const = default;
+};
+
 /// What the adapter reads from a camera once and caches: the Brand, Properties and IOPort groups
-/// (plus the stream frame-rate cap and the home preset), and for a PTZ camera query=limits.
+/// (plus the stream frame-rate cap, the home preset and the image source), and for a PTZ camera
+/// query=limits.
 struct CameraFacts {
   bool vapix3 = false;                  ///< Properties.API.HTTP.Version=3: v3 CGI paths.
   std::string brand;                    ///< Brand.Brand
@@ -44,6 +59,12 @@ struct CameraFacts {
   std::optional<PtzLimits> ptz_limits;
   /// PTZ.Preset.P0.HomePosition: the server preset that is the home position.
   std::optional<uint32_t> home_preset;
+  /// ImageSource.I<channel-1> is listed: the channel has a sensor, hence motion data
+  /// (motion/motiondata.cgi).
+  bool image_source = false;
+  SensorFacts sensor;
+  /// MinFocus/MaxFocus of query=limits, when PTZ is on: a lens whose focus ptz.cgi moves.
+  std::optional<Range> focus_limits;
   bool operator==(const CameraFacts&) const = default;
 };
 
@@ -57,6 +78,14 @@ struct CameraTime {
 /// What the adapter knows about a PTZ axis group's motion (without position feedback of motion,
 /// only what it ordered itself).
 enum class MotionKnowledge { kUnknown, kIdle, kMoving };
+
+/// What the adapter ordered the focus lens last (Axis does not report lens motion).
+struct FocusMotion {
+  enum class Kind { kUnknown, kStopped, kToward, kContinuous };
+  Kind kind = Kind::kUnknown;
+  double target = 0;  ///< kToward: the position it heads for.
+  int direction = 0;  ///< kContinuous: +1 towards far, -1 towards near.
+};
 
 /// A relay's settings that VAPIX has no parameter for: kept in memory (bistable at start).
 struct RelayMode {
@@ -127,10 +156,32 @@ class VapixCamera {
   /// port.cgi?action=N:/ (active) or N:\ (inactive); a monostable activation is the pulse
   /// N:/<delay>\ .
   grpc::Status SetOutput(Deadline deadline, uint32_t port, bool active, const RelayMode& mode);
-  /// IOPort.I<N-1>.Output.Active=closed|open (the circuit's state when active).
-  grpc::Status SetOutputActiveState(Deadline deadline, uint32_t port, bool closed);
+  /// IOPort.I<N-1>.Output.Active (an output) or .Input.Trig (an input) = closed|open: the
+  /// circuit's state when active. The camera's refusal is INVALID_ARGUMENT.
+  grpc::Status SetPortActiveState(Deadline deadline, const IoPort& port, bool closed);
   RelayMode RelayModeOf(uint32_t port) const;
   void SetRelayMode(uint32_t port, const RelayMode& mode);
+
+  // ---------------------------------------------------------------------------- Imaging
+
+  /// "ImageSource.I<channel-1>."
+  std::string SensorPrefix() const;
+  /// param.cgi list of ImageSource.I<channel-1>.
+  grpc::Status ReadSensor(Deadline deadline, ParamList* list);
+  /// One param.cgi update of every pair (full names, values unencoded): the camera takes all of
+  /// them or none. Its refusal is INVALID_ARGUMENT with its words.
+  grpc::Status UpdateParams(Deadline deadline,
+                            const std::vector<std::pair<std::string, std::string>>& pairs);
+  void NoteFocus(const FocusMotion& motion);
+  FocusMotion Focus() const;
+
+  // ----------------------------------------------------------------------------- Motion
+
+  /// Reads motion/motiondata.cgi?group=0 until `stop` is requested (OK), the camera ends the
+  /// stream (OK) or it fails (the status: UNIMPLEMENTED for a camera without it); `on_record` is
+  /// called with each record, on the HTTP client's thread.
+  grpc::Status ReadMotion(std::stop_token stop,
+                          const std::function<void(const MotionRecord&)>& on_record);
 
   /// ptz.cgi with `params` (a command: 204, empty or OK); `what` names it in messages.
   grpc::Status PtzCommand(Deadline deadline, const PtzParams& params, std::string_view what);
@@ -186,6 +237,7 @@ class VapixCamera {
   std::map<uint32_t, RelayMode> relay_modes_;                           // Guarded by mutex_.
   MotionKnowledge pan_tilt_motion_ = MotionKnowledge::kUnknown;         // Guarded by mutex_.
   MotionKnowledge zoom_motion_ = MotionKnowledge::kUnknown;             // Guarded by mutex_.
+  FocusMotion focus_motion_;                                            // Guarded by mutex_.
   std::atomic<uint64_t> generation_{0};
   std::atomic<uint64_t> described_generation_{0};
 };

@@ -7,6 +7,8 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <stop_token>
 #include <thread>
 #include <vector>
 
@@ -21,10 +23,18 @@ namespace onvifgw::vapix {
 /// input, and a call that joins later gets the states known so far first. Between polls the
 /// thread reads the camera's facts when they are unknown or stale (backing off from 1 s to 30 s
 /// while the camera does not answer), so that the calls can announce FactsChanged. No thread runs
-/// for a camera nobody listens to. Thread-safe.
+/// for a camera nobody listens to.
+///
+/// A second thread per camera reads its motion data (motion/motiondata.cgi?group=0, an endless
+/// stream of level/threshold records) while the facts show an image source, and hands over a
+/// MotionEvent for source "0" at each change of "level > threshold" (the first record gives the
+/// state; a call that joins later gets the known state first). When the stream ends or fails it
+/// reconnects after 1 s, backing off to 30 s while it keeps failing. Thread-safe.
 class EventHub {
  public:
   static constexpr std::chrono::milliseconds kPollPeriod{500};
+  /// The video source motion events name (VapixService::kSourceId).
+  static constexpr const char* kMotionSourceId = "0";
 
   /// What one StreamEvents call receives.
   struct Subscription {
@@ -56,6 +66,10 @@ class EventHub {
     bool running = false;
     size_t listeners = 0;
     std::map<uint32_t, bool> inputs;  // Port number -> active, as last polled.
+    std::thread motion_thread;
+    bool motion_running = false;
+    std::optional<bool> motion;                   // As last read; unknown while not read.
+    std::optional<std::stop_source> motion_read;  // Ends the motion stream being read.
   };
 
   void Poll(VapixCamera* camera);
@@ -64,6 +78,14 @@ class EventHub {
                     std::chrono::steady_clock::time_point* next_attempt,
                     std::chrono::milliseconds* backoff);
   void PublishInputs(VapixCamera* camera, const std::map<uint32_t, bool>& states);
+  // The motion thread of `camera`.
+  void WatchMotion(VapixCamera* camera);
+  void PublishMotion(VapixCamera* camera, bool active);
+  // Queues `event` for every call that wants `camera` (mutex_ held).
+  void Deliver(VapixCamera* camera, const onvifgw::adapter::v1::Event& event);
+  // Ends the motion stream read for `poller` (mutex_ held).
+  static void StopMotionRead(Poller& poller);
+  static onvifgw::adapter::v1::Event MotionEvent(const VapixCamera& camera, bool active);
   static onvifgw::adapter::v1::Event InputEvent(const VapixCamera& camera, uint32_t port,
                                                 bool active);
 

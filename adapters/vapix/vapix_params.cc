@@ -215,6 +215,8 @@ std::string_view CgiPath(Cgi cgi, bool vapix3) {
       return "/axis-cgi/com/ptz.cgi";
     case Cgi::kPort:
       return "/axis-cgi/io/port.cgi";
+    case Cgi::kMotionData:
+      return "/axis-cgi/motion/motiondata.cgi";
   }
   return "/";
 }
@@ -357,7 +359,7 @@ Result<std::map<uint32_t, bool>> ParsePortActive(std::string_view body) {
 
 std::vector<IoPort> IoPortsFromParams(const ParamList& params) {
   struct Fields {
-    std::string direction, input_name, output_name, output_active;
+    std::string direction, input_name, input_trig, output_name, output_active;
   };
   std::map<uint32_t, Fields> by_index;
   constexpr std::string_view kPrefix = "IOPort.I";
@@ -371,6 +373,7 @@ std::vector<IoPort> IoPortsFromParams(const ParamList& params) {
     Fields& fields = by_index[index];
     if (field == "Direction") fields.direction = it->second;
     if (field == "Input.Name") fields.input_name = it->second;
+    if (field == "Input.Trig") fields.input_trig = it->second;
     if (field == "Output.Name") fields.output_name = it->second;
     if (field == "Output.Active") fields.output_active = it->second;
   }
@@ -381,7 +384,7 @@ std::vector<IoPort> IoPortsFromParams(const ParamList& params) {
     port.number = index + 1;
     port.output = fields.direction == "output";
     port.name = port.output ? fields.output_name : fields.input_name;
-    port.active_closed = fields.output_active != "open";
+    port.active_closed = (port.output ? fields.output_active : fields.input_trig) != "open";
     ports.push_back(std::move(port));
   }
   return ports;
@@ -583,6 +586,40 @@ Result<PtzPosition> ParsePtzPosition(std::string_view body) {
   return position;
 }
 
+std::optional<Range> ParseFocusLimits(std::string_view body) {
+  auto pairs = ParseKeyValues(body);
+  if (!pairs) return std::nullopt;
+  auto low = pairs->find("MinFocus");
+  auto high = pairs->find("MaxFocus");
+  Range r;
+  if (low == pairs->end() || high == pairs->end() || !ParseDouble(low->second, &r.min) ||
+      !ParseDouble(high->second, &r.max) || r.min >= r.max) {
+    return std::nullopt;
+  }
+  return r;
+}
+
+Result<FocusPosition> ParseFocusPosition(std::string_view body) {
+  auto pairs = ParseKeyValues(body);
+  if (!pairs) return pairs.error();
+  FocusPosition position;
+  if (auto it = pairs->find("focus"); it != pairs->end()) {
+    double value = 0;
+    if (!ParseDouble(it->second, &value)) {
+      return Error{"the position's focus is not a number: \"" + CameraText(it->second) + "\""};
+    }
+    position.focus = value;
+  }
+  if (auto it = pairs->find("autofocus"); it != pairs->end()) {
+    if (EqualsIgnoreCase(it->second, "on")) {
+      position.autofocus = true;
+    } else if (EqualsIgnoreCase(it->second, "off")) {
+      position.autofocus = false;
+    }
+  }
+  return position;
+}
+
 Result<std::vector<uint32_t>> ParsePresetNumbers(std::string_view body) {
   auto pairs = ParseKeyValues(body);
   if (!pairs) return pairs.error();
@@ -596,6 +633,38 @@ Result<std::vector<uint32_t>> ParsePresetNumbers(std::string_view body) {
   }
   std::sort(numbers.begin(), numbers.end());
   return numbers;
+}
+
+// ----------------------------------------------------------------------------------- Motion
+
+std::optional<MotionRecord> ParseMotionRecord(std::string_view line) {
+  MotionRecord record;
+  bool level = false;
+  bool threshold = false;
+  line = Trim(line);
+  while (!line.empty()) {
+    const size_t semicolon = line.find(';');
+    const std::string_view field = Trim(line.substr(0, semicolon));
+    line = semicolon == std::string_view::npos ? std::string_view() : line.substr(semicolon + 1);
+    const size_t equals = field.find('=');
+    if (equals == std::string_view::npos) {
+      if (field.empty()) continue;
+      return std::nullopt;
+    }
+    const std::string_view key = Trim(field.substr(0, equals));
+    const std::string_view value = Trim(field.substr(equals + 1));
+    if (key == "group" && !ParseInteger(value, &record.group)) return std::nullopt;
+    if (key == "level") {
+      if (!ParseInteger(value, &record.level)) return std::nullopt;
+      level = true;
+    }
+    if (key == "threshold") {
+      if (!ParseInteger(value, &record.threshold)) return std::nullopt;
+      threshold = true;
+    }
+  }
+  if (!level || !threshold) return std::nullopt;
+  return record;
 }
 
 }  // namespace onvifgw::vapix

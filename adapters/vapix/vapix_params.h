@@ -52,6 +52,7 @@ enum class Cgi {
   kMjpeg,
   kPtz,
   kPort,
+  kMotionData,
 };
 
 /// The path of `cgi` on a camera: VAPIX 3 (Properties.API.HTTP.Version=3) names CGIs at
@@ -123,7 +124,8 @@ struct IoPort {
   uint32_t number = 0;  ///< 1-based, as port.cgi counts: IOPort.I<number - 1>.
   bool output = false;  ///< IOPort.I#.Direction=output.
   std::string name;     ///< IOPort.I#.Input.Name or .Output.Name.
-  /// Outputs: IOPort.I#.Output.Active=closed (the circuit closes when active; idle open).
+  /// The port is active when its circuit is closed: Output.Active=closed for an output,
+  /// Input.Trig=closed for an input (the default; idle is then open).
   bool active_closed = true;
   bool operator==(const IoPort&) const = default;
 };
@@ -198,8 +200,33 @@ struct PtzPosition {
 };
 adapter_sdk::Result<PtzPosition> ParsePtzPosition(std::string_view body);
 
+/// ptz.cgi `query=limits`: MinFocus/MaxFocus when both are numbers with min < max (a lens whose
+/// focus the camera moves); nullopt otherwise.
+std::optional<Range> ParseFocusLimits(std::string_view body);
+
+/// ptz.cgi `query=position`: the lens' `focus` steps and `autofocus=on|off`, where reported.
+struct FocusPosition {
+  std::optional<double> focus;
+  std::optional<bool> autofocus;
+};
+adapter_sdk::Result<FocusPosition> ParseFocusPosition(std::string_view body);
+
 /// ptz.cgi `query=presetposall` / `presetposcam`: the numbers of the stored server presets
 /// (`presetposno1=Home`, ...), ascending.
 adapter_sdk::Result<std::vector<uint32_t>> ParsePresetNumbers(std::string_view body);
+
+// ----------------------------------------------------------------------------------- Motion
+
+/// One record of motion/motiondata.cgi: `group=0;level=3;threshold=20;` (fields in any order,
+/// the last ';' optional).
+struct MotionRecord {
+  uint32_t group = 0;
+  uint32_t level = 0;
+  uint32_t threshold = 0;
+  /// What the adapter calls motion: the level above the threshold.
+  bool Motion() const { return level > threshold; }
+};
+/// nullopt for a line that is not such a record (level or threshold missing or not a number).
+std::optional<MotionRecord> ParseMotionRecord(std::string_view line);
 
 }  // namespace onvifgw::vapix

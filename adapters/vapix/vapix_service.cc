@@ -29,6 +29,19 @@ constexpr int64_t kMinSettableSeconds = 0;              // 1970-01-01T00:00:00Z
 constexpr int64_t kMaxSettableSeconds = 4'102'444'799;  // 2099-12-31T23:59:59Z
 constexpr milliseconds kMaxRelayDelay{3'600'000};
 constexpr std::string_view kRelayPrefix = "relay-";
+constexpr std::string_view kInputPrefix = "input-";
+
+// The port number of "<prefix><number>"; nullopt for anything else.
+std::optional<uint32_t> PortNumber(const std::string& id, std::string_view prefix) {
+  if (!id.starts_with(prefix)) return std::nullopt;
+  const std::string_view digits = std::string_view(id).substr(prefix.size());
+  uint32_t number = 0;
+  if (digits.empty() || std::from_chars(digits.data(), digits.data() + digits.size(), number).ptr !=
+                            digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return number;
+}
 
 google::protobuf::Timestamp Now() {
   return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(
@@ -138,7 +151,10 @@ grpc::Status VapixService::Describe(grpc::ServerContext* context,
                                   [&](const IoPort& port) { return port.output == output; });
     };
     capabilities->set_relay_outputs(has_port(true));
-    capabilities->set_events(has_port(false));  // Digital inputs are the events it delivers.
+    capabilities->set_digital_inputs(has_port(false));
+    // Digital inputs and motion (motiondata.cgi of the image source) are the events it delivers.
+    capabilities->set_events(has_port(false) || (facts && facts->image_source));
+    capabilities->set_imaging(facts && facts->sensor.Any());
     capabilities->set_ptz(camera->config().ptz == Detect::kYes || (facts && camera->PtzOn(*facts)));
   }
   return grpc::Status::OK;
@@ -453,7 +469,7 @@ grpc::Status VapixService::SetRelayOutputSettings(grpc::ServerContext* context,
   }
   const bool active_closed = request->idle_state() == v1::RELAY_IDLE_STATE_OPEN;
   if (active_closed != port.active_closed) {
-    if (grpc::Status status = camera->SetOutputActiveState(deadline, port.number, active_closed);
+    if (grpc::Status status = camera->SetPortActiveState(deadline, port, active_closed);
         !status.ok()) {
       return status;
     }
@@ -489,6 +505,103 @@ grpc::Status VapixService::SetRelayOutputState(grpc::ServerContext* context,
     return status;
   }
   *response = RelayOf(*camera, port, request->active());
+  return grpc::Status::OK;
+}
+
+// ---------------------------------------------------------------------------- Digital inputs
+
+v1::DigitalInput VapixService::InputOf(const IoPort& port, bool active) {
+  v1::DigitalInput input;
+  input.set_input_id(InputId(port.number));
+  // Input.Trig names the circuit's state when active; idle is the other one.
+  input.set_idle_state(port.active_closed ? v1::RELAY_IDLE_STATE_OPEN
+                                          : v1::RELAY_IDLE_STATE_CLOSED);
+  input.set_idle_state_settable(true);
+  input.set_active(active);
+  input.set_active_known(true);
+  return input;
+}
+
+grpc::Status VapixService::FindInput(const std::string& camera_id, const std::string& input_id,
+                                     Deadline deadline, VapixCamera** camera, IoPort* port) const {
+  if (grpc::Status status = Find(camera_id, camera); !status.ok()) return status;
+  CameraFacts facts;
+  if (grpc::Status status = (*camera)->Facts(deadline, false, &facts); !status.ok()) {
+    return status;
+  }
+  if (std::none_of(facts.ports.begin(), facts.ports.end(),
+                   [](const IoPort& io) { return !io.output; })) {
+    return {grpc::StatusCode::UNIMPLEMENTED,
+            "camera " + (*camera)->config().id + " has no digital inputs"};
+  }
+  const std::optional<uint32_t> number = PortNumber(input_id, kInputPrefix);
+  for (const IoPort& io : facts.ports) {
+    if (number && !io.output && io.number == *number) {
+      *port = io;
+      return grpc::Status::OK;
+    }
+  }
+  return {grpc::StatusCode::NOT_FOUND,
+          "camera " + (*camera)->config().id + " has no digital input " + Quote(input_id)};
+}
+
+grpc::Status VapixService::ListDigitalInputs(grpc::ServerContext* context,
+                                             const v1::CameraRef* request,
+                                             v1::DigitalInputList* response) {
+  VapixCamera* camera = nullptr;
+  if (grpc::Status status = Find(request->camera_id(), &camera); !status.ok()) return status;
+  const Deadline deadline = DeadlineOf(context);
+  CameraFacts facts;
+  if (grpc::Status status = camera->Facts(deadline, true, &facts); !status.ok()) return status;
+  std::vector<uint32_t> inputs;
+  for (const IoPort& port : facts.ports) {
+    if (!port.output) inputs.push_back(port.number);
+  }
+  if (inputs.empty()) {
+    return {grpc::StatusCode::UNIMPLEMENTED,
+            "camera " + camera->config().id + " has no digital inputs"};
+  }
+  std::map<uint32_t, bool> active;
+  if (grpc::Status status = camera->CheckActive(deadline, inputs, &active); !status.ok()) {
+    return status;
+  }
+  for (const IoPort& port : facts.ports) {
+    if (!port.output) *response->add_inputs() = InputOf(port, active[port.number]);
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status VapixService::SetDigitalInputSettings(
+    grpc::ServerContext* context, const v1::SetDigitalInputSettingsRequest* request,
+    v1::DigitalInput* response) {
+  const Deadline deadline = DeadlineOf(context);
+  VapixCamera* camera = nullptr;
+  IoPort port;
+  if (grpc::Status status =
+          FindInput(request->camera_id(), request->input_id(), deadline, &camera, &port);
+      !status.ok()) {
+    return status;
+  }
+  if (request->idle_state() != v1::RELAY_IDLE_STATE_OPEN &&
+      request->idle_state() != v1::RELAY_IDLE_STATE_CLOSED) {
+    return {grpc::StatusCode::INVALID_ARGUMENT, "idle_state must be open or closed"};
+  }
+  // Input.Trig is the circuit's state when active: the other one is idle.
+  const bool active_closed = request->idle_state() == v1::RELAY_IDLE_STATE_OPEN;
+  if (active_closed != port.active_closed) {
+    if (grpc::Status status = camera->SetPortActiveState(deadline, port, active_closed);
+        !status.ok()) {
+      return status;
+    }
+    port.active_closed = active_closed;
+    adapter_sdk::LogInfo("camera ", camera->config().id, ": input ", request->input_id(), " idle ",
+                         v1::RelayIdleState_Name(request->idle_state()));
+  }
+  std::map<uint32_t, bool> active;
+  if (grpc::Status status = camera->CheckActive(deadline, {port.number}, &active); !status.ok()) {
+    return status;
+  }
+  *response = InputOf(port, active[port.number]);
   return grpc::Status::OK;
 }
 

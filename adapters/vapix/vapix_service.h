@@ -18,11 +18,12 @@ namespace onvifgw::vapix {
 ///
 /// Each camera (one channel) has one video source kSourceId with an MJPEG stream and, when RTSP
 /// is on, an H.264 RTSP stream; relay outputs "relay-<port>" and inputs "input-<port>" (port.cgi
-/// numbers); one PTZ node kPtzNodeId when PTZ is on. What depends on the camera (PTZ, relays,
-/// inputs) is claimed once its facts are known: Describe reads them (within a few seconds) for
-/// cameras it does not know yet, and an event stream announces FactsChanged when they are learnt
-/// or change later. RPCs this adapter does not override answer UNIMPLEMENTED. All methods are
-/// thread-safe.
+/// numbers); one PTZ node kPtzNodeId when PTZ is on; one sensor kSourceId (imaging, focus) when
+/// the camera lists ImageSource settings. What depends on the camera (PTZ, relays, inputs,
+/// imaging, motion) is claimed once its facts are known: Describe reads them (within a few seconds)
+/// for cameras it does not know yet, and an event stream announces FactsChanged when they are
+/// learnt or change later. RPCs this adapter does not override answer UNIMPLEMENTED. All methods
+/// are thread-safe.
 class VapixService final : public onvifgw::adapter::v1::Adapter::Service,
                            public adapter_sdk::ShutdownAware {
  public:
@@ -81,6 +82,13 @@ class VapixService final : public onvifgw::adapter::v1::Adapter::Service,
   grpc::Status SetRelayOutputState(grpc::ServerContext* context,
                                    const onvifgw::adapter::v1::SetRelayOutputStateRequest* request,
                                    onvifgw::adapter::v1::RelayOutput* response) override;
+  grpc::Status ListDigitalInputs(grpc::ServerContext* context,
+                                 const onvifgw::adapter::v1::CameraRef* request,
+                                 onvifgw::adapter::v1::DigitalInputList* response) override;
+  grpc::Status SetDigitalInputSettings(
+      grpc::ServerContext* context,
+      const onvifgw::adapter::v1::SetDigitalInputSettingsRequest* request,
+      onvifgw::adapter::v1::DigitalInput* response) override;
   grpc::Status UpgradeFirmware(grpc::ServerContext* context,
                                grpc::ServerReader<onvifgw::adapter::v1::FirmwareChunk>* reader,
                                onvifgw::adapter::v1::FirmwareUpgradeResponse* response) override;
@@ -126,6 +134,27 @@ class VapixService final : public onvifgw::adapter::v1::Adapter::Service,
                           const onvifgw::adapter::v1::PtzNodeRef* request,
                           onvifgw::adapter::v1::PtzMoveResponse* response) override;
 
+  // Imaging (vapix_service_imaging.cc): sensor kSourceId from ImageSource.I<channel-1>, focus
+  // through ptz.cgi where query=limits gives MinFocus/MaxFocus.
+  grpc::Status GetImagingOptions(grpc::ServerContext* context,
+                                 const onvifgw::adapter::v1::ImagingRef* request,
+                                 onvifgw::adapter::v1::ImagingOptions* response) override;
+  grpc::Status GetImagingSettings(grpc::ServerContext* context,
+                                  const onvifgw::adapter::v1::ImagingRef* request,
+                                  onvifgw::adapter::v1::ImagingSettings* response) override;
+  grpc::Status SetImagingSettings(grpc::ServerContext* context,
+                                  const onvifgw::adapter::v1::SetImagingSettingsRequest* request,
+                                  onvifgw::adapter::v1::ImagingSettings* response) override;
+  grpc::Status MoveFocus(grpc::ServerContext* context,
+                         const onvifgw::adapter::v1::MoveFocusRequest* request,
+                         onvifgw::adapter::v1::FocusMoveResponse* response) override;
+  grpc::Status StopFocus(grpc::ServerContext* context,
+                         const onvifgw::adapter::v1::ImagingRef* request,
+                         onvifgw::adapter::v1::FocusMoveResponse* response) override;
+  grpc::Status GetFocusStatus(grpc::ServerContext* context,
+                              const onvifgw::adapter::v1::ImagingRef* request,
+                              onvifgw::adapter::v1::FocusStatus* response) override;
+
   /// The call's deadline as a steady time, a little early so that the answer still arrives in
   /// time; far away when the call has none (each request is bounded by its own timeout anyway).
   static Deadline DeadlineOf(const grpc::ServerContext* context);
@@ -143,6 +172,25 @@ class VapixService final : public onvifgw::adapter::v1::Adapter::Service,
   // UNIMPLEMENTED for a camera without outputs).
   grpc::Status FindRelay(const std::string& camera_id, const std::string& relay_id,
                          Deadline deadline, VapixCamera** camera, IoPort* port) const;
+  // Like Find, then the facts, and the input port `input_id` names (NOT_FOUND if none;
+  // UNIMPLEMENTED for a camera without inputs).
+  grpc::Status FindInput(const std::string& camera_id, const std::string& input_id,
+                         Deadline deadline, VapixCamera** camera, IoPort* port) const;
+  static onvifgw::adapter::v1::DigitalInput InputOf(const IoPort& port, bool active);
+  // Like Find, then the facts, and UNIMPLEMENTED unless the camera lists sensor settings,
+  // NOT_FOUND for another sensor than kSourceId (INVALID_ARGUMENT if empty).
+  grpc::Status FindSensor(const std::string& camera_id, const std::string& imaging_id,
+                          Deadline deadline, VapixCamera** camera, CameraFacts* facts) const;
+  // Like FindSensor, and INVALID_ARGUMENT unless the lens' focus can be moved.
+  grpc::Status FindFocus(const std::string& camera_id, const std::string& imaging_id,
+                         Deadline deadline, VapixCamera** camera, CameraFacts* facts) const;
+  // Whether the camera moves the focus: PTZ on and query=limits gave MinFocus/MaxFocus.
+  static bool FocusOn(const VapixCamera& camera, const CameraFacts& facts);
+  static onvifgw::adapter::v1::ImagingOptions OptionsOf(const VapixCamera& camera,
+                                                        const CameraFacts& facts);
+  // The sensor's settings now: ImageSource.I<channel-1>, and autofocus from query=position.
+  static grpc::Status ReadSettings(VapixCamera& camera, const CameraFacts& facts, Deadline deadline,
+                                   onvifgw::adapter::v1::ImagingSettings* settings);
   // The source and its streams from the facts.
   static grpc::Status FillVideoSources(const VapixCamera& camera, const CameraFacts& facts,
                                        onvifgw::adapter::v1::VideoSourceList* response);
@@ -158,5 +206,7 @@ class VapixService final : public onvifgw::adapter::v1::Adapter::Service,
 
 /// "relay-<port>".
 std::string RelayId(uint32_t port);
+
+static_assert(std::string_view(EventHub::kMotionSourceId) == VapixService::kSourceId);
 
 }  // namespace onvifgw::vapix

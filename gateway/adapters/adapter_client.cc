@@ -144,7 +144,16 @@ Status<std::string> AdapterClient::Refresh() {
       }
       cf.imaging_options.emplace(imaging_id, std::move(options));
     }
-    if (!st) return st;
+    if (!st) {
+      // One camera that cannot be read (gone, credentials refused) must not keep the adapter's
+      // other cameras away: it keeps what was known of it, and a later refresh tries again.
+      facts->unavailable.emplace(cam.camera_id(), st.error());
+      std::shared_ptr<const AdapterFacts> previous = this->facts();
+      if (const CameraFacts* known = previous ? previous->Camera(cam.camera_id()) : nullptr) {
+        facts->cameras.emplace(cam.camera_id(), *known);
+      }
+      continue;
+    }
     facts->cameras.emplace(cam.camera_id(), std::move(cf));
   }
   facts->fetched_at = std::chrono::system_clock::now();

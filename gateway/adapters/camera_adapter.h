@@ -43,6 +43,10 @@ struct CameraFacts {
 struct AdapterFacts {
   v1::DescribeResponse describe;
   std::map<std::string, CameraFacts> cameras;
+  /// Cameras whose facts could not be read at the last refresh, with the reason. One that was
+  /// read before keeps its earlier facts in `cameras`; one never read is absent from it (its
+  /// device answers as if the adapter were away) until a later refresh reads it.
+  std::map<std::string, std::string> unavailable;
   std::chrono::system_clock::time_point fetched_at;
 
   const CameraFacts* Camera(const std::string& id) const {

@@ -5,6 +5,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <map>
 
 #include "core/log.h"
 
@@ -22,6 +23,9 @@ constexpr auto kKillAfter = 3s;
 // While not serving, health is polled every kHealthPoll: 100 polls = ~10 s
 // (plus their timeouts) before a running but unresponsive adapter is killed.
 constexpr int kMaxFailedChecks = 100;
+// A camera whose facts could not be read is asked again after this, doubling up to the max.
+constexpr auto kMinFactsRetry = 2s;
+constexpr auto kMaxFactsRetry = 60s;
 }  // namespace
 
 struct Supervisor::Child {
@@ -43,6 +47,11 @@ struct Supervisor::Child {
   int failed_checks = 0;
   std::string out_buf;
   std::string err_buf;
+  // Cameras whose facts could not be read, as last logged (camera id -> reason), and when the
+  // facts are read again for them.
+  std::map<std::string, std::string> reported_unavailable;
+  std::chrono::milliseconds facts_retry = kMinFactsRetry;
+  std::chrono::steady_clock::time_point next_facts_retry{};
 
   std::string tag() const { return "adapter:" + config.id; }
 };
@@ -70,6 +79,30 @@ void AllocBuffer(uv_handle_t*, size_t suggested, uv_buf_t* buf) {
 
 void SchedulePoll(Supervisor::Child* c, std::chrono::milliseconds delay);
 void Spawn(Supervisor::Child* c);
+
+// Logs each camera whose facts could not be read (once per reason) and each that came back.
+// `refreshed`: the facts were just read, so the next attempt is planned (backing off while a
+// camera stays unavailable).
+void ReportUnavailableCameras(Supervisor::Child* c, bool refreshed) {
+  std::shared_ptr<const AdapterFacts> facts = c->client->facts();
+  if (!facts) return;
+  for (const auto& [camera, why] : facts->unavailable) {
+    auto reported = c->reported_unavailable.find(camera);
+    if (reported != c->reported_unavailable.end() && reported->second == why) continue;
+    log::Warn(c->tag(), "camera " + camera + " is unavailable (retrying, its devices answer " +
+                            "without it meanwhile): " + why);
+  }
+  for (const auto& [camera, why] : c->reported_unavailable) {
+    if (facts->unavailable.count(camera) == 0) log::Info(c->tag(), "camera " + camera + " is back");
+  }
+  c->reported_unavailable = facts->unavailable;
+  if (facts->unavailable.empty()) {
+    c->facts_retry = kMinFactsRetry;
+  } else if (refreshed) {
+    c->next_facts_retry = std::chrono::steady_clock::now() + c->facts_retry;
+    c->facts_retry = std::min<std::chrono::milliseconds>(c->facts_retry * 2, kMaxFactsRetry);
+  }
+}
 
 void OnPipeClosed(uv_handle_t* h) {
   auto* c = static_cast<Supervisor::Child*>(h->data);
@@ -109,6 +142,17 @@ void OnTimer(uv_timer_t* t) {
     log::Info(c->tag(),
               "ready (" + std::to_string(c->client->facts()->cameras.size()) + " camera(s))");
     c->owner->Announce(c->config.id, true);
+    ReportUnavailableCameras(c, true);
+  } else if (up && c->serving && !c->reported_unavailable.empty() &&
+             std::chrono::steady_clock::now() >= c->next_facts_retry) {
+    // Blocking, like the first refresh: the supervisor's own thread, bounded by call deadlines.
+    if (auto st = c->client->Refresh(); !st) {
+      log::Warn(c->tag(), "refresh failed: " + st.error());
+    }
+    ReportUnavailableCameras(c, true);
+  } else if (up && c->serving) {
+    // A refresh on a FactsChanged event may have found cameras missing or back.
+    ReportUnavailableCameras(c, false);
   } else if (!up && c->serving) {
     log::Warn(c->tag(), "health check failed; marking unavailable");
     c->serving = false;

@@ -50,6 +50,8 @@ line per request line, in order:
                                       nothing is executed); count -1: until
                                       cleared with count 0. Defaults: status
                                       200, that body, count 1.
+    {"cmd":"password","password":"..."}   the administrator's (slot 1) new
+                                      password, as set_users.cgi would
     {"cmd":"quit"}
 Every command but state/requests answers {"ok":true}. Errors: {"error":"..."}.
 Diagnostics go to stderr only (a line per HTTP request when
@@ -1332,6 +1334,13 @@ class Control:
             if not isinstance(count, int) or isinstance(count, bool) or count < -1:
                 raise ValueError("count must be -1 (always), 0 (clear) or a positive integer")
             self.cgi.set_fail(path, status, body.encode("utf-8"), count)
+            return {"ok": True}
+        if cmd == "password":
+            password = request.get("password")
+            if not isinstance(password, str):
+                raise ValueError("password must be a string")
+            with self.camera.lock:
+                self.camera.users[0]["pwd"] = password
             return {"ok": True}
         if cmd == "quit":
             self.quit = True

@@ -109,6 +109,12 @@ export class FoscamCamera extends FakeProcess {
     return this.request({ cmd: 'input', on });
   }
 
+  /** The administrator's password changes on the camera; .password follows. */
+  async changePassword(password) {
+    await this.request({ cmd: 'password', password });
+    this.password = password;
+  }
+
   /** A silent camera reads requests but never answers; streams pause. */
   silent(on = true) {
     return this.request({ cmd: 'silent', on });

@@ -1,5 +1,5 @@
 // The SDK's HTTP client against a scripted loopback camera: keep-alive, Basic and Digest,
-// deadlines, bounded retries, size limits and MJPEG streams.
+// deadlines, bounded retries, size limits, MJPEG streams and endless text streams.
 
 #include "adapters/sdk/http_client.h"
 
@@ -354,6 +354,117 @@ TEST(HttpClient, AStreamThatIsNotMultipartIsRefused) {
       "/s", [](std::string_view) { return true; }, milliseconds(1000));
   ASSERT_FALSE(read.ok());
   EXPECT_EQ(HttpErrorKindOf(read.error()), HttpErrorKind::kProtocol);
+}
+
+TEST(HttpClient, ReadsTheLinesOfAnEndlessTextStreamBehindDigest) {
+  std::atomic<int> sent{0};
+  ScriptedHttpServer server([&](const ReceivedRequest& r) {
+    if (!DigestValid(r, "m")) {
+      return Reply{
+          HttpReply(401, "", {R"(WWW-Authenticate: Digest realm="AXIS", nonce="m", qop="auth")"})};
+    }
+    // Axis motiondata.cgi: HTTP/1.0, no length; records split anywhere across writes.
+    Reply reply;
+    reply.raw = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\ngroup=0;lev";
+    reply.more = [&sent] {
+      const int n = ++sent;
+      return "el=" + std::to_string(n) + ";threshold=20;\r\ngroup=0;lev";
+    };
+    return reply;
+  });
+  auto client = ClientFor(server, HttpCredentials{"root", "pass"});
+  std::vector<std::string> lines;
+  auto read = client->ReadLines(
+      "/axis-cgi/motion/motiondata.cgi?group=0",
+      [&](std::string_view line) {
+        lines.emplace_back(line);
+        return lines.size() < 3;
+      },
+      milliseconds(2000));
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0], "group=0;level=1;threshold=20;");
+  EXPECT_EQ(lines[2], "group=0;level=3;threshold=20;");
+  EXPECT_EQ(client->counters().challenges, 1u);
+}
+
+TEST(HttpClient, ALineStreamEndsWithItsResponseOrTimesOutWhenStalled) {
+  // A response that ends: its last line counts even without a line end.
+  ScriptedHttpServer ending([](const ReceivedRequest&) {
+    return Reply{HttpReply(200, "first\nsecond\r\nlast", {"Content-Type: text/plain"})};
+  });
+  auto client = ClientFor(ending);
+  std::vector<std::string> lines;
+  auto read = client->ReadLines(
+      "/s",
+      [&](std::string_view line) {
+        lines.emplace_back(line);
+        return true;
+      },
+      milliseconds(1000));
+  ASSERT_TRUE(read.ok()) << read.error().message;
+  EXPECT_EQ(lines, (std::vector<std::string>{"first", "second", "last"}));
+
+  ScriptedHttpServer stalled_server([](const ReceivedRequest&) {
+    Reply reply;
+    reply.raw = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\none\r\ntw";
+    reply.stall = true;
+    return reply;
+  });
+  auto stalled_client = ClientFor(stalled_server);
+  lines.clear();
+  const auto start = Clock::now();
+  auto stalled = stalled_client->ReadLines(
+      "/s",
+      [&](std::string_view line) {
+        lines.emplace_back(line);
+        return true;
+      },
+      milliseconds(200));
+  ASSERT_FALSE(stalled.ok());
+  EXPECT_EQ(HttpErrorKindOf(stalled.error()), HttpErrorKind::kTimeout);
+  EXPECT_LT(Clock::now() - start, milliseconds(2000));
+  EXPECT_EQ(lines, std::vector<std::string>{"one"});
+
+  // A stop ends a stalled stream at once, with success.
+  std::stop_source stop;
+  std::thread stopper;
+  auto stopped = stalled_client->ReadLines(
+      "/s",
+      [&](std::string_view) {
+        stopper = std::thread([&] { stop.request_stop(); });
+        return true;
+      },
+      milliseconds(5000), stop.get_token());
+  stopper.join();
+  EXPECT_TRUE(stopped.ok());
+}
+
+TEST(HttpClient, ALineStreamRefusesErrorStatusesAndOverlongLines) {
+  ScriptedHttpServer missing([](const ReceivedRequest&) {
+    return Reply{HttpReply(404, "Not Found", {"Content-Type: text/plain"})};
+  });
+  auto client = ClientFor(missing);
+  auto read = client->ReadLines(
+      "/axis-cgi/motion/motiondata.cgi", [](std::string_view) { return true; }, milliseconds(1000));
+  ASSERT_FALSE(read.ok());
+  EXPECT_EQ(HttpErrorKindOf(read.error()), HttpErrorKind::kProtocol);
+  EXPECT_NE(read.error().message.find("answered HTTP 404"), std::string::npos);
+
+  ScriptedHttpServer endless_line([](const ReceivedRequest&) {
+    Reply reply;
+    reply.raw = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n";
+    reply.more = [] { return std::string(1024, 'x'); };
+    reply.more_interval = milliseconds(1);
+    return reply;
+  });
+  HttpClientSettings settings;
+  settings.max_body_bytes = 16 * 1024;
+  auto small = ClientFor(endless_line, {}, settings);
+  auto too_long = small->ReadLines(
+      "/s", [](std::string_view) { return true; }, milliseconds(2000));
+  ASSERT_FALSE(too_long.ok());
+  EXPECT_EQ(HttpErrorKindOf(too_long.error()), HttpErrorKind::kTooLarge);
 }
 
 TEST(HttpClient, CloseFailsACallInFlight) {

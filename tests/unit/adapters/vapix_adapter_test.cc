@@ -1,10 +1,13 @@
 // The VAPIX adapter served in-process and called through a real gRPC stub; its camera is a
-// ScriptedHttpServer playing an Axis camera (the replies of shared/protocols/axis-vapix.md).
+// ScriptedHttpServer playing an Axis camera (the replies of shared/protocols/axis-vapix.md, and
+// the behaviour of tests/fakes/axis_camera.py: all-or-nothing param.cgi updates, the focus lens,
+// motiondata.cgi).
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <functional>
@@ -73,6 +76,13 @@ class FakeAxis {
         {"Properties.System.HardwareID", "71D"},
         {"Properties.System.SerialNumber", "ACCC8E012345"},
         {"Image.I0.Stream.FPS", "25"},
+        {"ImageSource.NbrOfSources", "1"},
+        {"ImageSource.I0.DayNight.IrCutFilter", "auto"},
+        {"ImageSource.I0.Sensor.Brightness", "50"},
+        {"ImageSource.I0.Sensor.ColorLevel", "50"},
+        {"ImageSource.I0.Sensor.Contrast", "50"},
+        {"ImageSource.I0.Sensor.Exposure", "auto"},
+        {"ImageSource.I0.Sensor.Sharpness", "50"},
         {"IOPort.I0.Configurable", "no"},
         {"IOPort.I0.Direction", "input"},
         {"IOPort.I0.Input.Name", "Door"},
@@ -106,6 +116,7 @@ class FakeAxis {
       return {HttpReply(200, kJpeg, {"Content-Type: image/jpeg"})};
     }
     if (path == "/axis-cgi/com/ptz.cgi") return Ptz(Pairs(query));
+    if (path == "/axis-cgi/motion/motiondata.cgi") return MotionData();
     if (path == "/axis-cgi/io/port.cgi") {
       const auto pairs = Pairs(query);
       if (auto check = pairs.find("checkactive"); check != pairs.end()) {
@@ -150,6 +161,25 @@ class FakeAxis {
       active_ports_.erase(port);
     }
   }
+  std::string Get(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    return params_[name];
+  }
+  // param.cgi refuses updates of `name` (a value this camera does not take).
+  void Refuse(const std::string& name) {
+    std::lock_guard lock(mutex_);
+    refused_.insert(name);
+  }
+  // Motion in the picture: the level motiondata.cgi reports goes above its threshold.
+  void SetMotion(bool on) {
+    std::lock_guard lock(mutex_);
+    motion_ = on;
+  }
+  // Ends the motion streams open now (the camera closes them).
+  void EndMotionStreams() {
+    std::lock_guard lock(mutex_);
+    ++motion_generation_;
+  }
   void SetPresets(std::set<uint32_t> presets) {
     std::lock_guard lock(mutex_);
     presets_ = std::move(presets);
@@ -184,8 +214,60 @@ class FakeAxis {
     return pairs;
   }
 
+  static bool IsLevel(const std::string& value) {
+    return !value.empty() && value.size() <= 3 &&
+           std::all_of(value.begin(), value.end(), [](char c) { return c >= '0' && c <= '9'; }) &&
+           std::stoi(value) <= 100;
+  }
+
+  // Whether the camera takes `value` for `name`, as axis_camera.py checks it.
+  bool Takes(const std::string& name, const std::string& value) const {
+    if (!params_.contains(name) || refused_.contains(name)) return false;
+    if (name.starts_with("Brand.") || name.starts_with("Properties.") ||
+        name.ends_with(".Direction") || name.ends_with(".Configurable")) {
+      return false;
+    }
+    if (name.starts_with("ImageSource.I0.Sensor.") && !name.ends_with(".Exposure")) {
+      return IsLevel(value);
+    }
+    if (name.ends_with(".IrCutFilter")) return value == "yes" || value == "no" || value == "auto";
+    if (name.ends_with(".Input.Trig") || name.ends_with(".Output.Active")) {
+      return value == "closed" || value == "open";
+    }
+    return true;
+  }
+
+  // All or nothing: every refused pair gets its error line, and nothing changes.
+  Reply Update(const std::map<std::string, std::string>& pairs) {
+    std::string errors;
+    for (const auto& [name, value] : pairs) {
+      if (name == "action") continue;
+      if (!Takes(name, value)) {
+        errors += "# Error: Error setting '" + name + "' to '" + value + "'!\r\n";
+      }
+    }
+    if (!errors.empty()) return Plain(errors);
+    for (const auto& [name, value] : pairs) {
+      if (name != "action") params_[name] = value;
+    }
+    return Plain(Text({"OK"}));
+  }
+
+  Reply MotionData() {
+    Reply reply;
+    reply.raw = "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\n";
+    const int generation = motion_generation_;
+    reply.more = [this, generation]() -> std::string {
+      std::lock_guard lock(mutex_);
+      if (motion_generation_ != generation) return "";
+      return "group=0;level=" + std::string(motion_ ? "75" : "3") + ";threshold=20;\r\n";
+    };
+    reply.more_interval = milliseconds(50);
+    return reply;
+  }
+
   Reply Param(const std::map<std::string, std::string>& pairs) {
-    if (pairs.at("action") == "update") return Plain(Text({"OK"}));
+    if (pairs.at("action") == "update") return Update(pairs);
     std::string body;
     for (std::string group : Split(pairs.at("group"), ',')) {
       if (group.starts_with("root.")) group = group.substr(5);
@@ -208,7 +290,8 @@ class FakeAxis {
                            "MaxZoom=9999", "MinFocus=1", "MaxFocus=9999"}));
       }
       if (query->second == "position") {
-        return Plain(Text({"pan=90", "tilt=-35", "zoom=5000", "focus=5000", "autofocus=on"}));
+        return Plain(Text({"pan=90", "tilt=-35", "zoom=5000", "focus=" + std::to_string(focus_),
+                           std::string("autofocus=") + (autofocus_ ? "on" : "off")}));
       }
       if (query->second == "presetposall") {
         std::vector<std::string> lines = {"Preset Positions for camera 1"};
@@ -217,6 +300,26 @@ class FakeAxis {
         for (const std::string& line : lines) body += line + "\r\n";
         return Plain(body);
       }
+    }
+    // The lens: absolute and relative moves arrive at once; a continuous one runs until stopped.
+    if (auto focus = pairs.find("focus"); focus != pairs.end()) {
+      const int target = std::stoi(focus->second);
+      if (target < 1 || target > 9999) return Plain(Text({"Error: focus out of range"}));
+      focus_ = target;
+      autofocus_ = false;
+    }
+    if (auto rfocus = pairs.find("rfocus"); rfocus != pairs.end()) {
+      focus_ = std::clamp(focus_ + std::stoi(rfocus->second), 1, 9999);
+      autofocus_ = false;
+    }
+    if (auto continuous = pairs.find("continuousfocusmove"); continuous != pairs.end()) {
+      autofocus_ = false;
+    }
+    if (auto autofocus = pairs.find("autofocus"); autofocus != pairs.end()) {
+      if (autofocus->second != "on" && autofocus->second != "off") {
+        return Plain(Text({"Error: autofocus must be on or off"}));
+      }
+      autofocus_ = autofocus->second == "on";
     }
     if (auto go = pairs.find("gotoserverpresetno"); go != pairs.end()) {
       if (!presets_.contains(static_cast<uint32_t>(std::stoul(go->second)))) {
@@ -231,6 +334,11 @@ class FakeAxis {
   std::map<std::string, std::function<Reply(const ReceivedRequest&)>> overrides_;
   std::set<std::string> active_ports_;
   std::set<uint32_t> presets_ = {1};
+  std::set<std::string> refused_;
+  int focus_ = 5000;
+  bool autofocus_ = true;
+  bool motion_ = false;
+  int motion_generation_ = 0;
   std::string date_ = "Jul 24, 2013 19:19:17";
   bool vapix3_ = true;
 };
@@ -505,7 +613,7 @@ class VapixServiceTest : public ::testing::Test {
 
 const std::string kFactsTarget =
     "/axis-cgi/param.cgi?action=list&group=Brand,Properties,IOPort,Image.I0.Stream.FPS,PTZ.Preset."
-    "P0.HomePosition";
+    "P0.HomePosition,ImageSource.I0";
 
 TEST_F(VapixServiceTest, DescribesWhatTheCameraHas) {
   v1::DescribeResponse response;
@@ -526,9 +634,11 @@ TEST_F(VapixServiceTest, DescribesWhatTheCameraHas) {
   EXPECT_TRUE(caps.factory_default());
   EXPECT_TRUE(caps.system_log());
   EXPECT_TRUE(caps.firmware_upgrade());
-  EXPECT_TRUE(caps.relay_outputs());  // IOPort.I1 is an output.
-  EXPECT_TRUE(caps.events());         // IOPort.I0 is an input.
-  EXPECT_TRUE(caps.ptz());            // Properties.PTZ.PTZ=yes.
+  EXPECT_TRUE(caps.relay_outputs());   // IOPort.I1 is an output.
+  EXPECT_TRUE(caps.digital_inputs());  // IOPort.I0 is an input.
+  EXPECT_TRUE(caps.events());          // The input, and motion of ImageSource.I0.
+  EXPECT_TRUE(caps.imaging());         // ImageSource.I0.Sensor.*
+  EXPECT_TRUE(caps.ptz());             // Properties.PTZ.PTZ=yes.
   EXPECT_FALSE(caps.video_encoder_configuration());
   EXPECT_FALSE(caps.audio_sources());
   EXPECT_FALSE(caps.auxiliary_commands());
@@ -573,12 +683,15 @@ TEST_F(VapixServiceTest, InventoryListsWhatACameraWithEverythingClaims) {
 
 TEST_F(VapixServiceTest, WithoutPortsOrPtzItClaimsNeither) {
   axis_.Erase("IOPort.");
+  axis_.Erase("ImageSource.");
   axis_.Set("Properties.PTZ.PTZ", "no");
   v1::DescribeResponse response;
   ASSERT_TRUE(Describe(&response).ok());
   const v1::Capabilities& caps = response.cameras(0).capabilities();
   EXPECT_FALSE(caps.relay_outputs());
-  EXPECT_FALSE(caps.events());
+  EXPECT_FALSE(caps.digital_inputs());
+  EXPECT_FALSE(caps.imaging());
+  EXPECT_FALSE(caps.events());  // Neither inputs nor an image source with motion data.
   EXPECT_FALSE(caps.ptz());
   EXPECT_TRUE(caps.snapshot());
   EXPECT_EQ(Targets(), std::vector<std::string>{kFactsTarget});  // No limits without PTZ.
@@ -589,6 +702,17 @@ TEST_F(VapixServiceTest, WithoutPortsOrPtzItClaimsNeither) {
   grpc::ClientContext relays_context;
   v1::RelayOutputList relays;
   EXPECT_EQ(stub_->ListRelayOutputs(&relays_context, Ref(), &relays).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  grpc::ClientContext inputs_context;
+  v1::DigitalInputList inputs;
+  EXPECT_EQ(stub_->ListDigitalInputs(&inputs_context, Ref(), &inputs).error_code(),
+            grpc::StatusCode::UNIMPLEMENTED);
+  grpc::ClientContext imaging_context;
+  v1::ImagingRef sensor;
+  sensor.set_camera_id("cam-1");
+  sensor.set_imaging_id("0");
+  v1::ImagingOptions options;
+  EXPECT_EQ(stub_->GetImagingOptions(&imaging_context, sensor, &options).error_code(),
             grpc::StatusCode::UNIMPLEMENTED);
 }
 
@@ -896,6 +1020,320 @@ TEST_F(VapixServiceTest, RelaysAreTheOutputPorts) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+v1::ImagingRef Sensor() {
+  v1::ImagingRef ref;
+  ref.set_camera_id("cam-1");
+  ref.set_imaging_id("0");
+  return ref;
+}
+
+// Whether `targets` holds one that starts with `prefix`.
+bool Sent(const std::vector<std::string>& targets, const std::string& prefix) {
+  return std::any_of(targets.begin(), targets.end(),
+                     [&](const std::string& target) { return target.starts_with(prefix); });
+}
+
+TEST_F(VapixServiceTest, ImagingOptionsAndSettingsRoundTrip) {
+  grpc::ClientContext options_context;
+  v1::ImagingOptions options;
+  ASSERT_TRUE(stub_->GetImagingOptions(&options_context, Sensor(), &options).ok());
+  for (const v1::FloatRange* range : {&options.brightness(), &options.color_saturation(),
+                                      &options.contrast(), &options.sharpness()}) {
+    EXPECT_EQ(range->min(), 0);
+    EXPECT_EQ(range->max(), 100);
+  }
+  EXPECT_EQ(options.ir_cut_filter_modes_size(), 3);
+  EXPECT_FALSE(options.has_exposure());  // Axis' exposure modes are no ONVIF exposure.
+  ASSERT_TRUE(options.focus().has_move());
+  EXPECT_EQ(options.focus().move().absolute_position().min(), 1);
+  EXPECT_EQ(options.focus().move().absolute_position().max(), 9999);
+  EXPECT_EQ(options.focus().move().relative_distance().max(), 9998);
+  EXPECT_EQ(options.focus().move().continuous_speed().min(), -1);
+  EXPECT_FALSE(options.focus().move().has_absolute_speed());
+  EXPECT_EQ(options.focus().auto_focus_modes_size(), 2);
+
+  grpc::ClientContext get_context;
+  v1::ImagingSettings settings;
+  ASSERT_TRUE(stub_->GetImagingSettings(&get_context, Sensor(), &settings).ok());
+  EXPECT_EQ(settings.brightness(), 50);
+  EXPECT_EQ(settings.color_saturation(), 50);
+  EXPECT_EQ(settings.contrast(), 50);
+  EXPECT_EQ(settings.sharpness(), 50);
+  EXPECT_EQ(settings.ir_cut_filter(), v1::IR_CUT_FILTER_MODE_AUTO);
+  EXPECT_EQ(settings.focus().auto_focus_mode(), v1::AUTO_MANUAL_MODE_AUTO);
+  Targets();
+
+  grpc::ClientContext set_context;
+  v1::SetImagingSettingsRequest set;
+  *set.mutable_camera_id() = "cam-1";
+  *set.mutable_imaging_id() = "0";
+  set.mutable_settings()->set_brightness(70.4F);
+  set.mutable_settings()->set_color_saturation(30);
+  set.mutable_settings()->set_sharpness(0);
+  set.mutable_settings()->mutable_focus()->set_auto_focus_mode(v1::AUTO_MANUAL_MODE_MANUAL);
+  v1::ImagingSettings after;
+  ASSERT_TRUE(stub_->SetImagingSettings(&set_context, set, &after).ok());
+  EXPECT_EQ(after.brightness(), 70);
+  EXPECT_EQ(after.color_saturation(), 30);
+  EXPECT_EQ(after.contrast(), 50);  // Absent: left as it was.
+  EXPECT_EQ(after.sharpness(), 0);
+  EXPECT_EQ(after.focus().auto_focus_mode(), v1::AUTO_MANUAL_MODE_MANUAL);
+  const auto targets = Targets();
+  ASSERT_GE(targets.size(), 2U);
+  // One update (the camera takes all or nothing), then the lens mode.
+  EXPECT_EQ(targets[0],
+            "/axis-cgi/param.cgi?action=update&ImageSource.I0.Sensor.Brightness=70&"
+            "ImageSource.I0.Sensor.ColorLevel=30&ImageSource.I0.Sensor.Sharpness=0");
+  EXPECT_EQ(targets[1], "/axis-cgi/com/ptz.cgi?camera=1&autofocus=off");
+}
+
+TEST_F(VapixServiceTest, AnImagingValueRefusedChangesNothing) {
+  Warm();
+  v1::SetImagingSettingsRequest set;
+  set.set_camera_id("cam-1");
+  set.set_imaging_id("0");
+  v1::ImagingSettings after;
+  // Outside the options: refused before the camera is asked.
+  set.mutable_settings()->set_brightness(20);
+  set.mutable_settings()->set_contrast(101);
+  grpc::ClientContext range_context;
+  grpc::Status range = stub_->SetImagingSettings(&range_context, set, &after);
+  EXPECT_EQ(range.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(range.error_message().find("contrast"), std::string::npos);
+  set.mutable_settings()->set_contrast(40);
+  set.mutable_settings()->mutable_exposure()->set_mode(v1::AUTO_MANUAL_MODE_MANUAL);
+  grpc::ClientContext absent_context;
+  grpc::Status absent = stub_->SetImagingSettings(&absent_context, set, &after);
+  EXPECT_EQ(absent.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(absent.error_message().find("exposure"), std::string::npos);
+  EXPECT_TRUE(Targets().empty());
+
+  // The camera refuses one value: it takes none of them, and says which.
+  set.mutable_settings()->clear_exposure();
+  axis_.Refuse("ImageSource.I0.Sensor.Contrast");
+  grpc::ClientContext refused_context;
+  grpc::Status refused = stub_->SetImagingSettings(&refused_context, set, &after);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("Error setting 'ImageSource.I0.Sensor.Contrast' to '40'"),
+            std::string::npos)
+      << refused.error_message();
+  EXPECT_EQ(axis_.Get("ImageSource.I0.Sensor.Brightness"), "50");
+  EXPECT_EQ(axis_.Get("ImageSource.I0.Sensor.Contrast"), "50");
+  grpc::ClientContext get_context;
+  v1::ImagingSettings settings;
+  ASSERT_TRUE(stub_->GetImagingSettings(&get_context, Sensor(), &settings).ok());
+  EXPECT_EQ(settings.brightness(), 50);
+
+  grpc::ClientContext unknown_context;
+  v1::ImagingRef other = Sensor();
+  other.set_imaging_id("1");
+  EXPECT_EQ(stub_->GetImagingSettings(&unknown_context, other, &settings).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(VapixServiceTest, IrCutFilterModesAreDayNightYesNoAuto) {
+  for (const auto& [mode, value] : std::vector<std::pair<v1::IrCutFilterMode, std::string>>{
+           {v1::IR_CUT_FILTER_MODE_ON, "yes"},
+           {v1::IR_CUT_FILTER_MODE_OFF, "no"},
+           {v1::IR_CUT_FILTER_MODE_AUTO, "auto"}}) {
+    grpc::ClientContext context;
+    v1::SetImagingSettingsRequest set;
+    set.set_camera_id("cam-1");
+    set.set_imaging_id("0");
+    set.mutable_settings()->set_ir_cut_filter(mode);
+    v1::ImagingSettings after;
+    ASSERT_TRUE(stub_->SetImagingSettings(&context, set, &after).ok());
+    EXPECT_EQ(after.ir_cut_filter(), mode);
+    EXPECT_EQ(axis_.Get("ImageSource.I0.DayNight.IrCutFilter"), value);
+    EXPECT_TRUE(Sent(Targets(),
+                     "/axis-cgi/param.cgi?action=update&ImageSource.I0.DayNight."
+                     "IrCutFilter=" +
+                         value));
+  }
+}
+
+TEST_F(VapixServiceTest, FocusMovesThroughPtzCgi) {
+  Warm();
+  auto move = [&](const std::function<void(v1::MoveFocusRequest&)>& fill) {
+    grpc::ClientContext context;
+    v1::MoveFocusRequest request;
+    request.set_camera_id("cam-1");
+    request.set_imaging_id("0");
+    fill(request);
+    v1::FocusMoveResponse response;
+    return stub_->MoveFocus(&context, request, &response);
+  };
+  auto status = [&] {
+    grpc::ClientContext context;
+    v1::FocusStatus focus;
+    EXPECT_TRUE(stub_->GetFocusStatus(&context, Sensor(), &focus).ok());
+    return focus;
+  };
+  // Before the adapter moved the lens it cannot tell whether it moves.
+  v1::FocusStatus before = status();
+  EXPECT_EQ(before.move_status(), v1::PTZ_MOVE_STATUS_UNKNOWN);
+  EXPECT_FALSE(before.error().empty());
+  EXPECT_EQ(before.position(), 5000);
+  Targets();
+
+  ASSERT_TRUE(move([](v1::MoveFocusRequest& r) { r.mutable_absolute()->set_position(2500); }).ok());
+  EXPECT_EQ(Targets(), std::vector<std::string>{"/axis-cgi/com/ptz.cgi?camera=1&focus=2500"});
+  v1::FocusStatus arrived = status();
+  EXPECT_EQ(arrived.position(), 2500);
+  EXPECT_EQ(arrived.move_status(), v1::PTZ_MOVE_STATUS_IDLE);
+  Targets();  // The status queries.
+
+  ASSERT_TRUE(move([](v1::MoveFocusRequest& r) { r.mutable_relative()->set_distance(-500); }).ok());
+  EXPECT_EQ(Targets(), (std::vector<std::string>{"/axis-cgi/com/ptz.cgi?camera=1&query=position",
+                                                 "/axis-cgi/com/ptz.cgi?camera=1&rfocus=-500"}));
+  EXPECT_EQ(status().position(), 2000);
+  Targets();  // The status queries.
+
+  ASSERT_TRUE(move([](v1::MoveFocusRequest& r) { r.mutable_continuous()->set_speed(0.5F); }).ok());
+  EXPECT_EQ(Targets(),
+            std::vector<std::string>{"/axis-cgi/com/ptz.cgi?camera=1&continuousfocusmove=50"});
+  EXPECT_EQ(status().move_status(), v1::PTZ_MOVE_STATUS_MOVING);
+  Targets();  // The status queries.
+  grpc::ClientContext stop_context;
+  v1::FocusMoveResponse stopped;
+  ASSERT_TRUE(stub_->StopFocus(&stop_context, Sensor(), &stopped).ok());
+  EXPECT_EQ(Targets(),
+            std::vector<std::string>{"/axis-cgi/com/ptz.cgi?camera=1&continuousfocusmove=0"});
+  EXPECT_EQ(status().move_status(), v1::PTZ_MOVE_STATUS_IDLE);
+  Targets();
+
+  // Outside the options, or no move at all: refused before the camera is asked.
+  EXPECT_EQ(
+      move([](v1::MoveFocusRequest& r) { r.mutable_absolute()->set_position(0); }).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      move([](v1::MoveFocusRequest& r) { r.mutable_continuous()->set_speed(1.5F); }).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(move([](v1::MoveFocusRequest&) {}).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Targets().empty());
+}
+
+TEST_F(VapixServiceTest, AFixedLensHasNoFocusMoves) {
+  axis_.Set("Properties.PTZ.PTZ", "no");
+  grpc::ClientContext options_context;
+  v1::ImagingOptions options;
+  ASSERT_TRUE(stub_->GetImagingOptions(&options_context, Sensor(), &options).ok());
+  EXPECT_FALSE(options.has_focus());
+  EXPECT_TRUE(options.has_brightness());
+  grpc::ClientContext move_context;
+  v1::MoveFocusRequest request = [] {
+    v1::MoveFocusRequest r;
+    r.set_camera_id("cam-1");
+    r.set_imaging_id("0");
+    r.mutable_absolute()->set_position(100);
+    return r;
+  }();
+  v1::FocusMoveResponse moved;
+  EXPECT_EQ(stub_->MoveFocus(&move_context, request, &moved).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  grpc::ClientContext status_context;
+  v1::FocusStatus status;
+  ASSERT_TRUE(stub_->GetFocusStatus(&status_context, Sensor(), &status).ok());
+  EXPECT_EQ(status.move_status(), v1::PTZ_MOVE_STATUS_IDLE);
+  EXPECT_FALSE(status.has_position());
+}
+
+TEST_F(VapixServiceTest, DigitalInputsAreTheInputPorts) {
+  grpc::ClientContext context;
+  v1::DigitalInputList inputs;
+  ASSERT_TRUE(stub_->ListDigitalInputs(&context, Ref(), &inputs).ok());
+  ASSERT_EQ(inputs.inputs_size(), 1);
+  EXPECT_EQ(inputs.inputs(0).input_id(), "input-1");                    // As its events name it.
+  EXPECT_EQ(inputs.inputs(0).idle_state(), v1::RELAY_IDLE_STATE_OPEN);  // Input.Trig=closed.
+  EXPECT_TRUE(inputs.inputs(0).idle_state_settable());
+  EXPECT_FALSE(inputs.inputs(0).active());
+  EXPECT_TRUE(inputs.inputs(0).active_known());
+  EXPECT_EQ(Targets().back(), "/axis-cgi/io/port.cgi?checkactive=1");
+
+  v1::SetDigitalInputSettingsRequest set;
+  set.set_camera_id("cam-1");
+  set.set_input_id("input-1");
+  set.set_idle_state(v1::RELAY_IDLE_STATE_CLOSED);
+  v1::DigitalInput input;
+  grpc::ClientContext set_context;
+  ASSERT_TRUE(stub_->SetDigitalInputSettings(&set_context, set, &input).ok());
+  EXPECT_EQ(input.idle_state(), v1::RELAY_IDLE_STATE_CLOSED);
+  EXPECT_EQ(Targets(),
+            (std::vector<std::string>{"/axis-cgi/param.cgi?action=update&IOPort.I0.Input.Trig=open",
+                                      "/axis-cgi/io/port.cgi?checkactive=1"}));
+  EXPECT_EQ(axis_.Get("IOPort.I0.Input.Trig"), "open");
+  grpc::ClientContext list_context;
+  ASSERT_TRUE(stub_->ListDigitalInputs(&list_context, Ref(), &inputs).ok());
+  EXPECT_EQ(inputs.inputs(0).idle_state(), v1::RELAY_IDLE_STATE_CLOSED);
+  Targets();
+
+  // Unknown inputs (the output port among them) and no idle state: nothing is sent.
+  for (const char* id : {"input-2", "relay-2", "input-", "1"}) {
+    grpc::ClientContext unknown_context;
+    set.set_input_id(id);
+    EXPECT_EQ(stub_->SetDigitalInputSettings(&unknown_context, set, &input).error_code(),
+              grpc::StatusCode::NOT_FOUND)
+        << id;
+  }
+  set.set_input_id("input-1");
+  set.set_idle_state(v1::RELAY_IDLE_STATE_UNSPECIFIED);
+  grpc::ClientContext unspecified_context;
+  EXPECT_EQ(stub_->SetDigitalInputSettings(&unspecified_context, set, &input).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(Targets().empty());
+
+  // The camera refuses: nothing changed.
+  axis_.Refuse("IOPort.I0.Input.Trig");
+  set.set_idle_state(v1::RELAY_IDLE_STATE_OPEN);
+  grpc::ClientContext refused_context;
+  grpc::Status refused = stub_->SetDigitalInputSettings(&refused_context, set, &input);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(refused.error_message().find("IOPort.I0.Input.Trig"), std::string::npos);
+  EXPECT_EQ(axis_.Get("IOPort.I0.Input.Trig"), "open");
+  grpc::ClientContext again_context;
+  ASSERT_TRUE(stub_->ListDigitalInputs(&again_context, Ref(), &inputs).ok());
+  EXPECT_EQ(inputs.inputs(0).idle_state(), v1::RELAY_IDLE_STATE_CLOSED);
+}
+
+TEST_F(VapixServiceTest, MotionEventsFollowTheMotionData) {
+  grpc::ClientContext context;
+  v1::StreamEventsRequest request;
+  request.add_camera_ids("cam-1");
+  auto reader = stub_->StreamEvents(&context, request);
+  // The next motion event (others are skipped); nullopt when none comes in time.
+  auto next_motion = [&]() -> std::optional<bool> {
+    v1::Event event;
+    const auto until = Clock::now() + kFailsafe;
+    while (Clock::now() < until && reader->Read(&event)) {
+      if (!event.has_motion()) continue;
+      EXPECT_EQ(event.camera_id(), "cam-1");
+      EXPECT_EQ(event.motion().source_id(), "0");
+      return event.motion().active();
+    }
+    return std::nullopt;
+  };
+  EXPECT_EQ(next_motion(), false);  // The first record: level 3, threshold 20.
+  axis_.SetMotion(true);
+  EXPECT_EQ(next_motion(), true);
+  const auto targets = Targets();
+  EXPECT_EQ(std::count(targets.begin(), targets.end(), "/axis-cgi/motion/motiondata.cgi?group=0"),
+            1);
+
+  // The camera ends the stream: the adapter reads it again (after 1 s), and reports only the
+  // change that happened meanwhile.
+  axis_.EndMotionStreams();
+  axis_.SetMotion(false);
+  EXPECT_EQ(next_motion(), false);
+  const auto again = Targets();
+  EXPECT_EQ(std::count(again.begin(), again.end(), "/axis-cgi/motion/motiondata.cgi?group=0"), 1);
+
+  context.TryCancel();
+  v1::Event event;
+  while (reader->Read(&event)) {
+  }
+  EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+}
+
 TEST_F(VapixServiceTest, TimeIsTheCamerasLocalClockConvertedToUtc) {
   grpc::ClientContext context;
   v1::SystemTime time;
@@ -1104,7 +1542,9 @@ TEST_F(VapixServiceTest, EventsReportTheDigitalInputsFirstStateAndChanges) {
   EXPECT_TRUE(told_facts);
   ASSERT_EQ(input, false);
   axis_.SetPortActive("1", true);
-  ASSERT_TRUE(reader->Read(&event));
+  do {
+    ASSERT_TRUE(reader->Read(&event));
+  } while (event.has_motion());  // The motion data's first state comes in between.
   ASSERT_TRUE(event.has_digital_input());
   EXPECT_TRUE(event.digital_input().active());
   const auto targets = Targets();

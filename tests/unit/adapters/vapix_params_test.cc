@@ -181,6 +181,17 @@ TEST(VapixParams, IoPortsFromTheIoPortGroup) {
   EXPECT_EQ(ports[2], (IoPort{11, true, "Light", true}));  // Active defaults to closed.
 }
 
+TEST(VapixParams, AnInputsActiveStateIsItsTrig) {
+  const ParamList list = ParseParamList(
+      "root.IOPort.I0.Direction=input\r\n"
+      "root.IOPort.I0.Input.Trig=open\r\n"
+      "root.IOPort.I1.Direction=input\r\n");
+  const std::vector<IoPort> ports = IoPortsFromParams(list);
+  ASSERT_EQ(ports.size(), 2U);
+  EXPECT_FALSE(ports[0].active_closed);  // Active when open: idle closed.
+  EXPECT_TRUE(ports[1].active_closed);   // Trig defaults to closed.
+}
+
 // ------------------------------------------------------------------------------------- Video
 
 TEST(VapixParams, ResolutionsAndFormats) {
@@ -289,6 +300,19 @@ TEST(VapixParams, PtzLimitsPositionAndPresets) {
   EXPECT_FALSE(zoom_only->pan.has_value());
   EXPECT_FALSE(ParsePtzPosition("pan=left\r\n").ok());
 
+  EXPECT_EQ(ParseFocusLimits("MinZoom=1\r\nMaxZoom=9999\r\nMinFocus=1\r\nMaxFocus=9999\r\n"),
+            (Range{1, 9999}));
+  EXPECT_FALSE(ParseFocusLimits("MinZoom=1\r\nMaxZoom=9999\r\n").has_value());
+  auto lens = ParseFocusPosition("pan=1\r\nfocus=8265\r\nautofocus=off\r\n");
+  ASSERT_TRUE(lens.ok());
+  EXPECT_DOUBLE_EQ(*lens->focus, 8265);
+  EXPECT_EQ(lens->autofocus, false);
+  auto fixed = ParseFocusPosition("pan=1\r\n");
+  ASSERT_TRUE(fixed.ok());
+  EXPECT_FALSE(fixed->focus.has_value());
+  EXPECT_FALSE(fixed->autofocus.has_value());
+  EXPECT_FALSE(ParseFocusPosition("focus=near\r\n").ok());
+
   auto presets = ParsePresetNumbers(
       "Preset Positions for camera 1\r\npresetposno1=Home\r\npresetposno12=Gate\r\n"
       "presetposno2=Door\r\n");
@@ -338,6 +362,26 @@ TEST(VapixPtz, MapsTheGenericSpacesOntoPtzCgi) {
   EXPECT_EQ(FormatNumber(-12.50001, 4), "-12.5");
   EXPECT_EQ(FormatNumber(-0.00001, 4), "0");
   EXPECT_EQ(FormatNumber(51.28914, 4), "51.2891");
+}
+
+// ------------------------------------------------------------------------------------ Motion
+
+TEST(VapixParams, MotionRecords) {
+  auto idle = ParseMotionRecord("group=0;level=3;threshold=20;");
+  ASSERT_TRUE(idle.has_value());
+  EXPECT_EQ(idle->group, 0U);
+  EXPECT_EQ(idle->level, 3U);
+  EXPECT_EQ(idle->threshold, 20U);
+  EXPECT_FALSE(idle->Motion());
+  auto moving = ParseMotionRecord(" threshold=20 ; level=75;group=1");
+  ASSERT_TRUE(moving.has_value());
+  EXPECT_EQ(moving->group, 1U);
+  EXPECT_TRUE(moving->Motion());
+  EXPECT_FALSE(ParseMotionRecord("group=0;level=20;threshold=20;")->Motion());
+  EXPECT_FALSE(ParseMotionRecord("group=0;level=3;").has_value());
+  EXPECT_FALSE(ParseMotionRecord("group=0;level=high;threshold=20;").has_value());
+  EXPECT_FALSE(ParseMotionRecord("Error: no such motion window group").has_value());
+  EXPECT_FALSE(ParseMotionRecord("").has_value());
 }
 
 }  // namespace

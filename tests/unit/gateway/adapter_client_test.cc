@@ -30,6 +30,10 @@ class FakeAdapter final : public v1::Adapter::Service {
   std::atomic<int> describes{0};
   std::atomic<bool> slow{false};
   std::string model = "Model A";
+  // A second camera "cam-2", and whether it refuses to be read (like a camera whose password
+  // the adapter has wrong).
+  std::atomic<bool> second_camera{false};
+  std::atomic<bool> second_refuses{false};
 
   grpc::Status Describe(grpc::ServerContext*, const v1::DescribeRequest*,
                         v1::DescribeResponse* r) override {
@@ -41,10 +45,19 @@ class FakeAdapter final : public v1::Adapter::Service {
     cam->mutable_capabilities()->set_device_information(true);
     cam->mutable_capabilities()->set_video_sources(true);
     cam->mutable_capabilities()->set_relay_outputs(true);
+    if (second_camera) {
+      auto* second = r->add_cameras();
+      second->set_camera_id("cam-2");
+      second->mutable_capabilities()->set_device_information(true);
+    }
     return grpc::Status::OK;
   }
-  grpc::Status GetDeviceInformation(grpc::ServerContext*, const v1::CameraRef*,
+  grpc::Status GetDeviceInformation(grpc::ServerContext*, const v1::CameraRef* ref,
                                     v1::DeviceInformation* r) override {
+    if (ref->camera_id() == "cam-2" && second_refuses) {
+      return {grpc::StatusCode::FAILED_PRECONDITION,
+              "camera cam-2 refused the credentials of user 'onvif'"};
+    }
     std::lock_guard lock(mu);
     r->set_manufacturer("Fake Optics");
     r->set_model(model);
@@ -222,6 +235,34 @@ TEST_F(AdapterClientTest, RefreshCachesTheFactsWhichOutliveTheAdapter) {
   });
   EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
   EXPECT_LT(std::chrono::steady_clock::now() - t0, 2500ms);
+}
+
+TEST_F(AdapterClientTest, ACameraThatCannotBeReadKeepsNeitherTheOthersNorWhatWasKnownAway) {
+  fake_.second_camera = true;
+  fake_.second_refuses = true;
+  AdapterClient client("fake", target_, 2s);
+  ASSERT_TRUE(client.Refresh().ok());
+  auto facts = client.facts();
+  ASSERT_NE(facts->Camera("cam-1"), nullptr);
+  EXPECT_EQ(facts->Camera("cam-2"), nullptr);  // Never read.
+  ASSERT_EQ(facts->unavailable.size(), 1u);
+  EXPECT_EQ(facts->unavailable.at("cam-2"),
+            "GetDeviceInformation(cam-2) failed: camera cam-2 refused the credentials of user "
+            "'onvif'");
+
+  fake_.second_refuses = false;
+  ASSERT_TRUE(client.Refresh().ok());
+  facts = client.facts();
+  ASSERT_NE(facts->Camera("cam-2"), nullptr);
+  EXPECT_TRUE(facts->unavailable.empty());
+
+  // Unreadable again: what was known of it stays, and it is listed as unavailable.
+  fake_.second_refuses = true;
+  ASSERT_TRUE(client.Refresh().ok());
+  facts = client.facts();
+  ASSERT_NE(facts->Camera("cam-2"), nullptr);
+  EXPECT_EQ(facts->Camera("cam-2")->information.manufacturer(), "Fake Optics");
+  EXPECT_EQ(facts->unavailable.count("cam-2"), 1u);
 }
 
 TEST_F(AdapterClientTest, AnotherApiVersionIsRefused) {
