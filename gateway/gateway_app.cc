@@ -4,6 +4,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <filesystem>
 
+#include "adapters/adapter_secrets.h"
 #include "core/log.h"
 #include "services/device/device_service.h"
 #include "services/device/device_state_reload.h"
@@ -31,19 +32,31 @@ Status<std::string> GatewayApp::Start() {
   log::Info("store", "state in " + config_.state_dir + " (schema version " +
                          std::to_string(store_->schema_version()) + ")");
 
-  const std::string run_dir = (std::filesystem::path(config_.state_dir) / "run").string();
-  std::vector<adapters::Supervisor::Entry> entries;
-  for (const auto& a : config_.adapters) {
-    clients_.push_back(std::make_unique<adapters::AdapterClient>(
-        a.id, adapters::Supervisor::TargetFor(a, run_dir), a.call_deadline));
-    entries.push_back({clients_.back().get(), a});
-  }
-
   // Passwords are sealed with a key that never leaves the state directory.
   auto box = security::SecretBox::OpenOrCreate(
       (std::filesystem::path(config_.state_dir) / "secret.key").string());
   if (!box) return MakeUnexpected(box.error());
   secrets_ = std::make_unique<security::SecretBox>(std::move(box).value());
+
+  const std::string run_dir = (std::filesystem::path(config_.state_dir) / "run").string();
+  std::vector<adapters::Supervisor::Entry> entries;
+  for (const auto& a : config_.adapters) {
+    clients_.push_back(std::make_unique<adapters::AdapterClient>(
+        a.id, adapters::Supervisor::TargetFor(a, run_dir), a.call_deadline));
+    // Camera credentials sealed in the adapter's section are opened for the adapter only.
+    config::AdapterConfig opened = a;
+    auto section = adapters::OpenAdapterSecrets(*secrets_, a.section_yaml);
+    if (!section) {
+      return MakeUnexpected("adapter " + a.id + ": config." + section.error());
+    }
+    opened.section_yaml = std::move(section).value();
+    for (const std::string& path : adapters::ClearTextSecretPaths(a.section_yaml)) {
+      log::Warn("adapter:" + a.id, "config." + path +
+                                       " is in clear text in the config file; `onvif-gateway "
+                                       "seal --config <file>` gives its sealed form");
+    }
+    entries.push_back({clients_.back().get(), std::move(opened)});
+  }
   security::FailureLimiter::Options limiter;
   limiter.delay_after = static_cast<std::size_t>(config_.security.failures_before_delay);
   limiter.lockout_after = static_cast<std::size_t>(config_.security.failures_before_lockout);

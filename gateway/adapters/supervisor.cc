@@ -1,10 +1,12 @@
 #include "adapters/supervisor.h"
 
+#include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <csignal>
+#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 
 #include "core/log.h"
@@ -32,7 +34,9 @@ struct Supervisor::Child {
   Supervisor* owner;
   AdapterClient* client;
   config::AdapterConfig config;
-  std::string config_path;
+  // The adapter's config section in an in-memory file (memfd), handed to each spawn as fd 3:
+  // opened secrets in it never reach a disk. -1 without exec.
+  int config_fd = -1;
   std::string program;
   uv_process_t process{};
   uv_pipe_t out{};
@@ -54,6 +58,10 @@ struct Supervisor::Child {
   std::chrono::steady_clock::time_point next_facts_retry{};
 
   std::string tag() const { return "adapter:" + config.id; }
+
+  ~Child() {
+    if (config_fd >= 0) ::close(config_fd);
+  }
 };
 
 namespace {
@@ -205,7 +213,7 @@ void Spawn(Supervisor::Child* c) {
   std::vector<std::string> args = c->config.exec;
   args[0] = c->program;
   // --parent-pid: the adapter stops by itself if the gateway is killed.
-  args.insert(args.end(), {"--listen", socket_target, "--config", c->config_path, "--parent-pid",
+  args.insert(args.end(), {"--listen", socket_target, "--config", "/dev/fd/3", "--parent-pid",
                            std::to_string(::getpid())});
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
@@ -216,17 +224,19 @@ void Spawn(Supervisor::Child* c) {
   uv_pipe_init(loop, &c->err, 0);
   c->out.data = c;
   c->err.data = c;
-  uv_stdio_container_t stdio[3];
+  uv_stdio_container_t stdio[4];
   stdio[0].flags = UV_IGNORE;
   stdio[1].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
   stdio[1].data.stream = reinterpret_cast<uv_stream_t*>(&c->out);
   stdio[2].flags = static_cast<uv_stdio_flags>(UV_CREATE_PIPE | UV_WRITABLE_PIPE);
   stdio[2].data.stream = reinterpret_cast<uv_stream_t*>(&c->err);
+  stdio[3].flags = UV_INHERIT_FD;
+  stdio[3].data.fd = c->config_fd;
   uv_process_options_t opts{};
   opts.file = argv[0];
   opts.args = argv.data();
   opts.exit_cb = OnExit;
-  opts.stdio_count = 3;
+  opts.stdio_count = 4;
   opts.stdio = stdio;
   c->process.data = c;
   const int rc = uv_spawn(loop, &c->process, &opts);
@@ -323,10 +333,26 @@ Status<std::string> Supervisor::Start() {
     c->config = e.config;
     if (!c->config.exec.empty()) {
       c->program = ResolveProgram(c->config.exec[0], search_dir_);
-      c->config_path = (fs::path(run_dir_) / (c->config.id + ".yaml")).string();
-      std::ofstream f(c->config_path, std::ios::trunc);
-      f << (c->config.section_yaml.empty() ? "{}" : c->config.section_yaml) << "\n";
-      if (!f) return MakeUnexpected("cannot write " + c->config_path);
+      // Earlier versions left the section in run/<id>.yaml, possibly with passwords in clear.
+      std::error_code ec;
+      fs::remove(fs::path(run_dir_) / (c->config.id + ".yaml"), ec);
+      c->config_fd = ::memfd_create(("adapter-" + c->config.id).c_str(), MFD_CLOEXEC);
+      if (c->config_fd < 0) {
+        return MakeUnexpected("adapter " + c->config.id +
+                              ": cannot make its in-memory config file: " + std::strerror(errno));
+      }
+      const std::string text =
+          (c->config.section_yaml.empty() ? "{}" : c->config.section_yaml) + "\n";
+      for (std::size_t done = 0; done < text.size();) {
+        const ssize_t n = ::write(c->config_fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+          return MakeUnexpected(
+              "adapter " + c->config.id +
+              ": cannot write its in-memory config file: " + std::strerror(errno));
+        }
+        done += static_cast<std::size_t>(n);
+      }
     }
     uv_timer_init(&loop_, &c->timer);
     c->timer.data = c.get();

@@ -2,7 +2,8 @@
 // Keeps the adapters alive, on a libuv loop in a thread of its own.
 //
 // `exec:` adapters are spawned with `--listen unix:<state>/run/<id>.sock
-// --config <state>/run/<id>.yaml --parent-pid <gateway pid>`; their stdout/stderr go to the log
+// --config /dev/fd/3 --parent-pid <gateway pid>` (fd 3: an in-memory file
+// with the adapter's section, its sealed values opened); their stdout/stderr go to the log
 // with an "adapter:<id>" prefix; once their gRPC health service says SERVING the client refreshes
 // its cache and starts the event feed. A crashed adapter is restarted with exponential back-off
 // (250 ms doubling to 30 s, reset after 30 s of good health). `endpoint:` adapters are only

@@ -9,6 +9,7 @@
 // check-soap at the end.
 
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -77,6 +78,33 @@ async function writeAdapterConfig(dir, { adapterId, exec, cameras, devices }) {
   const file = path.join(dir, 'gateway.yaml');
   fs.writeFileSync(file, lines.join('\n') + '\n');
   return { file, ports: devices.map((_, i) => ports[2 * i]) };
+}
+
+/**
+ * Seals `secret` with `onvif-gateway seal` for the config `file` (whose
+ * state directory gets the key), and puts the sealed form in place of
+ * `placeholder` in the file. Resolves with the sealed text.
+ */
+function sealInto(file, placeholder, secret) {
+  const run = spawnSync(path.join(binDir, 'onvif-gateway'), ['seal', '--config', file],
+    { input: secret + '\n', encoding: 'utf8', timeout: 10000 });
+  assert.equal(run.status, 0, run.stderr);
+  const sealed = run.stdout.trim();
+  assert.match(sealed, /^sealed:[A-Za-z0-9+/=]+$/);
+  assert.ok(!sealed.includes(secret));
+  fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace(placeholder, sealed));
+  return sealed;
+}
+
+/** Every file under `dir` (recursively) whose bytes contain `needle`. */
+function filesContaining(dir, needle) {
+  const found = [];
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) found.push(...filesContaining(full, needle));
+    else if (entry.isFile() && fs.readFileSync(full).includes(needle)) found.push(full);
+  }
+  return found;
 }
 
 /** A SOAP call that must succeed; its response is recorded. */
@@ -154,19 +182,24 @@ describe('an Axis camera behind the VAPIX adapter', () => {
   let cam;
   let profile;
   let source;
+  let stateDir;
   const responses = [];
 
   before(async () => {
     axis = await AxisCamera.start({ auth: 'digest', user: 'onvif', password: 'cam-Passw0rd', inputs: 2, outputs: 1 });
-    const cfg = await writeAdapterConfig(tempDir(), {
+    const dir = tempDir();
+    stateDir = path.join(dir, 'state');
+    const cfg = await writeAdapterConfig(dir, {
       adapterId: 'axis',
       exec: 'onvif-adapter-vapix',
       cameras: ['- id: entrance', '  host: 127.0.0.1', `  port: ${axis.port}`, `  user: ${axis.user}`,
-        `  password: ${axis.password}`, '  basic_auth: false', `  request_timeout_ms: ${REQUEST_TIMEOUT_MS}`,
+        '  password: SEALED-PASSWORD', '  basic_auth: false', `  request_timeout_ms: ${REQUEST_TIMEOUT_MS}`,
         '  rtsp: no', '  ptz: auto', '  presets: 8'],
       devices: ['entrance'],
     });
     [port] = cfg.ports;
+    // The camera password is sealed in the config, as the user guide says to do.
+    sealInto(cfg.file, 'SEALED-PASSWORD', axis.password);
     gw = new Gateway(cfg.file);
     await gw.waitFor(/\[adapter:axis\] ready/);
     cam = client(port, responses);
@@ -180,6 +213,14 @@ describe('an Axis camera behind the VAPIX adapter', () => {
     await gw?.stop();
     await axis?.stop();
     if (haveCheckSoap && responses.length) assert.equal(checkSoapAll(responses), '');
+  });
+
+  test('the sealed camera password reaches the adapter and no disk in clear', async () => {
+    // The adapter logged in (ready, facts read), yet no file under the
+    // state directory holds the password, and the log does not either.
+    assert.deepEqual(filesContaining(stateDir, axis.password), []);
+    assert.ok(!gw.lines.some((l) => l.includes(axis.password)));
+    assert.ok(!gw.lines.some((l) => /is in clear text/.test(l)), 'no clear-text warning');
   });
 
   test('device information, profiles and a snapshot come from the camera', async () => {
@@ -317,6 +358,8 @@ describe('a Foscam camera behind the Foscam adapter', () => {
   });
 
   test('a camera refusing the adapter from the start keeps neither the adapter nor its other camera away', async () => {
+    // Clear-text camera passwords work, with a warning naming them.
+    await gw.waitFor(/\[adapter:foscam\] config\.cameras\[1\]\.password is in clear text/);
     // shed was never read: the adapter is ready all the same, and says why shed is missing.
     await gw.waitFor(/\[adapter:foscam\] camera shed is unavailable .*refused the credentials of user 'admin'/);
     assert.ok(gw.lines.some((l) => /\[adapter:foscam\] ready/.test(l)));
