@@ -33,11 +33,12 @@
 // Exit status: 0 when it ran (the aim is informational), 1 when something
 // broke, 2 when a tool or binary is missing.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import {
+  Connection, childPid, findNginx, ms, rssKiB, sleep, startNginx, summary,
+} from './lib/measure.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 process.env.ONVIFGW_BIN_DIR ??= process.env.BIN_DIR ?? path.join(here, '..', '..', 'build', 'bin');
@@ -53,11 +54,6 @@ const WIRE_NS = BigInt(Math.round(FRAME_BYTES * 10 / BAUD * 1e9));
 const AIM_P50_MS = 1;
 const log = (m) => process.stderr.write(`[ptz-bench] ${m}\n`);
 
-function findNginx() {
-  if (process.env.NGINX) return process.env.NGINX;
-  for (const p of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (fs.existsSync(p)) return p;
-  return null;
-}
 const nginxBin = findNginx();
 for (const bin of ['onvif-gateway', 'onvif-adapter-pelco-d']) {
   if (!fs.existsSync(path.join(process.env.ONVIFGW_BIN_DIR, bin))) {
@@ -67,91 +63,6 @@ for (const bin of ['onvif-gateway', 'onvif-adapter-pelco-d']) {
 }
 if (!nginxBin) { log('nginx is missing: apt-get install nginx-light'); process.exit(2); }
 if (![2400, 4800, 9600, 19200].includes(BAUD)) { log(`BAUD ${BAUD}: 2400, 4800, 9600 or 19200`); process.exit(1); }
-
-/**
- * One keep-alive HTTP/1.1 connection driven by hand, so that t0 is taken
- * right before the bytes go to the socket. Responses need a Content-Length.
- */
-class Connection {
-  static open(port) {
-    return new Promise((resolve, reject) => {
-      const socket = net.connect(port, '127.0.0.1', () => resolve(new Connection(socket, port)));
-      socket.once('error', reject);
-    });
-  }
-
-  constructor(socket, port) {
-    this.socket = socket;
-    this.port = port;
-    this.buf = Buffer.alloc(0);
-    this.waiter = null;
-    socket.setNoDelay(true);
-    socket.on('data', (d) => { this.buf = Buffer.concat([this.buf, d]); this.#pump(); });
-    socket.on('error', (e) => this.waiter?.reject(e));
-    socket.on('close', () => this.waiter?.reject(new Error(`connection to :${port} closed`)));
-  }
-
-  #pump() {
-    if (!this.waiter) return;
-    const end = this.buf.indexOf('\r\n\r\n');
-    if (end < 0) return;
-    const head = this.buf.subarray(0, end).toString();
-    const length = /\r\ncontent-length:\s*(\d+)/i.exec(head);
-    if (!length) { this.waiter.reject(new Error(`no Content-Length: ${head}`)); return; }
-    const total = end + 4 + Number(length[1]);
-    if (this.buf.length < total) return;
-    const at = process.hrtime.bigint();
-    const status = Number(head.split(' ')[1]);
-    const body = this.buf.subarray(end + 4, total).toString();
-    this.buf = this.buf.subarray(total);
-    const w = this.waiter;
-    this.waiter = null;
-    w.resolve({ status, body, at });
-  }
-
-  /** POSTs `body` to `urlPath`; resolves with { status, body, t0, at } (hrtime ns). */
-  post(urlPath, body) {
-    const bytes = Buffer.from(body);
-    const request = Buffer.concat([Buffer.from(`POST ${urlPath} HTTP/1.1\r\nHost: 127.0.0.1:${this.port}\r\n` +
-      'Content-Type: application/soap+xml; charset=utf-8\r\n' +
-      `Content-Length: ${bytes.length}\r\n\r\n`), bytes]);
-    return new Promise((resolve, reject) => {
-      let t0;
-      this.waiter = { resolve: (r) => resolve({ ...r, t0 }), reject };
-      t0 = process.hrtime.bigint();
-      this.socket.write(request);
-    });
-  }
-
-  close() { this.socket.destroy(); }
-}
-
-const ms = (ns) => Number(ns) / 1e6;
-function percentile(sorted, p) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
-}
-function summary(values) {
-  const s = [...values].sort((a, b) => a - b);
-  return { n: s.length, p50: percentile(s, 50), p90: percentile(s, 90), p99: percentile(s, 99), max: s[s.length - 1] };
-}
-const sleep = (t) => new Promise((r) => setTimeout(r, t));
-
-function rssKiB(pid) {
-  const m = fs.readFileSync(`/proc/${pid}/status`, 'utf8').match(/VmRSS:\s+(\d+) kB/);
-  return Number(m[1]);
-}
-/** The gateway's child running the Pelco-D adapter. */
-function adapterPid(gatewayPid) {
-  for (const task of fs.readdirSync(`/proc/${gatewayPid}/task`)) {
-    let children = '';
-    try { children = fs.readFileSync(`/proc/${gatewayPid}/task/${task}/children`, 'utf8'); } catch { continue; }
-    for (const pid of children.trim().split(/\s+/).filter(Boolean)) {
-      const cmd = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('onvif-adapter-pelco-d')) return Number(pid);
-    }
-  }
-  throw new Error('the Pelco-D adapter process was not found among the gateway\'s children');
-}
 
 const TPTZ = 'xmlns:tptz="http://www.onvif.org/ver20/ptz/wsdl"';
 const move = (x) => envelope(`<tptz:ContinuousMove ${TPTZ}><tptz:ProfileToken>prof_0_main</tptz:ProfileToken>` +
@@ -202,7 +113,7 @@ try {
   fs.writeFileSync(path.join(dir, 'gateway.yaml'), config.join('\n') + '\n');
   gw = new Gateway(path.join(dir, 'gateway.yaml'));
   await gw.waitFor(/\[adapter:pelco\] ready/, { timeoutMs: 20000 });
-  const adapter = adapterPid(gw.proc.pid);
+  const adapter = childPid(gw.proc.pid, 'onvif-adapter-pelco-d');
   const rssIdle = { gateway: rssKiB(gw.proc.pid), adapter: rssKiB(adapter) };
 
   conn = await Connection.open(httpPort);
@@ -263,28 +174,10 @@ try {
   const ndir = path.join(dir, 'nginx');
   fs.mkdirSync(path.join(ndir, 'html'), { recursive: true });
   fs.writeFileSync(path.join(ndir, 'html', 'ContinuousMove.xml'), responseBody);
-  fs.writeFileSync(path.join(ndir, 'nginx.conf'), `daemon off; worker_processes 1;
-pid ${ndir}/nginx.pid; error_log ${ndir}/error.log warn;
-events { worker_connections 64; }
-http { access_log off; keepalive_requests 1000000000; keepalive_timeout 75s;
-  client_body_temp_path ${ndir}; proxy_temp_path ${ndir}; fastcgi_temp_path ${ndir};
-  uwsgi_temp_path ${ndir}; scgi_temp_path ${ndir};
-  default_type "application/soap+xml; charset=utf-8";
-  server { listen 127.0.0.1:${nginxPort}; root ${ndir}/html;
-    location / { error_page 405 =200 $uri; } } }
-`);
-  // As run.sh: when run as root, the workers run as "nobody".
-  fs.chmodSync(dir, 0o711);
-  fs.chmodSync(ndir, 0o711);
-  fs.chmodSync(path.join(ndir, 'html'), 0o755);
   fs.chmodSync(path.join(ndir, 'html', 'ContinuousMove.xml'), 0o644);
-  nginx = spawn(nginxBin, ['-p', ndir, '-e', path.join(ndir, 'error.log'), '-c', path.join(ndir, 'nginx.conf')],
-    { stdio: 'ignore' });
-  let nconn;
-  for (let i = 0; i < 100 && !nconn; i++) {
-    try { nconn = await Connection.open(nginxPort); } catch { await sleep(50); }
-  }
-  if (!nconn) throw new Error(`nginx does not listen on :${nginxPort}`);
+  nginx = await startNginx(nginxBin, ndir, nginxPort,
+    `root ${ndir}/html; location / { error_page 405 =200 $uri; }`);
+  const nconn = await Connection.open(nginxPort);
   const nginxNs = [];
   for (let i = 0; i < MOVES + 20; i++) {
     const r = await nconn.post('/ContinuousMove.xml', move(i % 2 ? -0.5 : 0.5));
@@ -341,12 +234,7 @@ http { access_log off; keepalive_requests 1000000000; keepalive_timeout 75s;
   process.exitCode = 1;
 } finally {
   conn?.close();
-  if (nginx && nginx.exitCode === null) {
-    const gone = new Promise((r) => nginx.once('exit', r));
-    nginx.kill('SIGQUIT');
-    await Promise.race([gone, sleep(3000)]);
-    if (nginx.exitCode === null && nginx.signalCode === null) nginx.kill('SIGKILL');
-  }
+  await nginx?.stop();
   await gw?.stop();
   await dome?.stop();
   if (!process.env.KEEP_WORK) fs.rmSync(dir, { recursive: true, force: true });
