@@ -107,6 +107,25 @@ function filesContaining(dir, needle) {
   return found;
 }
 
+/**
+ * Starts the gateway on `file` and waits for adapter `adapterId`; resolves
+ * with { gw, cam (a connected client of the device on `port`), profile and
+ * source (the tokens of its first profile) }.
+ */
+async function startGateway(file, adapterId, port, responses) {
+  const gw = new Gateway(file);
+  try {
+    await gw.waitFor(new RegExp(`\\[adapter:${adapterId}\\] ready`));
+    const cam = client(port, responses);
+    await cam.connectAsync();
+    const [first] = await cam.getProfilesAsync();
+    return { gw, cam, profile: first.$.token, source: first.videoSourceConfiguration.sourceToken };
+  } catch (e) {
+    await gw.stop();
+    throw e;
+  }
+}
+
 /** A SOAP call that must succeed; its response is recorded. */
 async function ok(responses, port, body, at) {
   const r = await soap(port, body, at);
@@ -169,9 +188,52 @@ function setRelay(responses, port, token, state) {
     `</tds:RelayOutputToken><tds:LogicalState>${state}</tds:LogicalState></tds:SetRelayOutputState>`);
 }
 
+/** The snapshot of `profile` through the gateway's snapshot URI is a JPEG. */
+async function assertSnapshot(cam, profile) {
+  const { uri } = await cam.getSnapshotUriAsync({ profileToken: profile });
+  const r = await httpGet(uri, { auth: ADMIN });
+  assert.equal(r.status, 200);
+  assertJpeg(r.body, 'snapshot');
+}
+
+/** Brightness set through the client lands in `cameraBrightness()` and reads back. */
+async function assertBrightness(cam, source, value, cameraBrightness) {
+  await cam.setImagingSettingsAsync({ token: source, brightness: value });
+  assert.equal(await cameraBrightness(), value);
+  const settings = await cam.getImagingSettingsAsync({ token: source });
+  assert.equal(Number(settings.brightness), value);
+}
+
+/** `fake` in motion raises a MotionAlarm through the pull point. */
+async function assertMotionEvent(cam, fake) {
+  await fake.motion(true);
+  await pullUntil(cam, (seen) => seen.some((m) => /MotionAlarm/.test(topicOf(m))
+    && String(itemsOf(m).State) === 'true'));
+  await fake.motion(false);
+}
+
+/** input-1 active raises a DigitalInput event (after `activate()`). */
+async function assertInputEvent(cam, activate) {
+  await activate();
+  await pullUntil(cam, (seen) => seen.some((m) => /DigitalInput/.test(topicOf(m))
+    && String(itemsOf(m).LogicalState) === 'true' && itemsOf(m).InputToken === 'input-1'));
+}
+
 /** PTZ GetStatus of the first profile, raw: it asks the camera every time. */
 const ptzStatus = (profile) => `<tptz:GetStatus ${TPTZ}><tptz:ProfileToken>${profile}` +
   '</tptz:ProfileToken></tptz:GetStatus>';
+
+/** A silent `fake` costs a fault within the call deadline; answering again, calls work. */
+async function assertSilenceFaultsInTime(responses, port, profile, fake) {
+  await fake.silent(true);
+  try {
+    const r = await fails(responses, port, ptzStatus(profile), PTZ);
+    assert.ok(r.ms < CALL_DEADLINE_MS + 1000, `fault after ${r.ms} ms`);
+  } finally {
+    await fake.silent(false);
+  }
+  await ok(responses, port, ptzStatus(profile), PTZ);
+}
 
 // ---------------------------------------------------------------------- VAPIX
 
@@ -200,13 +262,7 @@ describe('an Axis camera behind the VAPIX adapter', () => {
     [port] = cfg.ports;
     // The camera password is sealed in the config, as the user guide says to do.
     sealInto(cfg.file, 'SEALED-PASSWORD', axis.password);
-    gw = new Gateway(cfg.file);
-    await gw.waitFor(/\[adapter:axis\] ready/);
-    cam = client(port, responses);
-    await cam.connectAsync();
-    const profiles = await cam.getProfilesAsync();
-    profile = profiles[0].$.token;
-    source = profiles[0].videoSourceConfiguration.sourceToken;
+    ({ gw, cam, profile, source } = await startGateway(cfg.file, 'axis', port, responses));
   });
 
   after(async () => {
@@ -233,10 +289,7 @@ describe('an Axis camera behind the VAPIX adapter', () => {
     const profiles = await cam.getProfilesAsync();
     assert.ok(profiles.length >= 1);
     assert.ok(profiles[0].PTZConfiguration, 'the PTZ head is on the first profile');
-    const { uri } = await cam.getSnapshotUriAsync({ profileToken: profile });
-    const r = await httpGet(uri, { auth: ADMIN });
-    assert.equal(r.status, 200);
-    assertJpeg(r.body, 'snapshot');
+    await assertSnapshot(cam, profile);
   });
 
   test('PTZ: a continuous move and a stop, a preset set and gone to', async () => {
@@ -258,10 +311,7 @@ describe('an Axis camera behind the VAPIX adapter', () => {
   });
 
   test('imaging settings are the camera\'s parameters', async () => {
-    await cam.setImagingSettingsAsync({ token: source, brightness: 70 });
-    assert.equal((await axis.state()).image.brightness, 70);
-    const settings = await cam.getImagingSettingsAsync({ token: source });
-    assert.equal(Number(settings.brightness), 70);
+    await assertBrightness(cam, source, 70, async () => (await axis.state()).image.brightness);
   });
 
   test('a relay switched, an input and motion raising events', async () => {
@@ -276,25 +326,13 @@ describe('an Axis camera behind the VAPIX adapter', () => {
     await cam.createPullPointSubscriptionAsync();
     // The initial states first, then the change.
     await pullUntil(cam, (seen) => seen.some((m) => /DigitalInput/.test(topicOf(m))));
-    await axis.input(1, true);
-    await pullUntil(cam, (seen) => seen.some((m) => /DigitalInput/.test(topicOf(m))
-      && String(itemsOf(m).LogicalState) === 'true' && itemsOf(m).InputToken === 'input-1'));
+    await assertInputEvent(cam, () => axis.input(1, true));
     // Motion from the camera's motion data stream.
-    await axis.motion(true);
-    await pullUntil(cam, (seen) => seen.some((m) => /MotionAlarm/.test(topicOf(m))
-      && String(itemsOf(m).State) === 'true'));
-    await axis.motion(false);
+    await assertMotionEvent(cam, axis);
   });
 
   test('a camera that stops answering costs a fault within the deadline', async () => {
-    await axis.silent(true);
-    try {
-      const r = await fails(responses, port, ptzStatus(profile), PTZ);
-      assert.ok(r.ms < CALL_DEADLINE_MS + 1000, `fault after ${r.ms} ms`);
-    } finally {
-      await axis.silent(false);
-    }
-    await ok(responses, port, ptzStatus(profile), PTZ);
+    await assertSilenceFaultsInTime(responses, port, profile, axis);
   });
 
   test('refused credentials: a fault, the reason in the log, nothing crashed', async () => {
@@ -342,13 +380,7 @@ describe('a Foscam camera behind the Foscam adapter', () => {
       devices: ['porch', 'shed'],
     });
     [port, wrongPort] = cfg.ports;
-    gw = new Gateway(cfg.file);
-    await gw.waitFor(/\[adapter:foscam\] ready/);
-    cam = client(port, responses);
-    await cam.connectAsync();
-    const profiles = await cam.getProfilesAsync();
-    profile = profiles[0].$.token;
-    source = profiles[0].videoSourceConfiguration.sourceToken;
+    ({ gw, cam, profile, source } = await startGateway(cfg.file, 'foscam', port, responses));
   });
 
   after(async () => {
@@ -383,10 +415,7 @@ describe('a Foscam camera behind the Foscam adapter', () => {
     assert.equal(info.firmwareVersion, s.sys_ver);
     const profiles = await cam.getProfilesAsync();
     assert.ok(profiles.length >= 1);
-    const { uri } = await cam.getSnapshotUriAsync({ profileToken: profile });
-    const r = await httpGet(uri, { auth: ADMIN });
-    assert.equal(r.status, 200);
-    assertJpeg(r.body, 'snapshot');
+    await assertSnapshot(cam, profile);
   });
 
   test('PTZ: a continuous move and a stop (pan mirrored), a preset set and gone to', async () => {
@@ -408,10 +437,8 @@ describe('a Foscam camera behind the Foscam adapter', () => {
   });
 
   test('imaging settings are the camera\'s parameters', async () => {
-    await cam.setImagingSettingsAsync({ token: source, brightness: 200 });
-    assert.equal((await foscam.state()).camera_params.brightness, 200);
-    const settings = await cam.getImagingSettingsAsync({ token: source });
-    assert.equal(Number(settings.brightness), 200);
+    // 0..255 on this camera.
+    await assertBrightness(cam, source, 200, async () => (await foscam.state()).camera_params.brightness);
   });
 
   test('the relay switched; the input and motion raising events once the adapter armed them', async () => {
@@ -426,25 +453,13 @@ describe('a Foscam camera behind the Foscam adapter', () => {
     const { alarm } = await foscam.waitFor((s) => s.alarm.motion_armed === 1 && s.alarm.input_armed === 1);
     assert.equal(alarm.motion_armed, 1);
     await gw.waitFor(/\[adapter:foscam\].*camera porch: armed motion detection and the alarm input/);
-    await foscam.input(true);
-    await pullUntil(cam, (seen) => seen.some((m) => /DigitalInput/.test(topicOf(m))
-      && String(itemsOf(m).LogicalState) === 'true' && itemsOf(m).InputToken === 'input-1'));
+    await assertInputEvent(cam, () => foscam.input(true));
     await foscam.input(false);
-    await foscam.motion(true);
-    await pullUntil(cam, (seen) => seen.some((m) => /MotionAlarm/.test(topicOf(m))
-      && String(itemsOf(m).State) === 'true'));
-    await foscam.motion(false);
+    await assertMotionEvent(cam, foscam);
   });
 
   test('a camera that stops answering costs a fault within the deadline', async () => {
-    await foscam.silent(true);
-    try {
-      const r = await fails(responses, port, ptzStatus(profile), PTZ);
-      assert.ok(r.ms < CALL_DEADLINE_MS + 1000, `fault after ${r.ms} ms`);
-    } finally {
-      await foscam.silent(false);
-    }
-    await ok(responses, port, ptzStatus(profile), PTZ);
+    await assertSilenceFaultsInTime(responses, port, profile, foscam);
   });
 
   test('refused credentials: a fault, the reason in the log, nothing crashed', async () => {
