@@ -266,3 +266,31 @@ TEST(ConfigLoader, ShippedConfigsLoad) {
 
 }  // namespace
 }  // namespace onvifgw::config
+
+namespace onvifgw::config {
+namespace {
+
+// Every sample the project ships (config/, deploy/) loads as a gateway config: a sample that
+// rots is found here, not by a user. (Each adapter's own tests parse its section too.)
+TEST(SampleConfigs, EveryShippedSampleLoads) {
+  const std::filesystem::path root = std::filesystem::path(__FILE__).parent_path() / "../../..";
+  std::vector<std::filesystem::path> samples;
+  for (const char* dir : {"config", "deploy"}) {
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(root / dir)) {
+      const std::string ext = entry.path().extension().string();
+      if (entry.is_regular_file() && (ext == ".yaml" || ext == ".yml")) {
+        samples.push_back(entry.path());
+      }
+    }
+  }
+  ASSERT_GE(samples.size(), 4u) << "the samples in config/ were not found from " << root;
+  for (const auto& sample : samples) {
+    auto loaded = LoadConfigFile(sample.string());
+    ASSERT_TRUE(loaded.has_value()) << sample << ": " << loaded.error().ToString();
+    EXPECT_FALSE(loaded->devices.empty()) << sample;
+    EXPECT_FALSE(loaded->adapters.empty()) << sample;
+  }
+}
+
+}  // namespace
+}  // namespace onvifgw::config
