@@ -1,8 +1,8 @@
 // A fake device played by a child program that speaks a JSON-lines control
 // channel on stdin/stdout: its first stdout line announces it ("hello"),
 // every later line answers the oldest outstanding request, and a line
-// {"error": ...} is a refusal. The camera fakes' wrappers (axis_camera.mjs,
-// foscam_camera.mjs) extend it with their own commands.
+// {"error": ...} is a refusal. The fakes' wrappers (axis_camera.mjs,
+// foscam_camera.mjs, pelco_dome.mjs) extend it with their own commands.
 
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';

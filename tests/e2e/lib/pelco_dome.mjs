@@ -14,11 +14,10 @@
 // 0..35999 (tilt 0 = horizon, 9000 = straight down, 27000.. above the
 // horizon), zoom 0..65535. See the emulator's header for the motion model.
 
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { FakeProcess } from './fake_process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const repoRoot = path.resolve(here, '../../..');
@@ -28,10 +27,9 @@ export const emulatorPath = path.join(repoRoot, 'tests', 'fakes', 'pelco_d_dome.
 const python = process.env.PELCO_DOME_PYTHON
   || (fs.existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3');
 
-const REQUEST_TIMEOUT_MS = 5000;
 const START_TIMEOUT_MS = 5000;
 
-export class PelcoDome {
+export class PelcoDome extends FakeProcess {
   /**
    * Starts the emulator. Options: addresses (default [1]), replies (false:
    * domes that never answer), link (a symlink path to the slave),
@@ -49,93 +47,15 @@ export class PelcoDome {
     if (partNumber !== undefined) args.push('--part-number', partNumber);
     if (logCap !== undefined) args.push('--log-cap', String(logCap));
     const dome = new PelcoDome(args);
-    const hello = await dome.#started;
+    const hello = await dome.hello;
     dome.tty = hello.tty;
     dome.link = hello.link ?? undefined;
     dome.addresses = hello.addresses;
     return dome;
   }
 
-  #proc;
-  #pending = [];     // requests awaiting their response line, in order
-  #stderr = '';
-  #exit;
-  #started;
-
   constructor(args) {
-    this.#proc = spawn(python, args, { stdio: ['pipe', 'pipe', 'pipe'] });
-    this.#exit = new Promise((resolve) => {
-      this.#proc.once('exit', (code, signal) => resolve({ code, signal }));
-      this.#proc.once('error', (error) => resolve({ error }));  // never started
-    });
-    this.#proc.stderr.on('data', (chunk) => {
-      const text = chunk.toString();
-      if (process.env.ONVIFGW_E2E_VERBOSE) process.stderr.write(text);
-      // Only the tail: enough to explain a failure, bounded for long runs.
-      this.#stderr = (this.#stderr + text).slice(-8192);
-    });
-    // A write after the emulator died must fail the request, not the test run.
-    this.#proc.stdin.on('error', () => {});
-    this.#proc.once('error', (e) => {
-      const why = new Error(`Pelco-D emulator (${python} ${emulatorPath}): ${e.message}`);
-      for (const waiter of this.#pending.splice(0)) waiter.reject(why);
-    });
-
-    // The first stdout line announces the tty; every later line answers the
-    // oldest outstanding request.
-    this.#started = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        reject(new Error(`Pelco-D emulator did not start in ${START_TIMEOUT_MS} ms\n${this.#stderr}`));
-        this.#proc.kill('SIGKILL');
-      }, START_TIMEOUT_MS);
-      this.#pending.push({
-        resolve: (hello) => { clearTimeout(timer); resolve(hello); },
-        reject: (e) => { clearTimeout(timer); reject(e); },
-      });
-    });
-    this.#started.catch(() => {});
-    readline.createInterface({ input: this.#proc.stdout }).on('line', (line) => {
-      const waiter = this.#pending.shift();
-      if (!waiter) return;
-      let reply;
-      try {
-        reply = JSON.parse(line);
-      } catch {
-        waiter.reject(new Error(`Pelco-D emulator wrote a non-JSON line: ${line}`));
-        return;
-      }
-      if (reply && typeof reply === 'object' && 'error' in reply) {
-        waiter.reject(new Error(`Pelco-D emulator: ${reply.error}`));
-      } else {
-        waiter.resolve(reply);
-      }
-    });
-    this.#proc.once('exit', (code, signal) => {
-      const why = new Error(`Pelco-D emulator exited (${signal ?? code})\n${this.#stderr}`);
-      for (const waiter of this.#pending.splice(0)) waiter.reject(why);
-    });
-  }
-
-  /** Sends one control request; resolves with its response object. */
-  request(obj, { timeoutMs = REQUEST_TIMEOUT_MS } = {}) {
-    return new Promise((resolve, reject) => {
-      if (this.#proc.exitCode !== null || this.#proc.signalCode !== null) {
-        reject(new Error(`Pelco-D emulator is not running\n${this.#stderr}`));
-        return;
-      }
-      // The slot stays in the queue even after a timeout, so that the late
-      // line is consumed by it and later requests stay matched.
-      let settled = false;
-      const timer = setTimeout(() => {
-        settled = true;
-        reject(new Error(`Pelco-D emulator did not answer ${JSON.stringify(obj)} in ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.#pending.push({
-        resolve: (v) => { clearTimeout(timer); if (!settled) resolve(v); },
-        reject: (e) => { clearTimeout(timer); if (!settled) reject(e); },
-      });
-      this.#proc.stdin.write(JSON.stringify(obj) + '\n');
-    });
+    super('Pelco-D emulator', python, args, { startTimeoutMs: START_TIMEOUT_MS });
   }
 
   /** The dome's state: pan, tilt, zoom, pan_deg, tilt_deg, moving, presets... */
@@ -195,17 +115,5 @@ export class PelcoDome {
       }
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }
-  }
-
-  /** Ends the emulator (politely, then by force); resolves when it is gone. */
-  async stop() {
-    if (this.#proc.pid !== undefined && this.#proc.exitCode === null
-        && this.#proc.signalCode === null) {
-      this.#proc.stdin.end(JSON.stringify({ cmd: 'quit' }) + '\n');
-      const timer = setTimeout(() => this.#proc.kill('SIGKILL'), 2000);
-      await this.#exit;
-      clearTimeout(timer);
-    }
-    return this.#exit;
   }
 }
