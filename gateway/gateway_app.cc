@@ -6,6 +6,7 @@
 
 #include "adapters/adapter_secrets.h"
 #include "core/log.h"
+#include "core/metrics.h"
 #include "services/device/device_service.h"
 #include "services/device/device_state_reload.h"
 #include "services/device/firmware_upgrade.h"
@@ -15,6 +16,7 @@
 #include "services/events/notify_consumer.h"
 #include "services/http_binding.h"
 #include "services/media/media_catalog.h"
+#include "services/operator_endpoint.h"
 #include "services/served_services.h"
 
 namespace onvifgw {
@@ -293,6 +295,8 @@ Status<std::string> GatewayApp::Start() {
     log::Info("discovery", "WS-Discovery on udp/" + std::to_string(discovery_->port()));
   }
 
+  if (auto st = StartOperatorEndpoint(); !st) return st;
+
   int n = config_.threads > 0 ? config_.threads
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
   for (int i = 0; i < n; ++i) threads_.emplace_back([this] { io_.run(); });
@@ -357,10 +361,47 @@ void GatewayApp::RunUntilSignal() {
   Stop();
 }
 
+Status<std::string> GatewayApp::StartOperatorEndpoint() {
+  // Gauges read at scrape time; removed in Stop(), before what they read goes.
+  metrics_collector_ = metrics::Default().AddCollector([this](metrics::Registry& r) {
+    for (const auto& dev : devices_) {
+      const std::string& id = dev->config.id;
+      if (events_) {
+        r.Set("onvif_event_subscriptions", {{"device", id}},
+              static_cast<double>(events_->subscription_count(id)));
+      }
+    }
+    if (relay_) {
+      for (const auto& [device, clients] : relay_->ClientCounts()) {
+        r.Set("onvif_relay_clients", {{"device", device}}, static_cast<double>(clients));
+      }
+    }
+  });
+  if (!config_.metrics.enabled) return {};
+  http::Limits limits;
+  limits.max_connections = 16;
+  operator_listener_ = std::make_unique<http::RebindableListener>(
+      io_, limits, services::MakeOperatorHttpHandler([this] {
+        std::vector<std::pair<std::string, bool>> adapters;
+        for (const auto& client : clients_)
+          adapters.emplace_back(client->id(), client->available());
+        return adapters;
+      }),
+      "metrics");
+  if (auto st = operator_listener_->Listen(config_.metrics.address, config_.metrics.port); !st) {
+    return MakeUnexpected("metrics: " + st.error());
+  }
+  log::Info("metrics", "serving http://" + config_.metrics.address + ":" +
+                           std::to_string(operator_listener_->port()) + "/metrics and /healthz");
+  return {};
+}
+
 void GatewayApp::Stop() {
   if (stopped_) return;
   stopped_ = true;
   if (discovery_) discovery_->Stop();  // Bye while the network is still ours
+  if (operator_listener_) operator_listener_->Stop();
+  if (metrics_collector_ != 0) metrics::Default().RemoveCollector(metrics_collector_);
   for (auto& l : listeners_) l->Stop();
   // Pending ContinuousMove stops go out while the adapters still run: no
   // dome is left turning. The timers outlive the adapter clients (declared

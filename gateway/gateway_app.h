@@ -79,12 +79,17 @@ class GatewayApp {
   std::unique_ptr<services::events::PushDelivery> push_;
   std::vector<std::unique_ptr<services::VirtualDevice>> devices_;
   std::vector<std::unique_ptr<http::RebindableListener>> listeners_;
+  /// `metrics:`: /metrics and /healthz for the operator (none when off).
+  std::unique_ptr<http::RebindableListener> operator_listener_;
+  int metrics_collector_ = 0;
   /// Serves devices_' streams: declared after them, so it goes first.
   std::unique_ptr<relay::RtspRelay> relay_;
   std::unique_ptr<discovery::Responder> discovery_;
   std::vector<std::thread> threads_;
   bool stopped_ = false;
 
+  /// The scrape-time gauges, and the `metrics:` listener when it is on.
+  Status<std::string> StartOperatorEndpoint();
   /// Turns an adapter event into ONVIF notifications of the devices it backs.
   void OnAdapterEvent(const adapters::v1::Event& ev, const std::string& adapter_id);
   void OnAdapterAvailability(const std::string& adapter_id, bool available);

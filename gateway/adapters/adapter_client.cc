@@ -1,6 +1,7 @@
 #include "adapters/adapter_client.h"
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 
 namespace onvifgw::adapters {
@@ -20,6 +21,48 @@ std::shared_ptr<grpc::Channel> MakeChannel(const std::string& target) {
 
 void SetDeadline(grpc::ClientContext& ctx, std::chrono::milliseconds d) {
   ctx.set_deadline(std::chrono::system_clock::now() + d);
+}
+
+// The status code as gRPC spells it (a metric label).
+const char* StatusCodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "OTHER";
+  }
 }
 
 }  // namespace
@@ -168,7 +211,8 @@ std::shared_ptr<const AdapterFacts> AdapterClient::facts() const {
 }
 
 template <typename Request, typename Response>
-void AdapterClient::Unary(void (v1::Adapter::Stub::async_interface::*method)(
+void AdapterClient::Unary(const char* rpc,
+                          void (v1::Adapter::Stub::async_interface::*method)(
                               grpc::ClientContext*, const Request*, Response*,
                               std::function<void(grpc::Status)>),
                           Request request, Done<Response> done) {
@@ -182,26 +226,34 @@ void AdapterClient::Unary(void (v1::Adapter::Stub::async_interface::*method)(
   call->req = std::move(request);
   call->stub = stub();
   SetDeadline(call->ctx, call_deadline_);
-  (call->stub->async()->*method)(&call->ctx, &call->req, &call->resp,
-                                 [call, done = std::move(done)](grpc::Status st) mutable {
-                                   // The call's context and stub go first, while the client still
-                                   // holds the channel: see Reconnect.
-                                   Response resp = std::move(call->resp);
-                                   call.reset();
-                                   done(st, resp);
-                                 });
+  const auto started = std::chrono::steady_clock::now();
+  (call->stub->async()->*method)(
+      &call->ctx, &call->req, &call->resp,
+      [call, rpc, started, adapter = id_, done = std::move(done)](grpc::Status st) mutable {
+        const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+        metrics::Default().Observe("onvif_adapter_call_duration_seconds",
+                                   {{"adapter", adapter}, {"rpc", rpc}}, took.count());
+        metrics::Default().Add(
+            "onvif_adapter_calls_total",
+            {{"adapter", adapter}, {"rpc", rpc}, {"code", StatusCodeName(st.error_code())}});
+        // The call's context and stub go first, while the client still holds the channel: see
+        // Reconnect.
+        Response resp = std::move(call->resp);
+        call.reset();
+        done(st, resp);
+      });
 }
 
 void AdapterClient::Reboot(const std::string& camera_id, Done<v1::RebootResponse> done) {
   v1::CameraRef ref;
   ref.set_camera_id(camera_id);
-  Unary(&v1::Adapter::Stub::async_interface::Reboot, std::move(ref), std::move(done));
+  Unary("Reboot", &v1::Adapter::Stub::async_interface::Reboot, std::move(ref), std::move(done));
 }
 
 void AdapterClient::FactoryDefault(v1::FactoryDefaultRequest request,
                                    Done<v1::FactoryDefaultResponse> done) {
   const std::string camera_id = request.camera_id();
-  Unary(&v1::Adapter::Stub::async_interface::FactoryDefault, std::move(request),
+  Unary("FactoryDefault", &v1::Adapter::Stub::async_interface::FactoryDefault, std::move(request),
         Done<v1::FactoryDefaultResponse>(
             [this, camera_id, done = std::move(done)](const grpc::Status& st,
                                                       const v1::FactoryDefaultResponse& r) {
@@ -212,41 +264,45 @@ void AdapterClient::FactoryDefault(v1::FactoryDefaultRequest request,
 
 void AdapterClient::SendAuxiliaryCommand(v1::AuxiliaryCommandRequest request,
                                          Done<v1::AuxiliaryCommandResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SendAuxiliaryCommand, std::move(request),
-        std::move(done));
+  Unary("SendAuxiliaryCommand", &v1::Adapter::Stub::async_interface::SendAuxiliaryCommand,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::SetSystemTime(v1::SetSystemTimeRequest request, Done<v1::SystemTime> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetSystemTime, std::move(request), std::move(done));
+  Unary("SetSystemTime", &v1::Adapter::Stub::async_interface::SetSystemTime, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::ListRelayOutputs(const std::string& camera_id, Done<v1::RelayOutputList> done) {
   v1::CameraRef ref;
   ref.set_camera_id(camera_id);
-  Unary(&v1::Adapter::Stub::async_interface::ListRelayOutputs, std::move(ref), std::move(done));
+  Unary("ListRelayOutputs", &v1::Adapter::Stub::async_interface::ListRelayOutputs, std::move(ref),
+        std::move(done));
 }
 
 void AdapterClient::SetRelayOutputSettings(v1::SetRelayOutputSettingsRequest request,
                                            Done<v1::RelayOutput> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetRelayOutputSettings, std::move(request),
-        std::move(done));
+  Unary("SetRelayOutputSettings", &v1::Adapter::Stub::async_interface::SetRelayOutputSettings,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::SetRelayOutputState(v1::SetRelayOutputStateRequest request,
                                         Done<v1::RelayOutput> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetRelayOutputState, std::move(request),
-        std::move(done));
+  Unary("SetRelayOutputState", &v1::Adapter::Stub::async_interface::SetRelayOutputState,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::GetSnapshot(v1::SnapshotRequest request, Done<v1::Snapshot> done) {
-  Unary(&v1::Adapter::Stub::async_interface::GetSnapshot, std::move(request), std::move(done));
+  Unary("GetSnapshot", &v1::Adapter::Stub::async_interface::GetSnapshot, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::ApplyVideoEncoderConfiguration(
     v1::ApplyVideoEncoderConfigurationRequest request, Done<v1::VideoStream> done) {
   const std::string camera_id = request.camera_id();
   const std::string source_id = request.source_id();
-  Unary(&v1::Adapter::Stub::async_interface::ApplyVideoEncoderConfiguration, std::move(request),
+  Unary("ApplyVideoEncoderConfiguration",
+        &v1::Adapter::Stub::async_interface::ApplyVideoEncoderConfiguration, std::move(request),
         Done<v1::VideoStream>([this, camera_id, source_id, done = std::move(done)](
                                   const grpc::Status& st, const v1::VideoStream& stream) {
           if (st.ok()) CacheStream(camera_id, source_id, stream);
@@ -256,47 +312,56 @@ void AdapterClient::ApplyVideoEncoderConfiguration(
 
 void AdapterClient::ContinuousMovePtz(v1::ContinuousMovePtzRequest request,
                                       Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::ContinuousMovePtz, std::move(request),
-        std::move(done));
+  Unary("ContinuousMovePtz", &v1::Adapter::Stub::async_interface::ContinuousMovePtz,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::RelativeMovePtz(v1::RelativeMovePtzRequest request,
                                     Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::RelativeMovePtz, std::move(request), std::move(done));
+  Unary("RelativeMovePtz", &v1::Adapter::Stub::async_interface::RelativeMovePtz, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::AbsoluteMovePtz(v1::AbsoluteMovePtzRequest request,
                                     Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::AbsoluteMovePtz, std::move(request), std::move(done));
+  Unary("AbsoluteMovePtz", &v1::Adapter::Stub::async_interface::AbsoluteMovePtz, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::StopPtz(v1::StopPtzRequest request, Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::StopPtz, std::move(request), std::move(done));
+  Unary("StopPtz", &v1::Adapter::Stub::async_interface::StopPtz, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::GetPtzStatus(v1::PtzNodeRef request, Done<v1::PtzStatus> done) {
-  Unary(&v1::Adapter::Stub::async_interface::GetPtzStatus, std::move(request), std::move(done));
+  Unary("GetPtzStatus", &v1::Adapter::Stub::async_interface::GetPtzStatus, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::SetPtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetPtzPreset, std::move(request), std::move(done));
+  Unary("SetPtzPreset", &v1::Adapter::Stub::async_interface::SetPtzPreset, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::RemovePtzPreset(v1::PtzPresetRequest request, Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::RemovePtzPreset, std::move(request), std::move(done));
+  Unary("RemovePtzPreset", &v1::Adapter::Stub::async_interface::RemovePtzPreset, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::GotoPtzPreset(v1::GotoPtzPresetRequest request,
                                   Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::GotoPtzPreset, std::move(request), std::move(done));
+  Unary("GotoPtzPreset", &v1::Adapter::Stub::async_interface::GotoPtzPreset, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::GotoPtzHome(v1::GotoPtzHomeRequest request, Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::GotoPtzHome, std::move(request), std::move(done));
+  Unary("GotoPtzHome", &v1::Adapter::Stub::async_interface::GotoPtzHome, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::SetPtzHome(v1::PtzNodeRef request, Done<v1::PtzMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetPtzHome, std::move(request), std::move(done));
+  Unary("SetPtzHome", &v1::Adapter::Stub::async_interface::SetPtzHome, std::move(request),
+        std::move(done));
 }
 
 namespace {
@@ -442,7 +507,8 @@ void AdapterClient::ImportConfiguration(const std::string& camera_id, std::strin
 void AdapterClient::GetSystemLog(const std::string& camera_id, Done<v1::CameraLog> done) {
   v1::CameraRef ref;
   ref.set_camera_id(camera_id);
-  Unary(&v1::Adapter::Stub::async_interface::GetSystemLog, std::move(ref), std::move(done));
+  Unary("GetSystemLog", &v1::Adapter::Stub::async_interface::GetSystemLog, std::move(ref),
+        std::move(done));
 }
 
 void AdapterClient::ChangeCachedCamera(const std::string& camera_id,
@@ -515,36 +581,40 @@ void AdapterClient::ListDigitalInputs(const std::string& camera_id,
                                       Done<v1::DigitalInputList> done) {
   v1::CameraRef ref;
   ref.set_camera_id(camera_id);
-  Unary(&v1::Adapter::Stub::async_interface::ListDigitalInputs, std::move(ref), std::move(done));
+  Unary("ListDigitalInputs", &v1::Adapter::Stub::async_interface::ListDigitalInputs, std::move(ref),
+        std::move(done));
 }
 
 void AdapterClient::SetDigitalInputSettings(v1::SetDigitalInputSettingsRequest request,
                                             Done<v1::DigitalInput> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetDigitalInputSettings, std::move(request),
-        std::move(done));
+  Unary("SetDigitalInputSettings", &v1::Adapter::Stub::async_interface::SetDigitalInputSettings,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::GetImagingSettings(v1::ImagingRef request, Done<v1::ImagingSettings> done) {
-  Unary(&v1::Adapter::Stub::async_interface::GetImagingSettings, std::move(request),
-        std::move(done));
+  Unary("GetImagingSettings", &v1::Adapter::Stub::async_interface::GetImagingSettings,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::SetImagingSettings(v1::SetImagingSettingsRequest request,
                                        Done<v1::ImagingSettings> done) {
-  Unary(&v1::Adapter::Stub::async_interface::SetImagingSettings, std::move(request),
-        std::move(done));
+  Unary("SetImagingSettings", &v1::Adapter::Stub::async_interface::SetImagingSettings,
+        std::move(request), std::move(done));
 }
 
 void AdapterClient::MoveFocus(v1::MoveFocusRequest request, Done<v1::FocusMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::MoveFocus, std::move(request), std::move(done));
+  Unary("MoveFocus", &v1::Adapter::Stub::async_interface::MoveFocus, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::StopFocus(v1::ImagingRef request, Done<v1::FocusMoveResponse> done) {
-  Unary(&v1::Adapter::Stub::async_interface::StopFocus, std::move(request), std::move(done));
+  Unary("StopFocus", &v1::Adapter::Stub::async_interface::StopFocus, std::move(request),
+        std::move(done));
 }
 
 void AdapterClient::GetFocusStatus(v1::ImagingRef request, Done<v1::FocusStatus> done) {
-  Unary(&v1::Adapter::Stub::async_interface::GetFocusStatus, std::move(request), std::move(done));
+  Unary("GetFocusStatus", &v1::Adapter::Stub::async_interface::GetFocusStatus, std::move(request),
+        std::move(done));
 }
 
 }  // namespace onvifgw::adapters

@@ -117,7 +117,9 @@ class AdapterClient final : public CameraAdapter {
   /// One asynchronous unary call through the stub's callback API: `method`
   /// is the stub's async member for the RPC.
   template <typename Request, typename Response>
-  void Unary(void (v1::Adapter::Stub::async_interface::*method)(grpc::ClientContext*,
+  // `rpc` names the call in the metrics.
+  void Unary(const char* rpc,
+             void (v1::Adapter::Stub::async_interface::*method)(grpc::ClientContext*,
                                                                 const Request*, Response*,
                                                                 std::function<void(grpc::Status)>),
              Request request, Done<Response> done);

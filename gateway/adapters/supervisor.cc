@@ -10,6 +10,7 @@
 #include <map>
 
 #include "core/log.h"
+#include "core/metrics.h"
 
 namespace onvifgw::adapters {
 namespace fs = std::filesystem;
@@ -197,6 +198,7 @@ void OnExit(uv_process_t* p, int64_t status, int signal) {
     log::Info(c->tag(), "stopped");
     return;
   }
+  metrics::Default().Add("onvif_adapter_restarts_total", {{"adapter", c->config.id}});
   log::Warn(c->tag(), "exited (status " + std::to_string(status) + ", signal " +
                           std::to_string(signal) + "); restarting in " +
                           std::to_string(c->backoff.count()) + " ms");
@@ -331,6 +333,7 @@ Status<std::string> Supervisor::Start() {
     c->owner = this;
     c->client = e.client;
     c->config = e.config;
+    metrics::Default().Set("onvif_adapter_up", {{"adapter", c->config.id}}, 0);
     if (!c->config.exec.empty()) {
       c->program = ResolveProgram(c->config.exec[0], search_dir_);
       // Earlier versions left the section in run/<id>.yaml, possibly with passwords in clear.
@@ -369,6 +372,7 @@ void Supervisor::Deliver(const adapter::v1::Event& ev, const std::string& adapte
 }
 
 void Supervisor::Announce(const std::string& adapter_id, bool available) {
+  metrics::Default().Set("onvif_adapter_up", {{"adapter", adapter_id}}, available ? 1 : 0);
   if (availability_) availability_(adapter_id, available);
 }
 

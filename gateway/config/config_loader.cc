@@ -211,7 +211,7 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
   ExpectMap(root, "the configuration");
   OnlyKeys(root, "the configuration",
            {"state_dir", "log_level", "threads", "discovery", "http", "security", "events",
-            "adapters", "devices"});
+            "metrics", "adapters", "devices"});
   GatewayConfig g;
   g.source_file = file_name;
   const auto base = std::filesystem::absolute(std::filesystem::path(file_name)).parent_path();
@@ -297,6 +297,15 @@ GatewayConfig ParseRoot(const YAML::Node& root, const std::string& file_name) {
     }
     if (g.security.failures_before_lockout < g.security.failures_before_delay) {
       Fail(sec, "failures_before_lockout must not be below failures_before_delay");
+    }
+  }
+  if (const YAML::Node m = root["metrics"]) {
+    ExpectMap(m, "metrics");
+    OnlyKeys(m, "metrics", {"enabled", "address", "port"});
+    g.metrics.enabled = m["enabled"] ? Boolean(m["enabled"], "metrics.enabled") : true;
+    if (m["address"]) g.metrics.address = NonEmptyString(m["address"], "metrics.address");
+    if (m["port"]) {
+      g.metrics.port = static_cast<uint16_t>(Integer(m["port"], "metrics.port", 1, 65535));
     }
   }
   if (const YAML::Node ev = root["events"]) {

@@ -107,6 +107,14 @@ struct SecurityConfig {
   bool certificate_key_ec = false;
 };
 
+/// The operator's endpoint (`metrics:`): GET /metrics (Prometheus text format) and GET /healthz,
+/// without authentication, on its own listener: bind it to a management address.
+struct MetricsConfig {
+  bool enabled = false;
+  std::string address = "127.0.0.1";
+  uint16_t port = 9464;
+};
+
 /// Event subscriptions (`events:`).
 struct EventsConfig {
   /// Per device, pull points and push subscriptions together.
@@ -128,6 +136,7 @@ struct GatewayConfig {
   HttpLimits http;
   SecurityConfig security;
   EventsConfig events;
+  MetricsConfig metrics;
   std::vector<AdapterConfig> adapters;
   std::vector<DeviceConfig> devices;
 

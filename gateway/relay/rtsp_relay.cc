@@ -90,6 +90,11 @@ class DeviceRtspServer : public services::RtspEndpoint {
   }
 
   const services::VirtualDevice& device() const { return device_; }
+  /// Clients connected now (RTSP and tunnelled).
+  std::size_t client_count() {
+    std::lock_guard lock(clients_mu_);
+    return clients_.size();
+  }
 
   /// Serves an RTSP-over-HTTP tunnel half; on the relay's thread (the
   /// server attaches the client to that thread's default context).
@@ -452,6 +457,13 @@ void RtspRelay::TakeTunnel(const services::VirtualDevice& device, int fd, std::s
   });
   g_source_attach(idle, context_);
   g_source_unref(idle);
+}
+
+std::map<std::string, std::size_t> RtspRelay::ClientCounts() {
+  std::map<std::string, std::size_t> counts;
+  std::lock_guard lock(mu_);
+  for (const auto& server : servers_) counts[server->device().config.id] += server->client_count();
+  return counts;
 }
 
 }  // namespace onvifgw::relay

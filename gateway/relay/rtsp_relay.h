@@ -10,6 +10,7 @@
 // gateway's io_context never waits on them.
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -56,6 +57,9 @@ class RtspRelay {
   /// `received` what was read from it already. Any thread.
   void TakeTunnel(const services::VirtualDevice& device, int fd, std::string received,
                   std::string remote_address, uint16_t remote_port);
+
+  /// Connected clients per device id (the metrics). Any thread.
+  std::map<std::string, std::size_t> ClientCounts();
 
  private:
   GMainContext* context_ = nullptr;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "core/log.h"
+#include "core/metrics.h"
 #include "soap/codec.h"
 #include "soap/envelope.h"
 #include "soap/mtom.h"
@@ -46,13 +47,51 @@ SoapReply Reply(int status, std::string body) {
 }
 
 SoapReply FaultReply(const soap::Fault& f, const soap::ResponseAddressing& a) {
-  return Reply(f.HttpStatus(), soap::WriteFaultEnvelope(f, a));
+  SoapReply r = Reply(f.HttpStatus(), soap::WriteFaultEnvelope(f, a));
+  if (!f.subcodes.empty()) {
+    r.outcome = "ter:" + f.subcodes.back();
+  } else {
+    switch (f.code) {
+      case soap::FaultCode::kVersionMismatch:
+        r.outcome = "env:VersionMismatch";
+        break;
+      case soap::FaultCode::kMustUnderstand:
+        r.outcome = "env:MustUnderstand";
+        break;
+      case soap::FaultCode::kSender:
+        r.outcome = "env:Sender";
+        break;
+      case soap::FaultCode::kReceiver:
+        r.outcome = "env:Receiver";
+        break;
+    }
+  }
+  return r;
+}
+
+// Counts a reply and its time in the metrics, then hands it on.
+std::function<void(SoapReply)> Counted(std::function<void(SoapReply)> done, std::string device,
+                                       std::shared_ptr<const std::string> operation) {
+  const auto started = std::chrono::steady_clock::now();
+  return [done = std::move(done), device = std::move(device), operation = std::move(operation),
+          started](SoapReply reply) {
+    const std::chrono::duration<double> took = std::chrono::steady_clock::now() - started;
+    metrics::Registry& registry = metrics::Default();
+    registry.Add("onvif_requests_total",
+                 {{"device", device}, {"operation", *operation}, {"result", reply.outcome}});
+    registry.Observe("onvif_request_duration_seconds", {{"operation", *operation}}, took.count());
+    done(std::move(reply));
+  };
 }
 
 }  // namespace
 
 void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
-                          std::function<void(SoapReply)> done) const {
+                          std::function<void(SoapReply)> done_uncounted) const {
+  // Named once the body is parsed; a request that never gets that far counts as "(unparsed)".
+  auto operation = std::make_shared<std::string>("(unparsed)");
+  std::function<void(SoapReply)> done =
+      Counted(std::move(done_uncounted), ctx.device.config.id, operation);
   // `curl --digest` and similar clients first send an empty POST to get the
   // challenge: answer it as such rather than as malformed XML.
   if (body.find_first_not_of(" \t\r\n") == std::string_view::npos && ctx.authorization.empty() &&
@@ -74,6 +113,8 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
   auto req = std::make_shared<soap::SoapRequest>(std::move(parsed).value());
   const ServedService* service = registry_.ForPath(ctx.path);
   const Operation* op = registry_.Find(service, req->operation_ns, req->operation_name);
+  // Only names from the WSDL become labels: a client cannot grow the metrics without bound.
+  *operation = op != nullptr ? std::string(req->operation_name) : std::string("(unknown)");
   if (op == nullptr || !op->handler) {
     std::string reason =
         "The operation " + std::string(req->operation_name) + " is not supported by this device";
@@ -100,6 +141,9 @@ void SoapEndpoint::Handle(std::string_view body, const RequestContext& ctx,
       who = Principal{"", security::UserLevel::kAnonymous};
     }
     if (!who) {
+      if (!who.error().no_credentials) {
+        metrics::Default().Add("onvif_auth_failures_total", {{"device", ctx.device.config.id}});
+      }
       SoapReply r = FaultReply(who.error().fault, Addressing(*req, nullptr));
       r.http_status = who.error().http_status;
       r.headers = who.error().headers;

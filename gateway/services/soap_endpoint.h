@@ -29,6 +29,9 @@ struct SoapReply {
   std::vector<std::pair<std::string, std::string>> headers;
   /// Hold the reply back this long (failed authentication).
   std::chrono::milliseconds delay{0};
+  /// How it ended, for the metrics: "ok", or the fault's last subcode ("ter:NoProfile"), or its
+  /// code ("env:Sender") when it has none.
+  std::string outcome = "ok";
 };
 
 class SoapEndpoint {
